@@ -1,0 +1,407 @@
+#!/usr/bin/env bash
+# Frugal load benchmark: measures, side by side in one run,
+#   (a) the upstreams directly: nginx :9101 (fixed chat.completion JSON), node :9102 (OpenAI SSE)
+#   (b) nginx as a plain reverse proxy on :9103 in front of (a)
+#   (c) Frugal on :8080 in front of (a)
+# Phases: 1) non-streaming throughput (wrk, CONNECTIONS/THREADS), 2) one connection latency
+# (wrk -c1 -t1), 3) streaming TTFB/total (bench/sse-client.js, SSE_CONCURRENCY loops),
+# 4) Frugal resident memory (VmRSS/VmHWM) during and after the run.
+# Prints a markdown report and writes it to $RESULTS_DIR/<date>-<host>.md.
+# Only 127.0.0.1 is ever targeted; every process started here is stopped on exit.
+#
+# Knobs (env): DURATION=15 WARMUP=5 CONNECTIONS=32 THREADS=2 SSE_CONCURRENCY=8 SSE_CHUNKS=20
+#   SSE_CHUNK_DELAY_MS=0 WRK_TIMEOUT=5s SKIP_FRUGAL=0 FRUGAL_JAR=target/quarkus-app/quarkus-run.jar
+#   FRUGAL_JAVA_OPTS= FRUGAL_READY_TIMEOUT=60 BENCH_TMP=/tmp/frugal-bench RESULTS_DIR=bench/results
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(dirname "$BENCH_DIR")"
+
+DURATION="${DURATION:-15}"
+WARMUP="${WARMUP:-5}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+SSE_CONCURRENCY="${SSE_CONCURRENCY:-8}"
+SSE_CHUNKS="${SSE_CHUNKS:-20}"
+SSE_CHUNK_DELAY_MS="${SSE_CHUNK_DELAY_MS:-0}"
+WRK_TIMEOUT="${WRK_TIMEOUT:-5s}"
+SKIP_FRUGAL="${SKIP_FRUGAL:-0}"
+FRUGAL_JAR="${FRUGAL_JAR:-$REPO_DIR/target/quarkus-app/quarkus-run.jar}"
+FRUGAL_JAVA_OPTS="${FRUGAL_JAVA_OPTS:-}"
+FRUGAL_READY_TIMEOUT="${FRUGAL_READY_TIMEOUT:-60}"
+BENCH_TMP="${BENCH_TMP:-/tmp/frugal-bench}"
+RESULTS_DIR="${RESULTS_DIR:-$BENCH_DIR/results}"
+
+BENCH_KEY_VALUE="frg-bench-key"
+PLAIN_PORT=9101
+SSE_PORT=9102
+PROXY_PORT=9103
+FRUGAL_PORT=8080
+CHAT_PATH="/v1/chat/completions"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+check_int() { # name value min max
+  [[ "$2" =~ ^[0-9]+$ ]] || die "$1 must be a whole number, got '$2'"
+  [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || die "$1 must be in [$3, $4], got $2"
+}
+check_int DURATION "$DURATION" 1 600
+check_int WARMUP "$WARMUP" 0 600
+check_int CONNECTIONS "$CONNECTIONS" 1 10000
+check_int THREADS "$THREADS" 1 "$CONNECTIONS"
+check_int SSE_CONCURRENCY "$SSE_CONCURRENCY" 1 1000
+check_int SSE_CHUNKS "$SSE_CHUNKS" 0 100000
+check_int SSE_CHUNK_DELAY_MS "$SSE_CHUNK_DELAY_MS" 0 10000
+check_int FRUGAL_READY_TIMEOUT "$FRUGAL_READY_TIMEOUT" 1 600
+[[ "$WRK_TIMEOUT" =~ ^[0-9]+(ms|s)?$ ]] || die "WRK_TIMEOUT must look like 5s, got '$WRK_TIMEOUT'"
+
+NGINX="$(command -v nginx || true)"
+[ -n "$NGINX" ] || NGINX=/usr/sbin/nginx
+for tool in wrk curl node; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool not found; run bench/setup.sh first"
+done
+[ -x "$NGINX" ] || die "nginx not found; run bench/setup.sh first"
+
+TARGETS=(a b c)
+if [ "$SKIP_FRUGAL" = "1" ]; then
+  TARGETS=(a b)
+else
+  command -v java >/dev/null 2>&1 || die "java not found (set SKIP_FRUGAL=1 to skip Frugal)"
+fi
+
+# ---------------------------------------------------------------- process bookkeeping
+PIDS=()
+FRUGAL_PID=""
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  local pid i
+  for pid in "${PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for i in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "pid $pid did not stop in 10s, sending KILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  [ "${#PIDS[@]}" -eq 0 ] || log "stopped ${#PIDS[@]} process(es); logs in ${RUN_TMP:-?}"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() { # port pid seconds what
+  local i
+  for i in $(seq 1 $(($3 * 10))); do
+    port_open "$1" && return 0
+    kill -0 "$2" 2>/dev/null || die "$4 exited during startup"
+    sleep 0.1
+  done
+  die "$4 did not open 127.0.0.1:$1 within $3s"
+}
+
+# Fail fast if a previous run (or something else) still holds our ports.
+busy=()
+for p in "$PLAIN_PORT" "$SSE_PORT" "$PROXY_PORT"; do
+  if port_open "$p"; then busy+=("$p"); fi
+done
+if [ "$SKIP_FRUGAL" != "1" ] && port_open "$FRUGAL_PORT"; then busy+=("$FRUGAL_PORT"); fi
+[ "${#busy[@]}" -eq 0 ] || die "port(s) ${busy[*]} on 127.0.0.1 already in use; stop whatever listens there"
+
+mkdir -p "$BENCH_TMP" "$RESULTS_DIR"
+RUN_TMP="$(mktemp -d "$BENCH_TMP/run.XXXXXX")"
+log "scratch dir (nginx prefixes, logs, raw output): $RUN_TMP"
+
+# ---------------------------------------------------------------- start upstreams and proxy
+start_nginx() { # name conf port
+  local prefix="$RUN_TMP/$1/"
+  mkdir -p "$prefix/logs" "$prefix/tmp"
+  "$NGINX" -t -q -c "$BENCH_DIR/$2" -p "$prefix" -e "$prefix/logs/error.log" \
+    || die "nginx config $2 failed its test (see $prefix/logs/error.log)"
+  "$NGINX" -c "$BENCH_DIR/$2" -p "$prefix" -e "$prefix/logs/error.log" \
+    >"$prefix/logs/stdout.log" 2>&1 &
+  PIDS+=("$!")
+  wait_port "$3" "$!" 10 "nginx ($2)"
+}
+
+start_nginx upstream nginx-upstream.conf "$PLAIN_PORT"
+log "nginx upstream (a) on 127.0.0.1:$PLAIN_PORT"
+
+SSE_HOST=127.0.0.1 SSE_PORT="$SSE_PORT" SSE_CHUNKS="$SSE_CHUNKS" SSE_CHUNK_DELAY_MS="$SSE_CHUNK_DELAY_MS" \
+  node "$BENCH_DIR/sse-upstream.js" >"$RUN_TMP/sse-upstream.log" 2>&1 &
+PIDS+=("$!")
+wait_port "$SSE_PORT" "$!" 10 "sse-upstream.js"
+log "node SSE upstream (a) on 127.0.0.1:$SSE_PORT ($SSE_CHUNKS chunks, ${SSE_CHUNK_DELAY_MS}ms apart)"
+
+start_nginx proxy nginx-proxy.conf "$PROXY_PORT"
+log "nginx reverse proxy (b) on 127.0.0.1:$PROXY_PORT"
+
+# ---------------------------------------------------------------- start Frugal
+MEM_FILE="$RUN_TMP/frugal-mem.tsv"
+PHASE_FILE="$RUN_TMP/phase"
+echo "startup" >"$PHASE_FILE"
+
+if [ "$SKIP_FRUGAL" != "1" ]; then
+  if [ ! -f "$FRUGAL_JAR" ]; then
+    log "$FRUGAL_JAR missing: building Frugal (mvn -q -DskipTests package)"
+    if [ -x "$REPO_DIR/mvnw" ]; then
+      (cd "$REPO_DIR" && ./mvnw -q -DskipTests package)
+    else
+      (cd "$REPO_DIR" && mvn -q -DskipTests package)
+    fi
+    [ -f "$FRUGAL_JAR" ] || die "build finished but $FRUGAL_JAR is still missing"
+  fi
+  # shellcheck disable=SC2086 # FRUGAL_JAVA_OPTS is a list of JVM flags
+  (cd "$REPO_DIR" && exec env FRUGAL_CONFIG=bench/frugal-bench.yaml BENCH_KEY="$BENCH_KEY_VALUE" \
+    java $FRUGAL_JAVA_OPTS -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$FRUGAL_PORT" \
+    -jar "$FRUGAL_JAR") >"$RUN_TMP/frugal.log" 2>&1 &
+  FRUGAL_PID="$!"
+  PIDS+=("$FRUGAL_PID")
+  log "Frugal (c) starting, pid $FRUGAL_PID, log $RUN_TMP/frugal.log"
+  ready=0
+  for i in $(seq 1 $((FRUGAL_READY_TIMEOUT * 4))); do
+    if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$FRUGAL_PORT/q/health/ready" 2>/dev/null; then
+      ready=1
+      break
+    fi
+    if ! kill -0 "$FRUGAL_PID" 2>/dev/null; then
+      tail -n 40 "$RUN_TMP/frugal.log" >&2 || true
+      die "Frugal exited during startup"
+    fi
+    sleep 0.25
+  done
+  if [ "$ready" != 1 ]; then
+    tail -n 40 "$RUN_TMP/frugal.log" >&2 || true
+    die "Frugal not ready on /q/health/ready within ${FRUGAL_READY_TIMEOUT}s"
+  fi
+  log "Frugal ready after ~$((i / 4))s"
+
+  # Memory sampler: one line per 0.5s: epoch phase VmRSS_kB VmHWM_kB.
+  (
+    while kill -0 "$FRUGAL_PID" 2>/dev/null; do
+      st="$(cat "/proc/$FRUGAL_PID/status" 2>/dev/null)" || break
+      rss="$(printf '%s\n' "$st" | awk '/^VmRSS:/{print $2}')"
+      hwm="$(printf '%s\n' "$st" | awk '/^VmHWM:/{print $2}')"
+      printf '%s\t%s\t%s\t%s\n' "$(date +%s)" "$(cat "$PHASE_FILE")" "$rss" "$hwm"
+      sleep 0.5
+    done
+  ) >"$MEM_FILE" 2>/dev/null &
+  PIDS+=("$!")
+fi
+
+# ---------------------------------------------------------------- targets
+declare -A NAME URL SSE_URL MODEL_KEY
+NAME[a]="(a) upstream direct"
+NAME[b]="(b) nginx proxy"
+NAME[c]="(c) Frugal"
+URL[a]="http://127.0.0.1:$PLAIN_PORT$CHAT_PATH"
+URL[b]="http://127.0.0.1:$PROXY_PORT$CHAT_PATH"
+URL[c]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
+SSE_URL[a]="http://127.0.0.1:$SSE_PORT$CHAT_PATH"
+SSE_URL[b]="http://127.0.0.1:$PROXY_PORT/sse$CHAT_PATH"
+SSE_URL[c]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
+
+PLAIN_BODY='{"model":"bench-plain","messages":[{"role":"user","content":"Hello"}]}'
+STREAM_BODY='{"model":"bench-stream","messages":[{"role":"user","content":"Hello"}],"stream":true}'
+
+# One request per target and mode before measuring: a 401/404/502 should stop the run, not
+# be benchmarked. Every target gets the same body and headers (a and b ignore them).
+preflight() { # target
+  local t="$1" out code
+  out="$RUN_TMP/preflight-$t.json"
+  code="$(curl -sS -o "$out" -w '%{http_code}' --max-time 10 -X POST "${URL[$t]}" \
+    -H 'Content-Type: application/json' -H "Authorization: Bearer $BENCH_KEY_VALUE" \
+    --data "$PLAIN_BODY")" || die "preflight ${NAME[$t]}: request to ${URL[$t]} failed"
+  if [ "$code" != 200 ] || ! grep -q '"choices"' "$out"; then
+    die "preflight ${NAME[$t]}: HTTP $code from ${URL[$t]}: $(head -c 500 "$out")"
+  fi
+  out="$RUN_TMP/preflight-$t.sse"
+  code="$(curl -sS -N -o "$out" -w '%{http_code}' --max-time 10 -X POST "${SSE_URL[$t]}" \
+    -H 'Content-Type: application/json' -H "Authorization: Bearer $BENCH_KEY_VALUE" \
+    --data "$STREAM_BODY")" || die "preflight ${NAME[$t]}: request to ${SSE_URL[$t]} failed"
+  if [ "$code" != 200 ] || ! grep -q '^data: \[DONE\]' "$out"; then
+    die "preflight ${NAME[$t]} (stream): HTTP $code from ${SSE_URL[$t]}: $(head -c 500 "$out")"
+  fi
+}
+for t in "${TARGETS[@]}"; do preflight "$t"; done
+log "preflight OK for: ${TARGETS[*]}"
+
+# ---------------------------------------------------------------- measurement helpers
+declare -A R  # results: R[phase.target.key]=value
+
+set_phase() { echo "$1" >"$PHASE_FILE"; }
+
+# Parse "k=v k=v ..." into R[prefix.k].
+store_kv() { # prefix text
+  local kv
+  for kv in $2; do
+    case "$kv" in *=*) R["$1.${kv%%=*}"]="${kv#*=}" ;; esac
+  done
+}
+
+run_wrk() { # phase target connections threads
+  local phase="$1" t="$2" c="$3" th="$4" raw line
+  raw="$RUN_TMP/wrk-$phase-$t.txt"
+  export BENCH_MODEL=bench-plain BENCH_AUTH_KEY="$BENCH_KEY_VALUE" BENCH_STREAM=0
+  if [ "$WARMUP" -gt 0 ]; then
+    log "$phase ${NAME[$t]}: warm-up ${WARMUP}s (-c$c -t$th)"
+    wrk -t"$th" -c"$c" -d"${WARMUP}s" --timeout "$WRK_TIMEOUT" -s "$BENCH_DIR/post.lua" "${URL[$t]}" \
+      >"$RUN_TMP/wrk-$phase-$t-warmup.txt" 2>&1 || die "wrk warm-up failed: $(tail -n 5 "$RUN_TMP/wrk-$phase-$t-warmup.txt")"
+  fi
+  log "$phase ${NAME[$t]}: measuring ${DURATION}s (-c$c -t$th) ${URL[$t]}"
+  wrk -t"$th" -c"$c" -d"${DURATION}s" --timeout "$WRK_TIMEOUT" --latency -s "$BENCH_DIR/post.lua" "${URL[$t]}" \
+    >"$raw" 2>&1 || die "wrk failed: $(tail -n 5 "$raw")"
+  line="$(grep '^FRUGAL_BENCH ' "$raw" | tail -n 1)" || die "no FRUGAL_BENCH line in $raw"
+  store_kv "$phase.$t" "$line"
+  local e=0 k
+  for k in err_connect err_read err_write err_status err_timeout; do
+    e=$((e + ${R[$phase.$t.$k]:-0}))
+  done
+  R["$phase.$t.errors"]="$e"
+}
+
+run_sse() { # phase target
+  local phase="$1" t="$2" raw model extra=()
+  raw="$RUN_TMP/sse-$phase-$t.txt"
+  model=bench-stream
+  # The fake upstream sends role + N content + finish + usage + [DONE]; a and b must pass all of it.
+  if [ "$t" != c ]; then extra=(--expect-frames "$((SSE_CHUNKS + 4))"); fi
+  log "$phase ${NAME[$t]}: streaming, warm-up ${WARMUP}s + ${DURATION}s, $SSE_CONCURRENCY concurrent ${SSE_URL[$t]}"
+  node "$BENCH_DIR/sse-client.js" --url "${SSE_URL[$t]}" --concurrency "$SSE_CONCURRENCY" \
+    --duration "$DURATION" --warmup "$WARMUP" --model "$model" --key "$BENCH_KEY_VALUE" "${extra[@]}" \
+    >"$raw" 2>"$raw.stderr" || die "sse-client failed for ${NAME[$t]}: $(tail -n 5 "$raw.stderr")"
+  store_kv "$phase.$t" "$(tr '\n' ' ' <"$raw")"
+}
+
+# ---------------------------------------------------------------- run
+START_LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
+set_phase idle-before
+sleep 2
+
+set_phase throughput
+for t in "${TARGETS[@]}"; do run_wrk p1 "$t" "$CONNECTIONS" "$THREADS"; done
+set_phase single
+for t in "${TARGETS[@]}"; do run_wrk p2 "$t" 1 1; done
+set_phase streaming
+for t in "${TARGETS[@]}"; do run_sse p3 "$t"; done
+set_phase idle-after
+if [ -n "$FRUGAL_PID" ]; then sleep 3; fi
+END_LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---------------------------------------------------------------- report
+num() { [[ "${1:-}" =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; }
+us2ms() { if num "${1:-}"; then awk -v x="$1" 'BEGIN{printf "%.3f", x/1000}'; else printf 'n/a'; fi; }
+fmt2() { if num "${1:-}"; then awk -v x="$1" 'BEGIN{printf "%.2f", x}'; else printf 'n/a'; fi; }
+fmt0() { if num "${1:-}"; then awk -v x="$1" 'BEGIN{printf "%.0f", x}'; else printf 'n/a'; fi; }
+ratio() { if num "${1:-}" && num "${2:-}" && awk -v y="$2" 'BEGIN{exit !(y!=0)}'; then awk -v x="$1" -v y="$2" 'BEGIN{printf "%.3f", x/y}'; else printf 'n/a'; fi; }
+diff_us_ms() { if num "${1:-}" && num "${2:-}"; then awk -v x="$1" -v y="$2" 'BEGIN{printf "%+.3f", (x-y)/1000}'; else printf 'n/a'; fi; }
+diff_ms() { if num "${1:-}" && num "${2:-}"; then awk -v x="$1" -v y="$2" 'BEGIN{printf "%+.3f", x-y}'; else printf 'n/a'; fi; }
+kb2mib() { if num "${1:-}"; then awk -v x="$1" 'BEGIN{printf "%.1f", x/1024}'; else printf 'n/a'; fi; }
+# max VmRSS (kB) over samples of one phase, or of all if phase is empty
+mem_max() { [ -s "$MEM_FILE" ] || return 0; awk -F'\t' -v p="$1" '(p=="" || $2==p) && $3+0>m {m=$3+0} END{if (m>0) print m}' "$MEM_FILE"; }
+mem_last() { [ -s "$MEM_FILE" ] || return 0; awk -F'\t' -v p="$1" -v c="$2" '$2==p && $c!="" {v=$c} END{if (v!="") print v}' "$MEM_FILE"; }
+
+HOST="$(hostname -s 2>/dev/null || uname -n)"
+STAMP="$(date +%Y-%m-%d-%H%M)"
+REPORT="$RUN_TMP/report.md"
+CPU_MODEL="$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)"
+[ -n "$CPU_MODEL" ] || CPU_MODEL="$(lscpu 2>/dev/null | awk -F': +' '/^Model name/{print $2; exit}')"
+[ -n "$CPU_MODEL" ] || CPU_MODEL=unknown
+GIT_REV="$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
+GIT_DIRTY="$(git -C "$REPO_DIR" status --porcelain 2>/dev/null | wc -l | tr -d ' ')"
+
+{
+  echo "# Frugal benchmark — $(date '+%Y-%m-%d %H:%M %Z') on $HOST"
+  echo
+  echo "## Machine"
+  echo
+  echo '```'
+  echo "nproc:        $(nproc)"
+  echo "cpu:          $CPU_MODEL"
+  echo "kernel:       $(uname -sr)"
+  echo "loadavg:      start $START_LOADAVG, end $END_LOADAVG"
+  echo "java:         $(java -version 2>&1 | head -n 1 || echo 'not found')"
+  echo "nginx:        $("$NGINX" -v 2>&1 | head -n 1)"
+  echo "wrk:          $(wrk -v 2>&1 | head -n 1 || true)"
+  echo "node:         $(node --version)"
+  echo "frugal rev:   $GIT_REV ($GIT_DIRTY uncommitted path(s))"
+  echo
+  free -h
+  echo '```'
+  echo
+  echo "Settings: DURATION=${DURATION}s WARMUP=${WARMUP}s CONNECTIONS=$CONNECTIONS THREADS=$THREADS" \
+    "SSE_CONCURRENCY=$SSE_CONCURRENCY SSE_CHUNKS=$SSE_CHUNKS SSE_CHUNK_DELAY_MS=$SSE_CHUNK_DELAY_MS" \
+    "WRK_TIMEOUT=$WRK_TIMEOUT FRUGAL_JAVA_OPTS='${FRUGAL_JAVA_OPTS}'$([ "$SKIP_FRUGAL" = 1 ] && echo ' SKIP_FRUGAL=1')"
+  echo
+  echo "Targets: (a) nginx :$PLAIN_PORT fixed JSON / node :$SSE_PORT SSE; (b) nginx proxy :$PROXY_PORT → (a);" \
+    "(c) Frugal :$FRUGAL_PORT → (a). Load generator and servers share the machine's $(nproc) core(s)."
+  echo
+  echo "## 1. Non-streaming throughput (wrk -c$CONNECTIONS -t$THREADS, ${DURATION}s after ${WARMUP}s warm-up)"
+  echo
+  echo "| target | req/s | p50 ms | p99 ms | errors |"
+  echo "|---|---:|---:|---:|---:|"
+  for t in "${TARGETS[@]}"; do
+    echo "| ${NAME[$t]} | $(fmt0 "${R[p1.$t.rps]:-}") | $(us2ms "${R[p1.$t.p50_us]:-}") | $(us2ms "${R[p1.$t.p99_us]:-}") | ${R[p1.$t.errors]:-n/a} |"
+  done
+  echo
+  echo "## 2. One connection, no queueing (wrk -c1 -t1, ${DURATION}s after ${WARMUP}s warm-up)"
+  echo
+  echo "| target | req/s | p50 ms | p99 ms | added p50 vs (a) ms | errors |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for t in "${TARGETS[@]}"; do
+    added="—"
+    [ "$t" = a ] || added="$(diff_us_ms "${R[p2.$t.p50_us]:-}" "${R[p2.a.p50_us]:-}")"
+    echo "| ${NAME[$t]} | $(fmt0 "${R[p2.$t.rps]:-}") | $(us2ms "${R[p2.$t.p50_us]:-}") | $(us2ms "${R[p2.$t.p99_us]:-}") | $added | ${R[p2.$t.errors]:-n/a} |"
+  done
+  echo
+  echo "## 3. Streaming (sse-client.js, $SSE_CONCURRENCY concurrent, $SSE_CHUNKS content chunks, ${SSE_CHUNK_DELAY_MS}ms apart)"
+  echo
+  echo "| target | req/s | TTFB p50 ms | TTFB p99 ms | total p50 ms | total p99 ms | frames/resp | errors |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for t in "${TARGETS[@]}"; do
+    errs="${R[p3.$t.errors]:-n/a}"
+    [ "${R[p3.$t.error_reasons]:-none}" = none ] || errs="$errs (${R[p3.$t.error_reasons]})"
+    echo "| ${NAME[$t]} | $(fmt0 "${R[p3.$t.rps]:-}") | $(fmt2 "${R[p3.$t.ttfb_p50_ms]:-}") | $(fmt2 "${R[p3.$t.ttfb_p99_ms]:-}") | $(fmt2 "${R[p3.$t.total_p50_ms]:-}") | $(fmt2 "${R[p3.$t.total_p99_ms]:-}") | ${R[p3.$t.frames_per_response]:-n/a} | $errs |"
+  done
+  echo
+  if [ -n "$FRUGAL_PID" ]; then
+    echo "## 4. Frugal resident memory (pid $FRUGAL_PID, sampled every 0.5s)"
+    echo
+    echo "| when | VmRSS MiB |"
+    echo "|---|---:|"
+    echo "| idle after startup | $(kb2mib "$(mem_last idle-before 3)") |"
+    echo "| peak during throughput (1) | $(kb2mib "$(mem_max throughput)") |"
+    echo "| peak during one connection (2) | $(kb2mib "$(mem_max single)") |"
+    echo "| peak during streaming (3) | $(kb2mib "$(mem_max streaming)") |"
+    echo "| idle after the run (3s) | $(kb2mib "$(mem_last idle-after 3)") |"
+    echo "| VmHWM (peak RSS of the process) | $(kb2mib "$(mem_last idle-after 4)") |"
+    echo
+    echo "## Ratios"
+    echo
+    echo "- Throughput (c)/(a): $(ratio "${R[p1.c.rps]:-}" "${R[p1.a.rps]:-}"); (c)/(b): $(ratio "${R[p1.c.rps]:-}" "${R[p1.b.rps]:-}"); (b)/(a): $(ratio "${R[p1.b.rps]:-}" "${R[p1.a.rps]:-}")"
+    echo "- Added p50 latency per request, one connection: (c)−(a) $(diff_us_ms "${R[p2.c.p50_us]:-}" "${R[p2.a.p50_us]:-}") ms; (b)−(a) $(diff_us_ms "${R[p2.b.p50_us]:-}" "${R[p2.a.p50_us]:-}") ms; (c)−(b) $(diff_us_ms "${R[p2.c.p50_us]:-}" "${R[p2.b.p50_us]:-}") ms"
+    echo "- Added p50 latency under load (-c$CONNECTIONS): (c)−(a) $(diff_us_ms "${R[p1.c.p50_us]:-}" "${R[p1.a.p50_us]:-}") ms; (b)−(a) $(diff_us_ms "${R[p1.b.p50_us]:-}" "${R[p1.a.p50_us]:-}") ms"
+    echo "- Streaming TTFB p50 added: (c)−(a) $(diff_ms "${R[p3.c.ttfb_p50_ms]:-}" "${R[p3.a.ttfb_p50_ms]:-}") ms; (b)−(a) $(diff_ms "${R[p3.b.ttfb_p50_ms]:-}" "${R[p3.a.ttfb_p50_ms]:-}") ms; streaming throughput (c)/(b): $(ratio "${R[p3.c.rps]:-}" "${R[p3.b.rps]:-}")"
+  else
+    echo "## Ratios"
+    echo
+    echo "- Frugal skipped (SKIP_FRUGAL=1). Throughput (b)/(a): $(ratio "${R[p1.b.rps]:-}" "${R[p1.a.rps]:-}")"
+    echo "- Added p50 latency per request, one connection: (b)−(a) $(diff_us_ms "${R[p2.b.p50_us]:-}" "${R[p2.a.p50_us]:-}") ms"
+    echo "- Streaming TTFB p50 added: (b)−(a) $(diff_ms "${R[p3.b.ttfb_p50_ms]:-}" "${R[p3.a.ttfb_p50_ms]:-}") ms"
+  fi
+} >"$REPORT"
+
+OUT_FILE="$RESULTS_DIR/$STAMP-$HOST.md"
+cp "$REPORT" "$OUT_FILE"
+cat "$REPORT"
+log "report written to $OUT_FILE (raw wrk/sse output in $RUN_TMP)"

@@ -1,0 +1,77 @@
+package dev.frugal.api;
+
+import dev.frugal.core.GatewayError;
+import dev.frugal.core.UpstreamFailure;
+import dev.frugal.pipeline.Exchange;
+import dev.frugal.pipeline.Gateway;
+import dev.frugal.provider.ChunkStream;
+import dev.frugal.wire.Json;
+import dev.frugal.wire.Sse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Relays one upstream stream to the client as SSE, event by event as it arrives, with
+ * back-pressure both ways. A client that goes away cancels the upstream call; an upstream that
+ * fails after the first chunk is reported as one {@code data: {"error":…}} event and the stream
+ * ends without {@code [DONE]}. One instance per request; event loop only.
+ */
+final class StreamWriter implements ChunkStream.Handler {
+    private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
+    private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+
+    private final HttpServerResponse resp;
+    private final ChunkStream stream;
+    private final Gateway gateway;
+    private final Exchange ex;
+    private boolean finished;
+
+    StreamWriter(HttpServerResponse resp, ChunkStream stream, Gateway gateway, Exchange ex) {
+        this.resp = resp;
+        this.stream = stream;
+        this.gateway = gateway;
+        this.ex = ex;
+    }
+
+    void start() {
+        resp.setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
+                .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
+                .putHeader("x-frugal-attempts", Integer.toString(ex.attempts()));
+        resp.closeHandler(v -> {
+            if (!finished) {
+                finished = true;
+                stream.cancel();
+                gateway.finish(ex, 499, stream.usage()); // client closed the request
+            }
+        });
+        resp.drainHandler(v -> stream.resume());
+        stream.start(this);
+    }
+
+    @Override
+    public void onChunk(String json) {
+        if (finished) return;
+        gateway.firstChunk(ex);
+        resp.write(Sse.data(json));
+        if (resp.writeQueueFull()) stream.pause();
+    }
+
+    @Override
+    public void onEnd() {
+        if (finished) return;
+        finished = true;
+        resp.end(Sse.DONE);
+        gateway.finish(ex, 200, stream.usage());
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        if (finished) return;
+        finished = true;
+        GatewayError e = failure instanceof UpstreamFailure uf ? uf.toClientError()
+                : failure instanceof GatewayError ge ? ge : GatewayError.internal("The stream failed inside the gateway.");
+        resp.end(Sse.data(Json.write(Responses.errorBody(e))));
+        gateway.finish(ex, e.status(), stream.usage());
+    }
+}

@@ -1,0 +1,433 @@
+package dev.frugal.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.core.KeyHash;
+import dev.frugal.wire.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles the text of {@code frugal.yaml} into a {@link FrugalConfig}: interpolates
+ * {@code ${VAR}} / {@code ${VAR:default}}, checks every field, and reports every problem with
+ * the full path of the bad field ({@code models[2].deployments[0].provider: unknown provider 'olama'}).
+ * Stateless; the environment lookup is injected so tests need no real variables.
+ */
+public final class ConfigCompiler {
+    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(?::([^}]*))?}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
+    private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    /** OpenAI-compatible server families with known quirks (docs/configuration.md). */
+    public static final Set<String> DIALECTS = Set.of("openai", "deepseek", "vllm", "llamacpp", "lmstudio",
+            "ollama", "groq", "mistral", "together");
+    public static final Set<String> LOCAL_MODELS = Set.of("all-minilm-l6-v2");
+
+    private final Function<String, String> env;
+    private final List<String> errors = new ArrayList<>();
+
+    private ConfigCompiler(Function<String, String> env) { this.env = env; }
+
+    /** Compiles or throws {@link InvalidConfigException} listing every problem found. */
+    public static FrugalConfig compile(String yaml, Function<String, String> env) {
+        return new ConfigCompiler(env).run(yaml);
+    }
+
+    private FrugalConfig run(String yaml) {
+        JsonNode root;
+        try {
+            root = Json.parseYaml(yaml);
+        } catch (IOException e) {
+            throw new InvalidConfigException(List.of("not valid YAML: " + firstLine(e.getMessage())));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) root = JsonNodeFactory.instance.objectNode();
+        if (!root.isObject()) throw new InvalidConfigException(List.of("(root): must be a mapping"));
+        root = interpolate(root, "");
+        allowOnly(root, "", "server", "providers", "models", "teams");
+
+        ServerSettings server = server(root.path("server"));
+        Map<String, ProviderConfig> providers = providers(root.path("providers"));
+        Map<String, ModelConfig> models = models(root.path("models"), providers);
+        Map<String, TeamConfig> teams = new LinkedHashMap<>();
+        Map<String, TeamConfig> byKey = new HashMap<>();
+        teams(root.path("teams"), models, teams, byKey);
+        if (!errors.isEmpty()) throw new InvalidConfigException(errors);
+        return new FrugalConfig(server, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models),
+                Collections.unmodifiableMap(teams), Map.copyOf(byKey));
+    }
+
+    // ---- sections -------------------------------------------------------------------------
+
+    private ServerSettings server(JsonNode n) {
+        if (n.isMissingNode() || n.isNull()) return new ServerSettings(ServerSettings.DEFAULT_MAX_BODY_BYTES);
+        if (!isMap(n, "server")) return null;
+        allowOnly(n, "server", "max-body-size");
+        long max = size(n.get("max-body-size"), "server.max-body-size", ServerSettings.DEFAULT_MAX_BODY_BYTES);
+        return new ServerSettings(max);
+    }
+
+    private Map<String, ProviderConfig> providers(JsonNode list) {
+        Map<String, ProviderConfig> out = new LinkedHashMap<>();
+        if (!isList(list, "providers", true)) return out;
+        for (int i = 0; i < list.size(); i++) {
+            String p = "providers[" + i + "]";
+            JsonNode n = list.get(i);
+            if (!isMap(n, p)) continue;
+            allowOnly(n, p, "name", "kind", "base-url", "api-key", "headers", "dialect", "timeouts", "simulator", "model");
+            String name = name(n.get("name"), p + ".name");
+            String kindText = requiredText(n.get("kind"), p + ".kind");
+            ProviderKind kind = null;
+            if (kindText != null) {
+                kind = ProviderKind.of(kindText).orElse(null);
+                if (kind == null) error(p + ".kind", "unknown kind '" + kindText + "' (known: " + ProviderKind.known() + ")");
+            }
+            URI baseUrl = null;
+            String dialect = null;
+            ProviderConfig.SimulatorSettings sim = null;
+            String localModel = null;
+            if (kind == ProviderKind.OPENAI) {
+                baseUrl = url(n.get("base-url"), p + ".base-url");
+                dialect = optionalText(n.get("dialect"), p + ".dialect", "openai");
+                if (dialect != null && !DIALECTS.contains(dialect)) {
+                    error(p + ".dialect", "unknown dialect '" + dialect + "' (known: " + String.join(", ", new java.util.TreeSet<>(DIALECTS)) + ")");
+                }
+            } else if (kind != null) {
+                for (String f : List.of("base-url", "api-key", "dialect")) {
+                    if (n.has(f)) error(p + "." + f, "not used by kind '" + kind.id() + "'");
+                }
+            }
+            if (kind == ProviderKind.SIMULATOR) sim = simulator(n.path("simulator"), p + ".simulator");
+            else if (n.has("simulator")) error(p + ".simulator", "only for kind 'simulator'");
+            if (kind == ProviderKind.LOCAL) {
+                localModel = optionalText(n.get("model"), p + ".model", "all-minilm-l6-v2");
+                if (localModel != null && !LOCAL_MODELS.contains(localModel)) {
+                    error(p + ".model", "unknown local model '" + localModel + "' (known: " + String.join(", ", LOCAL_MODELS) + ")");
+                }
+            } else if (n.has("model")) error(p + ".model", "only for kind 'local' (deployments name upstream models)");
+            String key = optionalText(n.get("api-key"), p + ".api-key", null);
+            Map<String, String> headers = headers(n.get("headers"), p + ".headers");
+            ProviderConfig.Timeouts timeouts = timeouts(n.get("timeouts"), p + ".timeouts");
+            if (name != null) {
+                if (out.containsKey(name)) error(p + ".name", "duplicate provider name '" + name + "'");
+                else out.put(name, new ProviderConfig(name, kind, baseUrl, key == null || key.isEmpty() ? null : new Secret(key),
+                        headers, dialect, timeouts, sim, localModel));
+            }
+        }
+        return out;
+    }
+
+    private ProviderConfig.SimulatorSettings simulator(JsonNode n, String p) {
+        if (n.isMissingNode() || n.isNull()) n = JsonNodeFactory.instance.objectNode();
+        if (!isMap(n, p)) return null;
+        allowOnly(n, p, "latency", "time-to-first-token", "tokens-per-second", "output-tokens", "failure-rate", "failure-status");
+        Duration latency = duration(n.get("latency"), p + ".latency", Duration.ZERO);
+        Duration ttft = duration(n.get("time-to-first-token"), p + ".time-to-first-token", Duration.ofMillis(100));
+        double tps = number(n.get("tokens-per-second"), p + ".tokens-per-second", 100, 0.1, 1_000_000);
+        int tokens = (int) number(n.get("output-tokens"), p + ".output-tokens", 40, 1, 100_000);
+        double rate = number(n.get("failure-rate"), p + ".failure-rate", 0, 0, 1);
+        int status = (int) number(n.get("failure-status"), p + ".failure-status", 503, 400, 599);
+        return new ProviderConfig.SimulatorSettings(latency, ttft, tps, tokens, rate, status);
+    }
+
+    private ProviderConfig.Timeouts timeouts(JsonNode n, String p) {
+        if (n == null || n.isNull()) return ProviderConfig.Timeouts.DEFAULT;
+        if (!isMap(n, p)) return ProviderConfig.Timeouts.DEFAULT;
+        allowOnly(n, p, "connect", "idle");
+        return new ProviderConfig.Timeouts(
+                duration(n.get("connect"), p + ".connect", ProviderConfig.Timeouts.DEFAULT.connect()),
+                duration(n.get("idle"), p + ".idle", ProviderConfig.Timeouts.DEFAULT.idle()));
+    }
+
+    private Map<String, String> headers(JsonNode n, String p) {
+        if (n == null || n.isNull()) return Map.of();
+        if (!isMap(n, p)) return Map.of();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String hp = p + "." + e.getKey();
+            if (!HEADER.matcher(e.getKey()).matches()) error(hp, "not a valid header name");
+            else if (!e.getValue().isValueNode() || e.getValue().isNull()) error(hp, "must be a string");
+            else out.put(e.getKey(), e.getValue().asText());
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private Map<String, ModelConfig> models(JsonNode list, Map<String, ProviderConfig> providers) {
+        Map<String, ModelConfig> out = new LinkedHashMap<>();
+        if (!isList(list, "models", true)) return out;
+        for (int i = 0; i < list.size(); i++) {
+            String p = "models[" + i + "]";
+            JsonNode n = list.get(i);
+            if (!isMap(n, p)) continue;
+            allowOnly(n, p, "name", "deployments", "strategy", "owned-by", "created");
+            String name = name(n.get("name"), p + ".name");
+            String strategyText = optionalText(n.get("strategy"), p + ".strategy", "ordered");
+            ModelConfig.Strategy strategy = ModelConfig.Strategy.ORDERED;
+            if ("weighted".equals(strategyText)) strategy = ModelConfig.Strategy.WEIGHTED;
+            else if (strategyText != null && !"ordered".equals(strategyText)) {
+                error(p + ".strategy", "must be 'ordered' or 'weighted', got '" + strategyText + "'");
+            }
+            List<ModelConfig.Deployment> deployments = new ArrayList<>();
+            JsonNode ds = n.get("deployments");
+            String dp = p + ".deployments";
+            if (ds == null || ds.isNull()) error(dp, "is required");
+            else if (isList(ds, dp, false)) {
+                if (ds.isEmpty()) error(dp, "must name at least one deployment");
+                for (int j = 0; j < ds.size(); j++) {
+                    String dj = dp + "[" + j + "]";
+                    JsonNode d = ds.get(j);
+                    if (!isMap(d, dj)) continue;
+                    allowOnly(d, dj, "provider", "model", "weight");
+                    String prov = requiredText(d.get("provider"), dj + ".provider");
+                    if (prov != null && !providers.containsKey(prov)) {
+                        error(dj + ".provider", "unknown provider '" + prov + "'" + suggest(prov, providers.keySet()));
+                    }
+                    String upstream = optionalText(d.get("model"), dj + ".model", name);
+                    int weight = (int) number(d.get("weight"), dj + ".weight", 1, 0, 1_000_000);
+                    deployments.add(new ModelConfig.Deployment(prov, upstream, weight));
+                }
+                if (strategy == ModelConfig.Strategy.WEIGHTED && !deployments.isEmpty()
+                        && deployments.stream().mapToInt(ModelConfig.Deployment::weight).sum() == 0) {
+                    error(dp, "weighted strategy needs at least one deployment with weight > 0");
+                }
+            }
+            String ownedBy = optionalText(n.get("owned-by"), p + ".owned-by", null);
+            if (ownedBy == null) {
+                boolean allSimulated = !deployments.isEmpty() && deployments.stream().allMatch(d -> {
+                    ProviderConfig pc = providers.get(d.provider());
+                    return pc != null && pc.kind() == ProviderKind.SIMULATOR;
+                });
+                ownedBy = allSimulated ? "simulator" : "frugal";
+            }
+            long created = (long) number(n.get("created"), p + ".created", 1_735_689_600L, 0, 4_102_444_800L);
+            if (name != null) {
+                if (out.containsKey(name)) error(p + ".name", "duplicate model name '" + name + "'");
+                else out.put(name, new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created));
+            }
+        }
+        return out;
+    }
+
+    private void teams(JsonNode list, Map<String, ModelConfig> models, Map<String, TeamConfig> out,
+                       Map<String, TeamConfig> byKey) {
+        if (!isList(list, "teams", true)) return;
+        Map<String, String> keyOwner = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            String p = "teams[" + i + "]";
+            JsonNode n = list.get(i);
+            if (!isMap(n, p)) continue;
+            allowOnly(n, p, "name", "keys", "models");
+            String name = name(n.get("name"), p + ".name");
+            Set<String> hashes = new LinkedHashSet<>();
+            JsonNode keys = n.get("keys");
+            if (keys == null || keys.isNull()) error(p + ".keys", "is required");
+            else if (isList(keys, p + ".keys", false)) {
+                for (int j = 0; j < keys.size(); j++) {
+                    String kp = p + ".keys[" + j + "]";
+                    String key = requiredText(keys.get(j), kp);
+                    if (key == null) continue;
+                    if (key.length() < 8) { error(kp, "a key must have at least 8 characters"); continue; }
+                    String hash = KeyHash.sha256Hex(key);
+                    String owner = keyOwner.putIfAbsent(hash, p);
+                    if (owner != null) error(kp, "the same key is already listed at " + owner);
+                    hashes.add(hash);
+                }
+            }
+            Set<String> allowed = new LinkedHashSet<>();
+            JsonNode ms = n.get("models");
+            if (ms != null && !ms.isNull() && isList(ms, p + ".models", false)) {
+                for (int j = 0; j < ms.size(); j++) {
+                    String m = requiredText(ms.get(j), p + ".models[" + j + "]");
+                    if (m == null) continue;
+                    if (!models.containsKey(m)) error(p + ".models[" + j + "]", "unknown model '" + m + "'" + suggest(m, models.keySet()));
+                    allowed.add(m);
+                }
+            }
+            if (name != null) {
+                if (out.containsKey(name)) { error(p + ".name", "duplicate team name '" + name + "'"); continue; }
+                TeamConfig team = new TeamConfig(name, Set.copyOf(hashes), Set.copyOf(allowed));
+                out.put(name, team);
+                for (String h : hashes) byKey.put(h, team);
+            }
+        }
+    }
+
+    // ---- interpolation --------------------------------------------------------------------
+
+    private JsonNode interpolate(JsonNode n, String path) {
+        if (n.isTextual()) {
+            String text = n.asText();
+            if (text.indexOf("${") < 0) return n;
+            Matcher m = VAR.matcher(text);
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                String value = env.apply(m.group(1));
+                if (value == null) value = m.group(2);
+                if (value == null) {
+                    error(path.isEmpty() ? "(root)" : path, "environment variable " + m.group(1) + " is not set");
+                    value = "";
+                }
+                m.appendReplacement(sb, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(sb);
+            return JsonNodeFactory.instance.textNode(sb.toString());
+        }
+        if (n.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            n.fields().forEachRemaining(e -> copy.set(e.getKey(), interpolate(e.getValue(), join(path, e.getKey()))));
+            return copy;
+        }
+        if (n.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            for (int i = 0; i < n.size(); i++) copy.add(interpolate(n.get(i), path + "[" + i + "]"));
+            return copy;
+        }
+        return n;
+    }
+
+    // ---- typed readers --------------------------------------------------------------------
+
+    private void allowOnly(JsonNode n, String path, String... fields) {
+        Set<String> allowed = Set.of(fields);
+        n.fieldNames().forEachRemaining(f -> {
+            if (!allowed.contains(f)) error(join(path, f), "unknown field" + suggest(f, allowed));
+        });
+    }
+
+    private boolean isMap(JsonNode n, String path) {
+        if (n != null && n.isObject()) return true;
+        error(path, "must be a mapping");
+        return false;
+    }
+
+    private boolean isList(JsonNode n, String path, boolean optional) {
+        if (optional && (n == null || n.isMissingNode() || n.isNull())) return false;
+        if (n != null && n.isArray()) return true;
+        error(path, "must be a list");
+        return false;
+    }
+
+    private String requiredText(JsonNode n, String path) {
+        if (n == null || n.isNull() || n.isMissingNode()) { error(path, "is required"); return null; }
+        if (!n.isValueNode()) { error(path, "must be a string"); return null; }
+        String s = n.asText();
+        if (s.isBlank()) { error(path, "must not be empty"); return null; }
+        return s;
+    }
+
+    private String optionalText(JsonNode n, String path, String fallback) {
+        if (n == null || n.isNull() || n.isMissingNode()) return fallback;
+        if (!n.isValueNode()) { error(path, "must be a string"); return fallback; }
+        return n.asText();
+    }
+
+    private String name(JsonNode n, String path) {
+        String s = requiredText(n, path);
+        if (s != null && !NAME.matcher(s).matches()) {
+            error(path, "'" + s + "' is not a valid name (letters, digits and . _ : / @ -, at most 128)");
+            return null;
+        }
+        return s;
+    }
+
+    private URI url(JsonNode n, String path) {
+        String s = requiredText(n, path);
+        if (s == null) return null;
+        try {
+            URI u = new URI(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+                error(path, "must be an http:// or https:// URL with a host");
+                return null;
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            error(path, "not a valid URL");
+            return null;
+        }
+    }
+
+    private double number(JsonNode n, String path, double fallback, double min, double max) {
+        if (n == null || n.isNull()) return fallback;
+        double v;
+        if (n.isNumber()) v = n.asDouble();
+        else if (n.isTextual()) {
+            try { v = Double.parseDouble(n.asText().trim()); } catch (NumberFormatException e) { error(path, "must be a number"); return fallback; }
+        } else { error(path, "must be a number"); return fallback; }
+        if (v < min || v > max || Double.isNaN(v)) { error(path, "must be between " + fmt(min) + " and " + fmt(max)); return fallback; }
+        return v;
+    }
+
+    private Duration duration(JsonNode n, String path, Duration fallback) {
+        if (n == null || n.isNull()) return fallback;
+        Duration d = Durations.parse(n.asText());
+        if (d == null || !n.isValueNode()) { error(path, "must be a duration such as 250ms, 5s or 2m"); return fallback; }
+        return d;
+    }
+
+    private long size(JsonNode n, String path, long fallback) {
+        if (n == null || n.isNull()) return fallback;
+        Matcher m = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB)?").matcher(n.asText().trim());
+        if (!n.isValueNode() || !m.matches()) { error(path, "must be a size such as 4MiB or 65536"); return fallback; }
+        long v = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "B" : m.group(2);
+        long mult = switch (unit) {
+            case "KiB" -> 1024L; case "MiB" -> 1024L * 1024; case "GiB" -> 1024L * 1024 * 1024;
+            case "KB" -> 1000L; case "MB" -> 1_000_000L; case "GB" -> 1_000_000_000L; default -> 1L;
+        };
+        long bytes = v * mult;
+        if (bytes < 1024 || bytes > 1024L * 1024 * 1024) { error(path, "must be between 1KiB and 1GiB"); return fallback; }
+        return bytes;
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private void error(String path, String message) { errors.add(path + ": " + message); }
+
+    private static String join(String path, String field) { return path.isEmpty() ? field : path + "." + field; }
+
+    private static String fmt(double d) { return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d); }
+
+    private static String firstLine(String s) { return s == null ? "" : s.lines().findFirst().orElse(""); }
+
+    /** " (did you mean 'x'?)" when a known name is one or two edits away. */
+    static String suggest(String got, Iterable<String> known) {
+        String best = null;
+        int bestDist = 3;
+        for (String k : known) {
+            int d = editDistance(got, k);
+            if (d < bestDist) { bestDist = d; best = k; }
+        }
+        return best == null ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.length()];
+    }
+}

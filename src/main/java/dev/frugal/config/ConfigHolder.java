@@ -1,0 +1,130 @@
+package dev.frugal.config;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Holds the current {@link FrugalConfig}. Loads it at start (an invalid file stops the process),
+ * then polls the file and swaps in each valid edit atomically; an invalid edit is logged and the
+ * last good snapshot stays in force. Requests already running keep the snapshot they started with.
+ */
+@ApplicationScoped
+public class ConfigHolder {
+    private static final Logger LOG = Logger.getLogger(ConfigHolder.class);
+
+    private final AtomicReference<FrugalConfig> current = new AtomicReference<>();
+    private final List<Consumer<FrugalConfig>> listeners = new CopyOnWriteArrayList<>();
+    private volatile FileTime lastModified;
+    private volatile long lastSize = -1;
+    private volatile String lastText;
+
+    @Inject Vertx vertx;
+
+    @ConfigProperty(name = "frugal.config.path", defaultValue = "config/frugal.yaml")
+    String path;
+
+    @ConfigProperty(name = "frugal.config.reload-interval", defaultValue = "2s")
+    Duration reloadInterval;
+
+    void onStart(@Observes StartupEvent ev) {
+        Path file = Path.of(path);
+        FrugalConfig first;
+        try {
+            first = load(file);
+        } catch (InvalidConfigException e) {
+            LOG.errorf("Frugal cannot start: %s has problems:\n  - %s", file.toAbsolutePath(), String.join("\n  - ", e.problems()));
+            throw e;
+        }
+        current.set(first);
+        LOG.infof("Loaded %s: %d providers, %d models, %d teams", file, first.providers().size(),
+                first.models().size(), first.teams().size());
+        if (!reloadInterval.isZero()) {
+            vertx.setPeriodic(reloadInterval.toMillis(), id -> vertx.executeBlocking(() -> {
+                reloadIfChanged(file);
+                return null;
+            }, false));
+        }
+    }
+
+    /** The snapshot in force now. */
+    public FrugalConfig get() {
+        FrugalConfig c = current.get();
+        if (c == null) throw new IllegalStateException("configuration not loaded yet");
+        return c;
+    }
+
+    public boolean loaded() { return current.get() != null; }
+
+    /** Called with each new snapshot after a successful reload. */
+    public void onChange(Consumer<FrugalConfig> listener) { listeners.add(listener); }
+
+    /** Replaces the snapshot directly (tests and programmatic reloads). */
+    public void set(FrugalConfig config) {
+        current.set(config);
+        listeners.forEach(l -> l.accept(config));
+    }
+
+    /** Re-reads the file now if it changed; returns true when a new snapshot was installed. */
+    public synchronized boolean reloadIfChanged(Path file) {
+        try {
+            FileTime mtime = Files.getLastModifiedTime(file);
+            long size = Files.size(file);
+            if (mtime.equals(lastModified) && size == lastSize) return false;
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            lastModified = mtime;
+            lastSize = size;
+            if (text.equals(lastText)) return false;
+            lastText = text;
+            FrugalConfig next = ConfigCompiler.compile(text, ConfigHolder::lookup);
+            set(next);
+            LOG.infof("Reloaded %s: %d providers, %d models, %d teams", file, next.providers().size(),
+                    next.models().size(), next.teams().size());
+            return true;
+        } catch (InvalidConfigException e) {
+            LOG.errorf("Rejected the edit of %s; the last good configuration stays in force:\n  - %s",
+                    file, String.join("\n  - ", e.problems()));
+        } catch (IOException e) {
+            LOG.warnf("Cannot read %s (%s); the last good configuration stays in force", file, e.getMessage());
+        }
+        return false;
+    }
+
+    /**
+     * Resolves {@code ${NAME}} in the config file: environment variables first, then any MicroProfile
+     * config source (system properties, application.properties).
+     */
+    static String lookup(String name) {
+        String env = System.getenv(name);
+        if (env != null) return env;
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(name, String.class).orElse(null);
+    }
+
+    private synchronized FrugalConfig load(Path file) {
+        String text;
+        try {
+            lastModified = Files.getLastModifiedTime(file);
+            lastSize = Files.size(file);
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InvalidConfigException(List.of(file.toAbsolutePath() + ": cannot read (" + e.getMessage() + "); set FRUGAL_CONFIG to the config file"));
+        }
+        lastText = text;
+        return ConfigCompiler.compile(text, ConfigHolder::lookup);
+    }
+}

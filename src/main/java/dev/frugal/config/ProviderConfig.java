@@ -1,0 +1,37 @@
+package dev.frugal.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One upstream endpoint from {@code providers[]}. Immutable.
+ *
+ * @param baseUrl    upstream base URL including any path prefix (e.g. {@code http://host:8000/v1}); null for in-process kinds
+ * @param apiKey     provider credential, or null when the upstream needs none
+ * @param headers    extra headers sent on every upstream request
+ * @param dialect    OpenAI-compatible server family whose quirks to apply (openai kind only)
+ * @param timeouts   connect and idle (no byte received) deadlines
+ * @param simulator  behaviour of a simulator provider, null for other kinds
+ * @param localModel the in-process model name (local kind only)
+ */
+public record ProviderConfig(String name, ProviderKind kind, URI baseUrl, Secret apiKey, Map<String, String> headers,
+                             String dialect, Timeouts timeouts, SimulatorSettings simulator, String localModel) {
+
+    public record Timeouts(Duration connect, Duration idle) {
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(120));
+    }
+
+    /**
+     * How the simulator behaves.
+     *
+     * @param latency          delay before the response starts (headers for streams, whole body otherwise)
+     * @param timeToFirstToken extra delay before the first generated token
+     * @param tokensPerSecond  generation speed after the first token
+     * @param outputTokens     tokens generated when the request sets no lower max
+     * @param failureRate      fraction of requests (0..1) answered with {@code failureStatus}
+     * @param failureStatus    HTTP status of simulated failures
+     */
+    public record SimulatorSettings(Duration latency, Duration timeToFirstToken, double tokensPerSecond,
+                                    int outputTokens, double failureRate, int failureStatus) {}
+}

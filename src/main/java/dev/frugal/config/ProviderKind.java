@@ -1,0 +1,29 @@
+package dev.frugal.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The wire protocols Frugal can speak upstream. */
+public enum ProviderKind {
+    /** Any OpenAI-compatible server (OpenAI, DeepSeek, vLLM, llama.cpp, Groq, Mistral, …). */
+    OPENAI("openai"),
+    /** An open-weight model run inside the gateway process. */
+    LOCAL("local"),
+    /** The built-in fake backend; never a real model. */
+    SIMULATOR("simulator");
+
+    private final String id;
+
+    ProviderKind(String id) { this.id = id; }
+
+    public String id() { return id; }
+
+    public static Optional<ProviderKind> of(String id) {
+        return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst();
+    }
+
+    public static String known() {
+        return Arrays.stream(values()).map(ProviderKind::id).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.frugal.core;
+
+/**
+ * An error the gateway answers a client with, in OpenAI's shape
+ * ({@code {"error":{"message","type","param","code"}}}). The message never contains secrets.
+ */
+public final class GatewayError extends RuntimeException {
+    private final int status;
+    private final String type;
+    private final String code;
+    private final String param;
+    /** Seconds a client should wait before retrying, or -1 when not known. */
+    private final long retryAfterSeconds;
+
+    public GatewayError(int status, String type, String code, String param, String message, long retryAfterSeconds) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public GatewayError(int status, String type, String code, String param, String message) {
+        this(status, type, code, param, message, -1);
+    }
+
+    public static GatewayError invalidRequest(String message, String param) {
+        return new GatewayError(400, "invalid_request_error", "invalid_value", param, message);
+    }
+
+    public static GatewayError missingField(String param) {
+        return new GatewayError(400, "invalid_request_error", "missing_required_parameter", param,
+                "Missing required parameter: '" + param + "'.");
+    }
+
+    public static GatewayError wrongType(String param, String expected) {
+        return new GatewayError(400, "invalid_request_error", "invalid_type", param,
+                "Invalid type for '" + param + "': expected " + expected + ".");
+    }
+
+    public static GatewayError malformedJson(String detail) {
+        return new GatewayError(400, "invalid_request_error", "invalid_json", null,
+                "We could not parse the JSON body of your request. " + detail);
+    }
+
+    public static GatewayError modelNotFound(String model) {
+        return new GatewayError(404, "invalid_request_error", "model_not_found", "model",
+                "The model `" + model + "` does not exist or you do not have access to it.");
+    }
+
+    public static GatewayError unauthorized(String message) {
+        return new GatewayError(401, "invalid_request_error", "invalid_api_key", null, message);
+    }
+
+    public static GatewayError payloadTooLarge(long limitBytes) {
+        return new GatewayError(413, "invalid_request_error", "request_too_large", null,
+                "Request body exceeds the limit of " + limitBytes + " bytes.");
+    }
+
+    public static GatewayError unsupportedMediaType(String got) {
+        return new GatewayError(415, "invalid_request_error", "unsupported_media_type", null,
+                "Content-Type must be application/json, got '" + got + "'.");
+    }
+
+    public static GatewayError notFound(String path) {
+        return new GatewayError(404, "invalid_request_error", "unknown_url", null,
+                "Unknown request URL: " + path + ".");
+    }
+
+    public static GatewayError methodNotAllowed(String method, String path) {
+        return new GatewayError(405, "invalid_request_error", "method_not_allowed", null,
+                "Method " + method + " is not allowed on " + path + ".");
+    }
+
+    public static GatewayError unsupported(String message, String param) {
+        return new GatewayError(400, "invalid_request_error", "unsupported_parameter", param, message);
+    }
+
+    public static GatewayError noBackend(String message) {
+        return new GatewayError(503, "service_unavailable_error", "no_backend_available", null, message);
+    }
+
+    public static GatewayError internal(String message) {
+        return new GatewayError(500, "server_error", "internal_error", null, message);
+    }
+
+    public int status() { return status; }
+    public String type() { return type; }
+    public String code() { return code; }
+    public String param() { return param; }
+    public long retryAfterSeconds() { return retryAfterSeconds; }
+}

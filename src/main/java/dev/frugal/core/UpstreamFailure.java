@@ -1,0 +1,63 @@
+package dev.frugal.core;
+
+/**
+ * A failed call to an upstream backend, classified by the adapter that saw it. Adapters only
+ * classify; the executor in {@code resilience} decides whether to retry or fall back.
+ */
+public final class UpstreamFailure extends RuntimeException {
+
+    /** What went wrong, independent of the provider's protocol. */
+    public enum Kind {
+        RATE_LIMITED(true), OVERLOADED(true), TIMEOUT(true), NETWORK(true), UPSTREAM_ERROR(true),
+        /** The upstream answered something that is not its protocol (HTML on 200, cut stream). */
+        PROTOCOL(true),
+        UNAUTHORIZED(false), INVALID_REQUEST(false), NOT_FOUND(false), CONTEXT_TOO_LONG(false),
+        QUOTA_EXHAUSTED(false);
+
+        private final boolean retryable;
+
+        Kind(boolean retryable) { this.retryable = retryable; }
+
+        public boolean retryable() { return retryable; }
+    }
+
+    private final Kind kind;
+    private final int upstreamStatus;
+    private final long retryAfterSeconds;
+    private final String param;
+
+    public UpstreamFailure(Kind kind, int upstreamStatus, String message, String param, long retryAfterSeconds) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.upstreamStatus = upstreamStatus;
+        this.param = param;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public UpstreamFailure(Kind kind, String message) {
+        this(kind, 0, message, null, -1);
+    }
+
+    public Kind kind() { return kind; }
+    public int upstreamStatus() { return upstreamStatus; }
+    public long retryAfterSeconds() { return retryAfterSeconds; }
+    public String param() { return param; }
+    public boolean retryable() { return kind.retryable(); }
+
+    /** The client-facing error for this failure once no other backend can serve the request. */
+    public GatewayError toClientError() {
+        String msg = getMessage();
+        return switch (kind) {
+            case RATE_LIMITED -> new GatewayError(429, "rate_limit_error", "upstream_rate_limited", null, msg, retryAfterSeconds);
+            case QUOTA_EXHAUSTED -> new GatewayError(429, "insufficient_quota", "insufficient_quota", null, msg, -1);
+            case OVERLOADED -> new GatewayError(503, "service_unavailable_error", "upstream_overloaded", null, msg, retryAfterSeconds);
+            case TIMEOUT -> new GatewayError(504, "timeout_error", "upstream_timeout", null, msg);
+            case NETWORK -> new GatewayError(503, "service_unavailable_error", "no_backend_available", null, msg);
+            case UNAUTHORIZED -> new GatewayError(502, "upstream_error", "upstream_auth_failed", null, msg);
+            case INVALID_REQUEST -> new GatewayError(400, "invalid_request_error", "upstream_rejected", param, msg);
+            case CONTEXT_TOO_LONG -> new GatewayError(400, "invalid_request_error", "context_length_exceeded", param, msg);
+            case NOT_FOUND -> new GatewayError(502, "upstream_error", "upstream_not_found", null, msg);
+            case PROTOCOL, UPSTREAM_ERROR -> new GatewayError(502, "upstream_error", "upstream_error", null, msg);
+        };
+    }
+}

@@ -1,0 +1,8 @@
+package dev.frugal.core;
+
+/** Token usage of one request, in OpenAI's accounting (prompt includes cached, completion includes reasoning). */
+public record Usage(long promptTokens, long completionTokens, long cachedTokens, long reasoningTokens) {
+    public static final Usage NONE = new Usage(0, 0, 0, 0);
+
+    public long totalTokens() { return promptTokens + completionTokens; }
+}

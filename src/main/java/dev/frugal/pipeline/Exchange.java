@@ -1,0 +1,38 @@
+package dev.frugal.pipeline;
+
+import dev.frugal.config.FrugalConfig;
+import dev.frugal.config.TeamConfig;
+
+/**
+ * One client request on its way through the gateway: its id, the config snapshot it started
+ * with, its team, and what it became. Lives on one event loop; not thread-safe.
+ */
+public final class Exchange {
+    final String requestId;
+    final String endpoint;
+    final long startNanos;
+    final FrugalConfig config;
+    TeamConfig team;
+    String model = "unknown";
+    String provider = "none";
+    int attempts;
+    long firstChunkNanos;
+
+    Exchange(String requestId, String endpoint, long startNanos, FrugalConfig config) {
+        this.requestId = requestId;
+        this.endpoint = endpoint;
+        this.startNanos = startNanos;
+        this.config = config;
+    }
+
+    public String requestId() { return requestId; }
+
+    public FrugalConfig config() { return config; }
+
+    public TeamConfig team() { return team; }
+
+    public int attempts() { return attempts; }
+
+    /** Max request body size in force for this request. */
+    public long maxBodyBytes() { return config.server().maxBodyBytes(); }
+}

@@ -1,0 +1,113 @@
+package dev.frugal.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.config.ConfigHolder;
+import dev.frugal.config.ModelConfig;
+import dev.frugal.config.ProviderConfig;
+import dev.frugal.core.Usage;
+import dev.frugal.provider.ChatCapable;
+import dev.frugal.provider.ChunkStream;
+import dev.frugal.provider.Completion;
+import dev.frugal.provider.CompletionsCapable;
+import dev.frugal.provider.EmbeddingCall;
+import dev.frugal.provider.EmbeddingCapable;
+import dev.frugal.provider.Embeddings;
+import dev.frugal.provider.GenerationCall;
+import dev.frugal.provider.Operation;
+import dev.frugal.provider.ProviderRegistry;
+import dev.frugal.resilience.PlanExecutor;
+import dev.frugal.routing.Attempt;
+import dev.frugal.routing.Plan;
+import dev.frugal.routing.RoutePlanner;
+import dev.frugal.telemetry.GatewayMetrics;
+import dev.frugal.tenancy.KeyAuthenticator;
+import io.vertx.core.Future;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The one place that knows every step of a request, in order: authenticate → plan → execute
+ * (with fallback) → settle (metrics). Non-blocking; called on the event loop.
+ */
+@ApplicationScoped
+public class Gateway {
+    @Inject ConfigHolder configs;
+    @Inject ProviderRegistry providers;
+    @Inject GatewayMetrics metrics;
+
+    /** Starts an exchange with the config snapshot in force now. */
+    public Exchange begin(String endpoint, String requestId) {
+        return new Exchange(requestId, endpoint, System.nanoTime(), configs.get());
+    }
+
+    /** Authenticates the caller; throws a 401 {@link dev.frugal.core.GatewayError}. */
+    public void authenticate(Exchange ex, String authorization) {
+        ex.team = KeyAuthenticator.authenticate(ex.config, authorization);
+    }
+
+    public Future<PlanExecutor.Outcome<Completion>> generate(Exchange ex, Operation op, String model, ObjectNode body) {
+        Class<?> capability = op == Operation.CHAT ? ChatCapable.class : CompletionsCapable.class;
+        return run(ex, model, capability, op == Operation.CHAT ? "chat completions" : "text completions", a -> {
+            GenerationCall call = new GenerationCall(ex.requestId, op, a.deployment(), body, false, false);
+            Object adapter = providers.adapter(a.provider());
+            return op == Operation.CHAT ? ((ChatCapable) adapter).chat(call) : ((CompletionsCapable) adapter).complete(call);
+        });
+    }
+
+    public Future<PlanExecutor.Outcome<ChunkStream>> generateStream(Exchange ex, Operation op, String model, ObjectNode body,
+                                                                    boolean clientWantsUsage) {
+        Class<?> capability = op == Operation.CHAT ? ChatCapable.class : CompletionsCapable.class;
+        return run(ex, model, capability, op == Operation.CHAT ? "chat completions" : "text completions", a -> {
+            GenerationCall call = new GenerationCall(ex.requestId, op, a.deployment(), body, true, clientWantsUsage);
+            Object adapter = providers.adapter(a.provider());
+            return op == Operation.CHAT ? ((ChatCapable) adapter).chatStream(call) : ((CompletionsCapable) adapter).completeStream(call);
+        });
+    }
+
+    public Future<PlanExecutor.Outcome<Embeddings>> embed(Exchange ex, String model, List<String> texts, ObjectNode body,
+                                                          Integer dimensions) {
+        return run(ex, model, EmbeddingCapable.class, "embeddings", a ->
+                ((EmbeddingCapable) providers.adapter(a.provider()))
+                        .embed(new EmbeddingCall(ex.requestId, a.deployment(), texts, body, dimensions)));
+    }
+
+    /** The models this exchange's team may call, in config order. */
+    public List<ModelConfig> models(Exchange ex) {
+        return ex.config.models().values().stream().filter(m -> ex.team.mayUse(m.name())).toList();
+    }
+
+    private <T> Future<PlanExecutor.Outcome<T>> run(Exchange ex, String model, Class<?> capability, String operation,
+                                                    Function<Attempt, Future<T>> call) {
+        Plan plan = RoutePlanner.plan(ex.config, ex.team, model, (ProviderConfig p) -> providers.supports(p, capability),
+                operation, ThreadLocalRandom.current());
+        ex.model = model;
+        return PlanExecutor.execute(plan, call).andThen(ar -> {
+            if (ar.succeeded()) {
+                ex.attempts = ar.result().attempts();
+                ex.provider = ar.result().attempt().provider().name();
+            } else if (ar.cause() instanceof PlanExecutor.AttemptsFailed f) {
+                ex.attempts = f.attempts();
+            }
+        });
+    }
+
+    /** The first chunk of a stream reached the client. */
+    public void firstChunk(Exchange ex) {
+        if (ex.firstChunkNanos != 0) return;
+        ex.firstChunkNanos = System.nanoTime();
+        metrics.timeToFirstToken(ex.model, Duration.ofNanos(ex.firstChunkNanos - ex.startNanos));
+    }
+
+    /** Settles a finished exchange: records its outcome once. */
+    public void finish(Exchange ex, int status, Usage usage) {
+        String team = ex.team == null ? "unauthenticated" : ex.team.name();
+        String model = ex.config.models().containsKey(ex.model) ? ex.model : "unknown";
+        metrics.request(ex.endpoint, team, model, ex.provider, status, Duration.ofNanos(System.nanoTime() - ex.startNanos),
+                usage, ex.attempts);
+    }
+}

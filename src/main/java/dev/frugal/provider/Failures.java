@@ -1,0 +1,24 @@
+package dev.frugal.provider;
+
+import dev.frugal.core.UpstreamFailure;
+import dev.frugal.core.UpstreamFailure.Kind;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+
+/** Classifies transport exceptions of the upstream HTTP client. Shared by every HTTP adapter. */
+public final class Failures {
+    private Failures() {}
+
+    public static UpstreamFailure transport(String provider, Throwable t) {
+        if (t instanceof UpstreamFailure f) return f;
+        if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+            return new UpstreamFailure(Kind.TIMEOUT, "Upstream provider '" + provider + "' did not answer in time.");
+        }
+        if (t instanceof ConnectException || t instanceof UnknownHostException) {
+            return new UpstreamFailure(Kind.NETWORK, "Upstream provider '" + provider + "' is unreachable.");
+        }
+        return new UpstreamFailure(Kind.NETWORK, "The connection to upstream provider '" + provider + "' failed.");
+    }
+}

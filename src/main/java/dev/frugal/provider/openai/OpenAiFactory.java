@@ -1,0 +1,18 @@
+package dev.frugal.provider.openai;
+
+import dev.frugal.config.ProviderConfig;
+import dev.frugal.config.ProviderKind;
+import dev.frugal.provider.ProviderFactory;
+import dev.frugal.provider.UpstreamHttp;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Creates adapters for OpenAI-compatible servers. */
+@ApplicationScoped
+public class OpenAiFactory implements ProviderFactory {
+    @Inject UpstreamHttp http;
+
+    @Override public ProviderKind kind() { return ProviderKind.OPENAI; }
+
+    @Override public Object create(ProviderConfig config) { return new OpenAiAdapter(config, http.client()); }
+}

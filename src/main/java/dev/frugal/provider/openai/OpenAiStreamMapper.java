@@ -1,0 +1,138 @@
+package dev.frugal.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.core.UpstreamFailure;
+import dev.frugal.core.Usage;
+import dev.frugal.provider.Operation;
+import dev.frugal.wire.Json;
+
+/**
+ * Normalises the SSE events of one OpenAI-compatible stream into what an OpenAI client expects:
+ * drops usage chunks the client did not ask for, keeps the last usage seen (also under
+ * {@code x_groq}), maps finish reasons, turns error events into failures, and synthesises a
+ * finish chunk when the upstream ended cleanly without one. Chunks it does not change are
+ * passed on byte for byte. Pure; one instance per stream, not thread-safe.
+ */
+final class OpenAiStreamMapper {
+
+    /** What one upstream event means for the relay. */
+    sealed interface Step permits Forward, Skip, Done, Failed {}
+    record Forward(String json) implements Step {}
+    record Skip() implements Step {}
+    record Done() implements Step {}
+    record Failed(UpstreamFailure failure) implements Step {}
+
+    private static final Skip SKIP = new Skip();
+    private final String provider;
+    private final String secret;
+    private final Operation operation;
+    private final boolean clientWantsUsage;
+    private Usage usage = Usage.NONE;
+    private boolean sawToolCalls;
+    private boolean sawFinish;
+    private boolean done;
+    private String id;
+    private String model;
+    private long created;
+
+    OpenAiStreamMapper(String provider, String secret, Operation operation, boolean clientWantsUsage) {
+        this.provider = provider;
+        this.secret = secret;
+        this.operation = operation;
+        this.clientWantsUsage = clientWantsUsage;
+    }
+
+    Step map(String event, String data) {
+        if (done) return SKIP;
+        String trimmed = data.strip();
+        if (trimmed.isEmpty()) return SKIP;
+        if (trimmed.equals("[DONE]")) {
+            done = true;
+            return new Done();
+        }
+        JsonNode node;
+        try {
+            node = Json.parse(trimmed);
+        } catch (Exception e) {
+            return new Failed(new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
+                    "Upstream provider '" + provider + "' sent a stream event that is not JSON."));
+        }
+        if (!node.isObject()) {
+            return new Failed(new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
+                    "Upstream provider '" + provider + "' sent a stream event that is not a JSON object."));
+        }
+        if (node.has("error") || "error".equals(event)) {
+            return new Failed(OpenAiErrorMapper.inBand(provider, node.has("error") ? node.get("error") : node, secret));
+        }
+        ObjectNode chunk = (ObjectNode) node;
+        boolean changed = false;
+        remember(chunk);
+        Usage u = OpenAiUsage.toCore(chunk);
+        if (u != null) usage = u;
+        JsonNode choices = chunk.get("choices");
+        boolean noChoices = choices == null || !choices.isArray() || choices.isEmpty();
+        if (u != null && !clientWantsUsage) {
+            if (noChoices) return SKIP;
+            chunk.remove("usage");
+            changed = true;
+        }
+        if (chunk.remove("timings") != null) changed = true;
+        if (choices instanceof ArrayNode arr) {
+            for (JsonNode c : arr) {
+                if (!(c instanceof ObjectNode choice)) continue;
+                JsonNode calls = choice.path("delta").get("tool_calls");
+                if (calls != null && calls.isArray() && !calls.isEmpty()) sawToolCalls = true;
+                JsonNode fr = choice.get("finish_reason");
+                if (fr != null && fr.isTextual()) {
+                    sawFinish = true;
+                    if ("error".equals(fr.asText())) {
+                        return new Failed(new UpstreamFailure(UpstreamFailure.Kind.UPSTREAM_ERROR,
+                                "Upstream provider '" + provider + "' ended the generation with an error."));
+                    }
+                    String mapped = FinishReasons.toOpenAi(fr.asText(), sawToolCalls);
+                    if (!mapped.equals(fr.asText())) {
+                        choice.put("finish_reason", mapped);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        return new Forward(changed ? Json.write(chunk) : trimmed);
+    }
+
+    /**
+     * Called when the upstream connection ended. Returns the chunk to synthesise (a missing finish
+     * chunk), null when nothing is missing, or throws when the stream was cut off.
+     */
+    String atEnd(boolean incompleteEvent) {
+        if (incompleteEvent) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
+                    "The stream from upstream provider '" + provider + "' was cut off in the middle of an event.");
+        }
+        if (!done && !sawFinish) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
+                    "The stream from upstream provider '" + provider + "' ended before it was complete.");
+        }
+        if (sawFinish) return null;
+        ObjectNode c = Json.object();
+        c.put("id", id == null ? "" : id).put("object", operation.chunkObject()).put("created", created)
+                .put("model", model == null ? "" : model);
+        ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
+        if (operation == Operation.CHAT) choice.putObject("delta");
+        else choice.put("text", "");
+        choice.put("finish_reason", sawToolCalls ? "tool_calls" : "stop");
+        return Json.write(c);
+    }
+
+    Usage usage() { return usage; }
+
+    private void remember(ObjectNode chunk) {
+        if (id == null && chunk.hasNonNull("id") && !chunk.get("id").asText().isEmpty()) {
+            id = chunk.get("id").asText();
+            model = chunk.path("model").asText("");
+            created = chunk.path("created").asLong(0);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.frugal.provider.simulator;
+
+import dev.frugal.config.ProviderConfig;
+import dev.frugal.config.ProviderKind;
+import dev.frugal.provider.ProviderFactory;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Creates simulator adapters. */
+@ApplicationScoped
+public class SimulatorFactory implements ProviderFactory {
+    @Inject Vertx vertx;
+
+    @Override public ProviderKind kind() { return ProviderKind.SIMULATOR; }
+
+    @Override public Object create(ProviderConfig config) {
+        return new SimulatorAdapter(config, vertx, ThreadLocalRandom.current());
+    }
+}

@@ -1,0 +1,23 @@
+package dev.frugal.wire;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+
+/** Encodes OpenAI-style SSE frames. */
+public final class Sse {
+    private static final byte[] PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SUFFIX = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    public static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+    private Sse() {}
+
+    public static Buffer data(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        return Buffer.buffer(body.length + 8).appendBytes(PREFIX).appendBytes(body).appendBytes(SUFFIX);
+    }
+
+    public static Buffer data(byte[] json) {
+        return Buffer.buffer(json.length + 8).appendBytes(PREFIX).appendBytes(json).appendBytes(SUFFIX);
+    }
+}
