@@ -122,7 +122,8 @@ public class ConfigHolder {
             lastSize = Files.size(file);
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InvalidConfigException(List.of(file.toAbsolutePath() + ": cannot read (" + e.getMessage() + "); set FRUGAL_CONFIG to the config file"));
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
+            throw new InvalidConfigException(List.of(file.toAbsolutePath() + ": cannot read (" + why + "); set FRUGAL_CONFIG to the config file"));
         }
         lastText = text;
         return ConfigCompiler.compile(text, ConfigHolder::lookup);

@@ -1,0 +1,86 @@
+package dev.frugal.config;
+
+import dev.frugal.testsupport.GatewayTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Edits of the config file take effect while running; invalid edits are rejected; no request is dropped. */
+@QuarkusTest
+class HotReloadTest {
+    @Inject ConfigHolder holder;
+
+    @AfterEach
+    void restore() throws Exception {
+        Files.write(GatewayTestResource.LIVE_CONFIG, GatewayTestResource.original());
+        holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG);
+    }
+
+    static String withHotModel() throws Exception {
+        String text = new String(GatewayTestResource.original(), StandardCharsets.UTF_8);
+        return text.replace("models: [gpt-test,", "models: [hot-added, gpt-test,")
+                .replace("\nteams:", "\n  - name: hot-added\n    deployments: [{ provider: sim }]\n\nteams:");
+    }
+
+    static List<String> models() {
+        return given().header("Authorization", "Bearer frg-test-alpha-key").get("/v1/models").then().statusCode(200)
+                .extract().jsonPath().getList("data.id");
+    }
+
+    @Test
+    void anEditIsPickedUpByTheWatcherWithoutARestart() throws Exception {
+        Files.writeString(GatewayTestResource.LIVE_CONFIG, withHotModel());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!models().contains("hot-added") && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertTrue(models().contains("hot-added"));
+    }
+
+    @Test
+    void anInvalidEditIsRejectedAndTheLastGoodConfigStays() throws Exception {
+        Files.writeString(GatewayTestResource.LIVE_CONFIG, withHotModel());
+        assertTrue(holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG));
+        FrugalConfig good = holder.get();
+        Files.writeString(GatewayTestResource.LIVE_CONFIG, withHotModel().replace("provider: sim }", "provider: simm }"));
+        assertFalse(holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG));
+        assertTrue(good == holder.get(), "the snapshot was not replaced");
+        Files.writeString(GatewayTestResource.LIVE_CONFIG, "providers: [ this is not yaml");
+        assertFalse(holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG));
+        assertTrue(models().contains("hot-added"));
+    }
+
+    @Test
+    void requestsInFlightDuringReloadsAreAllAnswered() throws Exception {
+        String chat = "{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                results.add(pool.submit(() -> given().header("Authorization", "Bearer frg-test-alpha-key")
+                        .contentType("application/json").body(chat).post("/v1/chat/completions").statusCode()));
+            }
+            for (int i = 0; i < 10; i++) {
+                Files.writeString(GatewayTestResource.LIVE_CONFIG, i % 2 == 0 ? withHotModel()
+                        : new String(GatewayTestResource.original(), StandardCharsets.UTF_8));
+                holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG);
+            }
+            for (Future<Integer> f : results) assertEquals(200, f.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

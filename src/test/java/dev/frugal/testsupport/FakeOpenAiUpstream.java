@@ -1,0 +1,184 @@
+package dev.frugal.testsupport;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An OpenAI-compatible upstream on 127.0.0.1 for tests. What it answers is chosen by the
+ * request's {@code fixture} body field (passed through by the gateway as an unknown field), else
+ * by the upstream model name:
+ * <ul>
+ *   <li>a folder under {@code fixtures/openai/} — its response replayed byte for byte, SSE events
+ *       written one by one;</li>
+ *   <li>{@code hang} — never answers; {@code reset} — closes the connection at once;</li>
+ *   <li>{@code slow-stream} — one chunk every 50 ms for 10 s, noting when the client went away;</li>
+ *   <li>anything else — a small answer whose text names the model it was asked for.</li>
+ * </ul>
+ * Every request is recorded for assertions.
+ */
+public final class FakeOpenAiUpstream {
+    /** One request as the upstream received it. */
+    public record Received(String path, Map<String, String> headers, JsonObject body) {}
+
+    private final Vertx vertx = Vertx.vertx();
+    private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
+    private volatile CountDownLatch slowStreamClosed = new CountDownLatch(1);
+    private HttpServer server;
+
+    public int start() throws Exception {
+        server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return server.actualPort();
+    }
+
+    public void stop() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    public Received last() { return received.peekLast(); }
+
+    public java.util.List<Received> all() { return java.util.List.copyOf(received); }
+
+    public void clear() {
+        received.clear();
+        slowStreamClosed = new CountDownLatch(1);
+    }
+
+    /** Waits until a slow stream's client connection closed. */
+    public boolean awaitSlowStreamClosed(long seconds) throws InterruptedException {
+        return slowStreamClosed.await(seconds, TimeUnit.SECONDS);
+    }
+
+    private void handle(HttpServerRequest req) {
+        req.body().onSuccess(buf -> {
+            JsonObject body = buf.length() == 0 ? new JsonObject() : new JsonObject(buf);
+            Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            req.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
+            received.add(new Received(req.path(), headers, body));
+            String behaviour = body.getString("fixture", body.getString("model", ""));
+            HttpServerResponse resp = req.response();
+            switch (behaviour) {
+                case "hang" -> { /* never answer */ }
+                case "reset" -> req.connection().close();
+                case "slow-stream" -> slowStream(resp);
+                default -> {
+                    if (!replay(behaviour, resp)) echo(req.path(), body, resp);
+                }
+            }
+        });
+    }
+
+    private boolean replay(String fixture, HttpServerResponse resp) {
+        String dir = "fixtures/openai/" + fixture + "/";
+        for (String file : new String[]{"response.json", "response.sse", "response.html"}) {
+            byte[] bytes = resource(dir + file);
+            if (bytes == null) continue;
+            Properties meta = new Properties();
+            byte[] m = resource(dir + "meta.properties");
+            if (m != null) {
+                try {
+                    meta.load(new StringReader(new String(m, StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            String type = meta.getProperty("content-type",
+                    file.endsWith(".sse") ? "text/event-stream" : file.endsWith(".html") ? "text/html" : "application/json");
+            resp.setStatusCode(Integer.parseInt(meta.getProperty("status", "200"))).putHeader("content-type", type);
+            meta.stringPropertyNames().stream().filter(k -> k.startsWith("header."))
+                    .forEach(k -> resp.putHeader(k.substring(7), meta.getProperty(k)));
+            if (file.endsWith(".sse")) writeEvents(resp, bytes);
+            else resp.end(Buffer.buffer(bytes));
+            return true;
+        }
+        return false;
+    }
+
+    /** Writes an SSE body one event at a time, as a real server flushes them. */
+    private void writeEvents(HttpServerResponse resp, byte[] bytes) {
+        resp.setChunked(true);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int from = 0;
+        while (from < text.length()) {
+            int lf = text.indexOf("\n\n", from);
+            int crlf = text.indexOf("\r\n\r\n", from);
+            int end;
+            if (lf < 0 && crlf < 0) end = text.length();
+            else if (crlf >= 0 && (lf < 0 || crlf < lf)) end = crlf + 4;
+            else end = lf + 2;
+            resp.write(Buffer.buffer(text.substring(from, end).getBytes(StandardCharsets.ISO_8859_1)));
+            from = end;
+        }
+        resp.end();
+    }
+
+    private void slowStream(HttpServerResponse resp) {
+        resp.setChunked(true).putHeader("content-type", "text/event-stream");
+        CountDownLatch closed = slowStreamClosed;
+        resp.closeHandler(v -> closed.countDown());
+        int[] n = {0};
+        vertx.setPeriodic(50, id -> {
+            if (resp.closed() || n[0]++ >= 200) {
+                vertx.cancelTimer(id);
+                if (!resp.closed()) resp.end("data: [DONE]\n\n");
+                return;
+            }
+            resp.write("data: {\"id\":\"slow\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"slow\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tick \"},\"finish_reason\":null}]}\n\n");
+        });
+    }
+
+    private void echo(String path, JsonObject body, HttpServerResponse resp) {
+        String model = body.getString("model", "");
+        resp.putHeader("content-type", "application/json");
+        if (path.endsWith("/embeddings")) {
+            Object input = body.getValue("input");
+            int n = input instanceof JsonArray a ? a.size() : 1;
+            JsonArray data = new JsonArray();
+            for (int i = 0; i < n; i++) {
+                data.add(new JsonObject().put("object", "embedding").put("index", i).put("embedding", new JsonArray().add(0.25 * (i + 1)).add(-0.5).add(1.0)));
+            }
+            resp.end(new JsonObject().put("object", "list").put("data", data).put("model", model)
+                    .put("usage", new JsonObject().put("prompt_tokens", 3 * n).put("total_tokens", 3 * n)).encode());
+            return;
+        }
+        if (body.getBoolean("stream", false)) {
+            resp.setChunked(true).putHeader("content-type", "text/event-stream");
+            String id = "chatcmpl-echo";
+            resp.write("data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+            resp.write("data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"echo " + model + "\"},\"finish_reason\":null}]}\n\n");
+            resp.write("data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+            if (body.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false)) {
+                resp.write("data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}}\n\n");
+            }
+            resp.end("data: [DONE]\n\n");
+            return;
+        }
+        resp.end(new JsonObject().put("id", "chatcmpl-echo").put("object", "chat.completion").put("created", 1).put("model", model)
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("finish_reason", "stop").putNull("logprobs")
+                        .put("message", new JsonObject().put("role", "assistant").put("content", "echo " + model).putNull("refusal"))))
+                .put("usage", new JsonObject().put("prompt_tokens", 5).put("completion_tokens", 2).put("total_tokens", 7)).encode());
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = FakeOpenAiUpstream.class.getClassLoader().getResourceAsStream(path)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
