@@ -163,7 +163,7 @@ public final class ConfigCompiler {
             String hp = p + "." + e.getKey();
             if (!HEADER.matcher(e.getKey()).matches()) error(hp, "not a valid header name");
             else if (!e.getValue().isValueNode() || e.getValue().isNull()) error(hp, "must be a string");
-            else out.put(e.getKey(), e.getValue().asText());
+            else if (!e.getValue().asText().isEmpty()) out.put(e.getKey(), e.getValue().asText()); // unset ${VAR:} → no header
         }
         return Collections.unmodifiableMap(out);
     }
