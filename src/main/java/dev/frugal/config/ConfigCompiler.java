@@ -135,14 +135,19 @@ public final class ConfigCompiler {
     private ProviderConfig.SimulatorSettings simulator(JsonNode n, String p) {
         if (n.isMissingNode() || n.isNull()) n = JsonNodeFactory.instance.objectNode();
         if (!isMap(n, p)) return null;
-        allowOnly(n, p, "latency", "time-to-first-token", "tokens-per-second", "output-tokens", "failure-rate", "failure-status");
+        allowOnly(n, p, "latency", "time-to-first-token", "tokens-per-second", "output-tokens", "failure-rate", "failure-status",
+                "failure-mode");
         Duration latency = duration(n.get("latency"), p + ".latency", Duration.ZERO);
         Duration ttft = duration(n.get("time-to-first-token"), p + ".time-to-first-token", Duration.ofMillis(100));
         double tps = number(n.get("tokens-per-second"), p + ".tokens-per-second", 100, 0.1, 1_000_000);
         int tokens = (int) number(n.get("output-tokens"), p + ".output-tokens", 40, 1, 100_000);
         double rate = number(n.get("failure-rate"), p + ".failure-rate", 0, 0, 1);
         int status = (int) number(n.get("failure-status"), p + ".failure-status", 503, 400, 599);
-        return new ProviderConfig.SimulatorSettings(latency, ttft, tps, tokens, rate, status);
+        String mode = optionalText(n.get("failure-mode"), p + ".failure-mode", "before-response");
+        if (mode != null && !mode.equals("before-response") && !mode.equals("mid-stream")) {
+            error(p + ".failure-mode", "must be 'before-response' or 'mid-stream', got '" + mode + "'");
+        }
+        return new ProviderConfig.SimulatorSettings(latency, ttft, tps, tokens, rate, status, "mid-stream".equals(mode));
     }
 
     private ProviderConfig.Timeouts timeouts(JsonNode n, String p) {

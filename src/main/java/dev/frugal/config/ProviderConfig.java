@@ -31,7 +31,8 @@ public record ProviderConfig(String name, ProviderKind kind, URI baseUrl, Secret
      * @param outputTokens     tokens generated when the request sets no lower max
      * @param failureRate      fraction of requests (0..1) answered with {@code failureStatus}
      * @param failureStatus    HTTP status of simulated failures
+     * @param failMidStream    streams fail half-way through (an in-band error) instead of before the first byte
      */
     public record SimulatorSettings(Duration latency, Duration timeToFirstToken, double tokensPerSecond,
-                                    int outputTokens, double failureRate, int failureStatus) {}
+                                    int outputTokens, double failureRate, int failureStatus, boolean failMidStream) {}
 }

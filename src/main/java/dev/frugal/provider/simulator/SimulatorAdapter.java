@@ -90,7 +90,8 @@ final class SimulatorAdapter implements ChatCapable, CompletionsCapable {
         relay.upstream(st);
         after(s.latency().toMillis(), () -> {
             UpstreamFailure f = maybeFail();
-            if (f != null) { relay.fail(f); return; }
+            if (f != null && !s.failMidStream()) { relay.fail(f); return; }
+            st.failure = f;
             if (chat) {
                 ObjectNode c = st.chunk();
                 ObjectNode delta = ((ObjectNode) c.withArray("choices").get(0)).putObject("delta").put("role", "assistant");
@@ -115,7 +116,9 @@ final class SimulatorAdapter implements ChatCapable, CompletionsCapable {
         int next;
         boolean paused;
         boolean done;
+        boolean stalled; // a tick came while paused
         long timer = -1;
+        UpstreamFailure failure; // set when this stream is to fail half-way
 
         StreamState(ChunkRelay relay, SimulatedAnswer answer, GenerationCall call, boolean chat) {
             this.relay = relay;
@@ -140,10 +143,19 @@ final class SimulatorAdapter implements ChatCapable, CompletionsCapable {
         void tick() {
             timer = -1;
             if (done || relay.cancelled()) return;
-            if (paused) return; // resume() re-arms the timer
+            if (paused) { // resume() re-arms the timer
+                stalled = true;
+                return;
+            }
             if (answer.isToolCall()) emitToolCall();
             else {
                 for (int i = 0; i < perTick && next < answer.tokens().size(); i++, next++) {
+                    if (failure != null && next >= answer.tokens().size() / 2) {
+                        done = true;
+                        relay.usage(new Usage(answer.promptTokens(), next, 0, 0));
+                        relay.fail(failure);
+                        return;
+                    }
                     ObjectNode c = chunk();
                     ObjectNode choice = (ObjectNode) c.withArray("choices").get(0);
                     if (chat) choice.putObject("delta").put("content", answer.tokens().get(next));
@@ -198,7 +210,10 @@ final class SimulatorAdapter implements ChatCapable, CompletionsCapable {
         @Override public void resume() {
             if (!paused) return;
             paused = false;
-            if (!done && timer < 0 && next > 0) timer = vertx.setTimer(1, t -> tick());
+            if (stalled && !done) {
+                stalled = false;
+                timer = vertx.setTimer(1, t -> tick());
+            }
         }
 
         @Override public void cancel() {
