@@ -50,6 +50,7 @@ public final class ConfigCompiler {
     }
 
     private FrugalConfig run(String yaml) {
+        if (yaml.isBlank()) throw new InvalidConfigException(List.of("(root): the file is empty"));
         JsonNode root;
         try {
             root = Json.parseYaml(yaml);
@@ -389,13 +390,17 @@ public final class ConfigCompiler {
         if (n == null || n.isNull()) return fallback;
         Matcher m = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB)?").matcher(n.asText().trim());
         if (!n.isValueNode() || !m.matches()) { error(path, "must be a size such as 4MiB or 65536"); return fallback; }
-        long v = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "B" : m.group(2);
         long mult = switch (unit) {
             case "KiB" -> 1024L; case "MiB" -> 1024L * 1024; case "GiB" -> 1024L * 1024 * 1024;
             case "KB" -> 1000L; case "MB" -> 1_000_000L; case "GB" -> 1_000_000_000L; default -> 1L;
         };
-        long bytes = v * mult;
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Long.parseLong(m.group(1)), mult);
+        } catch (NumberFormatException | ArithmeticException tooLarge) {
+            bytes = Long.MAX_VALUE;
+        }
         if (bytes < 1024 || bytes > 1024L * 1024 * 1024) { error(path, "must be between 1KiB and 1GiB"); return fallback; }
         return bytes;
     }

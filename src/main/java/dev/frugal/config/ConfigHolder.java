@@ -33,6 +33,7 @@ public class ConfigHolder {
     private volatile FileTime lastModified;
     private volatile long lastSize = -1;
     private volatile String lastText;
+    private String pendingStamp;
 
     @Inject Vertx vertx;
 
@@ -56,7 +57,7 @@ public class ConfigHolder {
                 first.models().size(), first.teams().size());
         if (!reloadInterval.isZero()) {
             vertx.setPeriodic(reloadInterval.toMillis(), id -> vertx.executeBlocking(() -> {
-                reloadIfChanged(file);
+                poll(file);
                 return null;
             }, false));
         }
@@ -78,6 +79,24 @@ public class ConfigHolder {
     public void set(FrugalConfig config) {
         current.set(config);
         listeners.forEach(l -> l.accept(config));
+    }
+
+    /**
+     * Called by the watcher: reloads once the file changed and then stayed the same for one
+     * interval, so a file caught half-written by an editor is never read.
+     */
+    synchronized void poll(Path file) {
+        try {
+            String stamp = Files.getLastModifiedTime(file) + "/" + Files.size(file);
+            if (stamp.equals(lastModified + "/" + lastSize)) return;
+            if (!stamp.equals(pendingStamp)) {
+                pendingStamp = stamp;
+                return;
+            }
+        } catch (IOException e) {
+            return; // gone for a moment (an editor's rename); looked at again next time
+        }
+        reloadIfChanged(file);
     }
 
     /** Re-reads the file now if it changed; returns true when a new snapshot was installed. */

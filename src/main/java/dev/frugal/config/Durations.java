@@ -15,12 +15,16 @@ public final class Durations {
         if (text == null) return null;
         Matcher m = P.matcher(text.trim());
         if (!m.matches()) return null;
-        long v = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(v);
-            case "s" -> Duration.ofSeconds(v);
-            case "m" -> Duration.ofMinutes(v);
-            default -> Duration.ofHours(v);
-        };
+        try {
+            long v = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(v);
+                case "s" -> Duration.ofSeconds(v);
+                case "m" -> Duration.ofMinutes(v);
+                default -> Duration.ofHours(v);
+            };
+        } catch (NumberFormatException | ArithmeticException tooLarge) {
+            return null;
+        }
     }
 }

@@ -7,14 +7,19 @@ import java.util.HexFormat;
 
 /** SHA-256 of API keys: the only form in which client keys are held. */
 public final class KeyHash {
-    private KeyHash() {}
-
-    public static byte[] sha256(String key) {
+    /** One digest per thread: looking up a provider on every request costs more than hashing. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    });
+
+    private KeyHash() {}
+
+    public static byte[] sha256(String key) {
+        return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
     }
 
     public static String sha256Hex(String key) {

@@ -48,7 +48,7 @@ public final class ChunkRelay implements ChunkStream {
 
     public void emit(String chunk) {
         if (cancelled || ended || failure != null) return;
-        if (handler != null && queued.isEmpty()) {
+        if (handler != null && queued.isEmpty() && !paused) {
             delivered++;
             handler.onChunk(chunk);
             return;

@@ -10,12 +10,19 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The one HTTP door upstream: a single non-blocking Vert.x client with keep-alive pools per
- * host. Its own retries are off; only {@code resilience} retries.
+ * The one HTTP door upstream: non-blocking Vert.x clients with keep-alive pools per host. Each
+ * event-loop thread gets its own client, so a request and its upstream connection live on the
+ * same thread and no response hops between event loops. The client's own retries are off;
+ * only {@code resilience} retries.
  */
 @ApplicationScoped
 public class UpstreamHttp {
-    private final HttpClient client;
+    private final Vertx vertx;
+    private final HttpClientOptions options;
+    private final PoolOptions pool;
+    private final HttpClient shared;
+    private final java.util.List<HttpClient> perThread = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ThreadLocal<HttpClient> local = new ThreadLocal<>();
 
     @Inject
     public UpstreamHttp(Vertx vertx,
@@ -28,11 +35,26 @@ public class UpstreamHttp {
                 .setDecompressionSupported(true)
                 .setMaxInitialLineLength(8192)
                 .setName("frugal-upstream");
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxPerHost).setMaxWaitQueueSize(-1));
+        this.vertx = vertx;
+        this.options = options;
+        this.pool = new PoolOptions().setHttp1MaxSize(maxPerHost).setMaxWaitQueueSize(-1);
+        this.shared = vertx.createHttpClient(options, pool);
     }
 
-    public HttpClient client() { return client; }
+    /** The client for the calling thread: its own on an event loop, a shared one elsewhere. */
+    public HttpClient client() {
+        HttpClient c = local.get();
+        if (c != null) return c;
+        if (!io.vertx.core.Context.isOnEventLoopThread()) return shared;
+        c = vertx.createHttpClient(options, pool);
+        perThread.add(c);
+        local.set(c);
+        return c;
+    }
 
     @PreDestroy
-    void close() { client.close(); }
+    void close() {
+        shared.close();
+        perThread.forEach(HttpClient::close);
+    }
 }

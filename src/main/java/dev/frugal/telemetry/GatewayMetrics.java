@@ -8,10 +8,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Metric names and tags of the gateway. Tags are bounded: team and model names come from the
- * config (an unknown model is tagged {@code unknown}); key ids are never tags.
+ * config (an unknown model is tagged {@code unknown}); key ids are never tags. Meters are looked
+ * up once per tag combination and then reused, so recording costs no allocation on the hot path.
  */
 @ApplicationScoped
 public class GatewayMetrics {
@@ -21,33 +25,48 @@ public class GatewayMetrics {
     public static final String TIME_TO_FIRST_TOKEN = "gen_ai.server.time_to_first_token";
     public static final String ATTEMPTS = "frugal.upstream.attempts";
 
+    private record Key(String endpoint, String team, String model, String provider, int status) {}
+
+    private record Meters(Counter requests, Timer duration, Counter promptTokens, Counter completionTokens, Counter attempts) {}
+
+    private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> ttft = new ConcurrentHashMap<>();
+
     @Inject MeterRegistry registry;
 
     /** Records one finished request. */
     public void request(String endpoint, String team, String model, String provider, int status, Duration took,
                         Usage usage, int attempts) {
-        String statusTag = Integer.toString(status);
-        Counter.builder(REQUESTS).description("Requests answered, by outcome")
-                .tags("endpoint", endpoint, "team", team, "model", model, "provider", provider, "status", statusTag)
-                .register(registry).increment();
-        Timer.builder(REQUEST_DURATION).description("Time from request to the end of the response")
-                .tags("gen_ai.operation.name", endpoint, "gen_ai.request.model", model, "team", team,
-                        "error.type", status >= 400 ? statusTag : "none")
-                .register(registry).record(took);
+        Meters m = meters.computeIfAbsent(new Key(endpoint, team, model, provider, status), this::create);
+        m.requests.increment();
+        m.duration.record(took.toNanos(), TimeUnit.NANOSECONDS);
         if (usage != null && usage.totalTokens() > 0) {
-            Counter.builder(TOKENS).description("Tokens used").tags("team", team, "model", model, "provider", provider, "type", "prompt")
-                    .register(registry).increment(usage.promptTokens());
-            Counter.builder(TOKENS).description("Tokens used").tags("team", team, "model", model, "provider", provider, "type", "completion")
-                    .register(registry).increment(usage.completionTokens());
+            m.promptTokens.increment(usage.promptTokens());
+            m.completionTokens.increment(usage.completionTokens());
         }
-        if (attempts > 0) {
-            Counter.builder(ATTEMPTS).description("Upstream attempts made").tags("model", model, "provider", provider)
-                    .register(registry).increment(attempts);
-        }
+        if (attempts > 0) m.attempts.increment(attempts);
     }
 
-    public void timeToFirstToken(String model, Duration ttft) {
-        Timer.builder(TIME_TO_FIRST_TOKEN).description("Time to the first streamed chunk")
-                .tags("gen_ai.request.model", model).register(registry).record(ttft);
+    public void timeToFirstToken(String model, Duration took) {
+        ttft.computeIfAbsent(model, mo -> Timer.builder(TIME_TO_FIRST_TOKEN).description("Time to the first streamed chunk")
+                .tags("gen_ai.request.model", mo).register(registry)).record(took.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private Meters create(Key k) {
+        String status = Integer.toString(k.status());
+        return new Meters(
+                Counter.builder(REQUESTS).description("Requests answered, by outcome")
+                        .tags("endpoint", k.endpoint(), "team", k.team(), "model", k.model(), "provider", k.provider(), "status", status)
+                        .register(registry),
+                Timer.builder(REQUEST_DURATION).description("Time from request to the end of the response")
+                        .tags("gen_ai.operation.name", k.endpoint(), "gen_ai.request.model", k.model(), "team", k.team(),
+                                "gen_ai.provider.name", k.provider(), "error.type", k.status() >= 400 ? status : "none")
+                        .register(registry),
+                Counter.builder(TOKENS).description("Tokens used")
+                        .tags("team", k.team(), "model", k.model(), "provider", k.provider(), "type", "prompt").register(registry),
+                Counter.builder(TOKENS).description("Tokens used")
+                        .tags("team", k.team(), "model", k.model(), "provider", k.provider(), "type", "completion").register(registry),
+                Counter.builder(ATTEMPTS).description("Upstream attempts made")
+                        .tags("model", k.model(), "provider", k.provider()).register(registry));
     }
 }

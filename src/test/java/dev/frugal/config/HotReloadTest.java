@@ -27,8 +27,16 @@ class HotReloadTest {
 
     @AfterEach
     void restore() throws Exception {
-        Files.write(GatewayTestResource.LIVE_CONFIG, GatewayTestResource.original());
+        write(new String(GatewayTestResource.original(), StandardCharsets.UTF_8));
         holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG);
+    }
+
+    /** Replaces the live file atomically, as a deployment tool would. */
+    static void write(String text) throws Exception {
+        java.nio.file.Path tmp = GatewayTestResource.LIVE_CONFIG.resolveSibling("frugal.yaml.tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, GatewayTestResource.LIVE_CONFIG, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static String withHotModel() throws Exception {
@@ -44,7 +52,7 @@ class HotReloadTest {
 
     @Test
     void anEditIsPickedUpByTheWatcherWithoutARestart() throws Exception {
-        Files.writeString(GatewayTestResource.LIVE_CONFIG, withHotModel());
+        write(withHotModel());
         long deadline = System.currentTimeMillis() + 10_000;
         while (!models().contains("hot-added") && System.currentTimeMillis() < deadline) Thread.sleep(50);
         assertTrue(models().contains("hot-added"));
@@ -52,13 +60,13 @@ class HotReloadTest {
 
     @Test
     void anInvalidEditIsRejectedAndTheLastGoodConfigStays() throws Exception {
-        Files.writeString(GatewayTestResource.LIVE_CONFIG, withHotModel());
+        write(withHotModel());
         assertTrue(holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG));
         FrugalConfig good = holder.get();
-        Files.writeString(GatewayTestResource.LIVE_CONFIG, withHotModel().replace("provider: sim }", "provider: simm }"));
+        write(withHotModel().replace("provider: sim }", "provider: simm }"));
         assertFalse(holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG));
         assertTrue(good == holder.get(), "the snapshot was not replaced");
-        Files.writeString(GatewayTestResource.LIVE_CONFIG, "providers: [ this is not yaml");
+        write("providers: [ this is not yaml");
         assertFalse(holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG));
         assertTrue(models().contains("hot-added"));
     }
@@ -74,7 +82,7 @@ class HotReloadTest {
                         .contentType("application/json").body(chat).post("/v1/chat/completions").statusCode()));
             }
             for (int i = 0; i < 10; i++) {
-                Files.writeString(GatewayTestResource.LIVE_CONFIG, i % 2 == 0 ? withHotModel()
+                write(i % 2 == 0 ? withHotModel()
                         : new String(GatewayTestResource.original(), StandardCharsets.UTF_8));
                 holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG);
             }

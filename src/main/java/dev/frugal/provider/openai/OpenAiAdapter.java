@@ -17,13 +17,13 @@ import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
+import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.SseDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -45,7 +45,7 @@ import java.util.Map;
  */
 final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingCapable {
     private final ProviderConfig config;
-    private final HttpClient client;
+    private final UpstreamHttp http;
     private final Dialect dialect;
     private final String host;
     private final int port;
@@ -54,9 +54,9 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
     private final String secret;
     private final MultiMap baseHeaders;
 
-    OpenAiAdapter(ProviderConfig config, HttpClient client) {
+    OpenAiAdapter(ProviderConfig config, UpstreamHttp http) {
         this.config = config;
-        this.client = client;
+        this.http = http;
         this.dialect = Dialect.of(config.dialect());
         URI u = config.baseUrl();
         this.ssl = "https".equals(u.getScheme());
@@ -123,7 +123,7 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
         ChunkRelay relay = new ChunkRelay();
         OpenAiStreamMapper mapper = new OpenAiStreamMapper(config.name(), secret, call.operation(), call.clientWantsUsage());
         Buffer body = Json.writeBuffer(toUpstream(call));
-        client.request(options(call.operation().path(), call.requestId(), true)).onComplete(ar -> {
+        http.client().request(options(call.operation().path(), call.requestId(), true)).onComplete(ar -> {
             if (ar.failed()) {
                 relay.fail(Failures.transport(config.name(), ar.cause()));
                 return;
@@ -271,7 +271,7 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
     }
 
     private Future<HttpClientResponse> send(String path, String requestId, Buffer body, boolean stream) {
-        return client.request(options(path, requestId, stream)).compose(req -> req.send(body));
+        return http.client().request(options(path, requestId, stream)).compose(req -> req.send(body));
     }
 
     private RequestOptions options(String path, String requestId, boolean stream) {

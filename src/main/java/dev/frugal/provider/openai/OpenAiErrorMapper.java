@@ -90,12 +90,13 @@ final class OpenAiErrorMapper {
 
     /** Never let the provider credential travel back to a client, whole or in part. */
     static String scrub(String message, String secret) {
-        String m = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
-        if (secret != null && secret.length() >= 8) {
+        String m = message;
+        if (secret != null && !secret.isEmpty()) {
             m = m.replace(secret, "***");
-            m = m.replace(secret.substring(0, 8), "***");
+            if (secret.length() >= 8) m = m.replace(secret.substring(0, 8), "***");
         }
-        return m.replaceAll("sk-[A-Za-z0-9_*-]{6,}", "sk-***");
+        m = m.replaceAll("sk-[A-Za-z0-9_*-]{6,}", "sk-***");
+        return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
     }
 
     /** {@code retry-after-ms}, then {@code retry-after} as seconds or HTTP date; -1 when absent. */

@@ -14,5 +14,5 @@ public class OpenAiFactory implements ProviderFactory {
 
     @Override public ProviderKind kind() { return ProviderKind.OPENAI; }
 
-    @Override public Object create(ProviderConfig config) { return new OpenAiAdapter(config, http.client()); }
+    @Override public Object create(ProviderConfig config) { return new OpenAiAdapter(config, http); }
 }

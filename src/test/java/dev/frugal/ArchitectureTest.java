@@ -1,0 +1,112 @@
+package dev.frugal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * Keeps the package arrows of DESIGN.md honest:
+ * {@code api ─▶ pipeline ─▶ routing, resilience, tenancy ─▶ provider ─▶ wire, telemetry ─▶ core},
+ * with {@code config} (the compiled YAML) readable from everywhere above {@code wire}.
+ */
+@AnalyzeClasses(packages = "dev.frugal", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    // ---- layers ---------------------------------------------------------------------------
+
+    @ArchTest
+    static final ArchRule core_imports_nothing_of_the_project = mayOnlyUse("core");
+
+    @ArchTest
+    static final ArchRule wire_uses_only_core = mayOnlyUse("wire", "core");
+
+    @ArchTest
+    static final ArchRule telemetry_uses_only_core = mayOnlyUse("telemetry", "core");
+
+    @ArchTest
+    static final ArchRule config_uses_only_core_and_wire = mayOnlyUse("config", "core", "wire");
+
+    @ArchTest
+    static final ArchRule provider_uses_only_core_wire_and_config = mayOnlyUse("provider", "core", "wire", "config");
+
+    /** Routing is a pure decision over the config: it knows providers only as {@code ProviderConfig}. */
+    @ArchTest
+    static final ArchRule routing_uses_only_core_and_config = mayOnlyUse("routing", "core", "config");
+
+    @ArchTest
+    static final ArchRule tenancy_uses_only_core_and_config = mayOnlyUse("tenancy", "core", "config");
+
+    /** Resilience executes routing's {@code Plan}; routing never knows about resilience. */
+    @ArchTest
+    static final ArchRule resilience_uses_only_core_config_provider_and_routing =
+            mayOnlyUse("resilience", "core", "config", "provider", "routing");
+
+    @ArchTest
+    static final ArchRule pipeline_is_used_only_by_the_http_edge =
+            noClasses().that().resideOutsideOfPackages("dev.frugal.pipeline..", "dev.frugal.api..", "dev.frugal.admin..")
+                    .should().dependOnClassesThat().resideInAPackage("dev.frugal.pipeline..")
+                    .because("only the HTTP edge drives the pipeline");
+
+    @ArchTest
+    static final ArchRule api_is_used_by_nobody =
+            noClasses().that().resideOutsideOfPackage("dev.frugal.api..")
+                    .should().dependOnClassesThat().resideInAPackage("dev.frugal.api..")
+                    .because("the HTTP edge is the outermost layer");
+
+    @ArchTest
+    static final ArchRule sibling_adapters_never_import_each_other =
+            slices().matching("dev.frugal.provider.(*)..").should().notDependOnEachOther()
+                    .because("each protocol package stands alone; shared code lives in dev.frugal.provider");
+
+    // ---- one door per library -------------------------------------------------------------
+
+    @ArchTest
+    static final ArchRule one_json_mapper =
+            noClasses().that().resideOutsideOfPackage("dev.frugal.wire..")
+                    .should().callConstructorWhere(target(assignableTo(ObjectMapper.class)))
+                    .orShould().callMethodWhere(target(assignableTo(ObjectMapper.class), "builder", "copy", "copyWith"))
+                    .orShould().callMethodWhere(target(assignableTo(MapperBuilder.class), "build"))
+                    .because("dev.frugal.wire.Json is the one configured JSON mapper");
+
+    @ArchTest
+    static final ArchRule one_upstream_http_door =
+            noClasses().that().resideOutsideOfPackage("dev.frugal.provider")
+                    .should().callMethodWhere(target(assignableTo(Vertx.class), "createHttpClient", "httpClientBuilder"))
+                    .because("dev.frugal.provider.UpstreamHttp is the one upstream HTTP client");
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    /** Classes of {@code dev.frugal.<layer>..} depend on no project package but their own and {@code allowed}. */
+    private static ArchRule mayOnlyUse(String layer, String... allowed) {
+        String[] own = new String[allowed.length + 1];
+        own[0] = "dev.frugal." + layer + "..";
+        for (int i = 0; i < allowed.length; i++) own[i + 1] = "dev.frugal." + allowed[i] + "..";
+        return noClasses().that().resideInAPackage("dev.frugal." + layer + "..")
+                .should().dependOnClassesThat(resideInAPackage("dev.frugal..").and(not(resideInAnyPackage(own))))
+                .because(layer + " may use only " + (allowed.length == 0 ? "the JDK and libraries" : String.join(", ", allowed)));
+    }
+
+    /** A call whose target is declared by a class matching {@code owner} and, if given, has one of {@code names}. */
+    private static DescribedPredicate<JavaAccess<?>> target(DescribedPredicate<? super JavaClass> owner, String... names) {
+        List<String> wanted = List.of(names);
+        return DescribedPredicate.describe(
+                "target owner " + owner.getDescription() + (names.length == 0 ? "" : " named " + wanted),
+                access -> owner.test(access.getTargetOwner()) && (wanted.isEmpty() || wanted.contains(access.getName())));
+    }
+}

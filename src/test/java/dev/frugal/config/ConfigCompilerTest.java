@@ -1,0 +1,399 @@
+package dev.frugal.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigCompilerTest {
+
+    private static final Function<String, String> NO_ENV = name -> null;
+
+    private static final String FULL = """
+            server:
+              max-body-size: 8MiB
+            providers:
+              - name: openai
+                kind: openai
+                base-url: https://api.openai.com/v1/
+                api-key: ${OPENAI_API_KEY}
+                headers: { OpenAI-Organization: org-123 }
+                timeouts: { connect: 250ms, idle: 2m }
+              - name: ollama
+                kind: openai
+                dialect: ollama
+                base-url: http://127.0.0.1:${OLLAMA_PORT:11434}/v1
+              - name: sim
+                kind: simulator
+                simulator: { latency: 5ms, time-to-first-token: 1s, tokens-per-second: 50, output-tokens: 12,
+                             failure-rate: 0.25, failure-status: 529 }
+              - name: in-process
+                kind: local
+            models:
+              - name: gpt-4o-mini
+                deployments:
+                  - { provider: openai }
+                  - { provider: ollama, model: "llama3.2:latest" }
+              - name: spread
+                strategy: weighted
+                deployments:
+                  - { provider: openai, model: a, weight: 3 }
+                  - { provider: ollama, model: b, weight: 0 }
+                  - { provider: sim, model: c }
+              - name: demo
+                deployments: [{ provider: sim }]
+              - name: minilm
+                deployments: [{ provider: in-process, model: all-minilm-l6-v2 }]
+            teams:
+              - name: research
+                keys: ["${RESEARCH_KEY}", "frg-second-research-key"]
+                models: [gpt-4o-mini, demo]
+              - name: everyone
+                keys: ["frg-everyone-key-1"]
+            """;
+
+    private static final Map<String, String> FULL_ENV = Map.of(
+            "OPENAI_API_KEY", "sk-provider-secret-abcdef123456",
+            "RESEARCH_KEY", "frg-research-key-from-env");
+
+    // ---- a valid file ---------------------------------------------------------------------
+
+    @Test
+    void fullConfigCompilesProviders() {
+        FrugalConfig c = ConfigCompiler.compile(FULL, FULL_ENV::get);
+
+        assertEquals(8L * 1024 * 1024, c.server().maxBodyBytes());
+        assertEquals(List.of("openai", "ollama", "sim", "in-process"), List.copyOf(c.providers().keySet()));
+
+        ProviderConfig openai = c.provider("openai");
+        assertEquals(ProviderKind.OPENAI, openai.kind());
+        assertEquals(URI.create("https://api.openai.com/v1"), openai.baseUrl(), "trailing slash dropped");
+        assertEquals("sk-provider-secret-abcdef123456", openai.apiKey().reveal());
+        assertEquals(Map.of("OpenAI-Organization", "org-123"), openai.headers());
+        assertEquals("openai", openai.dialect(), "dialect defaults to openai");
+        assertEquals(new ProviderConfig.Timeouts(Duration.ofMillis(250), Duration.ofMinutes(2)), openai.timeouts());
+
+        ProviderConfig ollama = c.provider("ollama");
+        assertEquals("ollama", ollama.dialect());
+        assertEquals(URI.create("http://127.0.0.1:11434/v1"), ollama.baseUrl());
+        assertNull(ollama.apiKey());
+        assertEquals(ProviderConfig.Timeouts.DEFAULT, ollama.timeouts());
+
+        ProviderConfig sim = c.provider("sim");
+        assertEquals(ProviderKind.SIMULATOR, sim.kind());
+        assertNull(sim.baseUrl());
+        ProviderConfig.SimulatorSettings s = sim.simulator();
+        assertEquals(Duration.ofMillis(5), s.latency());
+        assertEquals(Duration.ofSeconds(1), s.timeToFirstToken());
+        assertEquals(50, s.tokensPerSecond());
+        assertEquals(12, s.outputTokens());
+        assertEquals(0.25, s.failureRate());
+        assertEquals(529, s.failureStatus());
+
+        ProviderConfig local = c.provider("in-process");
+        assertEquals(ProviderKind.LOCAL, local.kind());
+        assertEquals("all-minilm-l6-v2", local.localModel(), "local model defaults to the shipped one");
+    }
+
+    @Test
+    void fullConfigCompilesModelsWithOrderedAndWeightedDeployments() {
+        FrugalConfig c = ConfigCompiler.compile(FULL, FULL_ENV::get);
+
+        assertEquals(List.of("gpt-4o-mini", "spread", "demo", "minilm"), List.copyOf(c.models().keySet()));
+
+        ModelConfig ordered = c.model("gpt-4o-mini");
+        assertEquals(ModelConfig.Strategy.ORDERED, ordered.strategy());
+        assertEquals(List.of(
+                new ModelConfig.Deployment("openai", "gpt-4o-mini", 1), // upstream model defaults to the model name
+                new ModelConfig.Deployment("ollama", "llama3.2:latest", 1)), ordered.deployments());
+        assertEquals("frugal", ordered.ownedBy());
+
+        ModelConfig weighted = c.model("spread");
+        assertEquals(ModelConfig.Strategy.WEIGHTED, weighted.strategy());
+        assertEquals(List.of(
+                new ModelConfig.Deployment("openai", "a", 3),
+                new ModelConfig.Deployment("ollama", "b", 0),
+                new ModelConfig.Deployment("sim", "c", 1)), weighted.deployments());
+
+        assertEquals("simulator", c.model("demo").ownedBy(), "a model served only by simulators is never a real model");
+    }
+
+    @Test
+    void teamsHoldOnlySha256HexHashesOfTheirKeys() {
+        FrugalConfig c = ConfigCompiler.compile(FULL, FULL_ENV::get);
+
+        TeamConfig research = c.teams().get("research");
+        assertEquals(Set.of(sha256Hex("frg-research-key-from-env"), sha256Hex("frg-second-research-key")), research.keyHashes());
+        assertEquals(Set.of("gpt-4o-mini", "demo"), research.models());
+        TeamConfig everyone = c.teams().get("everyone");
+        assertEquals(Set.of(sha256Hex("frg-everyone-key-1")), everyone.keyHashes());
+        assertTrue(everyone.models().isEmpty(), "no list means every model");
+
+        assertEquals(3, c.teamsByKeyHash().size());
+        assertSame(research, c.teamsByKeyHash().get(sha256Hex("frg-second-research-key")));
+        assertSame(everyone, c.teamsByKeyHash().get(sha256Hex("frg-everyone-key-1")));
+        for (String h : c.teamsByKeyHash().keySet()) assertTrue(h.matches("[0-9a-f]{64}"), h);
+    }
+
+    @Test
+    void snapshotNeverShowsClientKeysOrProviderSecrets() {
+        String text = ConfigCompiler.compile(FULL, FULL_ENV::get).toString();
+        for (String secret : List.of("frg-research-key-from-env", "frg-second-research-key", "frg-everyone-key-1",
+                "sk-provider-secret-abcdef123456")) {
+            assertFalse(text.contains(secret), "snapshot shows " + secret);
+        }
+    }
+
+    // ---- interpolation --------------------------------------------------------------------
+
+    static Stream<Arguments> interpolation() {
+        return Stream.of(
+                Arguments.of("${HOST}", Map.of("HOST", "gpu-1"), "gpu-1"),
+                Arguments.of("${HOST:localhost}", Map.of(), "localhost"),
+                Arguments.of("${HOST:localhost}", Map.of("HOST", "gpu-1"), "gpu-1"),
+                Arguments.of("${HOST}-${PORT:8000}", Map.of("HOST", "gpu-1"), "gpu-1-8000"),
+                Arguments.of("a${EMPTY:}b", Map.of(), "ab"),
+                Arguments.of("${fake.upstream.port}", Map.of("fake.upstream.port", "4711"), "4711"),
+                Arguments.of("${DOLLAR}", Map.of("DOLLAR", "$1\\x"), "$1\\x"),
+                Arguments.of("no-variables-here", Map.of(), "no-variables-here"));
+    }
+
+    @ParameterizedTest(name = "{0} with {1} -> {2}")
+    @MethodSource("interpolation")
+    void interpolatesFromTheInjectedEnvironment(String header, Map<String, String> env, String expected) {
+        String yaml = """
+                providers:
+                  - name: p
+                    kind: openai
+                    base-url: http://127.0.0.1/v1
+                    headers: { X-Test: "%s" }
+                """.formatted(header);
+        assertEquals(expected, ConfigCompiler.compile(yaml, env::get).provider("p").headers().get("X-Test"));
+    }
+
+    // ---- problems, each named by its full path --------------------------------------------
+
+    private static final String PROVIDERS = """
+            providers:
+              - name: ollama
+                kind: openai
+                base-url: http://127.0.0.1:11434/v1
+            """;
+
+    static Stream<Arguments> problems() {
+        return Stream.of(
+                Arguments.of("unknown provider, with a suggestion", PROVIDERS + """
+                        models:
+                          - name: llama
+                            deployments: [{ provider: olama }]
+                        """, "models[0].deployments[0].provider: unknown provider 'olama' (did you mean 'ollama'?)"),
+                Arguments.of("unknown provider, nothing close", PROVIDERS + """
+                        models:
+                          - name: llama
+                            deployments: [{ provider: anthropic }]
+                        """, "models[0].deployments[0].provider: unknown provider 'anthropic'"),
+                Arguments.of("unknown field, with a suggestion", """
+                        providers:
+                          - name: ollama
+                            kind: openai
+                            base-url: http://127.0.0.1:11434/v1
+                            api_key: x
+                        """, "providers[0].api_key: unknown field (did you mean 'api-key'?)"),
+                Arguments.of("unknown top-level section", "provider: []\n",
+                        "provider: unknown field (did you mean 'providers'?)"),
+                Arguments.of("unknown field in a deployment", PROVIDERS + """
+                        models:
+                          - name: llama
+                            deployments: [{ provider: ollama, wieght: 2 }]
+                        """, "models[0].deployments[0].wieght: unknown field (did you mean 'weight'?)"),
+                Arguments.of("unknown kind", """
+                        providers:
+                          - { name: claude, kind: anthropic }
+                        """, "providers[0].kind: unknown kind 'anthropic' (known: openai, local, simulator)"),
+                Arguments.of("missing kind", """
+                        providers:
+                          - { name: claude }
+                        """, "providers[0].kind: is required"),
+                Arguments.of("unknown dialect", """
+                        providers:
+                          - { name: p, kind: openai, base-url: "http://h/v1", dialect: olama }
+                        """, "providers[0].dialect: unknown dialect 'olama' (known: deepseek, groq, llamacpp, lmstudio, "
+                        + "mistral, ollama, openai, together, vllm)"),
+                Arguments.of("duration without unit", """
+                        providers:
+                          - { name: p, kind: openai, base-url: "http://h/v1", timeouts: { connect: 5 } }
+                        """, "providers[0].timeouts.connect: must be a duration such as 250ms, 5s or 2m"),
+                Arguments.of("duration with a spelled-out unit", """
+                        providers:
+                          - { name: s, kind: simulator, simulator: { latency: 2 seconds } }
+                        """, "providers[0].simulator.latency: must be a duration such as 250ms, 5s or 2m"),
+                Arguments.of("duration too large for a long", """
+                        providers:
+                          - { name: p, kind: openai, base-url: "http://h/v1", timeouts: { idle: 99999999999999999999s } }
+                        """, "providers[0].timeouts.idle: must be a duration such as 250ms, 5s or 2m"),
+                Arguments.of("duration too large for java.time.Duration", """
+                        providers:
+                          - { name: p, kind: openai, base-url: "http://h/v1", timeouts: { idle: 9999999999999999h } }
+                        """, "providers[0].timeouts.idle: must be a duration such as 250ms, 5s or 2m"),
+                Arguments.of("URL with another scheme", """
+                        providers:
+                          - { name: p, kind: openai, base-url: "ftp://h/v1" }
+                        """, "providers[0].base-url: must be an http:// or https:// URL with a host"),
+                Arguments.of("URL without a host", """
+                        providers:
+                          - { name: p, kind: openai, base-url: "localhost:8000" }
+                        """, "providers[0].base-url: must be an http:// or https:// URL with a host"),
+                Arguments.of("URL that does not parse", """
+                        providers:
+                          - { name: p, kind: openai, base-url: "http://exa mple.com/v1" }
+                        """, "providers[0].base-url: not a valid URL"),
+                Arguments.of("missing URL", """
+                        providers:
+                          - { name: p, kind: openai }
+                        """, "providers[0].base-url: is required"),
+                Arguments.of("URL on a kind that has none", """
+                        providers:
+                          - { name: s, kind: simulator, base-url: "http://h/v1" }
+                        """, "providers[0].base-url: not used by kind 'simulator'"),
+                Arguments.of("body size too large for a long", "server: { max-body-size: 99999999999999999999 }\n",
+                        "server.max-body-size: must be between 1KiB and 1GiB"),
+                Arguments.of("body size that overflows when multiplied", "server: { max-body-size: 17179869185GiB }\n",
+                        "server.max-body-size: must be between 1KiB and 1GiB"),
+                Arguments.of("duplicate provider name", """
+                        providers:
+                          - { name: p, kind: simulator }
+                          - { name: p, kind: simulator }
+                        """, "providers[1].name: duplicate provider name 'p'"),
+                Arguments.of("duplicate model name", PROVIDERS + """
+                        models:
+                          - { name: m, deployments: [{ provider: ollama }] }
+                          - { name: m, deployments: [{ provider: ollama }] }
+                        """, "models[1].name: duplicate model name 'm'"),
+                Arguments.of("duplicate team name", """
+                        teams:
+                          - { name: t, keys: [frg-key-one-1] }
+                          - { name: t, keys: [frg-key-two-2] }
+                        """, "teams[1].name: duplicate team name 't'"),
+                Arguments.of("same key in two teams", """
+                        teams:
+                          - { name: a, keys: [frg-shared-key] }
+                          - { name: b, keys: [frg-own-key-b, frg-shared-key] }
+                        """, "teams[1].keys[1]: the same key is already listed at teams[0]"),
+                Arguments.of("short key", """
+                        teams:
+                          - { name: a, keys: [short] }
+                        """, "teams[0].keys[0]: a key must have at least 8 characters"),
+                Arguments.of("team without keys", """
+                        teams:
+                          - { name: a }
+                        """, "teams[0].keys: is required"),
+                Arguments.of("missing environment variable", """
+                        providers:
+                          - { name: p, kind: openai, base-url: "http://h/v1", api-key: "${OPENAI_API_KEY}" }
+                        """, "providers[0].api-key: environment variable OPENAI_API_KEY is not set"),
+                Arguments.of("missing environment variable in a list", """
+                        teams:
+                          - { name: a, keys: ["frg-ok-key-1", "${RESEARCH_KEY}"] }
+                        """, "teams[0].keys[1]: environment variable RESEARCH_KEY is not set"),
+                Arguments.of("team names an unknown model", PROVIDERS + """
+                        models:
+                          - { name: llama, deployments: [{ provider: ollama }] }
+                        teams:
+                          - { name: a, keys: [frg-key-one-1], models: [lama] }
+                        """, "teams[0].models[0]: unknown model 'lama' (did you mean 'llama'?)"),
+                Arguments.of("model without deployments", "models:\n  - { name: m }\n", "models[0].deployments: is required"),
+                Arguments.of("weight out of range", PROVIDERS + """
+                        models:
+                          - { name: m, deployments: [{ provider: ollama, weight: -1 }] }
+                        """, "models[0].deployments[0].weight: must be between 0 and 1000000"),
+                Arguments.of("unknown strategy", PROVIDERS + """
+                        models:
+                          - { name: m, strategy: random, deployments: [{ provider: ollama }] }
+                        """, "models[0].strategy: must be 'ordered' or 'weighted', got 'random'"),
+                Arguments.of("weighted with nothing to draw", PROVIDERS + """
+                        models:
+                          - { name: m, strategy: weighted, deployments: [{ provider: ollama, weight: 0 }] }
+                        """, "models[0].deployments: weighted strategy needs at least one deployment with weight > 0"),
+                Arguments.of("invalid name", """
+                        providers:
+                          - { name: "bad name", kind: simulator }
+                        """, "providers[0].name: 'bad name' is not a valid name (letters, digits and . _ : / @ -, at most 128)"),
+                Arguments.of("providers is not a list", "providers: { name: p }\n", "providers: must be a list"),
+                Arguments.of("root is not a mapping", "- a\n- b\n", "(root): must be a mapping"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("problems")
+    void reportsEachProblemWithItsFullPath(String name, String yaml, String expected) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigCompiler.compile(yaml, NO_ENV));
+        assertTrue(e.problems().contains(expected), () -> "expected <" + expected + "> in " + e.problems());
+        assertTrue(e.getMessage().contains(expected));
+    }
+
+    @Test
+    void invalidYamlIsOneProblem() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> ConfigCompiler.compile("providers:\n  - name: [unclosed\n", NO_ENV));
+        assertEquals(1, e.problems().size());
+        assertTrue(e.problems().get(0).startsWith("not valid YAML: "), e.problems().get(0));
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceInFileOrder() {
+        String yaml = """
+                providers:
+                  - { name: ollama, kind: openai, base-url: "http://127.0.0.1:11434/v1", timeouts: { idle: soon } }
+                  - { name: claude, kind: anthropic }
+                models:
+                  - { name: llama, deployments: [{ provider: olama }] }
+                teams:
+                  - { name: a, keys: [short], models: [lama] }
+                """;
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigCompiler.compile(yaml, NO_ENV));
+        assertEquals(List.of(
+                "providers[0].timeouts.idle: must be a duration such as 250ms, 5s or 2m",
+                "providers[1].kind: unknown kind 'anthropic' (known: openai, local, simulator)",
+                "models[0].deployments[0].provider: unknown provider 'olama' (did you mean 'ollama'?)",
+                "teams[0].keys[0]: a key must have at least 8 characters",
+                "teams[0].models[0]: unknown model 'lama' (did you mean 'llama'?)"), e.problems());
+    }
+
+    @Test
+    void problemsNeverQuoteAClientKey() {
+        String yaml = """
+                teams:
+                  - { name: a, keys: [frg-shared-key, tiny-k] }
+                  - { name: b, keys: [frg-shared-key] }
+                """;
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigCompiler.compile(yaml, NO_ENV));
+        assertEquals(2, e.problems().size(), e.problems()::toString);
+        assertFalse(e.getMessage().contains("frg-shared-key"));
+        assertFalse(e.getMessage().contains("tiny-k"));
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
