@@ -7,6 +7,8 @@ import dev.frugal.pipeline.Gateway;
 import dev.frugal.provider.ChunkStream;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.Sse;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -25,6 +27,8 @@ final class StreamWriter implements ChunkStream.Handler {
     private final Gateway gateway;
     private final Exchange ex;
     private boolean finished;
+    /** Chunks emitted during the current event-loop task, written together when it ends. */
+    private Buffer pending;
 
     StreamWriter(HttpServerResponse resp, ChunkStream stream, Gateway gateway, Exchange ex) {
         this.resp = resp;
@@ -49,11 +53,31 @@ final class StreamWriter implements ChunkStream.Handler {
         stream.start(this);
     }
 
+    /**
+     * One upstream read often carries many events: they are gathered and written once, after the
+     * current event-loop task, instead of one socket write each.
+     */
     @Override
     public void onChunk(String json) {
         if (finished) return;
         gateway.firstChunk(ex);
-        resp.write(Sse.data(json));
+        if (pending == null) {
+            io.vertx.core.Context ctx = Vertx.currentContext();
+            if (ctx == null) { // not on an event loop: nothing to gather with
+                resp.write(Sse.data(json));
+                return;
+            }
+            pending = Buffer.buffer(256);
+            ctx.runOnContext(v -> flush());
+        }
+        Sse.append(pending, json);
+    }
+
+    private void flush() {
+        if (pending == null || finished) return;
+        Buffer b = pending;
+        pending = null;
+        resp.write(b);
         if (resp.writeQueueFull()) stream.pause();
     }
 
@@ -61,8 +85,14 @@ final class StreamWriter implements ChunkStream.Handler {
     public void onEnd() {
         if (finished) return;
         finished = true;
-        resp.end(Sse.DONE);
+        resp.end(takePending().appendBuffer(Sse.DONE));
         gateway.finish(ex, 200, stream.usage());
+    }
+
+    private Buffer takePending() {
+        Buffer b = pending == null ? Buffer.buffer() : pending;
+        pending = null;
+        return b;
     }
 
     @Override
@@ -71,7 +101,7 @@ final class StreamWriter implements ChunkStream.Handler {
         finished = true;
         GatewayError e = failure instanceof UpstreamFailure uf ? uf.toClientError()
                 : failure instanceof GatewayError ge ? ge : GatewayError.internal("The stream failed inside the gateway.");
-        resp.end(Sse.data(Json.write(Responses.errorBody(e))));
+        resp.end(takePending().appendBuffer(Sse.data(Json.write(Responses.errorBody(e)))));
         gateway.finish(ex, e.status(), stream.usage());
     }
 }

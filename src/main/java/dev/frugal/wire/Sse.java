@@ -17,6 +17,11 @@ public final class Sse {
         return Buffer.buffer(body.length + 8).appendBytes(PREFIX).appendBytes(body).appendBytes(SUFFIX);
     }
 
+    /** Appends one {@code data:} event to a buffer being filled. */
+    public static void append(Buffer target, String json) {
+        target.appendBytes(PREFIX).appendString(json).appendBytes(SUFFIX);
+    }
+
     public static Buffer data(byte[] json) {
         return Buffer.buffer(json.length + 8).appendBytes(PREFIX).appendBytes(json).appendBytes(SUFFIX);
     }

@@ -52,6 +52,7 @@ final class OpenAiStreamMapper {
             done = true;
             return new Done();
         }
+        if (id != null && plainDelta(trimmed)) return new Forward(trimmed); // most chunks: nothing to look at
         JsonNode node;
         try {
             node = Json.parse(trimmed);
@@ -127,6 +128,32 @@ final class OpenAiStreamMapper {
     }
 
     Usage usage() { return usage; }
+
+    /**
+     * True when a chunk's text shows that it carries nothing this mapper acts on: no usage, no
+     * finish reason, no tool calls, no error, no server extras. Conservative: any doubt (the words
+     * appearing inside content, odd spacing) means the chunk is parsed.
+     */
+    static boolean plainDelta(String json) {
+        return json.startsWith("{") && !json.contains("\"error\"") && !json.contains("\"tool_calls\"")
+                && !json.contains("\"x_groq\"") && !json.contains("\"timings\"")
+                && isNullOrAbsent(json, "\"usage\"") && isNullOrAbsent(json, "\"finish_reason\"");
+    }
+
+    /** Every occurrence of the key is followed by {@code :null} (spaces allowed). */
+    private static boolean isNullOrAbsent(String json, String key) {
+        int at = json.indexOf(key);
+        while (at >= 0) {
+            int i = at + key.length();
+            while (i < json.length() && json.charAt(i) == ' ') i++;
+            if (i >= json.length() || json.charAt(i) != ':') return false;
+            i++;
+            while (i < json.length() && json.charAt(i) == ' ') i++;
+            if (!json.startsWith("null", i)) return false;
+            at = json.indexOf(key, i);
+        }
+        return true;
+    }
 
     private void remember(ObjectNode chunk) {
         if (id == null && chunk.hasNonNull("id") && !chunk.get("id").asText().isEmpty()) {
