@@ -23,7 +23,6 @@ public class UpstreamHttp {
     private final HttpClient shared;
     private final java.util.List<HttpClient> perThread = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ThreadLocal<HttpClient> local = new ThreadLocal<>();
-    private static final boolean PER_LOOP = Boolean.parseBoolean(System.getProperty("perloop", "true"));
 
     @Inject
     public UpstreamHttp(Vertx vertx,
@@ -46,7 +45,7 @@ public class UpstreamHttp {
     public HttpClient client() {
         HttpClient c = local.get();
         if (c != null) return c;
-        if (!PER_LOOP || !io.vertx.core.Context.isOnEventLoopThread()) return shared;
+        if (!io.vertx.core.Context.isOnEventLoopThread()) return shared;
         c = vertx.createHttpClient(options, pool);
         perThread.add(c);
         local.set(c);
