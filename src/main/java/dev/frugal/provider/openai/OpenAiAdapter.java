@@ -82,22 +82,30 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
     // ---- whole answers -------------------------------------------------------------------
 
     private Future<Completion> whole(GenerationCall call) {
-        Buffer body = Json.writeBuffer(toUpstream(call));
-        return send(call.operation().path(), call.requestId(), body, false).compose(resp -> resp.body().compose(bytes -> {
-            if (resp.statusCode() != 200) {
-                return Future.failedFuture(OpenAiErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secret));
-            }
-            return Future.succeededFuture(toCompletion(bytes));
-        })).recover(t -> Future.failedFuture(Failures.transport(config.name(), t)));
+        return exchange(call.operation().path(), call.requestId(), Json.writeBuffer(toUpstream(call)), this::toCompletion);
     }
 
-    private Completion toCompletion(Buffer bytes) {
-        JsonNode node;
+    /** One non-streamed request: the mapped 200 body, or the classified failure. */
+    private <T> Future<T> exchange(String path, String requestId, Buffer body, java.util.function.Function<Buffer, T> onOk) {
+        return http.client().request(options(path, requestId, false)).compose(req -> req.send(body))
+                .compose(resp -> resp.body().map(bytes -> {
+                    if (resp.statusCode() != 200) {
+                        throw OpenAiErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secret);
+                    }
+                    return onOk.apply(bytes);
+                })).recover(t -> Future.failedFuture(Failures.transport(config.name(), t)));
+    }
+
+    private JsonNode parseOk(Buffer bytes) {
         try {
-            node = Json.parse(bytes);
+            return Json.parse(bytes);
         } catch (Exception e) {
             throw protocol("answered HTTP 200 with a body that is not JSON");
         }
+    }
+
+    private Completion toCompletion(Buffer bytes) {
+        JsonNode node = parseOk(bytes);
         if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
         if (node.has("error")) throw OpenAiErrorMapper.inBand(config.name(), node.get("error"), secret);
         if (!node.path("choices").isArray()) throw protocol("answered HTTP 200 without 'choices'");
@@ -195,21 +203,11 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
         b.setAll(call.body());
         b.put("model", call.deployment().upstreamModel());
         b.put("encoding_format", "float");
-        return send("/embeddings", call.requestId(), Json.writeBuffer(b), false).compose(resp -> resp.body().compose(bytes -> {
-            if (resp.statusCode() != 200) {
-                return Future.failedFuture(OpenAiErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secret));
-            }
-            return Future.succeededFuture(toEmbeddings(bytes));
-        })).recover(t -> Future.failedFuture(Failures.transport(config.name(), t)));
+        return exchange("/embeddings", call.requestId(), Json.writeBuffer(b), this::toEmbeddings);
     }
 
     private Embeddings toEmbeddings(Buffer bytes) {
-        JsonNode node;
-        try {
-            node = Json.parse(bytes);
-        } catch (Exception e) {
-            throw protocol("answered HTTP 200 with a body that is not JSON");
-        }
+        JsonNode node = parseOk(bytes);
         JsonNode data = node.path("data");
         if (!data.isArray()) throw protocol("answered embeddings without 'data'");
         float[][] vectors = new float[data.size()][];
@@ -268,10 +266,6 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
             if (copy != null) b.set("messages", copy);
         }
         return b;
-    }
-
-    private Future<HttpClientResponse> send(String path, String requestId, Buffer body, boolean stream) {
-        return http.client().request(options(path, requestId, stream)).compose(req -> req.send(body));
     }
 
     private RequestOptions options(String path, String requestId, boolean stream) {
