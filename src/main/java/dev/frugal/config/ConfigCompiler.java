@@ -38,6 +38,11 @@ public final class ConfigCompiler {
     public static final Set<String> DIALECTS = Set.of("openai", "deepseek", "vllm", "llamacpp", "lmstudio",
             "ollama", "groq", "mistral", "together");
     public static final Set<String> LOCAL_MODELS = Set.of("all-minilm-l6-v2");
+    /** Base URLs used when a hosted provider's config gives none. */
+    private static final Map<ProviderKind, String> DEFAULT_URLS = Map.of(
+            ProviderKind.ANTHROPIC, "https://api.anthropic.com",
+            ProviderKind.GEMINI, "https://generativelanguage.googleapis.com",
+            ProviderKind.OLLAMA, "http://127.0.0.1:11434");
 
     private final Function<String, String> env;
     private final List<String> errors = new ArrayList<>();
@@ -90,7 +95,8 @@ public final class ConfigCompiler {
             String p = "providers[" + i + "]";
             JsonNode n = list.get(i);
             if (!isMap(n, p)) continue;
-            allowOnly(n, p, "name", "kind", "base-url", "api-key", "headers", "dialect", "timeouts", "simulator", "model");
+            allowOnly(n, p, "name", "kind", "base-url", "api-key", "headers", "dialect", "timeouts", "simulator", "model",
+                    "api-version", "default-max-tokens", "discover-models");
             String name = name(n.get("name"), p + ".name");
             String kindText = requiredText(n.get("kind"), p + ".kind");
             ProviderKind kind = null;
@@ -102,16 +108,32 @@ public final class ConfigCompiler {
             String dialect = null;
             ProviderConfig.SimulatorSettings sim = null;
             String localModel = null;
+            boolean http = kind != null && kind != ProviderKind.LOCAL && kind != ProviderKind.SIMULATOR;
+            if (http) {
+                baseUrl = n.has("base-url") || !DEFAULT_URLS.containsKey(kind)
+                        ? url(n.get("base-url"), p + ".base-url") : URI.create(DEFAULT_URLS.get(kind));
+            } else if (kind != null) {
+                for (String f : List.of("base-url", "api-key")) {
+                    if (n.has(f)) error(p + "." + f, "not used by kind '" + kind.id() + "'");
+                }
+            }
             if (kind == ProviderKind.OPENAI) {
-                baseUrl = url(n.get("base-url"), p + ".base-url");
                 dialect = optionalText(n.get("dialect"), p + ".dialect", "openai");
                 if (dialect != null && !DIALECTS.contains(dialect)) {
                     error(p + ".dialect", "unknown dialect '" + dialect + "' (known: " + String.join(", ", new java.util.TreeSet<>(DIALECTS)) + ")");
                 }
-            } else if (kind != null) {
-                for (String f : List.of("base-url", "api-key", "dialect")) {
-                    if (n.has(f)) error(p + "." + f, "not used by kind '" + kind.id() + "'");
-                }
+            } else if (n.has("dialect")) error(p + ".dialect", "only for kind 'openai'");
+            String apiVersion = null;
+            if (kind == ProviderKind.ANTHROPIC) apiVersion = optionalText(n.get("api-version"), p + ".api-version", "2023-06-01");
+            else if (kind == ProviderKind.AZURE) apiVersion = optionalText(n.get("api-version"), p + ".api-version", null);
+            else if (n.has("api-version")) error(p + ".api-version", "only for kinds 'anthropic' and 'azure'");
+            int defaultMaxTokens = (int) number(n.get("default-max-tokens"), p + ".default-max-tokens", 4096, 1, 1_000_000);
+            if (n.has("default-max-tokens") && kind != ProviderKind.ANTHROPIC) error(p + ".default-max-tokens", "only for kind 'anthropic'");
+            boolean discover = false;
+            if (n.has("discover-models")) {
+                if (kind != ProviderKind.OLLAMA) error(p + ".discover-models", "only for kind 'ollama'");
+                else if (!n.get("discover-models").isBoolean()) error(p + ".discover-models", "must be true or false");
+                else discover = n.get("discover-models").asBoolean();
             }
             if (kind == ProviderKind.SIMULATOR) sim = simulator(n.path("simulator"), p + ".simulator");
             else if (n.has("simulator")) error(p + ".simulator", "only for kind 'simulator'");
@@ -127,7 +149,7 @@ public final class ConfigCompiler {
             if (name != null) {
                 if (out.containsKey(name)) error(p + ".name", "duplicate provider name '" + name + "'");
                 else out.put(name, new ProviderConfig(name, kind, baseUrl, key == null || key.isEmpty() ? null : new Secret(key),
-                        headers, dialect, timeouts, sim, localModel));
+                        headers, dialect, timeouts, sim, localModel, apiVersion, defaultMaxTokens, discover));
             }
         }
         return out;
@@ -199,14 +221,27 @@ public final class ConfigCompiler {
                     String dj = dp + "[" + j + "]";
                     JsonNode d = ds.get(j);
                     if (!isMap(d, dj)) continue;
-                    allowOnly(d, dj, "provider", "model", "weight");
+                    allowOnly(d, dj, "provider", "model", "weight", "reasoning", "think-prefilled");
                     String prov = requiredText(d.get("provider"), dj + ".provider");
                     if (prov != null && !providers.containsKey(prov)) {
                         error(dj + ".provider", "unknown provider '" + prov + "'" + suggest(prov, providers.keySet()));
                     }
                     String upstream = optionalText(d.get("model"), dj + ".model", name);
                     int weight = (int) number(d.get("weight"), dj + ".weight", 1, 0, 1_000_000);
-                    deployments.add(new ModelConfig.Deployment(prov, upstream, weight));
+                    String r = optionalText(d.get("reasoning"), dj + ".reasoning", "split");
+                    ModelConfig.Reasoning reasoning = ModelConfig.Reasoning.SPLIT;
+                    switch (r == null ? "split" : r) {
+                        case "split" -> reasoning = ModelConfig.Reasoning.SPLIT;
+                        case "pass" -> reasoning = ModelConfig.Reasoning.PASS;
+                        case "strip" -> reasoning = ModelConfig.Reasoning.STRIP;
+                        default -> error(dj + ".reasoning", "must be 'split', 'pass' or 'strip', got '" + r + "'");
+                    }
+                    boolean prefilled = false;
+                    if (d.has("think-prefilled")) {
+                        if (!d.get("think-prefilled").isBoolean()) error(dj + ".think-prefilled", "must be true or false");
+                        else prefilled = d.get("think-prefilled").asBoolean();
+                    }
+                    deployments.add(new ModelConfig.Deployment(prov, upstream, weight, reasoning, prefilled));
                 }
                 if (strategy == ModelConfig.Strategy.WEIGHTED && !deployments.isEmpty()
                         && deployments.stream().mapToInt(ModelConfig.Deployment::weight).sum() == 0) {

@@ -14,9 +14,20 @@ import java.util.Map;
  * @param timeouts   connect and idle (no byte received) deadlines
  * @param simulator  behaviour of a simulator provider, null for other kinds
  * @param localModel the in-process model name (local kind only)
+ * @param apiVersion protocol version: {@code anthropic-version} for anthropic (default 2023-06-01),
+ *                   {@code api-version} for azure's dated API (null selects azure's v1 API)
+ * @param defaultMaxTokens max tokens sent when the client gives none, for protocols that require it (anthropic)
+ * @param discoverModels list the upstream's own models in {@code /v1/models} (ollama)
  */
 public record ProviderConfig(String name, ProviderKind kind, URI baseUrl, Secret apiKey, Map<String, String> headers,
-                             String dialect, Timeouts timeouts, SimulatorSettings simulator, String localModel) {
+                             String dialect, Timeouts timeouts, SimulatorSettings simulator, String localModel,
+                             String apiVersion, int defaultMaxTokens, boolean discoverModels) {
+
+    /** An HTTP provider of the given kind with default settings (tests, examples). */
+    public static ProviderConfig http(String name, ProviderKind kind, URI baseUrl, Secret apiKey) {
+        return new ProviderConfig(name, kind, baseUrl, apiKey, Map.of(), kind == ProviderKind.OPENAI ? "openai" : null,
+                Timeouts.DEFAULT, null, null, kind == ProviderKind.ANTHROPIC ? "2023-06-01" : null, 4096, false);
+    }
 
     public record Timeouts(Duration connect, Duration idle) {
         public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(120));

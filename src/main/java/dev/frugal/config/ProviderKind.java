@@ -8,6 +8,14 @@ import java.util.stream.Collectors;
 public enum ProviderKind {
     /** Any OpenAI-compatible server (OpenAI, DeepSeek, vLLM, llama.cpp, Groq, Mistral, …). */
     OPENAI("openai"),
+    /** Anthropic's Messages API. */
+    ANTHROPIC("anthropic"),
+    /** Google's Gemini API ({@code generateContent}). */
+    GEMINI("gemini"),
+    /** Ollama's native API ({@code /api/chat}, NDJSON streams). */
+    OLLAMA("ollama"),
+    /** Azure OpenAI (deployment in the path and {@code api-version}, or the v1 API). */
+    AZURE("azure"),
     /** An open-weight model run inside the gateway process. */
     LOCAL("local"),
     /** The built-in fake backend; never a real model. */

@@ -10,7 +10,10 @@ import jakarta.inject.Inject;
 /** Creates adapters for OpenAI-compatible servers. */
 @ApplicationScoped
 public class OpenAiFactory implements ProviderFactory {
-    @Inject UpstreamHttp http;
+    private final UpstreamHttp http;
+
+    @Inject
+    public OpenAiFactory(UpstreamHttp http) { this.http = http; }
 
     @Override public ProviderKind kind() { return ProviderKind.OPENAI; }
 
