@@ -226,8 +226,8 @@ class ConfigCompilerTest {
                         """, "models[0].deployments[0].wieght: unknown field (did you mean 'weight'?)"),
                 Arguments.of("unknown kind", """
                         providers:
-                          - { name: claude, kind: anthropic }
-                        """, "providers[0].kind: unknown kind 'anthropic' (known: openai, local, simulator)"),
+                          - { name: claude, kind: antropic }
+                        """, "providers[0].kind: unknown kind 'antropic' (known: openai, anthropic, gemini, ollama, azure, local, simulator)"),
                 Arguments.of("missing kind", """
                         providers:
                           - { name: claude }
@@ -361,7 +361,7 @@ class ConfigCompilerTest {
         String yaml = """
                 providers:
                   - { name: ollama, kind: openai, base-url: "http://127.0.0.1:11434/v1", timeouts: { idle: soon } }
-                  - { name: claude, kind: anthropic }
+                  - { name: claude, kind: antropic }
                 models:
                   - { name: llama, deployments: [{ provider: olama }] }
                 teams:
@@ -370,7 +370,7 @@ class ConfigCompilerTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigCompiler.compile(yaml, NO_ENV));
         assertEquals(List.of(
                 "providers[0].timeouts.idle: must be a duration such as 250ms, 5s or 2m",
-                "providers[1].kind: unknown kind 'anthropic' (known: openai, local, simulator)",
+                "providers[1].kind: unknown kind 'antropic' (known: openai, anthropic, gemini, ollama, azure, local, simulator)",
                 "models[0].deployments[0].provider: unknown provider 'olama' (did you mean 'ollama'?)",
                 "teams[0].keys[0]: a key must have at least 8 characters",
                 "teams[0].models[0]: unknown model 'lama' (did you mean 'llama'?)"), e.problems());
