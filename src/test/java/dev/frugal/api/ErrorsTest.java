@@ -1,6 +1,6 @@
 package dev.frugal.api;
 
-import dev.frugal.testsupport.FakeOpenAiUpstream;
+import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -24,7 +24,7 @@ class ErrorsTest {
     static final String KEY = "Bearer frg-test-alpha-key";
 
     @InjectFakeUpstream
-    FakeOpenAiUpstream upstream;
+    FakeUpstream upstream;
 
     @BeforeEach
     void clear() { upstream.clear(); }

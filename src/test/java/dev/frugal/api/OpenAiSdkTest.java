@@ -21,7 +21,7 @@ import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
-import dev.frugal.testsupport.FakeOpenAiUpstream;
+import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.GatewayTestResource;
 import dev.frugal.testsupport.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -52,7 +52,7 @@ class OpenAiSdkTest {
     URL base;
 
     @InjectFakeUpstream
-    FakeOpenAiUpstream upstream;
+    FakeUpstream upstream;
 
     OpenAIClient client;
 
@@ -79,7 +79,7 @@ class OpenAiSdkTest {
     void chatIsRelayedWithTheUpstreamModelNameAndTheProviderKeyOnly() {
         ChatCompletion c = client.chat().completions().create(chat("gpt-test").putAdditionalBodyProperty("vendor_knob", JsonValue.from(7)).build());
         assertEquals("echo echo-upstream", c.choices().get(0).message().content().orElseThrow());
-        FakeOpenAiUpstream.Received got = upstream.last();
+        FakeUpstream.Received got = upstream.last();
         assertEquals("/v1/chat/completions", got.path());
         assertEquals("echo-upstream", got.body().getString("model"));
         assertEquals(7, got.body().getInteger("vendor_knob"), "unknown fields pass through");

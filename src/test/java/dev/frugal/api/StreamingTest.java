@@ -1,6 +1,6 @@
 package dev.frugal.api;
 
-import dev.frugal.testsupport.FakeOpenAiUpstream;
+import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +30,7 @@ class StreamingTest {
     URL chatUrl;
 
     @InjectFakeUpstream
-    FakeOpenAiUpstream upstream;
+    FakeUpstream upstream;
 
     final HttpClient http = HttpClient.newHttpClient();
 

@@ -16,12 +16,12 @@ import java.util.Map;
 public class GatewayTestResource implements QuarkusTestResourceLifecycleManager {
     public static final Path LIVE_CONFIG = Path.of("target", "test-config", "frugal.yaml");
 
-    private FakeOpenAiUpstream upstream;
+    private FakeUpstream upstream;
 
     @Override
     public Map<String, String> start() {
         try {
-            upstream = new FakeOpenAiUpstream();
+            upstream = new FakeUpstream();
             int port = upstream.start();
             int closedPort;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -47,7 +47,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(upstream, new TestInjector.AnnotatedAndMatchesType(InjectFakeUpstream.class, FakeOpenAiUpstream.class));
+        injector.injectIntoFields(upstream, new TestInjector.AnnotatedAndMatchesType(InjectFakeUpstream.class, FakeUpstream.class));
     }
 
     @Override

@@ -19,19 +19,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An OpenAI-compatible upstream on 127.0.0.1 for tests. What it answers is chosen by the
- * request's {@code fixture} body field (passed through by the gateway as an unknown field), else
- * by the upstream model name:
+ * A fake upstream on 127.0.0.1 for tests, speaking whichever protocol the request path names:
+ * {@code /v1/messages} → anthropic, {@code …:generateContent}/{@code …:streamGenerateContent} →
+ * gemini, {@code /api/…} → ollama, {@code /openai/…} → azure, anything else → openai. What it
+ * answers is chosen by the request's {@code fixture} body field (an OpenAI-compatible gateway
+ * passes unknown fields through), else by the model (the body's {@code model}, or the model or
+ * deployment named in the path):
  * <ul>
- *   <li>a folder under {@code fixtures/openai/} — its response replayed byte for byte, SSE events
- *       written one by one;</li>
+ *   <li>a folder {@code fixtures/<protocol>/<case>/} — its response replayed byte for byte, SSE
+ *       events written one by one, NDJSON ({@code response.ndjson}) line by line;</li>
  *   <li>{@code hang} — never answers; {@code reset} — closes the connection at once;</li>
  *   <li>{@code slow-stream} — one chunk every 50 ms for 10 s, noting when the client went away;</li>
  *   <li>anything else — a small answer whose text names the model it was asked for.</li>
  * </ul>
  * Every request is recorded for assertions.
  */
-public final class FakeOpenAiUpstream {
+public final class FakeUpstream {
     /** One request as the upstream received it. */
     public record Received(String path, Map<String, String> headers, JsonObject body) {}
 
@@ -70,22 +73,46 @@ public final class FakeOpenAiUpstream {
             Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             req.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
             received.add(new Received(req.path(), headers, body));
-            String behaviour = body.getString("fixture", body.getString("model", ""));
+            String protocol = protocol(req.path());
+            String behaviour = body.getString("fixture", modelOf(req.path(), body));
             HttpServerResponse resp = req.response();
             switch (behaviour) {
                 case "hang" -> { /* never answer */ }
                 case "reset" -> req.connection().close();
                 case "slow-stream" -> slowStream(resp);
                 default -> {
-                    if (!replay(behaviour, resp)) echo(req.path(), body, resp);
+                    if (!replay(protocol, behaviour, resp)) echo(req.path(), body, resp);
                 }
             }
         });
     }
 
-    private boolean replay(String fixture, HttpServerResponse resp) {
-        String dir = "fixtures/openai/" + fixture + "/";
-        for (String file : new String[]{"response.json", "response.sse", "response.html"}) {
+    /** The protocol a request path belongs to, which is also its fixtures folder. */
+    public static String protocol(String path) {
+        if (path.endsWith("/v1/messages")) return "anthropic";
+        if (path.contains(":generateContent") || path.contains(":streamGenerateContent") || path.contains(":embedContent")
+                || path.contains(":batchEmbedContents")) return "gemini";
+        if (path.startsWith("/api/")) return "ollama";
+        if (path.startsWith("/openai/")) return "azure";
+        return "openai";
+    }
+
+    /** The model a request names: in the path for Gemini and Azure deployments, else in the body. */
+    static String modelOf(String path, JsonObject body) {
+        int models = path.indexOf("/models/");
+        if (models >= 0 && path.indexOf(':', models) > 0) return path.substring(models + 8, path.indexOf(':', models));
+        int deployments = path.indexOf("/deployments/");
+        if (deployments >= 0) {
+            String rest = path.substring(deployments + 13);
+            return rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+        }
+        return body.getString("model", "");
+    }
+
+    private boolean replay(String protocol, String fixture, HttpServerResponse resp) {
+        if (fixture.isEmpty() || fixture.contains("..")) return false;
+        String dir = "fixtures/" + protocol + "/" + fixture + "/";
+        for (String file : new String[]{"response.json", "response.sse", "response.ndjson", "response.html"}) {
             byte[] bytes = resource(dir + file);
             if (bytes == null) continue;
             Properties meta = new Properties();
@@ -97,12 +124,13 @@ public final class FakeOpenAiUpstream {
                     throw new IllegalStateException(e);
                 }
             }
-            String type = meta.getProperty("content-type",
-                    file.endsWith(".sse") ? "text/event-stream" : file.endsWith(".html") ? "text/html" : "application/json");
+            String type = meta.getProperty("content-type", file.endsWith(".sse") ? "text/event-stream"
+                    : file.endsWith(".ndjson") ? "application/x-ndjson" : file.endsWith(".html") ? "text/html" : "application/json");
             resp.setStatusCode(Integer.parseInt(meta.getProperty("status", "200"))).putHeader("content-type", type);
             meta.stringPropertyNames().stream().filter(k -> k.startsWith("header."))
                     .forEach(k -> resp.putHeader(k.substring(7), meta.getProperty(k)));
             if (file.endsWith(".sse")) writeEvents(resp, bytes);
+            else if (file.endsWith(".ndjson")) writeLines(resp, bytes);
             else resp.end(Buffer.buffer(bytes));
             return true;
         }
@@ -121,6 +149,20 @@ public final class FakeOpenAiUpstream {
             if (lf < 0 && crlf < 0) end = text.length();
             else if (crlf >= 0 && (lf < 0 || crlf < lf)) end = crlf + 4;
             else end = lf + 2;
+            resp.write(Buffer.buffer(text.substring(from, end).getBytes(StandardCharsets.ISO_8859_1)));
+            from = end;
+        }
+        resp.end();
+    }
+
+    /** Writes an NDJSON body one line at a time, as Ollama streams. */
+    private void writeLines(HttpServerResponse resp, byte[] bytes) {
+        resp.setChunked(true);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int from = 0;
+        while (from < text.length()) {
+            int nl = text.indexOf('\n', from);
+            int end = nl < 0 ? text.length() : nl + 1;
             resp.write(Buffer.buffer(text.substring(from, end).getBytes(StandardCharsets.ISO_8859_1)));
             from = end;
         }
@@ -175,7 +217,7 @@ public final class FakeOpenAiUpstream {
     }
 
     private static byte[] resource(String path) {
-        try (InputStream in = FakeOpenAiUpstream.class.getClassLoader().getResourceAsStream(path)) {
+        try (InputStream in = FakeUpstream.class.getClassLoader().getResourceAsStream(path)) {
             return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
             throw new IllegalStateException(e);
