@@ -27,6 +27,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  */
 @AnalyzeClasses(packages = "dev.frugal", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
+    private static final String OPENAI_WIRE = "dev.frugal.provider.openaiwire..";
 
     // ---- layers ---------------------------------------------------------------------------
 
@@ -69,10 +70,23 @@ class ArchitectureTest {
                     .should().dependOnClassesThat().resideInAPackage("dev.frugal.api..")
                     .because("the HTTP edge is the outermost layer");
 
+    /**
+     * Protocol packages stand alone. The one exception is {@code openaiwire}: the OpenAI wire
+     * format shared by every adapter that speaks it (openai, azure), which may itself import no adapter.
+     */
     @ArchTest
     static final ArchRule sibling_adapters_never_import_each_other =
             slices().matching("dev.frugal.provider.(*)..").should().notDependOnEachOther()
-                    .because("each protocol package stands alone; shared code lives in dev.frugal.provider");
+                    .ignoreDependency(DescribedPredicate.alwaysTrue(), resideInAPackage(OPENAI_WIRE))
+                    .because("each protocol package stands alone; shared code lives in dev.frugal.provider "
+                            + "or, for the OpenAI wire format, in dev.frugal.provider.openaiwire");
+
+    @ArchTest
+    static final ArchRule the_shared_openai_wire_imports_no_adapter =
+            noClasses().that().resideInAPackage(OPENAI_WIRE)
+                    .should().dependOnClassesThat(resideInAPackage("dev.frugal.provider.*..")
+                            .and(not(resideInAPackage(OPENAI_WIRE))))
+                    .because("openaiwire is shared by adapters, so it may not depend on any of them");
 
     // ---- one door per library -------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-package dev.frugal.provider.openai;
+package dev.frugal.provider.openaiwire;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,4 +1,4 @@
-package dev.frugal.provider.openai;
+package dev.frugal.provider.openaiwire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

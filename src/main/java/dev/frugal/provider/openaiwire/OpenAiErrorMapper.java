@@ -1,27 +1,23 @@
-package dev.frugal.provider.openai;
+package dev.frugal.provider.openaiwire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
+import dev.frugal.provider.UpstreamErrors;
 import dev.frugal.wire.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 
 /**
  * Classifies an error answer of an OpenAI-compatible server. Reads every error shape seen in
  * the wild: {@code {error:{…}}}, {@code {error:"text"}}, flat {@code {object:"error",message}}.
  * Pure; no I/O.
  */
-final class OpenAiErrorMapper {
-    private static final int MAX_MESSAGE = 500;
-
+public final class OpenAiErrorMapper {
     private OpenAiErrorMapper() {}
 
-    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
+    public static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
         JsonNode error = errorNode(body);
         String upstreamMessage = text(error, "message");
         String code = text(error, "code");
@@ -31,13 +27,13 @@ final class OpenAiErrorMapper {
         String message = switch (kind) {
             case UNAUTHORIZED -> "The upstream provider '" + provider + "' rejected the gateway's credentials (HTTP " + status + ").";
             default -> "Upstream provider '" + provider + "' answered HTTP " + status
-                    + (upstreamMessage == null ? "." : ": " + scrub(upstreamMessage, secret));
+                    + (upstreamMessage == null ? "." : ": " + UpstreamErrors.scrub(upstreamMessage, secret));
         };
-        return new UpstreamFailure(kind, status, message, param, retryAfterSeconds(headers));
+        return new UpstreamFailure(kind, status, message, param, UpstreamErrors.retryAfterSeconds(headers));
     }
 
     /** Classifies an error object that arrived inside a 200 stream or body. */
-    static UpstreamFailure inBand(String provider, JsonNode error, String secret) {
+    public static UpstreamFailure inBand(String provider, JsonNode error, String secret) {
         JsonNode e = error.isObject() ? error : Json.object().put("message", error.asText());
         String message = text(e, "message");
         String code = text(e, "code");
@@ -45,7 +41,7 @@ final class OpenAiErrorMapper {
         Kind kind = kind(0, code, type, message);
         return new UpstreamFailure(kind == Kind.INVALID_REQUEST ? Kind.UPSTREAM_ERROR : kind, 0,
                 "Upstream provider '" + provider + "' reported an error"
-                        + (message == null ? "." : ": " + scrub(message, secret)), null, -1);
+                        + (message == null ? "." : ": " + UpstreamErrors.scrub(message, secret)), null, -1);
     }
 
     private static Kind kind(int status, String code, String type, String message) {
@@ -69,7 +65,8 @@ final class OpenAiErrorMapper {
         };
     }
 
-    private static JsonNode errorNode(Buffer body) {
+    /** The error object of a body in any of the shapes above (a message-only object for text and HTML). */
+    public static JsonNode errorNode(Buffer body) {
         if (body == null || body.length() == 0) return Json.object();
         try {
             JsonNode root = Json.parse(body);
@@ -86,33 +83,5 @@ final class OpenAiErrorMapper {
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : v.asText();
-    }
-
-    /** Never let the provider credential travel back to a client, whole or in part. */
-    static String scrub(String message, String secret) {
-        String m = message;
-        if (secret != null && !secret.isEmpty()) {
-            m = m.replace(secret, "***");
-            if (secret.length() >= 8) m = m.replace(secret.substring(0, 8), "***");
-        }
-        m = m.replaceAll("sk-[A-Za-z0-9_*-]{6,}", "sk-***");
-        return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
-    }
-
-    /** {@code retry-after-ms}, then {@code retry-after} as seconds or HTTP date; -1 when absent. */
-    static long retryAfterSeconds(MultiMap headers) {
-        if (headers == null) return -1;
-        try {
-            String ms = headers.get("retry-after-ms");
-            if (ms != null) return (long) Math.ceil(Double.parseDouble(ms.trim()) / 1000.0);
-            String ra = headers.get("retry-after");
-            if (ra == null) return -1;
-            ra = ra.trim();
-            if (ra.matches("\\d+(\\.\\d+)?")) return (long) Math.ceil(Double.parseDouble(ra));
-            ZonedDateTime at = ZonedDateTime.parse(ra, DateTimeFormatter.RFC_1123_DATE_TIME);
-            return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toSeconds());
-        } catch (RuntimeException unparseable) {
-            return -1;
-        }
     }
 }

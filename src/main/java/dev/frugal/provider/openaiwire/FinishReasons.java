@@ -1,4 +1,4 @@
-package dev.frugal.provider.openai;
+package dev.frugal.provider.openaiwire;
 
 /** Maps finish reasons of OpenAI-compatible servers onto OpenAI's set (Appendix A). */
 final class FinishReasons {

@@ -1,4 +1,4 @@
-package dev.frugal.provider.openai;
+package dev.frugal.provider.openaiwire;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.frugal.core.UpstreamFailure;
@@ -13,9 +13,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -155,48 +152,6 @@ class OpenAiErrorMapperTest {
     }
 
     // ---- retry-after ----------------------------------------------------------------------
-
-    @ParameterizedTest(name = "{0}: {1} -> {2}")
-    @CsvSource({
-            "retry-after, 7, 7",
-            "retry-after, ' 12 ', 12",
-            "retry-after, 1.2, 2",
-            "retry-after, 0, 0",
-            "retry-after-ms, 1500, 2",
-            "retry-after-ms, 20, 1",
-            "retry-after, soon, -1",
-            "retry-after, -5, -1",
-            "retry-after, '', -1",
-            "retry-after-ms, abc, -1",
-            "x-other, 7, -1"})
-    void retryAfterIsReadInSeconds(String header, String value, long expected) {
-        assertEquals(expected, OpenAiErrorMapper.retryAfterSeconds(MultiMap.caseInsensitiveMultiMap().add(header, value)));
-    }
-
-    @Test
-    void retryAfterMsWinsOverRetryAfter() {
-        MultiMap h = MultiMap.caseInsensitiveMultiMap().add("retry-after", "30").add("retry-after-ms", "2000");
-        assertEquals(2, OpenAiErrorMapper.retryAfterSeconds(h));
-    }
-
-    @Test
-    void retryAfterAsAnHttpDateInThePastIsZero() {
-        assertEquals(0, OpenAiErrorMapper.retryAfterSeconds(
-                MultiMap.caseInsensitiveMultiMap().add("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")));
-    }
-
-    @Test
-    void retryAfterAsAnHttpDateInTheFutureIsTheSecondsUntilThen() {
-        String inAnHour = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusHours(1));
-        long s = OpenAiErrorMapper.retryAfterSeconds(MultiMap.caseInsensitiveMultiMap().add("retry-after", inAnHour));
-        assertTrue(s > 3000 && s <= 3600, "got " + s);
-    }
-
-    @Test
-    void missingHeadersMeanUnknown() {
-        assertEquals(-1, OpenAiErrorMapper.retryAfterSeconds(null));
-        assertEquals(-1, OpenAiErrorMapper.retryAfterSeconds(NO_HEADERS));
-    }
 
     @Test
     void failureCarriesRetryAfterFromTheResponse() {

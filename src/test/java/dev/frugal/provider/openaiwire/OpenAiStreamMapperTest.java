@@ -1,14 +1,14 @@
-package dev.frugal.provider.openai;
+package dev.frugal.provider.openaiwire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
 import dev.frugal.provider.Operation;
-import dev.frugal.provider.openai.OpenAiStreamMapper.Done;
-import dev.frugal.provider.openai.OpenAiStreamMapper.Failed;
-import dev.frugal.provider.openai.OpenAiStreamMapper.Forward;
-import dev.frugal.provider.openai.OpenAiStreamMapper.Skip;
-import dev.frugal.provider.openai.OpenAiStreamMapper.Step;
+import dev.frugal.provider.openaiwire.OpenAiStreamMapper.Done;
+import dev.frugal.provider.openaiwire.OpenAiStreamMapper.Failed;
+import dev.frugal.provider.openaiwire.OpenAiStreamMapper.Forward;
+import dev.frugal.provider.openaiwire.OpenAiStreamMapper.Skip;
+import dev.frugal.provider.openaiwire.OpenAiStreamMapper.Step;
 import dev.frugal.wire.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

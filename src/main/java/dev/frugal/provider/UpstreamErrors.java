@@ -1,0 +1,57 @@
+package dev.frugal.provider;
+
+import io.vertx.core.MultiMap;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
+
+/**
+ * Pieces every adapter's error mapper needs whatever its protocol: keeping the provider
+ * credential out of messages, and reading how long the upstream asked us to wait. Pure.
+ */
+public final class UpstreamErrors {
+    private static final int MAX_MESSAGE = 500;
+    private static final Pattern SK_KEY = Pattern.compile("sk-[A-Za-z0-9_*-]{6,}");
+
+    private UpstreamErrors() {}
+
+    /**
+     * The upstream's message made safe to show a client: the provider credential (whole, or its
+     * first 8 characters as providers print masked keys) and anything shaped like an
+     * {@code sk-} key replaced, and the text cut to 500 characters.
+     */
+    public static String scrub(String message, String secret) {
+        String m = message;
+        if (secret != null && !secret.isEmpty()) {
+            m = m.replace(secret, "***");
+            if (secret.length() >= 8) m = m.replace(secret.substring(0, 8), "***");
+        }
+        m = SK_KEY.matcher(m).replaceAll("sk-***");
+        return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
+    }
+
+    /**
+     * {@code retry-after-ms}, then {@code retry-after} as seconds or an HTTP date, rounded up to
+     * whole seconds; -1 when absent, negative (Azure sends {@code -1} in some headers) or unreadable.
+     */
+    public static long retryAfterSeconds(MultiMap headers) {
+        if (headers == null) return -1;
+        try {
+            String ms = headers.get("retry-after-ms");
+            if (ms != null) {
+                double v = Double.parseDouble(ms.trim());
+                return v < 0 ? -1 : (long) Math.ceil(v / 1000.0);
+            }
+            String ra = headers.get("retry-after");
+            if (ra == null) return -1;
+            ra = ra.trim();
+            if (ra.matches("\\d+(\\.\\d+)?")) return (long) Math.ceil(Double.parseDouble(ra));
+            ZonedDateTime at = ZonedDateTime.parse(ra, DateTimeFormatter.RFC_1123_DATE_TIME);
+            return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toSeconds());
+        } catch (RuntimeException unparseable) {
+            return -1;
+        }
+    }
+}

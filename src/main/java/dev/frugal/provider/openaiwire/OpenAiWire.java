@@ -1,0 +1,251 @@
+package dev.frugal.provider.openaiwire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.config.ProviderConfig;
+import dev.frugal.core.UpstreamFailure;
+import dev.frugal.core.Usage;
+import dev.frugal.provider.ChunkRelay;
+import dev.frugal.provider.ChunkStream;
+import dev.frugal.provider.Completion;
+import dev.frugal.provider.Embeddings;
+import dev.frugal.provider.Failures;
+import dev.frugal.provider.Operation;
+import dev.frugal.provider.UpstreamHttp;
+import dev.frugal.wire.Json;
+import dev.frugal.wire.SseDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The I/O of one upstream that speaks OpenAI's wire format (OpenAI itself, the OpenAI-compatible
+ * servers, Azure OpenAI): sends a body the adapter built to a path the adapter chose, and maps
+ * what comes back — whole answers, SSE streams through {@link OpenAiStreamMapper}, embeddings,
+ * error bodies through the adapter's {@link ErrorMapper}. Adapters differ only in addressing,
+ * authentication and request quirks, so they share this. Never retries. Thread-safe (immutable).
+ */
+public final class OpenAiWire {
+
+    /** Classifies a non-200 answer; the adapter's own quirks go here (Azure's content filter). */
+    @FunctionalInterface
+    public interface ErrorMapper {
+        UpstreamFailure toFailure(int status, MultiMap headers, Buffer body);
+    }
+
+    private final String provider;
+    private final ProviderConfig.Timeouts timeouts;
+    private final UpstreamHttp http;
+    private final MultiMap baseHeaders;
+    private final String secret;
+    private final ErrorMapper errors;
+    private final String host;
+    private final int port;
+    private final boolean ssl;
+    private final String prefix;
+
+    /**
+     * @param baseHeaders headers sent on every request (content type, authentication, configured extras)
+     * @param secret      the provider credential, scrubbed from every message that could reach a client
+     */
+    public OpenAiWire(ProviderConfig config, UpstreamHttp http, MultiMap baseHeaders, String secret, ErrorMapper errors) {
+        this.provider = config.name();
+        this.timeouts = config.timeouts();
+        this.http = http;
+        this.baseHeaders = baseHeaders;
+        this.secret = secret;
+        this.errors = errors;
+        URI u = config.baseUrl();
+        this.ssl = "https".equals(u.getScheme());
+        this.host = u.getHost();
+        this.port = u.getPort() > 0 ? u.getPort() : (ssl ? 443 : 80);
+        this.prefix = u.getRawPath() == null ? "" : u.getRawPath();
+    }
+
+    /** The standard OpenAI error mapping for this provider. */
+    public static ErrorMapper standardErrors(String provider, String secret) {
+        return (status, headers, body) -> OpenAiErrorMapper.toFailure(provider, status, headers, body, secret);
+    }
+
+    // ---- whole answers -------------------------------------------------------------------
+
+    /** A non-streamed chat or text completion; {@code path} (with any query) is appended to the base URL. */
+    public Future<Completion> whole(String path, String requestId, Buffer body) {
+        return exchange(path, requestId, body, this::toCompletion);
+    }
+
+    /** One non-streamed request: the mapped 200 body, or the classified failure. */
+    private <T> Future<T> exchange(String path, String requestId, Buffer body, Function<Buffer, T> onOk) {
+        return http.client().request(options(path, requestId, false)).compose(req -> req.send(body))
+                .compose(resp -> resp.body().map(bytes -> {
+                    if (resp.statusCode() != 200) throw errors.toFailure(resp.statusCode(), resp.headers(), bytes);
+                    return onOk.apply(bytes);
+                })).recover(t -> Future.failedFuture(Failures.transport(provider, t)));
+    }
+
+    private JsonNode parseOk(Buffer bytes) {
+        try {
+            return Json.parse(bytes);
+        } catch (Exception e) {
+            throw protocol("answered HTTP 200 with a body that is not JSON");
+        }
+    }
+
+    private Completion toCompletion(Buffer bytes) {
+        JsonNode node = parseOk(bytes);
+        if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
+        if (node.has("error")) throw OpenAiErrorMapper.inBand(provider, node.get("error"), secret);
+        if (!node.path("choices").isArray()) throw protocol("answered HTTP 200 without 'choices'");
+        boolean changed = false;
+        for (JsonNode c : node.get("choices")) {
+            JsonNode fr = c.get("finish_reason");
+            if (c instanceof ObjectNode choice && fr != null && fr.isTextual()) {
+                JsonNode calls = c.path("message").get("tool_calls");
+                String mapped = FinishReasons.toOpenAi(fr.asText(), calls != null && calls.isArray() && !calls.isEmpty());
+                if (!mapped.equals(fr.asText())) {
+                    choice.put("finish_reason", mapped);
+                    changed = true;
+                }
+            }
+        }
+        Usage usage = OpenAiUsage.toCore(node);
+        return new Completion(changed ? Json.writeBuffer(node) : bytes, usage == null ? Usage.NONE : usage);
+    }
+
+    // ---- streams -------------------------------------------------------------------------
+
+    /** A streamed chat or text completion, relayed chunk by chunk through {@link OpenAiStreamMapper}. */
+    public Future<ChunkStream> stream(String path, String requestId, Buffer body, Operation operation, boolean clientWantsUsage) {
+        ChunkRelay relay = new ChunkRelay();
+        OpenAiStreamMapper mapper = new OpenAiStreamMapper(provider, secret, operation, clientWantsUsage);
+        http.client().request(options(path, requestId, true)).onComplete(ar -> {
+            if (ar.failed()) {
+                relay.fail(Failures.transport(provider, ar.cause()));
+                return;
+            }
+            HttpClientRequest req = ar.result();
+            Flow flow = new Flow(req);
+            relay.upstream(flow);
+            req.send(body).onComplete(r -> {
+                if (r.failed()) {
+                    relay.fail(Failures.transport(provider, r.cause()));
+                    return;
+                }
+                HttpClientResponse resp = r.result();
+                flow.response = resp;
+                if (relay.cancelled()) {
+                    req.reset();
+                    return;
+                }
+                String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
+                if (resp.statusCode() != 200 || type == null || !type.startsWith("text/event-stream")) {
+                    resp.body().onComplete(b -> relay.fail(b.failed() ? Failures.transport(provider, b.cause())
+                            : resp.statusCode() != 200 ? errors.toFailure(resp.statusCode(), resp.headers(), b.result())
+                            : protocol("answered HTTP 200 with content type '" + type + "' instead of an event stream")));
+                    return;
+                }
+                SseDecoder decoder = new SseDecoder((event, data) -> {
+                    OpenAiStreamMapper.Step step = mapper.map(event, data);
+                    relay.usage(mapper.usage());
+                    if (step instanceof OpenAiStreamMapper.Forward f) relay.emit(f.json());
+                    else if (step instanceof OpenAiStreamMapper.Failed f) {
+                        relay.fail(f.failure());
+                        req.reset();
+                    }
+                });
+                resp.handler(decoder::feed);
+                resp.exceptionHandler(t -> relay.fail(Failures.transport(provider, t)));
+                resp.endHandler(v -> {
+                    try {
+                        String synthesized = mapper.atEnd(decoder.hasIncompleteEvent());
+                        if (synthesized != null) relay.emit(synthesized);
+                        relay.end();
+                    } catch (UpstreamFailure f) {
+                        relay.fail(f);
+                    }
+                });
+            });
+        });
+        return relay.ready();
+    }
+
+    /** Pause, resume and cancel of one upstream exchange. */
+    private static final class Flow implements ChunkRelay.Upstream {
+        private final HttpClientRequest request;
+        HttpClientResponse response;
+
+        Flow(HttpClientRequest request) { this.request = request; }
+
+        @Override public void pause() { if (response != null) response.pause(); }
+        @Override public void resume() { if (response != null) response.resume(); }
+        @Override public void cancel() { request.reset(); }
+    }
+
+    // ---- embeddings ----------------------------------------------------------------------
+
+    /** Embeddings of an OpenAI-shaped request that asked for floats. */
+    public Future<Embeddings> embed(String path, String requestId, Buffer body) {
+        return exchange(path, requestId, body, this::toEmbeddings);
+    }
+
+    private Embeddings toEmbeddings(Buffer bytes) {
+        JsonNode node = parseOk(bytes);
+        JsonNode data = node.path("data");
+        if (!data.isArray()) throw protocol("answered embeddings without 'data'");
+        float[][] vectors = new float[data.size()][];
+        for (JsonNode item : data) {
+            int index = item.path("index").asInt(-1);
+            if (index < 0 || index >= vectors.length) throw protocol("answered an embedding with a bad index");
+            JsonNode e = item.get("embedding");
+            if (e != null && e.isArray()) {
+                float[] v = new float[e.size()];
+                for (int i = 0; i < v.length; i++) v[i] = (float) e.get(i).asDouble();
+                vectors[index] = v;
+            } else if (e != null && e.isTextual()) { // a server that answered base64 anyway
+                ByteBuffer bb = ByteBuffer.wrap(Base64.getDecoder().decode(e.asText())).order(ByteOrder.LITTLE_ENDIAN);
+                float[] v = new float[bb.remaining() / 4];
+                bb.asFloatBuffer().get(v);
+                vectors[index] = v;
+            } else throw protocol("answered an embedding without a vector");
+        }
+        List<float[]> list = new ArrayList<>(vectors.length);
+        for (float[] v : vectors) {
+            if (v == null) throw protocol("answered fewer embeddings than inputs");
+            list.add(v);
+        }
+        long prompt = node.path("usage").path("prompt_tokens").asLong(0);
+        return new Embeddings(list, new Usage(prompt, 0, 0, 0));
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------
+
+    private RequestOptions options(String path, String requestId, boolean stream) {
+        RequestOptions o = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost(host).setPort(port).setSsl(ssl)
+                .setURI(prefix + path)
+                .setConnectTimeout(timeouts.connect().toMillis())
+                .setIdleTimeout(timeouts.idle().toMillis())
+                .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders));
+        o.putHeader("x-request-id", requestId);
+        o.putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
+        return o;
+    }
+
+    private UpstreamFailure protocol(String what) {
+        return new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL, "Upstream provider '" + provider + "' " + what + ".");
+    }
+}
