@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * gemini, {@code /api/…} → ollama, {@code /openai/…} → azure, anything else → openai. What it
  * answers is chosen by the request's {@code fixture} body field (an OpenAI-compatible gateway
  * passes unknown fields through), else by the model (the body's {@code model}, or the model or
- * deployment named in the path):
+ * deployment named in the path); {@code GET /api/tags} (Ollama's model list) always replays
+ * {@code fixtures/ollama/tags}:
  * <ul>
  *   <li>a folder {@code fixtures/<protocol>/<case>/} — its response replayed byte for byte, SSE
  *       events written one by one, NDJSON ({@code response.ndjson}) line by line;</li>
@@ -35,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  * Every request is recorded for assertions.
  */
 public final class FakeUpstream {
-    /** One request as the upstream received it. */
-    public record Received(String path, Map<String, String> headers, JsonObject body) {}
+    /** One request as the upstream received it; {@code query} holds the decoded query parameters. */
+    public record Received(String path, Map<String, String> headers, JsonObject body, Map<String, String> query) {}
 
     private final Vertx vertx = Vertx.vertx();
     private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
@@ -72,8 +73,15 @@ public final class FakeUpstream {
             JsonObject body = buf.length() == 0 ? new JsonObject() : new JsonObject(buf);
             Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             req.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
-            received.add(new Received(req.path(), headers, body));
+            Map<String, String> query = new java.util.TreeMap<>();
+            req.params().forEach(e -> query.put(e.getKey(), e.getValue()));
+            received.add(new Received(req.path(), headers, body, query));
             String protocol = protocol(req.path());
+            if (req.method() == io.vertx.core.http.HttpMethod.GET && req.path().equals("/api/tags")) {
+                // Ollama's model list (model discovery): its own fixture, whatever the body says
+                if (!replay(protocol, "tags", req.response())) req.response().setStatusCode(404).end();
+                return;
+            }
             String behaviour = body.getString("fixture", modelOf(req.path(), body));
             HttpServerResponse resp = req.response();
             switch (behaviour) {

@@ -11,7 +11,8 @@ import dev.frugal.wire.Json;
 /**
  * Normalises the SSE events of one OpenAI-compatible stream into what an OpenAI client expects:
  * drops usage chunks the client did not ask for, keeps the last usage seen (also under
- * {@code x_groq}), maps finish reasons, turns error events into failures, and synthesises a
+ * {@code x_groq}), drops chunks and choices that carry nothing for the client (Azure's
+ * content-filter results), maps finish reasons, turns error events into failures, and synthesises a
  * finish chunk when the upstream ended cleanly without one. Chunks it does not change are
  * passed on byte for byte. Pure; one instance per stream, not thread-safe.
  */
@@ -29,6 +30,8 @@ final class OpenAiStreamMapper {
     private final String secret;
     private final Operation operation;
     private final boolean clientWantsUsage;
+    /** The field that carries a choice's content: {@code delta} in chat chunks, {@code text} in text completions. */
+    private final String contentKey;
     private Usage usage = Usage.NONE;
     private boolean sawToolCalls;
     private boolean sawFinish;
@@ -42,6 +45,7 @@ final class OpenAiStreamMapper {
         this.secret = secret;
         this.operation = operation;
         this.clientWantsUsage = clientWantsUsage;
+        this.contentKey = operation == Operation.CHAT ? "delta" : "text";
     }
 
     Step map(String event, String data) {
@@ -52,7 +56,9 @@ final class OpenAiStreamMapper {
             done = true;
             return new Done();
         }
-        if (id != null && plainDelta(trimmed)) return new Forward(trimmed); // most chunks: nothing to look at
+        if (id != null && plainDelta(trimmed) && trimmed.contains(contentKey)) {
+            return new Forward(trimmed); // most chunks: nothing to look at
+        }
         JsonNode node;
         try {
             node = Json.parse(trimmed);
@@ -73,7 +79,13 @@ final class OpenAiStreamMapper {
         Usage u = OpenAiUsage.toCore(chunk);
         if (u != null) usage = u;
         JsonNode choices = chunk.get("choices");
+        if (choices instanceof ArrayNode arr && dropChoicesWithoutContent(arr)) changed = true;
         boolean noChoices = choices == null || !choices.isArray() || choices.isEmpty();
+        // Azure opens with prompt_filter_results and choices: [] (empty id, model and object), and
+        // sends content-filter annotations whose choices carry no delta, even after the finish
+        // chunk. Such a chunk means nothing to an OpenAI client and would break one that reads
+        // choices[0].delta, or trips over the empty id; it is dropped (provider-protocols.md §8.1, §8.8).
+        if (noChoices && u == null) return SKIP;
         if (u != null && !clientWantsUsage) {
             if (noChoices) return SKIP;
             chunk.remove("usage");
@@ -128,6 +140,26 @@ final class OpenAiStreamMapper {
     }
 
     Usage usage() { return usage; }
+
+    /**
+     * Removes the choices that carry neither content ({@code delta} for chat, {@code text} for text
+     * completions) nor a finish reason; a finish reason without a delta gets an empty one.
+     * Returns true if anything changed.
+     */
+    private boolean dropChoicesWithoutContent(ArrayNode choices) {
+        boolean changed = false;
+        for (int i = choices.size() - 1; i >= 0; i--) {
+            if (!(choices.get(i) instanceof ObjectNode c) || c.has(contentKey)) continue;
+            if (c.path("finish_reason").isTextual()) {
+                if (operation == Operation.CHAT) c.putObject("delta");
+                else c.put("text", "");
+            } else {
+                choices.remove(i);
+            }
+            changed = true;
+        }
+        return changed;
+    }
 
     /**
      * True when a chunk's text shows that it carries nothing this mapper acts on: no usage, no

@@ -132,6 +132,59 @@ class OpenAiStreamMapperTest {
         assertEquals("x", out.at("/choices/0/delta/content").asText());
     }
 
+    // ---- Azure's content-filter chunks (provider-protocols.md §8.1) -------------------------
+
+    private static final String AZURE_PROMPT_FILTER =
+            "{\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",\"prompt_filter_results\":[{\"prompt_index\":0,"
+                    + "\"content_filter_results\":{\"hate\":{\"filtered\":false,\"severity\":\"safe\"}}}]}";
+    private static final String AZURE_ANNOTATION =
+            "{\"choices\":[{\"content_filter_offsets\":{\"check_offset\":44,\"start_offset\":44,\"end_offset\":198},"
+                    + "\"content_filter_results\":{\"hate\":{\"filtered\":false,\"severity\":\"safe\"}},\"finish_reason\":null,"
+                    + "\"index\":0}],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",\"usage\":null}";
+
+    @Test
+    void azurePromptFilterChunkWithNoChoicesIsDropped() {
+        OpenAiStreamMapper m = mapper(true);
+        assertInstanceOf(Skip.class, m.map(null, AZURE_PROMPT_FILTER));
+        Forward first = assertInstanceOf(Forward.class, m.map(null, DELTA));
+        assertEquals(DELTA, first.json(), "the first real chunk passes as usual");
+    }
+
+    @Test
+    void azureAnnotationChunkWithoutDeltaIsDroppedAlsoAfterTheFinishAndOnTheFastPath() {
+        OpenAiStreamMapper m = mapper(false);
+        assertInstanceOf(Forward.class, m.map(null, DELTA)); // id known: later chunks may take the fast path
+        assertInstanceOf(Skip.class, m.map(null, AZURE_ANNOTATION));
+        assertInstanceOf(Forward.class, m.map(null, FINISH));
+        assertInstanceOf(Skip.class, m.map(null, AZURE_ANNOTATION));
+        assertNull(m.atEnd(false), "the finish chunk was seen");
+    }
+
+    @Test
+    void aChoiceWithoutDeltaIsRemovedWhileItsSiblingsStay() throws IOException {
+        String chunk = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"finish_reason\":null,"
+                + "\"content_filter_results\":{}},{\"index\":1,\"delta\":{\"content\":\"B\"},\"finish_reason\":null}]}";
+        JsonNode out = forwarded(mapper(false).map(null, chunk));
+        assertEquals(1, out.get("choices").size());
+        assertEquals(1, out.at("/choices/0/index").asInt());
+    }
+
+    @Test
+    void aFinishReasonWithoutDeltaGetsAnEmptyDelta() throws IOException {
+        String chunk = "{\"id\":\"c\",\"choices\":[{\"index\":0,\"finish_reason\":\"content_filter\",\"content_filter_results\":{}}]}";
+        JsonNode out = forwarded(mapper(false).map(null, chunk));
+        assertTrue(out.at("/choices/0/delta").isObject());
+        assertEquals("content_filter", out.at("/choices/0/finish_reason").asText());
+    }
+
+    @Test
+    void textCompletionChoicesWithoutTextAreDropped() {
+        OpenAiStreamMapper m = new OpenAiStreamMapper("up", null, Operation.COMPLETIONS, false);
+        String annotation = "{\"id\":\"\",\"object\":\"\",\"created\":0,\"model\":\"\",\"choices\":[{\"index\":0,"
+                + "\"finish_reason\":null,\"content_filter_results\":{}}]}";
+        assertInstanceOf(Skip.class, m.map(null, annotation));
+    }
+
     // ---- finish reasons -------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -1,0 +1,21 @@
+package dev.frugal.provider.azure;
+
+import dev.frugal.config.ProviderConfig;
+import dev.frugal.config.ProviderKind;
+import dev.frugal.provider.ProviderFactory;
+import dev.frugal.provider.UpstreamHttp;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Creates adapters for Azure OpenAI resources. */
+@ApplicationScoped
+public class AzureFactory implements ProviderFactory {
+    private final UpstreamHttp http;
+
+    @Inject
+    public AzureFactory(UpstreamHttp http) { this.http = http; }
+
+    @Override public ProviderKind kind() { return ProviderKind.AZURE; }
+
+    @Override public Object create(ProviderConfig config) { return new AzureAdapter(config, http); }
+}
