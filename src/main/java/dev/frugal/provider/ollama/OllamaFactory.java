@@ -1,0 +1,21 @@
+package dev.frugal.provider.ollama;
+
+import dev.frugal.config.ProviderConfig;
+import dev.frugal.config.ProviderKind;
+import dev.frugal.provider.ProviderFactory;
+import dev.frugal.provider.UpstreamHttp;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Creates adapters for Ollama's native API. */
+@ApplicationScoped
+public class OllamaFactory implements ProviderFactory {
+    private final UpstreamHttp http;
+
+    @Inject
+    public OllamaFactory(UpstreamHttp http) { this.http = http; }
+
+    @Override public ProviderKind kind() { return ProviderKind.OLLAMA; }
+
+    @Override public Object create(ProviderConfig config) { return new OllamaAdapter(config, http); }
+}
