@@ -72,7 +72,8 @@ public final class ConfigCompiler {
         Map<String, ModelConfig> models = models(root.path("models"), providers);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, TeamConfig> byKey = new HashMap<>();
-        teams(root.path("teams"), models, teams, byKey);
+        boolean discovery = providers.values().stream().anyMatch(ProviderConfig::discoverModels);
+        teams(root.path("teams"), models, discovery, teams, byKey);
         if (!errors.isEmpty()) throw new InvalidConfigException(errors);
         return new FrugalConfig(server, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models),
                 Collections.unmodifiableMap(teams), Map.copyOf(byKey));
@@ -265,7 +266,11 @@ public final class ConfigCompiler {
         return out;
     }
 
-    private void teams(JsonNode list, Map<String, ModelConfig> models, Map<String, TeamConfig> out,
+    /**
+     * @param discovery some provider discovers its models: a team may then list a model name the
+     *                  file does not configure, since it can only be checked once discovered
+     */
+    private void teams(JsonNode list, Map<String, ModelConfig> models, boolean discovery, Map<String, TeamConfig> out,
                        Map<String, TeamConfig> byKey) {
         if (!isList(list, "teams", true)) return;
         Map<String, String> keyOwner = new HashMap<>();
@@ -296,7 +301,9 @@ public final class ConfigCompiler {
                 for (int j = 0; j < ms.size(); j++) {
                     String m = requiredText(ms.get(j), p + ".models[" + j + "]");
                     if (m == null) continue;
-                    if (!models.containsKey(m)) error(p + ".models[" + j + "]", "unknown model '" + m + "'" + suggest(m, models.keySet()));
+                    if (!models.containsKey(m) && !discovery) {
+                        error(p + ".models[" + j + "]", "unknown model '" + m + "'" + suggest(m, models.keySet()));
+                    }
                     allowed.add(m);
                 }
             }

@@ -14,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -23,12 +26,27 @@ import java.util.function.Consumer;
  * Holds the current {@link FrugalConfig}. Loads it at start (an invalid file stops the process),
  * then polls the file and swaps in each valid edit atomically; an invalid edit is logged and the
  * last good snapshot stays in force. Requests already running keep the snapshot they started with.
+ *
+ * <p>Models discovered on upstreams ({@link #discovered}) are merged into the snapshot
+ * {@link #get()} returns. The merge is computed once whenever the file or the discovered models
+ * change, so {@code get()} stays a single volatile read.
  */
 @ApplicationScoped
 public class ConfigHolder {
     private static final Logger LOG = Logger.getLogger(ConfigHolder.class);
 
+    /** The file's snapshot with the discovered models merged in: what requests read. */
     private final AtomicReference<FrugalConfig> current = new AtomicReference<>();
+    /**
+     * Guards the merge of {@link #file} and {@link #discovered}. Not {@code this}: a reload holds
+     * {@code this} while it reads the file, and discovery publishes from an event loop, which must
+     * never wait on I/O.
+     */
+    private final Object merge = new Object();
+    /** The compiled file alone. Written under {@link #merge}. */
+    private volatile FrugalConfig file;
+    /** Models found on upstreams, by name. Guarded by {@link #merge}. */
+    private Map<String, ModelConfig> discovered = Map.of();
     private final List<Consumer<FrugalConfig>> listeners = new CopyOnWriteArrayList<>();
     private volatile FileTime lastModified;
     private volatile long lastSize = -1;
@@ -52,7 +70,7 @@ public class ConfigHolder {
             LOG.errorf("Frugal cannot start: %s has problems:\n  - %s", file.toAbsolutePath(), String.join("\n  - ", e.problems()));
             throw e;
         }
-        current.set(first);
+        install(first, false);
         LOG.infof("Loaded %s: %d providers, %d models, %d teams", file, first.providers().size(),
                 first.models().size(), first.teams().size());
         if (!reloadInterval.isZero()) {
@@ -72,13 +90,42 @@ public class ConfigHolder {
 
     public boolean loaded() { return current.get() != null; }
 
-    /** Called with each new snapshot after a successful reload. */
+    /** Called with each new snapshot after a successful reload or a change of the discovered models; must be quick. */
     public void onChange(Consumer<FrugalConfig> listener) { listeners.add(listener); }
 
-    /** Replaces the snapshot directly (tests and programmatic reloads). */
+    /** Replaces the file's snapshot directly (tests and programmatic reloads); discovered models stay merged in. */
     public void set(FrugalConfig config) {
-        current.set(config);
-        listeners.forEach(l -> l.accept(config));
+        install(config, true);
+    }
+
+    /**
+     * Replaces the models discovered on upstreams (all providers together, in the order they should
+     * be listed). Configured models of the same name win; see {@link FrugalConfig#withDiscovered}.
+     * Does nothing when they did not change. Called on an event loop: quick, no I/O.
+     */
+    public void discovered(Map<String, ModelConfig> models) {
+        synchronized (merge) {
+            if (models.equals(discovered)) return;
+            discovered = Collections.unmodifiableMap(new LinkedHashMap<>(models));
+            if (file != null) install(file, true);
+        }
+    }
+
+    /** The compiled file alone, without discovered models. */
+    public FrugalConfig fileConfig() {
+        FrugalConfig f = file;
+        if (f == null) throw new IllegalStateException("configuration not loaded yet");
+        return f;
+    }
+
+    /** Installs a file snapshot merged with the discovered models; listeners hear of it under the lock, in order. */
+    private void install(FrugalConfig config, boolean notify) {
+        synchronized (merge) {
+            file = config;
+            FrugalConfig merged = config.withDiscovered(discovered);
+            current.set(merged);
+            if (notify) listeners.forEach(l -> l.accept(merged));
+        }
     }
 
     /**

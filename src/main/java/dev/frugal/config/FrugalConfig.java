@@ -1,10 +1,15 @@
 package dev.frugal.config;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One compiled, validated and immutable snapshot of {@code frugal.yaml}. Requests read the
- * snapshot current when they started; a reload swaps in a new one atomically.
+ * One compiled, validated and immutable snapshot of {@code frugal.yaml}, possibly with models
+ * discovered on upstreams merged in ({@link #withDiscovered}). Requests read the snapshot
+ * current when they started; a reload swaps in a new one atomically.
  */
 public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers,
                            Map<String, ModelConfig> models, Map<String, TeamConfig> teams,
@@ -13,4 +18,29 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
     public ModelConfig model(String name) { return models.get(name); }
 
     public ProviderConfig provider(String name) { return providers.get(name); }
+
+    /**
+     * This snapshot plus models discovered on upstreams (an Ollama box's {@code /api/tags}), listed
+     * after the configured ones. A configured model of the same name wins. Only deployments on
+     * providers of this snapshot that still have {@code discover-models} on are kept, so a reload
+     * that removes a provider or turns discovery off drops its models at once; a model left with
+     * no deployment is left out. Returns this snapshot when nothing is added. Pure.
+     */
+    public FrugalConfig withDiscovered(Map<String, ModelConfig> discovered) {
+        Map<String, ModelConfig> merged = null;
+        for (ModelConfig m : discovered.values()) {
+            if (models.containsKey(m.name())) continue;
+            List<ModelConfig.Deployment> kept = new ArrayList<>(m.deployments().size());
+            for (ModelConfig.Deployment d : m.deployments()) {
+                ProviderConfig p = providers.get(d.provider());
+                if (p != null && p.discoverModels()) kept.add(d);
+            }
+            if (kept.isEmpty()) continue;
+            if (merged == null) merged = new LinkedHashMap<>(models);
+            merged.put(m.name(), kept.size() == m.deployments().size() ? m
+                    : new ModelConfig(m.name(), List.copyOf(kept), m.strategy(), m.ownedBy(), m.created()));
+        }
+        if (merged == null) return this;
+        return new FrugalConfig(server, providers, Collections.unmodifiableMap(merged), teams, teamsByKeyHash);
+    }
 }

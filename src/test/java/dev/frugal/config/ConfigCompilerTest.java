@@ -389,6 +389,24 @@ class ConfigCompilerTest {
         assertFalse(e.getMessage().contains("tiny-k"));
     }
 
+    @Test
+    void withDiscoveryOnATeamMayListAModelOnlyDiscoveryProvides() {
+        String yaml = """
+                providers:
+                  - { name: gpu-box, kind: ollama, discover-models: true }
+                models:
+                  - { name: llama, deployments: [{ provider: gpu-box, model: "llama3.2:latest" }] }
+                teams:
+                  - { name: a, keys: [frg-key-0001], models: [llama, "qwen3:8b"] }
+                """;
+        FrugalConfig c = ConfigCompiler.compile(yaml, NO_ENV);
+        assertEquals(Set.of("llama", "qwen3:8b"), c.teams().get("a").models());
+        assertTrue(c.provider("gpu-box").discoverModels());
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> ConfigCompiler.compile(yaml.replace("discover-models: true", "discover-models: false"), NO_ENV));
+        assertEquals(List.of("teams[0].models[1]: unknown model 'qwen3:8b'"), e.problems());
+    }
+
     private static String sha256Hex(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));

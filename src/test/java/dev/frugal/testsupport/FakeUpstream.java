@@ -31,9 +31,10 @@ import java.util.concurrent.TimeUnit;
  *       events written one by one, NDJSON ({@code response.ndjson}) line by line;</li>
  *   <li>{@code hang} — never answers; {@code reset} — closes the connection at once;</li>
  *   <li>{@code slow-stream} — one chunk every 50 ms for 10 s, noting when the client went away;</li>
- *   <li>anything else — a small answer whose text names the model it was asked for.</li>
+ *   <li>anything else — a small answer whose text names the model it was asked for (in Ollama's
+ *       native format for {@code /api/chat}).</li>
  * </ul>
- * Every request is recorded for assertions.
+ * Every request but {@code GET /api/tags} is recorded for assertions.
  */
 public final class FakeUpstream {
     /** One request as the upstream received it; {@code query} holds the decoded query parameters. */
@@ -42,6 +43,7 @@ public final class FakeUpstream {
     private final Vertx vertx = Vertx.vertx();
     private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
     private volatile CountDownLatch slowStreamClosed = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger tagRequests = new java.util.concurrent.atomic.AtomicInteger();
     private HttpServer server;
 
     public int start() throws Exception {
@@ -58,6 +60,9 @@ public final class FakeUpstream {
 
     public java.util.List<Received> all() { return java.util.List.copyOf(received); }
 
+    /** How many times Ollama's model list ({@code GET /api/tags}) was asked for; not in {@link #all()}. */
+    public int tagRequests() { return tagRequests.get(); }
+
     public void clear() {
         received.clear();
         slowStreamClosed = new CountDownLatch(1);
@@ -73,15 +78,17 @@ public final class FakeUpstream {
             JsonObject body = buf.length() == 0 ? new JsonObject() : new JsonObject(buf);
             Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             req.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
-            Map<String, String> query = new java.util.TreeMap<>();
-            req.params().forEach(e -> query.put(e.getKey(), e.getValue()));
-            received.add(new Received(req.path(), headers, body, query));
             String protocol = protocol(req.path());
             if (req.method() == io.vertx.core.http.HttpMethod.GET && req.path().equals("/api/tags")) {
-                // Ollama's model list (model discovery): its own fixture, whatever the body says
+                // Ollama's model list, asked for by model discovery on its own timer: counted apart,
+                // so it never shows up as the last request of a test that happens to run meanwhile
+                tagRequests.incrementAndGet();
                 if (!replay(protocol, "tags", req.response())) req.response().setStatusCode(404).end();
                 return;
             }
+            Map<String, String> query = new java.util.TreeMap<>();
+            req.params().forEach(e -> query.put(e.getKey(), e.getValue()));
+            received.add(new Received(req.path(), headers, body, query));
             String behaviour = body.getString("fixture", modelOf(req.path(), body));
             HttpServerResponse resp = req.response();
             switch (behaviour) {
@@ -194,6 +201,10 @@ public final class FakeUpstream {
 
     private void echo(String path, JsonObject body, HttpServerResponse resp) {
         String model = body.getString("model", "");
+        if (path.equals("/api/chat")) {
+            ollamaEcho(model, body.getBoolean("stream", true), resp);
+            return;
+        }
         resp.putHeader("content-type", "application/json");
         if (path.endsWith("/embeddings")) {
             Object input = body.getValue("input");
@@ -222,6 +233,21 @@ public final class FakeUpstream {
                 .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("finish_reason", "stop").putNull("logprobs")
                         .put("message", new JsonObject().put("role", "assistant").put("content", "echo " + model).putNull("refusal"))))
                 .put("usage", new JsonObject().put("prompt_tokens", 5).put("completion_tokens", 2).put("total_tokens", 7)).encode());
+    }
+
+    /** Ollama's native answer naming the model (streamed unless the body says {@code stream:false}, as Ollama does). */
+    private static void ollamaEcho(String model, boolean stream, HttpServerResponse resp) {
+        JsonObject last = new JsonObject().put("model", model).put("created_at", "2026-11-28T10:00:00Z")
+                .put("message", new JsonObject().put("role", "assistant").put("content", stream ? "" : "echo " + model))
+                .put("done_reason", "stop").put("done", true).put("prompt_eval_count", 5).put("eval_count", 2);
+        if (!stream) {
+            resp.putHeader("content-type", "application/json").end(last.encode());
+            return;
+        }
+        resp.setChunked(true).putHeader("content-type", "application/x-ndjson");
+        resp.write(new JsonObject().put("model", model).put("created_at", "2026-11-28T10:00:00Z")
+                .put("message", new JsonObject().put("role", "assistant").put("content", "echo " + model)).put("done", false).encode() + "\n");
+        resp.end(last.encode() + "\n");
     }
 
     private static byte[] resource(String path) {

@@ -18,16 +18,12 @@ import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.NdjsonDecoder;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 
-import java.net.URI;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -41,30 +37,16 @@ import java.util.function.Supplier;
 final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
     private static final Supplier<String> CALL_IDS = () -> Ids.random("call_", 24);
 
-    private final ProviderConfig config;
     private final UpstreamHttp http;
-    private final String host;
-    private final int port;
-    private final boolean ssl;
-    private final String prefix;
+    private final OllamaEndpoint endpoint;
+    private final String provider;
     private final String secret;
-    private final MultiMap baseHeaders;
 
     OllamaAdapter(ProviderConfig config, UpstreamHttp http) {
-        this.config = config;
         this.http = http;
-        URI u = config.baseUrl();
-        this.ssl = "https".equals(u.getScheme());
-        this.host = u.getHost();
-        this.port = u.getPort() > 0 ? u.getPort() : (ssl ? 443 : 80);
-        this.prefix = u.getRawPath() == null ? "" : u.getRawPath();
-        this.secret = config.apiKey() == null ? null : config.apiKey().reveal();
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        h.set(HttpHeaders.CONTENT_TYPE, "application/json");
-        // Ollama itself takes no key; one configured is for ollama.com or an authenticating proxy.
-        if (secret != null) h.set(HttpHeaders.AUTHORIZATION, "Bearer " + secret);
-        for (Map.Entry<String, String> e : config.headers().entrySet()) h.set(e.getKey(), e.getValue());
-        this.baseHeaders = h;
+        this.endpoint = OllamaEndpoint.of(config);
+        this.provider = config.name();
+        this.secret = endpoint.secret();
     }
 
     // ---- chat ----------------------------------------------------------------------------
@@ -81,8 +63,8 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
         long created = System.currentTimeMillis() / 1000;
         return exchange("/api/chat", call.requestId(), Json.writeBuffer(body), bytes -> {
             JsonNode answer = parseOk(bytes);
-            if (answer.has("error")) throw OllamaErrorMapper.inBand(config.name(), answer.get("error"), secret);
-            ObjectNode openAi = OllamaResponseMapper.toOpenAi(answer, config.name(), id, created, CALL_IDS);
+            if (answer.has("error")) throw OllamaErrorMapper.inBand(provider, answer.get("error"), secret);
+            ObjectNode openAi = OllamaResponseMapper.toOpenAi(answer, provider, id, created, CALL_IDS);
             return new Completion(Json.writeBuffer(openAi), OllamaResponseMapper.usage(answer));
         });
     }
@@ -96,11 +78,11 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
             return Future.failedFuture(f);
         }
         ChunkRelay relay = new ChunkRelay();
-        OllamaStreamMapper mapper = new OllamaStreamMapper(config.name(), secret, Ids.random("chatcmpl-", 24),
+        OllamaStreamMapper mapper = new OllamaStreamMapper(provider, secret, Ids.random("chatcmpl-", 24),
                 System.currentTimeMillis() / 1000, call.clientWantsUsage(), CALL_IDS);
-        http.client().request(options("/api/chat", call.requestId(), "application/x-ndjson")).onComplete(ar -> {
+        http.client().request(endpoint.options(HttpMethod.POST, "/api/chat", call.requestId(), "application/x-ndjson")).onComplete(ar -> {
             if (ar.failed()) {
-                relay.fail(Failures.transport(config.name(), ar.cause()));
+                relay.fail(Failures.transport(provider, ar.cause()));
                 return;
             }
             HttpClientRequest req = ar.result();
@@ -108,7 +90,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
             relay.upstream(flow);
             req.send(body).onComplete(r -> {
                 if (r.failed()) {
-                    relay.fail(Failures.transport(config.name(), r.cause()));
+                    relay.fail(Failures.transport(provider, r.cause()));
                     return;
                 }
                 HttpClientResponse resp = r.result();
@@ -119,10 +101,10 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
                 }
                 String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
                 if (resp.statusCode() != 200 || type == null || !type.contains("json")) {
-                    resp.body().onComplete(b -> relay.fail(b.failed() ? Failures.transport(config.name(), b.cause())
+                    resp.body().onComplete(b -> relay.fail(b.failed() ? Failures.transport(provider, b.cause())
                             : resp.statusCode() != 200
-                            ? OllamaErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), b.result(), secret)
-                            : OllamaResponseMapper.protocol(config.name(), "answered HTTP 200 with content type '" + type + "' instead of NDJSON")));
+                            ? OllamaErrorMapper.toFailure(provider, resp.statusCode(), resp.headers(), b.result(), secret)
+                            : OllamaResponseMapper.protocol(provider, "answered HTTP 200 with content type '" + type + "' instead of NDJSON")));
                     return;
                 }
                 NdjsonDecoder decoder = new NdjsonDecoder(line -> {
@@ -137,7 +119,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
                     }
                 });
                 resp.handler(decoder::feed);
-                resp.exceptionHandler(t -> relay.fail(Failures.transport(config.name(), t)));
+                resp.exceptionHandler(t -> relay.fail(Failures.transport(provider, t)));
                 resp.endHandler(v -> {
                     decoder.end(); // a last line without its line feed
                     if (flow.failed) return;
@@ -179,8 +161,8 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
         int inputs = call.texts().size();
         return exchange("/api/embed", call.requestId(), Json.writeBuffer(body), bytes -> {
             JsonNode answer = parseOk(bytes);
-            if (answer.has("error")) throw OllamaErrorMapper.inBand(config.name(), answer.get("error"), secret);
-            return OllamaResponseMapper.embeddings(answer, inputs, config.name());
+            if (answer.has("error")) throw OllamaErrorMapper.inBand(provider, answer.get("error"), secret);
+            return OllamaResponseMapper.embeddings(answer, inputs, provider);
         });
     }
 
@@ -188,13 +170,13 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
 
     /** One non-streamed request: the mapped 200 body, or the classified failure. */
     private <T> Future<T> exchange(String path, String requestId, Buffer body, Function<Buffer, T> onOk) {
-        return http.client().request(options(path, requestId, "application/json")).compose(req -> req.send(body))
+        return http.client().request(endpoint.options(HttpMethod.POST, path, requestId, "application/json")).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
-                        throw OllamaErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secret);
+                        throw OllamaErrorMapper.toFailure(provider, resp.statusCode(), resp.headers(), bytes, secret);
                     }
                     return onOk.apply(bytes);
-                })).recover(t -> Future.failedFuture(Failures.transport(config.name(), t)));
+                })).recover(t -> Future.failedFuture(Failures.transport(provider, t)));
     }
 
     private JsonNode parseOk(Buffer bytes) {
@@ -204,19 +186,6 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
         } catch (Exception e) {
             // reported below
         }
-        throw OllamaResponseMapper.protocol(config.name(), "answered HTTP 200 with a body that is not a JSON object");
-    }
-
-    private RequestOptions options(String path, String requestId, String accept) {
-        RequestOptions o = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setHost(host).setPort(port).setSsl(ssl)
-                .setURI(prefix + path)
-                .setConnectTimeout(config.timeouts().connect().toMillis())
-                .setIdleTimeout(config.timeouts().idle().toMillis())
-                .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders));
-        o.putHeader("x-request-id", requestId);
-        o.putHeader(HttpHeaders.ACCEPT, accept);
-        return o;
+        throw OllamaResponseMapper.protocol(provider, "answered HTTP 200 with a body that is not a JSON object");
     }
 }
