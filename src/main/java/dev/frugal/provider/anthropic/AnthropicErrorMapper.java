@@ -100,12 +100,12 @@ final class AnthropicErrorMapper {
 
     /** Never let the provider credential travel back to a client, whole or in part. */
     static String scrub(String message, String secret) {
-        String m = message;
+        // Anthropic-shaped keys first, whole: masking a prefix first would hide them from the pattern.
+        String m = message.replaceAll("sk-ant-[A-Za-z0-9_*-]{4,}", "sk-ant-***");
         if (secret != null && !secret.isEmpty()) {
             m = m.replace(secret, "***");
-            if (secret.length() >= 8) m = m.replace(secret.substring(0, 8), "***");
+            if (secret.length() >= 12) m = m.replace(secret.substring(0, 12), "***");
         }
-        m = m.replaceAll("sk-ant-[A-Za-z0-9_*-]{4,}", "sk-ant-***");
         return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
     }
 
