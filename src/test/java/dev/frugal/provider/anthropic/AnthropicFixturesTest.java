@@ -41,12 +41,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>{@code request.json} — the OpenAI request a client sent (a one-line user turn if absent);</li>
  *   <li>{@code upstream-request.json} — the Anthropic body the adapter must send, compared structurally;</li>
  *   <li>{@code response.json} / {@code response.sse} + {@code meta.properties} — the upstream's answer, byte-exact;</li>
- *   <li>{@code expected.json} — {@code completion} (the OpenAI body), {@code chunks} (the OpenAI stream
- *       chunks), {@code failure} ({@code kind}, {@code status}, {@code param}, {@code retry_after},
- *       {@code message_contains}) and {@code usage} (what the gateway meters);</li>
+ *   <li>{@code golden.json} — exactly what the mappers must produce: {@code completion} (the whole
+ *       OpenAI body), {@code chunks} (every OpenAI stream chunk), {@code failure} ({@code kind},
+ *       {@code status}, {@code param}, {@code retry_after}, {@code message_contains}) and {@code usage}
+ *       (what the gateway meters);</li>
  *   <li>{@code unsupported.txt} — the case cannot be served by Anthropic; why.</li>
  * </ul>
- * The same folders are replayed over HTTP by {@code FakeUpstream} in {@code AnthropicAdapterE2ETest}.
+ * The same folders serve the provider contract ({@code AnthropicContractTest}, which reads the coarser
+ * {@code expected.json}) and are replayed over HTTP by {@code FakeUpstream} in {@code AnthropicAdapterE2ETest}.
+ * As in the contract, the deployment's upstream model is the case name.
  */
 class AnthropicFixturesTest {
     static final Path ROOT = Path.of("src", "test", "resources", "fixtures", "anthropic");
@@ -55,6 +58,10 @@ class AnthropicFixturesTest {
     static final ProviderConfig CONFIG = ProviderConfig.http("anthropic", ProviderKind.ANTHROPIC,
             URI.create("https://api.anthropic.com"), null);
     static final ModelConfig.Deployment DEPLOYMENT = new ModelConfig.Deployment("anthropic", "claude-sonnet-4-5-20250929", 1);
+
+    static ModelConfig.Deployment deployment(Path dir) {
+        return new ModelConfig.Deployment("anthropic", dir.getFileName().toString(), 1);
+    }
 
     @TestFactory
     Stream<DynamicTest> everyFixtureCase() throws IOException {
@@ -73,19 +80,19 @@ class AnthropicFixturesTest {
             assertFalse(adapter instanceof EmbeddingCapable, "Anthropic has no embeddings API");
             return;
         }
-        JsonNode expected = read(dir, "expected.json");
-        assertNotNull(expected, dir + " has no expected.json");
+        JsonNode expected = read(dir, "golden.json");
+        assertNotNull(expected, dir + " has no golden.json");
         ObjectNode request = (ObjectNode) (Files.exists(dir.resolve("request.json")) ? read(dir, "request.json")
                 : Json.parse("{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"));
         boolean hasResponse = Files.exists(dir.resolve("response.json")) || Files.exists(dir.resolve("response.sse"));
 
         if (!hasResponse) { // a request Anthropic cannot take
             UpstreamFailure f = assertThrows(UpstreamFailure.class,
-                    () -> AnthropicRequestMapper.toAnthropic(request, DEPLOYMENT, CONFIG));
+                    () -> AnthropicRequestMapper.toAnthropic(request, deployment(dir), CONFIG));
             assertFailure(expected.get("failure"), f);
             return;
         }
-        ObjectNode upstream = AnthropicRequestMapper.toAnthropic(request, DEPLOYMENT, CONFIG);
+        ObjectNode upstream = AnthropicRequestMapper.toAnthropic(request, deployment(dir), CONFIG);
         JsonNode wanted = read(dir, "upstream-request.json");
         if (wanted != null) assertEquals(normal(wanted), normal(upstream), "the body sent to Anthropic");
 
