@@ -283,7 +283,7 @@ class GeminiAdapterE2ETest {
         assertEquals(List.of(0.013168523f, -0.008711934f, -0.046782676f), one.data().get(0).embedding(), "base64 by default, decoded by the SDK");
         assertEquals(0, one.usage().promptTokens(), "Gemini reports no tokens for embeddings");
         FakeUpstream.Received got = upstream.last();
-        assertEquals("/v1beta/models/embed-single:embedContent", got.path());
+        assertEquals("/v1beta/models/embeddings-single:embedContent", got.path());
         assertEquals(3, got.body().getInteger("outputDimensionality"));
         assertEquals(GEMINI_KEY, got.headers().get("x-goog-api-key"));
 
@@ -291,7 +291,7 @@ class GeminiAdapterE2ETest {
                 .inputOfArrayOfStrings(List.of("one", "two")).encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT).build());
         assertEquals(List.of(0.25f, -0.5f, 1.0f), many.data().get(0).embedding());
         assertEquals(List.of(0.5f, -0.5f, 1.0f), many.data().get(1).embedding());
-        assertEquals("/v1beta/models/embed-batch:batchEmbedContents", upstream.last().path());
-        assertEquals("models/embed-batch", upstream.last().body().getJsonArray("requests").getJsonObject(1).getString("model"));
+        assertEquals("/v1beta/models/embeddings-batch:batchEmbedContents", upstream.last().path());
+        assertEquals("models/embeddings-batch", upstream.last().body().getJsonArray("requests").getJsonObject(1).getString("model"));
     }
 }

@@ -65,7 +65,8 @@ final class GeminiErrorMapper {
         if (message != null && message.contains("exceeds the maximum number of tokens")) return Kind.CONTEXT_TOO_LONG;
         if (status == 404 || "NOT_FOUND".equals(grpc)) return Kind.NOT_FOUND;
         if (status == 429 || "RESOURCE_EXHAUSTED".equals(grpc)) return Kind.RATE_LIMITED;
-        if (status == 503 || "UNAVAILABLE".equals(grpc)) return Kind.OVERLOADED;
+        // 529 is not Gemini's (its overload is 503 UNAVAILABLE) but the de-facto "overloaded" of proxies in front of it.
+        if (status == 503 || status == 529 || "UNAVAILABLE".equals(grpc)) return Kind.OVERLOADED;
         if (status == 504 || status == 408 || "DEADLINE_EXCEEDED".equals(grpc)) return Kind.TIMEOUT;
         if (status == 400 || status == 413 || "INVALID_ARGUMENT".equals(grpc) || "OUT_OF_RANGE".equals(grpc)) return Kind.INVALID_REQUEST;
         if (status >= 400 && status < 500 && status != 499) return Kind.INVALID_REQUEST;

@@ -58,10 +58,10 @@ class GeminiFixturesTest {
 
     private void run(Path dir) throws Exception {
         String name = dir.getFileName().toString();
-        if (name.startsWith("chat-")) chat(dir, name);
+        if (name.startsWith("chat-") || name.startsWith("finish-")) chat(dir, name);
         else if (name.startsWith("stream-")) stream(dir, name);
         else if (name.startsWith("error-")) error(dir, name);
-        else if (name.startsWith("embed-")) embed(dir, name);
+        else if (name.startsWith("embeddings-")) embed(dir, name);
         else fail("unknown kind of case: " + name);
     }
 
@@ -79,7 +79,7 @@ class GeminiFixturesTest {
             assertJson(json(dir, "upstream-request.json"), GeminiRequestMapper.toGemini(request, model), "upstream request");
         }
         ObjectNode answer = GeminiResponseMapper.toOpenAi("gem", json(dir, "response.json"), model, CREATED, new SequentialIds());
-        assertJson(json(dir, "expected.json"), answer, "OpenAI answer");
+        assertJson(json(dir, "expected-body.json"), answer, "OpenAI answer");
     }
 
     private void stream(Path dir, String model) throws Exception {
