@@ -17,6 +17,9 @@ public final class Exchange {
     String provider = "none";
     int attempts;
     long firstChunkNanos;
+    /** Frees the deployment slot and the gateway's in-flight slot; run once, by finish. */
+    Runnable release;
+    boolean finished;
 
     Exchange(String requestId, String endpoint, long startNanos, FrugalConfig config) {
         this.requestId = requestId;
