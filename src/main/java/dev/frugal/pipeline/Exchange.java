@@ -20,6 +20,8 @@ public final class Exchange {
     /** Frees the deployment slot and the gateway's in-flight slot; run once, by finish. */
     Runnable release;
     boolean finished;
+    /** When a streamed response must be over (System.nanoTime scale). */
+    long deadlineNanos = Long.MAX_VALUE;
 
     Exchange(String requestId, String endpoint, long startNanos, FrugalConfig config) {
         this.requestId = requestId;

@@ -50,9 +50,16 @@ public class Gateway {
 
     @jakarta.annotation.PostConstruct
     void init() {
-        executor = new PlanExecutor(backends, (delay, task) -> {
-            if (delay <= 0) task.run();
-            else vertx.setTimer(delay, id -> task.run()); // Vert.x timers fire on the caller's event loop
+        executor = new PlanExecutor(backends, new PlanExecutor.Scheduler() {
+            @Override public void schedule(long delay, Runnable task) {
+                if (delay <= 0) task.run();
+                else vertx.setTimer(delay, id -> task.run()); // Vert.x timers fire on the caller's event loop
+            }
+
+            @Override public Runnable deadline(long delay, Runnable task) {
+                long id = vertx.setTimer(Math.max(1, delay), t -> task.run());
+                return () -> vertx.cancelTimer(id);
+            }
         }, ThreadLocalRandom.current(), retryBudget);
     }
 
@@ -116,6 +123,7 @@ public class Gateway {
             if (ar.succeeded()) {
                 ex.attempts = ar.result().attempts();
                 ex.provider = ar.result().attempt().provider().name();
+                ex.deadlineNanos = ex.startNanos + ex.config.resilienceFor(ex.provider).total().toNanos();
                 Runnable gatewaySlot = ex.release;
                 Runnable deploymentSlot = ar.result().release();
                 ex.release = () -> { deploymentSlot.run(); gatewaySlot.run(); };
@@ -123,6 +131,11 @@ public class Gateway {
                 ex.attempts = f.attempts();
             }
         });
+    }
+
+    /** Milliseconds left before the exchange's total deadline (at least 1). */
+    public long millisLeft(Exchange ex) {
+        return Math.max(1, (ex.deadlineNanos - System.nanoTime()) / 1_000_000);
     }
 
     /** The first chunk of a stream reached the client. */

@@ -25,6 +25,9 @@ public final class PlanExecutor {
     /** Runs a task later, on the caller's event loop in production, by hand in tests. */
     public interface Scheduler {
         void schedule(long delayMillis, Runnable task);
+
+        /** Runs {@code task} after the delay unless the returned cancel is run first. */
+        Runnable deadline(long delayMillis, Runnable task);
     }
 
     /**
@@ -92,7 +95,21 @@ public final class PlanExecutor {
                 } catch (RuntimeException e) {
                     f = Future.failedFuture(e);
                 }
+                boolean[] decided = {false};
+                Runnable cancelDeadline = scheduler.deadline(s.firstToken().toMillis(), () -> {
+                    if (decided[0]) return;
+                    decided[0] = true;
+                    b.release();
+                    failed(a, s, b, new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "Upstream provider '" + a.provider().name()
+                            + "' sent nothing within " + s.firstToken().toMillis() + " ms."));
+                });
                 f.onComplete(ar -> {
+                    if (decided[0]) { // too late: the plan moved on; stop what arrived
+                        if (ar.succeeded() && ar.result() instanceof dev.frugal.provider.ChunkStream late) late.cancel();
+                        return;
+                    }
+                    decided[0] = true;
+                    cancelDeadline.run();
                     if (ar.succeeded()) {
                         b.onSuccess(backends.ticker().getAsLong() - started);
                         result.complete(new Outcome<>(ar.result(), a, attempts, once(b)));

@@ -81,4 +81,27 @@ class FaultToleranceE2ETest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aFirstTokenPastItsDeadlineIs504InsteadOfAHang() {
+        long t0 = System.nanoTime();
+        Response r = chat("silent");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(504, r.statusCode(), r.asString());
+        assertTrue(r.asString().contains("within 500 ms"), r.asString());
+        assertTrue(ms >= 450 && ms < 5_000, "answered after " + ms + " ms");
+    }
+
+    @Test
+    void anEndlessStreamIsCutAtTheTotalDeadlineWithAnInBandError() {
+        long t0 = System.nanoTime();
+        String body = given().header("Authorization", "Bearer frg-test-e2e-key").contentType("application/json")
+                .body("{\"model\":\"endless\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200).extract().asString();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(body.contains("tick"), "chunks were relayed first");
+        assertTrue(body.contains("exceeded its total deadline"), body);
+        assertTrue(!body.contains("[DONE]"), "no [DONE] after an error");
+        assertTrue(ms >= 900 && ms < 5_000, "cut after " + ms + " ms");
+    }
 }

@@ -32,17 +32,29 @@ class PlanExecutorTest {
     final Backends backends = new Backends(now::get);
     final List<Long> delays = new ArrayList<>();
     final Deque<Runnable> scheduled = new ArrayDeque<>();
-    /** Runs scheduled tasks at once, moving the clock by their delay. */
-    final PlanExecutor.Scheduler scheduler = (delay, task) -> {
-        delays.add(delay);
-        now.addAndGet(delay * 1_000_000L);
-        task.run();
+    final List<Runnable> deadlines = new ArrayList<>();
+    /** Runs scheduled tasks at once, moving the clock by their delay; deadlines fire only when a test runs them. */
+    final PlanExecutor.Scheduler scheduler = new PlanExecutor.Scheduler() {
+        @Override public void schedule(long delay, Runnable task) {
+            delays.add(delay);
+            now.addAndGet(delay * 1_000_000L);
+            task.run();
+        }
+
+        @Override public Runnable deadline(long delay, Runnable task) {
+            deadlines.add(task);
+            return () -> deadlines.remove(task);
+        }
     };
     final Map<String, Deque<Object>> script = new HashMap<>();
     final List<String> calls = new ArrayList<>();
 
-    static final ResilienceSettings S = new ResilienceSettings(1, Duration.ofMillis(100), Duration.ofSeconds(1),
-            Duration.ofSeconds(5), 1.0, 3, Duration.ofSeconds(30), 0);
+    static final ResilienceSettings S = settings(1, 1.0, 3, 0);
+
+    static ResilienceSettings settings(int retries, double budget, int breakerFailures, int maxConcurrent) {
+        return new ResilienceSettings(retries, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), budget,
+                breakerFailures, Duration.ofSeconds(30), maxConcurrent, Duration.ofSeconds(60), Duration.ofMinutes(10));
+    }
 
     static Attempt attempt(String name) {
         return new Attempt("m", new ModelConfig.Deployment(name, name, 1),
@@ -123,8 +135,7 @@ class PlanExecutorTest {
     void anEmptyRetryBudgetMeansFallbackWithoutRetry() {
         answers("a", fail(Kind.UPSTREAM_ERROR, -1));
         answers("b", "from b");
-        ok(executor(0).execute(PLAN, a -> new ResilienceSettings(1, Duration.ofMillis(100), Duration.ofSeconds(1),
-                Duration.ofSeconds(5), 0.0, 3, Duration.ofSeconds(30), 0), call));
+        ok(executor(0).execute(PLAN, a -> settings(1, 0.0, 3, 0), call));
         assertEquals(List.of("a", "b"), calls);
     }
 
@@ -148,8 +159,7 @@ class PlanExecutorTest {
 
     @Test
     void theBreakerOpensAfterConsecutiveFailuresAndClosesAfterARecoveredProbe() {
-        ResilienceSettings noRetry = new ResilienceSettings(0, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1),
-                1.0, 3, Duration.ofSeconds(30), 0);
+        ResilienceSettings noRetry = settings(0, 1.0, 3, 0);
         Plan onlyA = new Plan(List.of(attempt("a")), "test");
         answers("a", fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1));
         for (int i = 0; i < 3; i++) failed(executor(10).execute(onlyA, a -> noRetry, call));
@@ -167,8 +177,7 @@ class PlanExecutorTest {
 
     @Test
     void aDeploymentAtCapacityIsPassedOverUntilItsSlotIsReleased() {
-        ResilienceSettings one = new ResilienceSettings(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1),
-                1.0, 3, Duration.ofSeconds(30), 1);
+        ResilienceSettings one = settings(1, 1.0, 3, 1);
         Plan onlyA = new Plan(List.of(attempt("a")), "test");
         answers("a", "first", "third");
         PlanExecutor.Outcome<String> first = ok(executor(10).execute(onlyA, a -> one, call));
@@ -180,5 +189,24 @@ class PlanExecutorTest {
         first.release().run(); // twice is harmless
         assertEquals("third", ok(executor(10).execute(onlyA, a -> one, call)).value());
         assertEquals(1, backends.of(attempt("a")).inFlight());
+    }
+
+    @Test
+    void anAttemptSilentPastItsFirstTokenDeadlineTimesOutAndTheNextDeploymentAnswers() {
+        io.vertx.core.Promise<String> never = io.vertx.core.Promise.promise();
+        List<String> seen = new ArrayList<>();
+        Function<Attempt, Future<String>> slowA = a -> {
+            seen.add(a.deployment().upstreamModel());
+            return a.deployment().upstreamModel().equals("a") ? never.future() : Future.succeededFuture("from b");
+        };
+        Future<PlanExecutor.Outcome<String>> f = executor(0).execute(PLAN, a -> settings(0, 0, 3, 0), slowA);
+        assertTrue(!f.isComplete(), "waiting for a");
+        assertEquals(1, deadlines.size());
+        deadlines.get(0).run(); // a's first-token deadline passes
+        assertEquals("from b", ok(f).value());
+        assertEquals(List.of("a", "b"), seen);
+        assertEquals(0, backends.of(attempt("a")).inFlight(), "a's slot was released");
+        never.complete("too late"); // ignored
+        assertEquals("from b", f.result().value());
     }
 }
