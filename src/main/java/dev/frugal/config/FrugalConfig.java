@@ -13,9 +13,15 @@ import java.util.Map;
  */
 public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers,
                            Map<String, ModelConfig> models, Map<String, TeamConfig> teams,
-                           Map<String, TeamConfig> teamsByKeyHash) {
+                           Map<String, TeamConfig> teamsByKeyHash, ResilienceSettings resilience,
+                           Map<String, ResilienceSettings> providerResilience) {
 
     public ModelConfig model(String name) { return models.get(name); }
+
+    /** The resilience settings of a provider: its own section, else the top-level defaults. */
+    public ResilienceSettings resilienceFor(String provider) {
+        return providerResilience.getOrDefault(provider, resilience);
+    }
 
     public ProviderConfig provider(String name) { return providers.get(name); }
 
@@ -41,6 +47,7 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
                     : new ModelConfig(m.name(), List.copyOf(kept), m.strategy(), m.ownedBy(), m.created()));
         }
         if (merged == null) return this;
-        return new FrugalConfig(server, providers, Collections.unmodifiableMap(merged), teams, teamsByKeyHash);
+        return new FrugalConfig(server, providers, Collections.unmodifiableMap(merged), teams, teamsByKeyHash, resilience,
+                providerResilience);
     }
 }
