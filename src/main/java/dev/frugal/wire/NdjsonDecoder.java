@@ -50,17 +50,16 @@ public final class NdjsonDecoder {
     }
 
     /**
-     * Called when the input ended: dispatches a last line that had no line feed (a server may omit
-     * the final one) and returns true if there was one. The listener decides whether it is whole.
+     * Called when the input ended: returns the last line if it had no line feed (a server may omit
+     * the final one, or the stream was cut in the middle of a line), or null. It is not dispatched:
+     * only the caller knows whether an unterminated line may count as whole.
      */
-    public boolean end() {
-        if (pending.size() == 0) return false;
+    public String end() {
+        if (pending.size() == 0) return null;
         byte[] all = pending.toByteArray();
         pending.reset();
         String line = decode(all, 0, all.length);
-        if (line.isBlank()) return false;
-        listener.onLine(line);
-        return true;
+        return line.isBlank() ? null : line;
     }
 
     /** The line's text without a trailing CR (CRLF endings). */

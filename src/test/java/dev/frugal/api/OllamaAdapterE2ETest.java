@@ -217,7 +217,7 @@ class OllamaAdapterE2ETest {
         assertFalse(chunks.isEmpty(), "what came before the failure was relayed");
         assertTrue(chunks.stream().noneMatch(ch -> ch.choices().get(0).finishReason().isPresent()), "never a finish after an error");
         String body = e.body().toString();
-        assertTrue(body.contains(model.equals("ollama-cut") ? "ended before it was complete" : "unexpected EOF"), body);
+        assertTrue(body.contains(model.equals("ollama-cut") ? "cut off in the middle of a line" : "unexpected EOF"), body);
     }
 
     @Test

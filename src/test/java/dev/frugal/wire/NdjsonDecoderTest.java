@@ -10,8 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class NdjsonDecoderTest {
 
@@ -24,7 +23,7 @@ class NdjsonDecoderTest {
         for (int i = 0; i < bytes.length; i += piece) {
             d.feed(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + piece))));
         }
-        assertFalse(d.end(), "nothing left over after a final line feed");
+        assertNull(d.end(), "nothing left over after a final line feed");
         return out;
     }
 
@@ -50,15 +49,22 @@ class NdjsonDecoderTest {
     }
 
     @Test
-    void aLastLineWithoutLineFeedIsHandedOverAtTheEnd() {
+    void aLastLineWithoutLineFeedIsReturnedAtTheEndNotDispatched() {
         List<String> out = new ArrayList<>();
         NdjsonDecoder d = new NdjsonDecoder(out::add);
         d.feed(Buffer.buffer("{\"x\":1}\n{\"done\":"));
         assertEquals(List.of("{\"x\":1}"), out, "an unfinished line waits");
-        d.feed(Buffer.buffer("true}"));
-        assertTrue(d.end());
-        assertEquals(List.of("{\"x\":1}", "{\"done\":true}"), out);
-        assertFalse(d.end(), "handed over once");
+        d.feed(Buffer.buffer("true}\r"));
+        assertEquals("{\"done\":true}", d.end());
+        assertEquals(List.of("{\"x\":1}"), out, "the caller decides what the rest means");
+        assertNull(d.end(), "returned once");
+    }
+
+    @Test
+    void trailingWhitespaceIsNoLine() {
+        NdjsonDecoder d = new NdjsonDecoder(line -> { });
+        d.feed(Buffer.buffer("{}\n  "));
+        assertNull(d.end());
     }
 
     @Test

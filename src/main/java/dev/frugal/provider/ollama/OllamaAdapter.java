@@ -121,9 +121,13 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
                 resp.handler(decoder::feed);
                 resp.exceptionHandler(t -> relay.fail(Failures.transport(provider, t)));
                 resp.endHandler(v -> {
-                    decoder.end(); // a last line without its line feed
                     if (flow.failed) return;
                     try {
+                        String rest = decoder.end();
+                        if (rest != null) {
+                            for (String chunk : mapper.mapUnterminated(rest)) relay.emit(chunk);
+                            relay.usage(mapper.usage());
+                        }
                         mapper.atEnd();
                         relay.end();
                     } catch (UpstreamFailure f) {

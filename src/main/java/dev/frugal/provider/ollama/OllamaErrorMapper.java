@@ -11,7 +11,7 @@ import io.vertx.core.buffer.Buffer;
 /**
  * Classifies Ollama's errors (provider-protocols.md §6.2): {@code {"error":"text"}} with status
  * 400 (bad input, or {@code think} on a model that cannot think), 404 ({@code model 'x' not
- * found}), 429, 500, 502 (cloud model unreachable) or 503 (server busy); the same object as one
+ * found}), 429, 500, 502 (cloud model unreachable) or 503 (server busy, like 529 from a proxy); the same object as one
  * line of a 200 stream. A proxy in front of Ollama may add 401/403 and HTML bodies. Pure.
  */
 final class OllamaErrorMapper {
@@ -25,7 +25,7 @@ final class OllamaErrorMapper {
             case 404 -> Kind.NOT_FOUND;
             case 408, 504 -> Kind.TIMEOUT;
             case 429 -> Kind.RATE_LIMITED;
-            case 503 -> Kind.OVERLOADED;
+            case 503, 529 -> Kind.OVERLOADED;
             default -> status >= 500 ? Kind.UPSTREAM_ERROR : Kind.INVALID_REQUEST;
         };
         String message = kind == Kind.UNAUTHORIZED

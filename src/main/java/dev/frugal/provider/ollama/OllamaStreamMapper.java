@@ -97,6 +97,20 @@ final class OllamaStreamMapper {
         return out;
     }
 
+    /**
+     * The last line, which the stream ended without a line feed: a whole object (a server may omit
+     * the final line feed) is mapped like any line; anything else means the stream was cut off.
+     */
+    List<String> mapUnterminated(String line) {
+        try {
+            Json.parse(line);
+        } catch (Exception cut) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
+                    "The stream from upstream provider '" + provider + "' was cut off in the middle of a line.");
+        }
+        return map(line);
+    }
+
     /** Called when the upstream connection ended cleanly. @throws UpstreamFailure if the final line never came */
     void atEnd() {
         if (!done) {

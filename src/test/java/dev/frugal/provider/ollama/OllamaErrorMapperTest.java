@@ -28,7 +28,7 @@ class OllamaErrorMapperTest {
 
     @ParameterizedTest(name = "HTTP {0} -> {1}")
     @CsvSource({"401, UNAUTHORIZED", "403, UNAUTHORIZED", "408, TIMEOUT", "413, INVALID_REQUEST", "429, RATE_LIMITED",
-            "500, UPSTREAM_ERROR", "502, UPSTREAM_ERROR", "504, TIMEOUT"})
+            "500, UPSTREAM_ERROR", "502, UPSTREAM_ERROR", "504, TIMEOUT", "529, OVERLOADED"})
     void statusIsClassified(int status, Kind kind) {
         assertEquals(kind, OllamaErrorMapper.toFailure("box", status, NO_HEADERS, Buffer.buffer("{\"error\":\"x\"}"), null).kind());
     }

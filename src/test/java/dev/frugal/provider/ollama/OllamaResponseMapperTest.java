@@ -45,7 +45,7 @@ class OllamaResponseMapperTest {
 
     @Test
     void toolCallsGetStringArgumentsIdsAndFinishReasonToolCalls() throws IOException {
-        ObjectNode c = map("chat-tools");
+        ObjectNode c = map("chat-parallel-tools");
         JsonNode message = c.at("/choices/0/message");
         assertTrue(message.get("content").isNull(), "no text beside the calls");
         assertEquals(2, message.get("tool_calls").size());
@@ -83,7 +83,7 @@ class OllamaResponseMapperTest {
 
     @Test
     void embeddingsKeepOrderAndCountPromptTokens() throws IOException {
-        Embeddings e = OllamaResponseMapper.embeddings(Json.parse(Fixtures.bytes("embed-basic", "response.json")), 2, "box");
+        Embeddings e = OllamaResponseMapper.embeddings(Json.parse(Fixtures.bytes("embeddings-batch", "response.json")), 2, "box");
         assertEquals(2, e.vectors().size());
         assertEquals(0.010071029f, e.vectors().get(0)[0]);
         assertEquals(0.060341271f, e.vectors().get(1)[1]);
@@ -93,7 +93,7 @@ class OllamaResponseMapperTest {
     @Test
     void embeddingsOfTheWrongCountAreAProtocolFailure() throws IOException {
         UpstreamFailure f = assertThrows(UpstreamFailure.class, () ->
-                OllamaResponseMapper.embeddings(Json.parse(Fixtures.bytes("embed-basic", "response.json")), 3, "box"));
+                OllamaResponseMapper.embeddings(Json.parse(Fixtures.bytes("embeddings-batch", "response.json")), 3, "box"));
         assertEquals(UpstreamFailure.Kind.PROTOCOL, f.kind());
         assertEquals("Upstream provider 'box' answered 2 embeddings for 3 inputs.", f.getMessage());
     }

@@ -51,9 +51,10 @@ class OllamaStreamMapperTest {
         for (int i = 0; i < bytes.length; i += piece) {
             d.feed(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + piece))));
         }
-        d.end();
+        String rest = d.end();
         if (failure[0] == null) {
             try {
+                if (rest != null) for (String c : m.mapUnterminated(rest)) chunks.add(parse(c));
                 m.atEnd();
             } catch (UpstreamFailure f) {
                 failure[0] = f;
@@ -151,17 +152,38 @@ class OllamaStreamMapperTest {
     }
 
     @Test
-    void aStreamWithoutItsDoneLineWasCutOff() {
-        Outcome o = run("stream-cut", false, 4096);
-        assertEquals(UpstreamFailure.Kind.PROTOCOL, o.failure().kind());
-        assertTrue(o.failure().getMessage().contains("ended before it was complete"), o.failure().getMessage());
-        assertEquals("Hello from", text(o.chunks(), "content"), "what came before was relayed");
-        assertTrue(o.chunks().stream().noneMatch(c -> c.at("/choices/0/finish_reason").isTextual()), "no finish chunk");
+    void aStreamCutInTheMiddleOfALineFails() {
+        for (int piece : new int[] {1, 4096}) {
+            Outcome o = run("stream-truncated", false, piece);
+            assertEquals(UpstreamFailure.Kind.PROTOCOL, o.failure().kind());
+            assertEquals("The stream from upstream provider 'box' was cut off in the middle of a line.", o.failure().getMessage());
+            assertEquals("Hello from", text(o.chunks(), "content"), "what came before was relayed");
+            assertTrue(o.chunks().stream().noneMatch(c -> c.at("/choices/0/finish_reason").isTextual()), "no finish chunk");
+        }
+    }
+
+    @Test
+    void aStreamOfWholeLinesThatEndsWithoutTheDoneLineFails() {
+        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids());
+        m.map("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}");
+        UpstreamFailure f = assertThrows(UpstreamFailure.class, m::atEnd);
+        assertEquals(UpstreamFailure.Kind.PROTOCOL, f.kind());
+        assertEquals("The stream from upstream provider 'box' ended before it was complete.", f.getMessage());
+    }
+
+    @Test
+    void aWholeLastLineWithoutItsLineFeedCounts() {
+        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids());
+        List<String> out = m.mapUnterminated("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
+                + "\"done\":true,\"done_reason\":\"stop\",\"eval_count\":2}");
+        assertEquals(2, out.size(), "role and finish");
+        m.atEnd();
+        assertEquals(new Usage(0, 2, 0, 0), m.usage());
     }
 
     @Test
     void anErrorLineFailsTheStreamInBand() {
-        Outcome o = run("stream-error", false, 4096);
+        Outcome o = run("stream-error-event", false, 4096);
         assertEquals(UpstreamFailure.Kind.UPSTREAM_ERROR, o.failure().kind());
         assertEquals("Upstream provider 'box' reported an error: an error was encountered while running the model: unexpected EOF",
                 o.failure().getMessage());
