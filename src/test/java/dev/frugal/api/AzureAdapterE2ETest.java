@@ -172,7 +172,7 @@ class AzureAdapterE2ETest {
         assertEquals(-0.0053373f, r.data().get(1).embedding().get(0), 1e-9);
         assertEquals(9, r.usage().promptTokens());
         FakeUpstream.Received got = upstream.last();
-        assertEquals("/openai/deployments/embeddings-basic/embeddings", got.path());
+        assertEquals("/openai/deployments/embeddings-batch/embeddings", got.path());
         assertEquals("float", got.body().getString("encoding_format"), "floats upstream; the edge encodes base64");
     }
 }
