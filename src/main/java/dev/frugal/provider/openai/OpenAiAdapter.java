@@ -82,7 +82,7 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
     // ---- whole answers -------------------------------------------------------------------
 
     private Future<Completion> whole(GenerationCall call) {
-        return exchange(call.operation().path(), call.requestId(), Json.writeBuffer(toUpstream(call)), this::toCompletion);
+        return exchange(call.operation().path(), call.requestId(), Json.writeBuffer(toUpstream(call)), bytes -> toCompletion(bytes, call));
     }
 
     /** One non-streamed request: the mapped 200 body, or the classified failure. */
@@ -104,13 +104,17 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
         }
     }
 
-    private Completion toCompletion(Buffer bytes) {
+    private Completion toCompletion(Buffer bytes, GenerationCall call) {
         JsonNode node = parseOk(bytes);
         if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
         if (node.has("error")) throw OpenAiErrorMapper.inBand(config.name(), node.get("error"), secret);
         if (!node.path("choices").isArray()) throw protocol("answered HTTP 200 without 'choices'");
         boolean changed = false;
+        boolean chat = call.operation() == Operation.CHAT;
         for (JsonNode c : node.get("choices")) {
+            if (chat && c.get("message") instanceof ObjectNode message) {
+                changed |= OpenAiReasoning.message(message, call.deployment().reasoning(), call.deployment().thinkPrefilled());
+            }
             JsonNode fr = c.get("finish_reason");
             if (c instanceof ObjectNode choice && fr != null && fr.isTextual()) {
                 JsonNode calls = c.path("message").get("tool_calls");
@@ -129,7 +133,8 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
 
     private Future<ChunkStream> stream(GenerationCall call) {
         ChunkRelay relay = new ChunkRelay();
-        OpenAiStreamMapper mapper = new OpenAiStreamMapper(config.name(), secret, call.operation(), call.clientWantsUsage());
+        OpenAiStreamMapper mapper = new OpenAiStreamMapper(config.name(), secret, call.operation(), call.clientWantsUsage(),
+                call.deployment().reasoning(), call.deployment().thinkPrefilled(), call.body().path("n").asInt(1));
         Buffer body = Json.writeBuffer(toUpstream(call));
         http.client().request(options(call.operation().path(), call.requestId(), true)).onComplete(ar -> {
             if (ar.failed()) {
