@@ -36,6 +36,9 @@ final class MessagesContent {
             return;
         }
         if (!content.isArray()) throw GatewayError.wrongType(p + ".content", "a string or an array of content blocks");
+        if (content.isEmpty() && role.equals("user")) {
+            throw GatewayError.invalidRequest("'" + p + ".content' must contain at least one content block.", p + ".content");
+        }
         if (role.equals("user")) user(content, p + ".content", out, toolUseIds);
         else assistant(content, p + ".content", out, toolUseIds);
     }

@@ -103,6 +103,7 @@ class MessagesMappersTest {
             "{'model':'m','max_tokens':5,'messages':[{'role':'user'}]}                                                  | messages[0].content",
             "{'model':'m','max_tokens':5,'messages':[{'role':'user','content':5}]}                                      | messages[0].content",
             "{'model':'m','max_tokens':5,'messages':['hi']}                                                             | messages[0]",
+            "{'model':'m','max_tokens':5,'messages':[{'role':'user','content':[]}]}                                     | messages[0].content",
             "{'model':'m','max_tokens':5,'messages':[{'role':'user','content':[{'type':'tool_use','id':'a','name':'f','input':{}}]}]} | messages[0].content[0].type",
             "{'model':'m','max_tokens':5,'messages':[{'role':'assistant','content':[{'type':'tool_use','id':'a','name':'f','input':'x'}]}]} | messages[0].content[0].input",
             "{'model':'m','max_tokens':5,'messages':[{'role':'assistant','content':[{'type':'image','source':{}}]}]}   | messages[0].content[0].type",
