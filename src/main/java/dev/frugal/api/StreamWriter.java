@@ -54,6 +54,8 @@ final class StreamWriter implements ChunkStream.Handler {
     private boolean finished;
     /** Chunks emitted during the current event-loop task, written together when it ends. */
     private Buffer pending;
+    private Vertx vertx;
+    private long deadlineTimer = -1;
 
     StreamWriter(HttpServerResponse resp, ChunkStream stream, Gateway gateway, Exchange ex, Format format) {
         this.resp = resp;
@@ -71,11 +73,21 @@ final class StreamWriter implements ChunkStream.Handler {
         resp.closeHandler(v -> {
             if (!finished) {
                 finished = true;
+                cancelDeadline();
                 stream.cancel();
                 gateway.finish(ex, 499, stream.usage()); // client closed the request
             }
         });
         resp.drainHandler(v -> stream.resume());
+        vertx = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
+        if (vertx != null) {
+            deadlineTimer = vertx.setTimer(gateway.millisLeft(ex), id -> {
+                deadlineTimer = -1;
+                if (finished) return;
+                stream.cancel();
+                onError(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "The response exceeded its total deadline."));
+            });
+        }
         stream.start(this);
     }
 
@@ -113,10 +125,16 @@ final class StreamWriter implements ChunkStream.Handler {
     public void onEnd() {
         if (finished) return;
         finished = true;
+        cancelDeadline();
         Buffer last = takePending();
         format.end(stream.usage(), last);
         resp.end(last);
         gateway.finish(ex, 200, stream.usage());
+    }
+
+    private void cancelDeadline() {
+        if (deadlineTimer >= 0 && vertx != null) vertx.cancelTimer(deadlineTimer);
+        deadlineTimer = -1;
     }
 
     private Buffer takePending() {
@@ -129,6 +147,7 @@ final class StreamWriter implements ChunkStream.Handler {
     public void onError(Throwable failure) {
         if (finished) return;
         finished = true;
+        cancelDeadline();
         GatewayError e = failure instanceof UpstreamFailure uf ? uf.toClientError()
                 : failure instanceof GatewayError ge ? ge : GatewayError.internal("The stream failed inside the gateway.");
         Buffer last = takePending();

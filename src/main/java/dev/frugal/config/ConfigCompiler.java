@@ -65,30 +65,54 @@ public final class ConfigCompiler {
         if (root == null || root.isMissingNode() || root.isNull()) root = JsonNodeFactory.instance.objectNode();
         if (!root.isObject()) throw new InvalidConfigException(List.of("(root): must be a mapping"));
         root = interpolate(root, "");
-        allowOnly(root, "", "server", "providers", "models", "teams");
+        allowOnly(root, "", "server", "providers", "models", "teams", "resilience");
 
         ServerSettings server = server(root.path("server"));
-        Map<String, ProviderConfig> providers = providers(root.path("providers"));
+        ResilienceSettings resilience = resilience(root.get("resilience"), "resilience", ResilienceSettings.DEFAULT);
+        Map<String, ResilienceSettings> providerResilience = new HashMap<>();
+        Map<String, ProviderConfig> providers = providers(root.path("providers"), resilience, providerResilience);
         Map<String, ModelConfig> models = models(root.path("models"), providers);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, TeamConfig> byKey = new HashMap<>();
         teams(root.path("teams"), models, teams, byKey);
         if (!errors.isEmpty()) throw new InvalidConfigException(errors);
         return new FrugalConfig(server, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models),
-                Collections.unmodifiableMap(teams), Map.copyOf(byKey));
+                Collections.unmodifiableMap(teams), Map.copyOf(byKey), resilience, Map.copyOf(providerResilience));
     }
 
     // ---- sections -------------------------------------------------------------------------
 
     private ServerSettings server(JsonNode n) {
-        if (n.isMissingNode() || n.isNull()) return new ServerSettings(ServerSettings.DEFAULT_MAX_BODY_BYTES);
+        if (n.isMissingNode() || n.isNull()) {
+            return new ServerSettings(ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_MAX_IN_FLIGHT);
+        }
         if (!isMap(n, "server")) return null;
-        allowOnly(n, "server", "max-body-size");
+        allowOnly(n, "server", "max-body-size", "max-in-flight");
         long max = size(n.get("max-body-size"), "server.max-body-size", ServerSettings.DEFAULT_MAX_BODY_BYTES);
-        return new ServerSettings(max);
+        int inFlight = (int) number(n.get("max-in-flight"), "server.max-in-flight", ServerSettings.DEFAULT_MAX_IN_FLIGHT, 0, 10_000_000);
+        return new ServerSettings(max, inFlight);
     }
 
-    private Map<String, ProviderConfig> providers(JsonNode list) {
+    /** A {@code resilience} section; absent fields keep {@code base}'s values. */
+    private ResilienceSettings resilience(JsonNode n, String p, ResilienceSettings base) {
+        if (n == null || n.isNull()) return base;
+        if (!isMap(n, p)) return base;
+        allowOnly(n, p, "retries", "backoff", "max-backoff", "max-retry-after", "retry-budget", "breaker-failures",
+                "breaker-cooldown", "max-concurrent", "first-token-timeout", "total-timeout");
+        return new ResilienceSettings(
+                (int) number(n.get("retries"), p + ".retries", base.retries(), 0, 10),
+                duration(n.get("backoff"), p + ".backoff", base.backoff()),
+                duration(n.get("max-backoff"), p + ".max-backoff", base.maxBackoff()),
+                duration(n.get("max-retry-after"), p + ".max-retry-after", base.maxRetryAfter()),
+                number(n.get("retry-budget"), p + ".retry-budget", base.retryBudget(), 0, 1),
+                (int) number(n.get("breaker-failures"), p + ".breaker-failures", base.breakerFailures(), 1, 1000),
+                duration(n.get("breaker-cooldown"), p + ".breaker-cooldown", base.breakerCooldown()),
+                (int) number(n.get("max-concurrent"), p + ".max-concurrent", base.maxConcurrent(), 0, 1_000_000),
+                duration(n.get("first-token-timeout"), p + ".first-token-timeout", base.firstToken()),
+                duration(n.get("total-timeout"), p + ".total-timeout", base.total()));
+    }
+
+    private Map<String, ProviderConfig> providers(JsonNode list, ResilienceSettings defaults, Map<String, ResilienceSettings> own) {
         Map<String, ProviderConfig> out = new LinkedHashMap<>();
         if (!isList(list, "providers", true)) return out;
         for (int i = 0; i < list.size(); i++) {
@@ -96,7 +120,7 @@ public final class ConfigCompiler {
             JsonNode n = list.get(i);
             if (!isMap(n, p)) continue;
             allowOnly(n, p, "name", "kind", "base-url", "api-key", "headers", "dialect", "timeouts", "simulator", "model",
-                    "api-version", "default-max-tokens", "discover-models");
+                    "api-version", "default-max-tokens", "discover-models", "resilience");
             String name = name(n.get("name"), p + ".name");
             String kindText = requiredText(n.get("kind"), p + ".kind");
             ProviderKind kind = null;
@@ -146,6 +170,7 @@ public final class ConfigCompiler {
             String key = optionalText(n.get("api-key"), p + ".api-key", null);
             Map<String, String> headers = headers(n.get("headers"), p + ".headers");
             ProviderConfig.Timeouts timeouts = timeouts(n.get("timeouts"), p + ".timeouts");
+            if (name != null && n.has("resilience")) own.put(name, resilience(n.get("resilience"), p + ".resilience", defaults));
             if (name != null) {
                 if (out.containsKey(name)) error(p + ".name", "duplicate provider name '" + name + "'");
                 else out.put(name, new ProviderConfig(name, kind, baseUrl, key == null || key.isEmpty() ? null : new Secret(key),

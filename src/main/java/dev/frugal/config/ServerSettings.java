@@ -1,6 +1,13 @@
 package dev.frugal.config;
 
-/** Gateway-wide settings from the {@code server} section. */
-public record ServerSettings(long maxBodyBytes) {
+/**
+ * Gateway-wide settings from the {@code server} section.
+ *
+ * @param maxBodyBytes largest request body accepted
+ * @param maxInFlight  upstream requests in flight at once across the gateway; beyond it new ones
+ *                     are shed at once with 503 and Retry-After (0 = unbounded)
+ */
+public record ServerSettings(long maxBodyBytes, int maxInFlight) {
     public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
 }

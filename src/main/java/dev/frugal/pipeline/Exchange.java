@@ -17,6 +17,11 @@ public final class Exchange {
     String provider = "none";
     int attempts;
     long firstChunkNanos;
+    /** Frees the deployment slot and the gateway's in-flight slot; run once, by finish. */
+    Runnable release;
+    boolean finished;
+    /** When a streamed response must be over (System.nanoTime scale). */
+    long deadlineNanos = Long.MAX_VALUE;
 
     Exchange(String requestId, String endpoint, long startNanos, FrugalConfig config) {
         this.requestId = requestId;

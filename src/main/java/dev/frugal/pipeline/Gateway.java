@@ -15,7 +15,9 @@ import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
 import dev.frugal.provider.ProviderRegistry;
+import dev.frugal.resilience.Backends;
 import dev.frugal.resilience.PlanExecutor;
+import dev.frugal.resilience.RetryBudget;
 import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Plan;
 import dev.frugal.routing.RoutePlanner;
@@ -39,6 +41,30 @@ public class Gateway {
     @Inject ConfigHolder configs;
     @Inject ProviderRegistry providers;
     @Inject GatewayMetrics metrics;
+    @Inject Backends backends;
+    @Inject io.vertx.core.Vertx vertx;
+
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final RetryBudget retryBudget = new RetryBudget(20);
+    private PlanExecutor executor;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        executor = new PlanExecutor(backends, new PlanExecutor.Scheduler() {
+            @Override public void schedule(long delay, Runnable task) {
+                if (delay <= 0) task.run();
+                else vertx.setTimer(delay, id -> task.run()); // Vert.x timers fire on the caller's event loop
+            }
+
+            @Override public Runnable deadline(long delay, Runnable task) {
+                long id = vertx.setTimer(Math.max(1, delay), t -> task.run());
+                return () -> vertx.cancelTimer(id);
+            }
+        }, ThreadLocalRandom.current(), retryBudget);
+    }
+
+    /** Upstream requests in flight now, across the gateway. */
+    public int inFlight() { return inFlight.get(); }
 
     /** Starts an exchange with the config snapshot in force now. */
     public Exchange begin(String endpoint, String requestId) {
@@ -91,14 +117,30 @@ public class Gateway {
         Plan plan = RoutePlanner.plan(ex.config, ex.team, model, (ProviderConfig p) -> providers.supports(p, capability),
                 operation, ThreadLocalRandom.current());
         ex.model = model;
-        return PlanExecutor.execute(plan, call).andThen(ar -> {
+        int limit = ex.config.server().maxInFlight();
+        if (inFlight.incrementAndGet() > limit && limit > 0) {
+            inFlight.decrementAndGet();
+            throw new dev.frugal.core.GatewayError(503, "service_unavailable_error", "overloaded", null,
+                    "The gateway is at capacity; retry shortly.", 1);
+        }
+        ex.release = inFlight::decrementAndGet;
+        return executor.execute(plan, a -> ex.config.resilienceFor(a.provider().name()), call).andThen(ar -> {
             if (ar.succeeded()) {
                 ex.attempts = ar.result().attempts();
                 ex.provider = ar.result().attempt().provider().name();
+                ex.deadlineNanos = ex.startNanos + ex.config.resilienceFor(ex.provider).total().toNanos();
+                Runnable gatewaySlot = ex.release;
+                Runnable deploymentSlot = ar.result().release();
+                ex.release = () -> { deploymentSlot.run(); gatewaySlot.run(); };
             } else if (ar.cause() instanceof PlanExecutor.AttemptsFailed f) {
                 ex.attempts = f.attempts();
             }
         });
+    }
+
+    /** Milliseconds left before the exchange's total deadline (at least 1). */
+    public long millisLeft(Exchange ex) {
+        return Math.max(1, (ex.deadlineNanos - System.nanoTime()) / 1_000_000);
     }
 
     /** The first chunk of a stream reached the client. */
@@ -108,8 +150,11 @@ public class Gateway {
         metrics.timeToFirstToken(ex.model, Duration.ofNanos(ex.firstChunkNanos - ex.startNanos));
     }
 
-    /** Settles a finished exchange: records its outcome once. */
+    /** Settles a finished exchange once: frees its slots and records its outcome. */
     public void finish(Exchange ex, int status, Usage usage) {
+        if (ex.finished) return;
+        ex.finished = true;
+        if (ex.release != null) ex.release.run();
         String team = ex.team == null ? "unauthenticated" : ex.team.name();
         String model = ex.config.models().containsKey(ex.model) ? ex.model : "unknown";
         metrics.request(ex.endpoint, team, model, ex.provider, status, Duration.ofNanos(System.nanoTime() - ex.startNanos),

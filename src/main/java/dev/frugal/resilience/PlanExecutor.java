@@ -1,5 +1,6 @@
 package dev.frugal.resilience;
 
+import dev.frugal.config.ResilienceSettings;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.routing.Attempt;
@@ -8,54 +9,171 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
- * Executes a routing plan: tries each attempt in order and moves to the next one when an attempt
- * fails in a retryable way before anything reached the client. A failure that is the client's
- * fault (bad request) ends the plan at once. The only retry loop in the gateway.
+ * Executes a routing plan — the only retry loop in the gateway. For each deployment in the
+ * plan's order: skip it if its circuit is open, it is cooling down after a 429, or it is at
+ * capacity; otherwise call it. A retryable failure before the first byte is retried on the same
+ * deployment after a jittered backoff (or the upstream's Retry-After, up to a cap) while the
+ * retry budget allows, then the plan falls back to the next deployment. A failure that is the
+ * client's (a bad request) ends the plan at once. Nothing is retried once a byte reached the
+ * client: a stream's future completes with its first chunk.
  */
 public final class PlanExecutor {
-    private PlanExecutor() {}
 
-    /** The value of the first attempt that succeeded, and how many attempts it took. */
-    public record Outcome<T>(T value, Attempt attempt, int attempts) {}
+    /** Runs a task later, on the caller's event loop in production, by hand in tests. */
+    public interface Scheduler {
+        void schedule(long delayMillis, Runnable task);
 
-    /** Fails with the {@link GatewayError} of the last failure when every attempt failed. */
-    public static <T> Future<Outcome<T>> execute(Plan plan, Function<Attempt, Future<T>> call) {
-        Promise<Outcome<T>> result = Promise.promise();
-        tryFrom(plan, 0, call, result);
-        return result.future();
+        /** Runs {@code task} after the delay unless the returned cancel is run first. */
+        Runnable deadline(long delayMillis, Runnable task);
     }
 
-    private static <T> void tryFrom(Plan plan, int index, Function<Attempt, Future<T>> call, Promise<Outcome<T>> result) {
-        Attempt attempt = plan.attempts().get(index);
-        Future<T> f;
-        try {
-            f = call.apply(attempt);
-        } catch (RuntimeException e) {
-            f = Future.failedFuture(e);
+    /**
+     * The value of the attempt that succeeded, how many calls were made, and the release of the
+     * deployment's slot, which the caller runs once the response is over.
+     */
+    public record Outcome<T>(T value, Attempt attempt, int attempts, Runnable release) {}
+
+    private final Backends backends;
+    private final Scheduler scheduler;
+    private final RandomGenerator random;
+    private final RetryBudget budget;
+
+    public PlanExecutor(Backends backends, Scheduler scheduler, RandomGenerator random, RetryBudget budget) {
+        this.backends = backends;
+        this.scheduler = scheduler;
+        this.random = random;
+        this.budget = budget;
+    }
+
+    /** Fails with {@link AttemptsFailed} carrying the client-facing error when no attempt succeeded. */
+    public <T> Future<Outcome<T>> execute(Plan plan, Function<Attempt, ResilienceSettings> settings,
+                                          Function<Attempt, Future<T>> call) {
+        budget.onRequest(settings.apply(plan.attempts().get(0)).retryBudget());
+        Run<T> run = new Run<>(plan, settings, call);
+        run.next();
+        return run.result.future();
+    }
+
+    /** The state of one execution; callbacks of one request run on one event loop. */
+    private final class Run<T> {
+        final Plan plan;
+        final Function<Attempt, ResilienceSettings> settings;
+        final Function<Attempt, Future<T>> call;
+        final Promise<Outcome<T>> result = Promise.promise();
+        int index;
+        int retriesHere;
+        int attempts;
+        UpstreamFailure last;
+        boolean refusedForCapacity;
+
+        Run(Plan plan, Function<Attempt, ResilienceSettings> settings, Function<Attempt, Future<T>> call) {
+            this.plan = plan;
+            this.settings = settings;
+            this.call = call;
         }
-        f.onComplete(ar -> {
-            if (ar.succeeded()) {
-                result.complete(new Outcome<>(ar.result(), attempt, index + 1));
+
+        void next() {
+            while (index < plan.attempts().size()) {
+                Attempt a = plan.attempts().get(index);
+                ResilienceSettings s = settings.apply(a);
+                BackendState b = backends.of(a);
+                BackendState.Refusal refusal = b.admit(s);
+                if (refusal != BackendState.Refusal.NONE) {
+                    if (refusal == BackendState.Refusal.AT_CAPACITY) refusedForCapacity = true;
+                    index++;
+                    retriesHere = 0;
+                    continue;
+                }
+                attempts++;
+                long started = backends.ticker().getAsLong();
+                Future<T> f;
+                try {
+                    f = call.apply(a);
+                } catch (RuntimeException e) {
+                    f = Future.failedFuture(e);
+                }
+                boolean[] decided = {false};
+                Runnable cancelDeadline = scheduler.deadline(s.firstToken().toMillis(), () -> {
+                    if (decided[0]) return;
+                    decided[0] = true;
+                    b.release();
+                    failed(a, s, b, new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "Upstream provider '" + a.provider().name()
+                            + "' sent nothing within " + s.firstToken().toMillis() + " ms."));
+                });
+                f.onComplete(ar -> {
+                    if (decided[0]) { // too late: the plan moved on; stop what arrived
+                        if (ar.succeeded() && ar.result() instanceof dev.frugal.provider.ChunkStream late) late.cancel();
+                        return;
+                    }
+                    decided[0] = true;
+                    cancelDeadline.run();
+                    if (ar.succeeded()) {
+                        b.onSuccess(backends.ticker().getAsLong() - started);
+                        result.complete(new Outcome<>(ar.result(), a, attempts, once(b)));
+                    } else {
+                        b.release();
+                        failed(a, s, b, ar.cause());
+                    }
+                });
                 return;
             }
-            Throwable t = ar.cause();
-            if (t instanceof UpstreamFailure uf) {
-                if (uf.retryable() && index + 1 < plan.attempts().size()) {
-                    tryFrom(plan, index + 1, call, result);
-                } else {
-                    result.fail(new AttemptsFailed(uf.toClientError(), index + 1));
-                }
-            } else if (t instanceof GatewayError ge) {
-                result.fail(new AttemptsFailed(ge, index + 1));
+            if (last != null) {
+                result.fail(new AttemptsFailed(last.toClientError(), attempts));
             } else {
-                result.fail(t);
+                String why = refusedForCapacity ? "are at capacity" : "are unavailable (circuit open or cooling down)";
+                result.fail(new AttemptsFailed(new GatewayError(503, "service_unavailable_error", "no_backend_available", null,
+                        "All deployments of model `" + plan.attempts().get(0).model() + "` " + why + "; retry shortly.", 1), attempts));
             }
-        });
+        }
+
+        void failed(Attempt a, ResilienceSettings s, BackendState b, Throwable t) {
+            if (t instanceof GatewayError ge) {
+                b.onNeutral();
+                result.fail(new AttemptsFailed(ge, attempts));
+                return;
+            }
+            if (!(t instanceof UpstreamFailure uf)) {
+                b.onNeutral();
+                result.fail(t);
+                return;
+            }
+            if (!uf.retryable()) {
+                b.onNeutral();
+                result.fail(new AttemptsFailed(uf.toClientError(), attempts));
+                return;
+            }
+            b.onFailure(s, uf.kind() == UpstreamFailure.Kind.RATE_LIMITED ? uf.retryAfterSeconds() : -1);
+            last = uf;
+            if (retriesHere < s.retries() && budget.tryRetry()) {
+                long delay = Backoff.delayMillis(retriesHere + 1, s.backoff().toMillis(), s.maxBackoff().toMillis(),
+                        uf.retryAfterSeconds(), s.maxRetryAfter().toMillis(), random);
+                if (delay >= 0) {
+                    retriesHere++;
+                    // a Retry-After also cools the deployment down for everyone: wait just past it
+                    scheduler.schedule(uf.retryAfterSeconds() >= 0 ? delay + 5 : delay, this::next);
+                    return;
+                }
+            }
+            index++;
+            retriesHere = 0;
+            next();
+        }
     }
 
-    /** Every attempt failed; carries the client-facing error and the number of attempts made. */
+    private static Runnable once(BackendState b) {
+        boolean[] done = {false};
+        return () -> {
+            if (!done[0]) {
+                done[0] = true;
+                b.release();
+            }
+        };
+    }
+
+    /** Every attempt failed; carries the client-facing error and the number of calls made. */
     public static final class AttemptsFailed extends RuntimeException {
         private final GatewayError error;
         private final int attempts;

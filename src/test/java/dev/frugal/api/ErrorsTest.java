@@ -159,7 +159,8 @@ class ErrorsTest {
 
     @Test
     void upstream429KeepsItsRetryAfter() {
-        ValidatableResponse r = fixture("error-429");
+        ValidatableResponse r = given().header("Authorization", "Bearer frg-test-e2e-key").contentType("application/json")
+                .body(chat("limited")).post("/v1/chat/completions").then();
         isOpenAiError(r, 429, "rate_limit_error", "upstream_rate_limited", null);
         r.header("retry-after", equalTo("7"));
     }

@@ -143,7 +143,7 @@ class MessagesAnthropicSdkTest {
         BadRequestException bad = assertThrows(BadRequestException.class,
                 () -> client.messages().create(hello("sim-chat").putAdditionalBodyProperty("temperature", JsonValue.from(1.5)).build()));
         assertTrue(bad.getMessage().contains("temperature"), bad.getMessage());
-        AnthropicServiceException limited = assertThrows(RateLimitException.class, () -> client.messages().create(hello("msg-error-429").build()));
+        AnthropicServiceException limited = assertThrows(RateLimitException.class, () -> client.messages().create(hello("msg-error-429-sdk").build()));
         assertEquals(429, limited.statusCode());
     }
 }

@@ -41,6 +41,9 @@ public final class FakeUpstream {
     private final Vertx vertx = Vertx.vertx();
     private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
     private volatile CountDownLatch slowStreamClosed = new CountDownLatch(1);
+    private final Map<String, java.util.Queue<Integer>> scripted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxConcurrent = new java.util.concurrent.atomic.AtomicInteger();
     private HttpServer server;
 
     public int start() throws Exception {
@@ -57,7 +60,17 @@ public final class FakeUpstream {
 
     public java.util.List<Received> all() { return java.util.List.copyOf(received); }
 
+    /** The next requests for {@code model} are answered with these statuses (an OpenAI error body), then as usual. */
+    public void script(String model, Integer... statuses) {
+        scripted.computeIfAbsent(model, m -> new java.util.concurrent.ConcurrentLinkedQueue<>()).addAll(java.util.List.of(statuses));
+    }
+
+    /** The most requests the {@code slow-ok} behaviour had open at once since {@link #clear}. */
+    public int maxConcurrent() { return maxConcurrent.get(); }
+
     public void clear() {
+        scripted.clear();
+        maxConcurrent.set(0);
         received.clear();
         slowStreamClosed = new CountDownLatch(1);
     }
@@ -76,6 +89,21 @@ public final class FakeUpstream {
             String protocol = protocol(req.path());
             String behaviour = body.getString("fixture", modelOf(req.path(), body));
             HttpServerResponse resp = req.response();
+            Integer status = scripted.getOrDefault(behaviour, new java.util.LinkedList<>()).poll();
+            if (status != null) {
+                resp.setStatusCode(status).putHeader("content-type", "application/json")
+                        .end("{\"error\":{\"message\":\"scripted " + status + "\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+                return;
+            }
+            if (behaviour.startsWith("slow-ok")) { // answers after 100 ms, counting how many are open at once
+                int now = concurrent.incrementAndGet();
+                maxConcurrent.accumulateAndGet(now, Math::max);
+                vertx.setTimer(100, id -> {
+                    concurrent.decrementAndGet();
+                    echo(req.path(), body, resp);
+                });
+                return;
+            }
             switch (behaviour) {
                 case "hang" -> { /* never answer */ }
                 case "reset" -> req.connection().close();

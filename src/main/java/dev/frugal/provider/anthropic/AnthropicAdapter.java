@@ -1,0 +1,213 @@
+package dev.frugal.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.config.ModelConfig;
+import dev.frugal.config.ProviderConfig;
+import dev.frugal.core.UpstreamFailure;
+import dev.frugal.provider.ChatCapable;
+import dev.frugal.provider.ChunkRelay;
+import dev.frugal.provider.ChunkStream;
+import dev.frugal.provider.Completion;
+import dev.frugal.provider.Failures;
+import dev.frugal.provider.GenerationCall;
+import dev.frugal.provider.UpstreamHttp;
+import dev.frugal.wire.Json;
+import dev.frugal.wire.SseDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Adapter for Anthropic's Messages API ({@code POST /v1/messages}). I/O glue only: the request is
+ * translated by {@link AnthropicRequestMapper}, answers by {@link AnthropicResponseMapper} and
+ * {@link AnthropicStreamMapper}, failures by {@link AnthropicErrorMapper}; it never retries.
+ * Chat only: Anthropic has no embeddings and no legacy completions, so the adapter implements
+ * neither capability and the gateway answers such requests with a clear 400.
+ */
+final class AnthropicAdapter implements ChatCapable {
+    private static final String PATH = "/v1/messages";
+
+    private final ProviderConfig config;
+    private final UpstreamHttp http;
+    private final Clock clock;
+    private final String host;
+    private final int port;
+    private final boolean ssl;
+    private final String uri;
+    private final String secret;
+    private final MultiMap baseHeaders;
+
+    AnthropicAdapter(ProviderConfig config, UpstreamHttp http, Clock clock) {
+        this.config = config;
+        this.http = http;
+        this.clock = clock;
+        URI u = config.baseUrl();
+        this.ssl = "https".equals(u.getScheme());
+        this.host = u.getHost();
+        this.port = u.getPort() > 0 ? u.getPort() : (ssl ? 443 : 80);
+        String prefix = u.getRawPath() == null ? "" : u.getRawPath();
+        if (prefix.endsWith("/")) prefix = prefix.substring(0, prefix.length() - 1);
+        // Anthropic's documented base URL has no version; accept one written with /v1 too.
+        this.uri = prefix.endsWith("/v1") ? prefix + "/messages" : prefix + PATH;
+        this.secret = config.apiKey() == null ? null : config.apiKey().reveal();
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        h.set(HttpHeaders.CONTENT_TYPE, "application/json");
+        h.set("anthropic-version", config.apiVersion() == null ? "2023-06-01" : config.apiVersion());
+        if (secret != null) h.set("x-api-key", secret);
+        for (Map.Entry<String, String> e : config.headers().entrySet()) h.set(e.getKey(), e.getValue()); // e.g. anthropic-beta
+        this.baseHeaders = h;
+    }
+
+    // ---- whole answers -------------------------------------------------------------------
+
+    @Override
+    public Future<Completion> chat(GenerationCall call) {
+        Buffer body;
+        try {
+            body = Json.writeBuffer(toUpstream(call));
+        } catch (UpstreamFailure f) {
+            return Future.failedFuture(f);
+        }
+        boolean jsonMode = AnthropicRequestMapper.jsonMode(call.body());
+        boolean keepThinking = keepThinking(call.deployment());
+        return http.client().request(options(call.requestId(), false)).compose(req -> req.send(body))
+                .compose(resp -> resp.body().map(bytes -> {
+                    if (resp.statusCode() != 200) {
+                        throw AnthropicErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secret);
+                    }
+                    return toCompletion(bytes, jsonMode, keepThinking);
+                })).recover(t -> Future.failedFuture(Failures.transport(config.name(), t)));
+    }
+
+    private Completion toCompletion(Buffer bytes, boolean jsonMode, boolean keepThinking) {
+        JsonNode node;
+        try {
+            node = Json.parse(bytes);
+        } catch (Exception e) {
+            throw protocol("answered HTTP 200 with a body that is not JSON");
+        }
+        if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
+        if ("error".equals(node.path("type").asText())) throw AnthropicErrorMapper.inBand(config.name(), node, secret);
+        if (!node.path("content").isArray()) throw protocol("answered HTTP 200 without 'content'");
+        ObjectNode openAi = AnthropicResponseMapper.toOpenAi(node, clock.instant().getEpochSecond(), jsonMode, keepThinking);
+        return new Completion(Json.writeBuffer(openAi), AnthropicResponseMapper.usage(node).toCore());
+    }
+
+    // ---- streams -------------------------------------------------------------------------
+
+    @Override
+    public Future<ChunkStream> chatStream(GenerationCall call) {
+        Buffer body;
+        try {
+            body = Json.writeBuffer(toUpstream(call));
+        } catch (UpstreamFailure f) {
+            return Future.failedFuture(f);
+        }
+        ChunkRelay relay = new ChunkRelay();
+        AnthropicStreamMapper mapper = new AnthropicStreamMapper(config.name(), secret, clock.instant().getEpochSecond(),
+                AnthropicRequestMapper.jsonMode(call.body()), keepThinking(call.deployment()), call.clientWantsUsage());
+        http.client().request(options(call.requestId(), true)).onComplete(ar -> {
+            if (ar.failed()) {
+                relay.fail(Failures.transport(config.name(), ar.cause()));
+                return;
+            }
+            HttpClientRequest req = ar.result();
+            Flow flow = new Flow(req);
+            relay.upstream(flow);
+            req.send(body).onComplete(r -> {
+                if (r.failed()) {
+                    relay.fail(Failures.transport(config.name(), r.cause()));
+                    return;
+                }
+                HttpClientResponse resp = r.result();
+                flow.response = resp;
+                if (relay.cancelled()) {
+                    req.reset();
+                    return;
+                }
+                String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
+                if (resp.statusCode() != 200 || type == null || !type.startsWith("text/event-stream")) {
+                    resp.body().onComplete(b -> relay.fail(b.failed() ? Failures.transport(config.name(), b.cause())
+                            : resp.statusCode() != 200
+                            ? AnthropicErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), b.result(), secret)
+                            : protocol("answered HTTP 200 with content type '" + type + "' instead of an event stream")));
+                    return;
+                }
+                SseDecoder decoder = new SseDecoder((event, data) -> {
+                    AnthropicStreamMapper.Step step = mapper.map(event, data);
+                    relay.usage(mapper.usage());
+                    if (step instanceof AnthropicStreamMapper.Emit e) {
+                        for (String chunk : e.chunks()) relay.emit(chunk);
+                    } else if (step instanceof AnthropicStreamMapper.Failed f) {
+                        relay.fail(f.failure());
+                        req.reset();
+                    }
+                });
+                resp.handler(decoder::feed);
+                resp.exceptionHandler(t -> relay.fail(Failures.transport(config.name(), t)));
+                resp.endHandler(v -> {
+                    try {
+                        mapper.atEnd(decoder.hasIncompleteEvent());
+                        relay.end();
+                    } catch (UpstreamFailure f) {
+                        relay.fail(f);
+                    }
+                });
+            });
+        });
+        return relay.ready();
+    }
+
+    /** Pause, resume and cancel of one upstream exchange. */
+    private static final class Flow implements ChunkRelay.Upstream {
+        private final HttpClientRequest request;
+        HttpClientResponse response;
+
+        Flow(HttpClientRequest request) { this.request = request; }
+
+        @Override public void pause() { if (response != null) response.pause(); }
+        @Override public void resume() { if (response != null) response.resume(); }
+        @Override public void cancel() { request.reset(); }
+    }
+
+    // ---- request building ----------------------------------------------------------------
+
+    ObjectNode toUpstream(GenerationCall call) {
+        ObjectNode b = AnthropicRequestMapper.toAnthropic(call.body(), call.deployment(), config);
+        if (call.stream()) b.put("stream", true);
+        else b.remove("stream");
+        return b;
+    }
+
+    /** A deployment set to strip reasoning gets no {@code reasoning_content}; otherwise thinking is returned there. */
+    private static boolean keepThinking(ModelConfig.Deployment d) {
+        return d.reasoning() != ModelConfig.Reasoning.STRIP;
+    }
+
+    private RequestOptions options(String requestId, boolean stream) {
+        RequestOptions o = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost(host).setPort(port).setSsl(ssl)
+                .setURI(uri)
+                .setConnectTimeout(config.timeouts().connect().toMillis())
+                .setIdleTimeout(config.timeouts().idle().toMillis())
+                .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders));
+        o.putHeader("x-request-id", requestId);
+        o.putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
+        return o;
+    }
+
+    private UpstreamFailure protocol(String what) {
+        return new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL, "Upstream provider '" + config.name() + "' " + what + ".");
+    }
+}

@@ -1,0 +1,212 @@
+package dev.frugal.resilience;
+
+import dev.frugal.config.ModelConfig;
+import dev.frugal.config.ProviderConfig;
+import dev.frugal.config.ProviderKind;
+import dev.frugal.config.ResilienceSettings;
+import dev.frugal.core.UpstreamFailure;
+import dev.frugal.core.UpstreamFailure.Kind;
+import dev.frugal.routing.Attempt;
+import dev.frugal.routing.Plan;
+import io.vertx.core.Future;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The retry loop, with a hand-moved clock and a scheduler that records delays instead of waiting. */
+class PlanExecutorTest {
+    final AtomicLong now = new AtomicLong(1_000_000_000L);
+    final Backends backends = new Backends(now::get);
+    final List<Long> delays = new ArrayList<>();
+    final Deque<Runnable> scheduled = new ArrayDeque<>();
+    final List<Runnable> deadlines = new ArrayList<>();
+    /** Runs scheduled tasks at once, moving the clock by their delay; deadlines fire only when a test runs them. */
+    final PlanExecutor.Scheduler scheduler = new PlanExecutor.Scheduler() {
+        @Override public void schedule(long delay, Runnable task) {
+            delays.add(delay);
+            now.addAndGet(delay * 1_000_000L);
+            task.run();
+        }
+
+        @Override public Runnable deadline(long delay, Runnable task) {
+            deadlines.add(task);
+            return () -> deadlines.remove(task);
+        }
+    };
+    final Map<String, Deque<Object>> script = new HashMap<>();
+    final List<String> calls = new ArrayList<>();
+
+    static final ResilienceSettings S = settings(1, 1.0, 3, 0);
+
+    static ResilienceSettings settings(int retries, double budget, int breakerFailures, int maxConcurrent) {
+        return new ResilienceSettings(retries, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), budget,
+                breakerFailures, Duration.ofSeconds(30), maxConcurrent, Duration.ofSeconds(60), Duration.ofMinutes(10));
+    }
+
+    static Attempt attempt(String name) {
+        return new Attempt("m", new ModelConfig.Deployment(name, name, 1),
+                ProviderConfig.http(name, ProviderKind.OPENAI, URI.create("http://h/v1"), null));
+    }
+
+    static final Plan PLAN = new Plan(List.of(attempt("a"), attempt("b")), "test");
+
+    PlanExecutor executor(double budgetBurst) {
+        return new PlanExecutor(backends, scheduler, new java.util.Random(7), new RetryBudget(budgetBurst));
+    }
+
+    /** Each call to a deployment takes the next scripted answer: a String value or a failure. */
+    void answers(String deployment, Object... outcomes) {
+        script.computeIfAbsent(deployment, k -> new ArrayDeque<>()).addAll(List.of(outcomes));
+    }
+
+    final Function<Attempt, Future<String>> call = a -> {
+        String d = a.deployment().upstreamModel();
+        calls.add(d);
+        Object o = script.get(d).poll();
+        return o instanceof Throwable t ? Future.failedFuture(t) : Future.succeededFuture((String) o);
+    };
+
+    static UpstreamFailure fail(Kind kind, long retryAfter) {
+        return new UpstreamFailure(kind, 0, kind.name(), null, retryAfter);
+    }
+
+    PlanExecutor.Outcome<String> ok(Future<PlanExecutor.Outcome<String>> f) {
+        assertTrue(f.succeeded(), () -> "expected success, got " + f.cause());
+        return f.result();
+    }
+
+    PlanExecutor.AttemptsFailed failed(Future<PlanExecutor.Outcome<String>> f) {
+        assertTrue(f.failed(), "expected failure");
+        return assertInstanceOf(PlanExecutor.AttemptsFailed.class, f.cause());
+    }
+
+    @Test
+    void aServerErrorIsRetriedOnTheSameDeploymentAfterABackoff() {
+        answers("a", fail(Kind.UPSTREAM_ERROR, -1), "second try");
+        PlanExecutor.Outcome<String> o = ok(executor(10).execute(PLAN, a -> S, call));
+        assertEquals("second try", o.value());
+        assertEquals(List.of("a", "a"), calls);
+        assertEquals(2, o.attempts());
+        assertTrue(delays.get(0) >= 0 && delays.get(0) <= 100, "full jitter within the base: " + delays);
+    }
+
+    @Test
+    void retryAfterIsHonouredThenTheNextDeploymentIsTried() {
+        answers("a", fail(Kind.RATE_LIMITED, 1), fail(Kind.RATE_LIMITED, 1));
+        answers("b", "from b");
+        PlanExecutor.Outcome<String> o = ok(executor(10).execute(PLAN, a -> S, call));
+        assertEquals("from b", o.value());
+        assertEquals(List.of("a", "a", "b"), calls);
+        assertEquals(List.of(1005L), delays, "waited out Retry-After: 1 once, then fell back");
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheCapMovesOnAtOnce() {
+        answers("a", fail(Kind.RATE_LIMITED, 60));
+        answers("b", "from b");
+        assertEquals("from b", ok(executor(10).execute(PLAN, a -> S, call)).value());
+        assertEquals(List.of(), delays);
+    }
+
+    @Test
+    void aDeploymentCoolingDownAfter429IsSkippedByOtherRequests() {
+        answers("a", fail(Kind.RATE_LIMITED, 60));
+        answers("b", "b1", "b2");
+        ok(executor(10).execute(PLAN, a -> S, call));
+        calls.clear();
+        ok(executor(10).execute(PLAN, a -> S, call));
+        assertEquals(List.of("b"), calls, "a is cooling down for 60 s");
+    }
+
+    @Test
+    void anEmptyRetryBudgetMeansFallbackWithoutRetry() {
+        answers("a", fail(Kind.UPSTREAM_ERROR, -1));
+        answers("b", "from b");
+        ok(executor(0).execute(PLAN, a -> settings(1, 0.0, 3, 0), call));
+        assertEquals(List.of("a", "b"), calls);
+    }
+
+    @Test
+    void aClientErrorEndsThePlanAtOnce() {
+        answers("a", new UpstreamFailure(Kind.INVALID_REQUEST, 400, "bad", "temperature", -1));
+        PlanExecutor.AttemptsFailed f = failed(executor(10).execute(PLAN, a -> S, call));
+        assertEquals(400, f.error().status());
+        assertEquals(1, f.attempts());
+        assertEquals(List.of("a"), calls);
+    }
+
+    @Test
+    void whenEveryDeploymentFailsTheLastFailureIsReported() {
+        answers("a", fail(Kind.TIMEOUT, -1), fail(Kind.TIMEOUT, -1));
+        answers("b", fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1));
+        PlanExecutor.AttemptsFailed f = failed(executor(10).execute(PLAN, a -> S, call));
+        assertEquals(502, f.error().status());
+        assertEquals(4, f.attempts());
+    }
+
+    @Test
+    void theBreakerOpensAfterConsecutiveFailuresAndClosesAfterARecoveredProbe() {
+        ResilienceSettings noRetry = settings(0, 1.0, 3, 0);
+        Plan onlyA = new Plan(List.of(attempt("a")), "test");
+        answers("a", fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1));
+        for (int i = 0; i < 3; i++) failed(executor(10).execute(onlyA, a -> noRetry, call));
+        assertEquals(CircuitBreaker.State.OPEN, backends.of(attempt("a")).circuit());
+        calls.clear();
+        PlanExecutor.AttemptsFailed open = failed(executor(10).execute(onlyA, a -> noRetry, call));
+        assertEquals(503, open.error().status());
+        assertEquals(0, open.attempts());
+        assertEquals(List.of(), calls, "an open circuit is not called");
+        now.addAndGet(Duration.ofSeconds(31).toNanos());
+        answers("a", "recovered");
+        assertEquals("recovered", ok(executor(10).execute(onlyA, a -> noRetry, call)).value());
+        assertEquals(CircuitBreaker.State.CLOSED, backends.of(attempt("a")).circuit());
+    }
+
+    @Test
+    void aDeploymentAtCapacityIsPassedOverUntilItsSlotIsReleased() {
+        ResilienceSettings one = settings(1, 1.0, 3, 1);
+        Plan onlyA = new Plan(List.of(attempt("a")), "test");
+        answers("a", "first", "third");
+        PlanExecutor.Outcome<String> first = ok(executor(10).execute(onlyA, a -> one, call));
+        PlanExecutor.AttemptsFailed busy = failed(executor(10).execute(onlyA, a -> one, call));
+        assertEquals(503, busy.error().status());
+        assertEquals(1, busy.error().retryAfterSeconds());
+        assertTrue(busy.error().getMessage().contains("at capacity"));
+        first.release().run();
+        first.release().run(); // twice is harmless
+        assertEquals("third", ok(executor(10).execute(onlyA, a -> one, call)).value());
+        assertEquals(1, backends.of(attempt("a")).inFlight());
+    }
+
+    @Test
+    void anAttemptSilentPastItsFirstTokenDeadlineTimesOutAndTheNextDeploymentAnswers() {
+        io.vertx.core.Promise<String> never = io.vertx.core.Promise.promise();
+        List<String> seen = new ArrayList<>();
+        Function<Attempt, Future<String>> slowA = a -> {
+            seen.add(a.deployment().upstreamModel());
+            return a.deployment().upstreamModel().equals("a") ? never.future() : Future.succeededFuture("from b");
+        };
+        Future<PlanExecutor.Outcome<String>> f = executor(0).execute(PLAN, a -> settings(0, 0, 3, 0), slowA);
+        assertTrue(!f.isComplete(), "waiting for a");
+        assertEquals(1, deadlines.size());
+        deadlines.get(0).run(); // a's first-token deadline passes
+        assertEquals("from b", ok(f).value());
+        assertEquals(List.of("a", "b"), seen);
+        assertEquals(0, backends.of(attempt("a")).inFlight(), "a's slot was released");
+        never.complete("too late"); // ignored
+        assertEquals("from b", f.result().value());
+    }
+}
