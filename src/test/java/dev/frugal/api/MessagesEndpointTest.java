@@ -337,6 +337,28 @@ class MessagesEndpointTest {
         assertEquals("The capital of France is Paris.", m.path("content").path(1).path("text").asText());
     }
 
+    // ---- through a translating adapter -----------------------------------------------------
+
+    @Test
+    void anAnthropicBackendAnswersThroughTheSamePipeline() throws Exception {
+        JsonNode m = Json.parse(post(hello("claude-basic", false)).body());
+        assertEquals("Hello! How can I help you today?", m.path("content").path(0).path("text").asText());
+        assertEquals("end_turn", m.path("stop_reason").asText());
+        assertEquals(112, m.path("usage").path("input_tokens").asInt(), "12 uncached + 100 written to the cache");
+        assertEquals(30, m.path("usage").path("cache_read_input_tokens").asInt());
+        assertEquals(12, m.path("usage").path("output_tokens").asInt());
+
+        List<Event> ev = events(post(hello("claude-stream-thinking", true)).body());
+        assertEquals(List.of("message_start",
+                "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop"), names(ev));
+        assertEquals("thinking", ev.get(1).data().path("content_block").path("type").asText());
+        assertEquals("Check divisors up to 31", ev.get(2).data().path("delta").path("thinking").asText());
+        assertEquals("Yes, 1009 is prime.", ev.get(6).data().path("delta").path("text").asText());
+        assertEquals(120, ev.get(8).data().path("usage").path("output_tokens").asInt());
+    }
+
     // ---- errors ----------------------------------------------------------------------------
 
     static JsonNode anthropicError(HttpResponse<String> r, int status, String type) throws Exception {
