@@ -82,6 +82,8 @@ public final class ThinkSplitter {
     private boolean onlyPrefilled;
     /** Text not yet returned: a possible tag start, leading whitespace, or prefilled reasoning. */
     private final StringBuilder held = new StringBuilder();
+    /** Length of {@link #held} already searched for {@code </think>}: prefilled reasoning is not searched twice. */
+    private int searched;
     private final StringBuilder reasoningOut = new StringBuilder();
     private final StringBuilder contentOut = new StringBuilder();
 
@@ -188,10 +190,11 @@ public final class ThinkSplitter {
     }
 
     private boolean reasoning(boolean end) {
-        int close = held.indexOf(CLOSE);
+        int close = held.indexOf(CLOSE, Math.max(0, searched - CLOSE.length() + 1));
         if (close >= 0) {
             reasoningOut.append(held, 0, close);
             held.delete(0, close + CLOSE.length());
+            searched = 0;
             onlyPrefilled = false;
             state = State.TRIMMING;
             return true;
@@ -200,9 +203,13 @@ public final class ThinkSplitter {
             // Prefilled and never closed: the model did not think, it was all answer text.
             (onlyPrefilled ? contentOut : reasoningOut).append(held);
             held.setLength(0);
+            searched = 0;
             return false;
         }
-        if (onlyPrefilled) return false; // hold everything until </think> or the end decides
+        if (onlyPrefilled) { // hold everything until </think> or the end decides
+            searched = held.length();
+            return false;
+        }
         int keep = partialSuffix(CLOSE);
         reasoningOut.append(held, 0, held.length() - keep);
         held.delete(0, held.length() - keep);
