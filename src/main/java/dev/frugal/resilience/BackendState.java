@@ -68,6 +68,7 @@ public final class BackendState {
 
     public String key() { return key; }
     public CircuitBreaker.State circuit() { return breaker.state(); }
+    public int consecutiveFailures() { return breaker.consecutiveFailures(); }
     public int inFlight() { return inFlight.get(); }
     public boolean coolingDown() { return nanoTime.getAsLong() < coolUntil.get(); }
     public long successes() { return successes.get(); }

@@ -1,0 +1,84 @@
+package dev.frugal.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.core.KeyHash;
+import dev.frugal.resilience.BackendState;
+import dev.frugal.resilience.Backends;
+import dev.frugal.resilience.CircuitBreaker;
+import dev.frugal.wire.Json;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * The admin API ({@code /admin/...}), guarded by its own key from {@code FRUGAL_ADMIN_KEY} —
+ * never a team key. Without that variable the admin API is off (every path answers 404).
+ */
+@ApplicationScoped
+public class AdminRoutes {
+    @Inject Backends backends;
+
+    @ConfigProperty(name = "frugal.admin.key")
+    Optional<String> adminKey;
+
+    private byte[] adminKeyHash;
+
+    void register(@Observes Router router) {
+        adminKeyHash = adminKey.filter(k -> !k.isBlank()).map(KeyHash::sha256).orElse(null);
+        router.route("/admin/*").order(-10).handler(this::authorize);
+        router.get("/admin/backends").handler(this::backends);
+    }
+
+    private void authorize(RoutingContext ctx) {
+        if (adminKeyHash == null) {
+            error(ctx, 404, "not_found", "The admin API is off: set FRUGAL_ADMIN_KEY to turn it on.");
+            return;
+        }
+        String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        String key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : "";
+        if (!MessageDigest.isEqual(adminKeyHash, KeyHash.sha256(key))) { // constant time
+            error(ctx, 401, "invalid_api_key", "The admin API needs the admin key as 'Authorization: Bearer <key>'.");
+            return;
+        }
+        ctx.next();
+    }
+
+    /** Every deployment the gateway has called: circuit, cooldown, load, recent outcomes. */
+    private void backends(RoutingContext ctx) {
+        ObjectNode root = Json.object().put("object", "list");
+        ArrayNode data = root.putArray("data");
+        backends.all().stream().sorted(Comparator.comparing(BackendState::key)).forEach(b -> {
+            long total = b.successes() + b.failures();
+            ObjectNode o = data.addObject().put("deployment", b.key()).put("state", state(b))
+                    .put("circuit", b.circuit().name().toLowerCase()).put("cooling_down", b.coolingDown())
+                    .put("in_flight", b.inFlight()).put("successes", b.successes()).put("failures", b.failures())
+                    .put("error_rate", total == 0 ? 0.0 : (double) b.failures() / total);
+            if (b.latencyEwmaMs() >= 0) o.put("latency_ms", Math.round(b.latencyEwmaMs() * 10) / 10.0);
+            else o.putNull("latency_ms");
+        });
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Json.writeBuffer(root));
+    }
+
+    /** healthy, degraded (recent failures), open (circuit open), cooling_down (after a 429). */
+    static String state(BackendState b) {
+        if (b.circuit() == CircuitBreaker.State.OPEN) return "open";
+        if (b.coolingDown()) return "cooling_down";
+        if (b.circuit() == CircuitBreaker.State.HALF_OPEN || b.consecutiveFailures() > 0) return "degraded";
+        return "healthy";
+    }
+
+    private static void error(RoutingContext ctx, int status, String code, String message) {
+        ObjectNode root = Json.object();
+        root.putObject("error").put("message", message).put("type", "invalid_request_error").putNull("param").put("code", code);
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Json.writeBuffer(root));
+    }
+}
