@@ -7,7 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
-/** Writes JSON answers and OpenAI-shaped errors. */
+/** Writes JSON answers and errors (OpenAI-shaped unless a body is given). */
 final class Responses {
     static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
     static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
@@ -25,6 +25,11 @@ final class Responses {
     }
 
     static void error(HttpServerResponse resp, GatewayError e) {
+        error(resp, e, Json.writeBuffer(errorBody(e)));
+    }
+
+    /** Answers {@code e}'s status and retry headers with the given body (the error in some API's shape). */
+    static void error(HttpServerResponse resp, GatewayError e, Buffer body) {
         if (resp.ended() || resp.closed()) return;
         if (resp.headWritten()) { // cannot change the status any more; report in-band and stop
             resp.end();
@@ -33,7 +38,7 @@ final class Responses {
         resp.setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
         if (e.retryAfterSeconds() >= 0) resp.putHeader("retry-after", Long.toString(e.retryAfterSeconds()));
         if (e.status() == 429 && "insufficient_quota".equals(e.code())) resp.putHeader("x-should-retry", "false");
-        resp.end(Json.writeBuffer(errorBody(e)));
+        resp.end(body);
     }
 
     static void json(HttpServerResponse resp, Buffer body) {

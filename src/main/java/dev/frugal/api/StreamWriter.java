@@ -2,6 +2,7 @@ package dev.frugal.api;
 
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.UpstreamFailure;
+import dev.frugal.core.Usage;
 import dev.frugal.pipeline.Exchange;
 import dev.frugal.pipeline.Gateway;
 import dev.frugal.provider.ChunkStream;
@@ -14,11 +15,34 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Relays one upstream stream to the client as SSE, event by event as it arrives, with
- * back-pressure both ways. A client that goes away cancels the upstream call; an upstream that
- * fails after the first chunk is reported as one {@code data: {"error":…}} event and the stream
- * ends without {@code [DONE]}. One instance per request; event loop only.
+ * back-pressure both ways, in a {@link Format} (OpenAI's chunks, or Anthropic's events). A client
+ * that goes away cancels the upstream call; an upstream that fails after the first chunk is
+ * reported in-band (OpenAI: one {@code data: {"error":…}} event and no {@code [DONE]}). One
+ * instance per request; event loop only.
  */
 final class StreamWriter implements ChunkStream.Handler {
+
+    /** How the OpenAI chunks of a stream are written to one API surface's clients. One per stream. */
+    interface Format {
+        /** Appends the events for one chunk (possibly none). */
+        void chunk(String json, Buffer out);
+
+        /** Appends the events that end a clean stream. */
+        void end(Usage usage, Buffer out);
+
+        /** Appends the in-band report of a failure after the first chunk. */
+        void error(GatewayError e, Buffer out);
+    }
+
+    /** OpenAI's SSE: each chunk as it is, {@code [DONE]} at the end. Stateless. */
+    static final Format OPENAI = new Format() {
+        @Override public void chunk(String json, Buffer out) { Sse.append(out, json); }
+
+        @Override public void end(Usage usage, Buffer out) { out.appendBuffer(Sse.DONE); }
+
+        @Override public void error(GatewayError e, Buffer out) { Sse.append(out, Json.write(Responses.errorBody(e))); }
+    };
+
     private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
 
@@ -26,17 +50,19 @@ final class StreamWriter implements ChunkStream.Handler {
     private final ChunkStream stream;
     private final Gateway gateway;
     private final Exchange ex;
+    private final Format format;
     private boolean finished;
     /** Chunks emitted during the current event-loop task, written together when it ends. */
     private Buffer pending;
     private Vertx vertx;
     private long deadlineTimer = -1;
 
-    StreamWriter(HttpServerResponse resp, ChunkStream stream, Gateway gateway, Exchange ex) {
+    StreamWriter(HttpServerResponse resp, ChunkStream stream, Gateway gateway, Exchange ex, Format format) {
         this.resp = resp;
         this.stream = stream;
         this.gateway = gateway;
         this.ex = ex;
+        this.format = format;
     }
 
     void start() {
@@ -76,20 +102,22 @@ final class StreamWriter implements ChunkStream.Handler {
         if (pending == null) {
             io.vertx.core.Context ctx = Vertx.currentContext();
             if (ctx == null) { // not on an event loop: nothing to gather with
-                resp.write(Sse.data(json));
+                Buffer b = Buffer.buffer(256);
+                format.chunk(json, b);
+                if (b.length() > 0) resp.write(b);
                 return;
             }
             pending = Buffer.buffer(256);
             ctx.runOnContext(v -> flush());
         }
-        Sse.append(pending, json);
+        format.chunk(json, pending);
     }
 
     private void flush() {
         if (pending == null || finished) return;
         Buffer b = pending;
         pending = null;
-        resp.write(b);
+        if (b.length() > 0) resp.write(b);
         if (resp.writeQueueFull()) stream.pause();
     }
 
@@ -98,7 +126,9 @@ final class StreamWriter implements ChunkStream.Handler {
         if (finished) return;
         finished = true;
         cancelDeadline();
-        resp.end(takePending().appendBuffer(Sse.DONE));
+        Buffer last = takePending();
+        format.end(stream.usage(), last);
+        resp.end(last);
         gateway.finish(ex, 200, stream.usage());
     }
 
@@ -120,7 +150,9 @@ final class StreamWriter implements ChunkStream.Handler {
         cancelDeadline();
         GatewayError e = failure instanceof UpstreamFailure uf ? uf.toClientError()
                 : failure instanceof GatewayError ge ? ge : GatewayError.internal("The stream failed inside the gateway.");
-        resp.end(takePending().appendBuffer(Sse.data(Json.write(Responses.errorBody(e)))));
+        Buffer last = takePending();
+        format.error(e, last);
+        resp.end(last);
         gateway.finish(ex, e.status(), stream.usage());
     }
 }

@@ -76,6 +76,11 @@ public class Gateway {
         ex.team = KeyAuthenticator.authenticate(ex.config, authorization);
     }
 
+    /** Authenticates a bare key (Anthropic's {@code x-api-key}); throws a 401 {@link dev.frugal.core.GatewayError}. */
+    public void authenticateKey(Exchange ex, String key) {
+        ex.team = KeyAuthenticator.authenticateKey(ex.config, key);
+    }
+
     public Future<PlanExecutor.Outcome<Completion>> generate(Exchange ex, Operation op, String model, ObjectNode body) {
         Class<?> capability = op == Operation.CHAT ? ChatCapable.class : CompletionsCapable.class;
         return run(ex, model, capability, op == Operation.CHAT ? "chat completions" : "text completions", a -> {

@@ -27,7 +27,12 @@ public final class KeyAuthenticator {
         if (a.length() < 7 || !a.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw GatewayError.unauthorized("The Authorization header must be 'Bearer <key>'.");
         }
-        String key = a.substring(7).strip();
+        return authenticateKey(config, a.substring(7));
+    }
+
+    /** The team that owns a bare key, as Anthropic clients send it in {@code x-api-key}; 401 otherwise. */
+    public static TeamConfig authenticateKey(FrugalConfig config, String rawKey) {
+        String key = rawKey == null ? "" : rawKey.strip();
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) throw GatewayError.unauthorized("Incorrect API key provided.");
         byte[] hash = KeyHash.sha256(key);
         String hex = HexFormat.of().formatHex(hash);

@@ -51,13 +51,13 @@ final class AzureAdapter implements ChatCapable, CompletionsCapable, EmbeddingCa
     @Override public Future<ChunkStream> completeStream(GenerationCall call) { return stream(call); }
 
     private Future<Completion> whole(GenerationCall call) {
-        return wire.whole(path(call.operation().path(), call.deployment().upstreamModel()), call.requestId(),
+        return wire.whole(path(call.operation().path(), call.deployment().upstreamModel()), call,
                 Json.writeBuffer(AzureRequests.toAzure(call)));
     }
 
     private Future<ChunkStream> stream(GenerationCall call) {
-        return wire.stream(path(call.operation().path(), call.deployment().upstreamModel()), call.requestId(),
-                Json.writeBuffer(AzureRequests.toAzure(call)), call.operation(), call.clientWantsUsage());
+        return wire.stream(path(call.operation().path(), call.deployment().upstreamModel()), call,
+                Json.writeBuffer(AzureRequests.toAzure(call)));
     }
 
     @Override

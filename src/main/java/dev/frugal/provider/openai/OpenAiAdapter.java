@@ -48,12 +48,11 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
     @Override public Future<ChunkStream> completeStream(GenerationCall call) { return stream(call); }
 
     private Future<Completion> whole(GenerationCall call) {
-        return wire.whole(call.operation().path(), call.requestId(), Json.writeBuffer(toUpstream(call)));
+        return wire.whole(call.operation().path(), call, Json.writeBuffer(toUpstream(call)));
     }
 
     private Future<ChunkStream> stream(GenerationCall call) {
-        return wire.stream(call.operation().path(), call.requestId(), Json.writeBuffer(toUpstream(call)),
-                call.operation(), call.clientWantsUsage());
+        return wire.stream(call.operation().path(), call, Json.writeBuffer(toUpstream(call)));
     }
 
     @Override

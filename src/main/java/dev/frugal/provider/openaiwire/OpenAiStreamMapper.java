@@ -3,18 +3,24 @@ package dev.frugal.provider.openaiwire;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.config.ModelConfig.Reasoning;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
 import dev.frugal.provider.Operation;
+import dev.frugal.provider.ThinkSplitter;
 import dev.frugal.wire.Json;
+
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Normalises the SSE events of one OpenAI-compatible stream into what an OpenAI client expects:
  * drops usage chunks the client did not ask for, keeps the last usage seen (also under
  * {@code x_groq}), drops chunks and choices that carry nothing for the client (Azure's
  * content-filter results), maps finish reasons, turns error events into failures, and synthesises a
- * finish chunk when the upstream ended cleanly without one. Chunks it does not change are
- * passed on byte for byte. Pure; one instance per stream, not thread-safe.
+ * finish chunk when the upstream ended cleanly without one; reasoning is normalised by
+ * {@link OpenAiReasoning} (chat only). Chunks it does not change are passed on byte for byte.
+ * Pure; one instance per stream, not thread-safe.
  */
 final class OpenAiStreamMapper {
 
@@ -32,6 +38,8 @@ final class OpenAiStreamMapper {
     private final boolean clientWantsUsage;
     /** The field that carries a choice's content: {@code delta} in chat chunks, {@code text} in text completions. */
     private final String contentKey;
+    /** Null for text completions, whose chunks carry no reasoning. */
+    private final OpenAiReasoning reasoning;
     private Usage usage = Usage.NONE;
     private boolean sawToolCalls;
     private boolean sawFinish;
@@ -41,11 +49,22 @@ final class OpenAiStreamMapper {
     private long created;
 
     OpenAiStreamMapper(String provider, String secret, Operation operation, boolean clientWantsUsage) {
+        this(provider, secret, operation, clientWantsUsage, Reasoning.SPLIT, false, 1);
+    }
+
+    /**
+     * @param reasoning what the deployment does with {@code <think>} in content
+     * @param prefilled the deployment's chat template already opened {@code <think>}
+     * @param choices   the number of choices the client asked for ({@code n})
+     */
+    OpenAiStreamMapper(String provider, String secret, Operation operation, boolean clientWantsUsage,
+                       Reasoning reasoning, boolean prefilled, int choices) {
         this.provider = provider;
         this.secret = secret;
         this.operation = operation;
         this.clientWantsUsage = clientWantsUsage;
         this.contentKey = operation == Operation.CHAT ? "delta" : "text";
+        this.reasoning = operation == Operation.CHAT ? new OpenAiReasoning(reasoning, prefilled, choices) : null;
     }
 
     Step map(String event, String data) {
@@ -56,7 +75,8 @@ final class OpenAiStreamMapper {
             done = true;
             return new Done();
         }
-        if (id != null && plainDelta(trimmed) && trimmed.contains(contentKey)) {
+        if (id != null && plainDelta(trimmed) && trimmed.contains(contentKey)
+                && (reasoning == null || reasoning.nothingToDo(trimmed))) {
             return new Forward(trimmed); // most chunks: nothing to look at
         }
         JsonNode node;
@@ -92,9 +112,12 @@ final class OpenAiStreamMapper {
             changed = true;
         }
         if (chunk.remove("timings") != null) changed = true;
+        boolean reasoningChanged = false;
         if (choices instanceof ArrayNode arr) {
             for (JsonNode c : arr) {
                 if (!(c instanceof ObjectNode choice)) continue;
+                int index = choice.path("index").asInt(0);
+                if (reasoning != null && choice.get("delta") instanceof ObjectNode delta) reasoningChanged |= reasoning.delta(index, delta);
                 JsonNode calls = choice.path("delta").get("tool_calls");
                 if (calls != null && calls.isArray() && !calls.isEmpty()) sawToolCalls = true;
                 JsonNode fr = choice.get("finish_reason");
@@ -104,6 +127,10 @@ final class OpenAiStreamMapper {
                         return new Failed(new UpstreamFailure(UpstreamFailure.Kind.UPSTREAM_ERROR,
                                 "Upstream provider '" + provider + "' ended the generation with an error."));
                     }
+                    if (reasoning != null) {
+                        ObjectNode delta = choice.get("delta") instanceof ObjectNode d ? d : choice.putObject("delta");
+                        reasoningChanged |= reasoning.finish(index, delta);
+                    }
                     String mapped = FinishReasons.toOpenAi(fr.asText(), sawToolCalls);
                     if (!mapped.equals(fr.asText())) {
                         choice.put("finish_reason", mapped);
@@ -112,7 +139,19 @@ final class OpenAiStreamMapper {
                 }
             }
         }
-        return new Forward(changed ? Json.write(chunk) : trimmed);
+        if (reasoningChanged && carriesNothing(chunk)) return SKIP; // all of it held back by a splitter
+        return new Forward(changed || reasoningChanged ? Json.write(chunk) : trimmed);
+    }
+
+    /** A chunk with no usage and choices whose every field is null or empty: nothing for a client. */
+    private static boolean carriesNothing(ObjectNode chunk) {
+        JsonNode u = chunk.get("usage");
+        if (u != null && !u.isNull()) return false;
+        for (JsonNode c : chunk.path("choices")) {
+            if (c.hasNonNull("finish_reason") || c.hasNonNull("logprobs")) return false;
+            for (Iterator<JsonNode> it = c.path("delta").elements(); it.hasNext(); ) if (!it.next().isNull()) return false;
+        }
+        return true;
     }
 
     /**
@@ -128,14 +167,24 @@ final class OpenAiStreamMapper {
             throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
                     "The stream from upstream provider '" + provider + "' ended before it was complete.");
         }
-        if (sawFinish) return null;
+        Map<Integer, ThinkSplitter.Parts> held = reasoning == null ? Map.of() : reasoning.unfinished();
+        if (sawFinish && held.isEmpty()) return null;
         ObjectNode c = Json.object();
         c.put("id", id == null ? "" : id).put("object", operation.chunkObject()).put("created", created)
                 .put("model", model == null ? "" : model);
-        ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
-        if (operation == Operation.CHAT) choice.putObject("delta");
-        else choice.put("text", "");
-        choice.put("finish_reason", sawToolCalls ? "tool_calls" : "stop");
+        ArrayNode choices = c.putArray("choices");
+        if (sawFinish) { // only a choice that never finished had text held back
+            held.forEach((index, parts) -> OpenAiReasoning.write(choices.addObject().put("index", index).putObject("delta"), parts));
+            return Json.write(c);
+        }
+        java.util.SortedSet<Integer> indexes = new java.util.TreeSet<>(held.keySet());
+        indexes.add(0);
+        for (int index : indexes) {
+            ObjectNode choice = choices.addObject().put("index", index);
+            if (operation == Operation.CHAT) OpenAiReasoning.write(choice.putObject("delta"), held.getOrDefault(index, ThinkSplitter.Parts.EMPTY));
+            else choice.put("text", "");
+            choice.put("finish_reason", sawToolCalls ? "tool_calls" : "stop");
+        }
         return Json.write(c);
     }
 
@@ -173,7 +222,7 @@ final class OpenAiStreamMapper {
     }
 
     /** Every occurrence of the key is followed by {@code :null} (spaces allowed). */
-    private static boolean isNullOrAbsent(String json, String key) {
+    static boolean isNullOrAbsent(String json, String key) {
         int at = json.indexOf(key);
         while (at >= 0) {
             int i = at + key.length();

@@ -10,6 +10,7 @@ import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
+import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.wire.Json;
@@ -82,9 +83,12 @@ public final class OpenAiWire {
 
     // ---- whole answers -------------------------------------------------------------------
 
-    /** A non-streamed chat or text completion; {@code path} (with any query) is appended to the base URL. */
-    public Future<Completion> whole(String path, String requestId, Buffer body) {
-        return exchange(path, requestId, body, this::toCompletion);
+    /**
+     * A non-streamed chat or text completion; {@code path} (with any query) is appended to the base
+     * URL. The call says the operation and how the deployment handles reasoning.
+     */
+    public Future<Completion> whole(String path, GenerationCall call, Buffer body) {
+        return exchange(path, call.requestId(), body, bytes -> toCompletion(bytes, call));
     }
 
     /** One non-streamed request: the mapped 200 body, or the classified failure. */
@@ -104,13 +108,17 @@ public final class OpenAiWire {
         }
     }
 
-    private Completion toCompletion(Buffer bytes) {
+    private Completion toCompletion(Buffer bytes, GenerationCall call) {
         JsonNode node = parseOk(bytes);
         if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
         if (node.has("error")) throw OpenAiErrorMapper.inBand(provider, node.get("error"), secret);
         if (!node.path("choices").isArray()) throw protocol("answered HTTP 200 without 'choices'");
         boolean changed = false;
+        boolean chat = call.operation() == Operation.CHAT;
         for (JsonNode c : node.get("choices")) {
+            if (chat && c.get("message") instanceof ObjectNode message) {
+                changed |= OpenAiReasoning.message(message, call.deployment().reasoning(), call.deployment().thinkPrefilled());
+            }
             JsonNode fr = c.get("finish_reason");
             if (c instanceof ObjectNode choice && fr != null && fr.isTextual()) {
                 JsonNode calls = c.path("message").get("tool_calls");
@@ -128,10 +136,11 @@ public final class OpenAiWire {
     // ---- streams -------------------------------------------------------------------------
 
     /** A streamed chat or text completion, relayed chunk by chunk through {@link OpenAiStreamMapper}. */
-    public Future<ChunkStream> stream(String path, String requestId, Buffer body, Operation operation, boolean clientWantsUsage) {
+    public Future<ChunkStream> stream(String path, GenerationCall call, Buffer body) {
         ChunkRelay relay = new ChunkRelay();
-        OpenAiStreamMapper mapper = new OpenAiStreamMapper(provider, secret, operation, clientWantsUsage);
-        http.client().request(options(path, requestId, true)).onComplete(ar -> {
+        OpenAiStreamMapper mapper = new OpenAiStreamMapper(provider, secret, call.operation(), call.clientWantsUsage(),
+                call.deployment().reasoning(), call.deployment().thinkPrefilled(), call.body().path("n").asInt(1));
+        http.client().request(options(path, call.requestId(), true)).onComplete(ar -> {
             if (ar.failed()) {
                 relay.fail(Failures.transport(provider, ar.cause()));
                 return;

@@ -1,0 +1,83 @@
+package dev.frugal.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.api.messages.MessagesErrors;
+import dev.frugal.api.messages.MessagesRequestMapper;
+import dev.frugal.api.messages.MessagesResponseMapper;
+import dev.frugal.api.messages.MessagesStreamMapper;
+import dev.frugal.core.GatewayError;
+import dev.frugal.core.Usage;
+import dev.frugal.pipeline.Exchange;
+import dev.frugal.pipeline.Gateway;
+import dev.frugal.provider.Completion;
+import dev.frugal.provider.Operation;
+import dev.frugal.wire.Json;
+import dev.frugal.wire.Sse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * Anthropic's Messages API at {@code POST /v1/messages}, so Anthropic SDK clients can use the
+ * gateway too: the request is translated into an OpenAI chat request and goes through the same
+ * pipeline as {@code /v1/chat/completions} (same keys, limits, routing to any backend, metering);
+ * the answer and stream events are translated back. Keys come as {@code x-api-key} (the SDKs'
+ * default) or {@code Authorization: Bearer}; errors are in Anthropic's shape with the same
+ * statuses. Thin: the translation is in {@code dev.frugal.api.messages}. Event loop only.
+ */
+@ApplicationScoped
+public class MessagesRoutes {
+    static final HttpEdge.Style STYLE = new HttpEdge.Style(true, "request-id", MessagesRoutes::error);
+
+    @Inject Gateway gateway;
+    @Inject HttpEdge edge;
+
+    void register(@Observes Router router) {
+        router.post("/v1/messages").handler(ctx -> edge.withBody(ctx, "messages", STYLE, this::messages));
+    }
+
+    private void messages(Exchange ex, ObjectNode body, HttpServerResponse resp) {
+        MessagesRequestMapper.Translated t = MessagesRequestMapper.toOpenAi(body);
+        if (t.stream()) {
+            // include_usage: the usage chunk feeds message_delta's usage
+            edge.relay(ex, resp, gateway.generateStream(ex, Operation.CHAT, t.model(), t.openAi(), true), new Events(t.model()), STYLE);
+            return;
+        }
+        gateway.generate(ex, Operation.CHAT, t.model(), t.openAi()).onComplete(ar -> {
+            if (ar.failed()) { edge.fail(ex, resp, ar.cause(), STYLE); return; }
+            Completion c = ar.result().value();
+            JsonNode completion;
+            try {
+                completion = Json.parse(c.body());
+            } catch (Exception e) { // adapters answer JSON they made or checked; this is a gateway bug
+                edge.fail(ex, resp, e, STYLE);
+                return;
+            }
+            resp.putHeader("x-frugal-attempts", Integer.toString(ar.result().attempts()));
+            Responses.json(resp, Json.writeBuffer(MessagesResponseMapper.toAnthropic(completion, t.model(), c.usage())));
+            gateway.finish(ex, 200, c.usage());
+        });
+    }
+
+    private static void error(HttpServerResponse resp, GatewayError e) {
+        Responses.error(resp, e, Json.writeBuffer(MessagesErrors.body(e, resp.headers().get(Responses.REQUEST_ID))));
+    }
+
+    /** Anthropic's named SSE events for one stream; not thread-safe. */
+    private static final class Events implements StreamWriter.Format {
+        private final MessagesStreamMapper mapper;
+
+        Events(String model) { this.mapper = new MessagesStreamMapper(model); }
+
+        @Override public void chunk(String json, Buffer out) { mapper.chunk(json, (name, data) -> Sse.appendEvent(out, name, data)); }
+
+        @Override public void end(Usage usage, Buffer out) { mapper.end(usage, (name, data) -> Sse.appendEvent(out, name, data)); }
+
+        /** Mid-stream failures as Anthropic sends them: {@code event: error}, then the stream ends. */
+        @Override public void error(GatewayError e, Buffer out) { Sse.appendEvent(out, "error", Json.write(MessagesErrors.body(e, null))); }
+    }
+}
