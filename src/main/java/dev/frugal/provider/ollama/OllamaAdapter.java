@@ -64,7 +64,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
         return exchange("/api/chat", call.requestId(), Json.writeBuffer(body), bytes -> {
             JsonNode answer = parseOk(bytes);
             if (answer.has("error")) throw OllamaErrorMapper.inBand(provider, answer.get("error"), secret);
-            ObjectNode openAi = OllamaResponseMapper.toOpenAi(answer, provider, id, created, CALL_IDS);
+            ObjectNode openAi = OllamaResponseMapper.toOpenAi(answer, provider, id, created, CALL_IDS, call.deployment());
             return new Completion(Json.writeBuffer(openAi), OllamaResponseMapper.usage(answer));
         });
     }
@@ -79,7 +79,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
         }
         ChunkRelay relay = new ChunkRelay();
         OllamaStreamMapper mapper = new OllamaStreamMapper(provider, secret, Ids.random("chatcmpl-", 24),
-                System.currentTimeMillis() / 1000, call.clientWantsUsage(), CALL_IDS);
+                System.currentTimeMillis() / 1000, call.clientWantsUsage(), CALL_IDS, call.deployment());
         http.client().request(endpoint.options(HttpMethod.POST, "/api/chat", call.requestId(), "application/x-ndjson")).onComplete(ar -> {
             if (ar.failed()) {
                 relay.fail(Failures.transport(provider, ar.cause()));

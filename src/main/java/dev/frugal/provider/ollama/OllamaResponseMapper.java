@@ -3,7 +3,9 @@ package dev.frugal.provider.ollama;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.config.ModelConfig;
 import dev.frugal.core.UpstreamFailure;
+import dev.frugal.provider.ThinkSplitter;
 import dev.frugal.core.Usage;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.wire.Json;
@@ -19,7 +21,7 @@ import java.util.function.Supplier;
  * time are passed in.
  *
  * <p>{@code message.thinking} becomes {@code reasoning_content}. Reasoning an older server leaves
- * inside {@code <think>} tags in {@code content} is not touched here.
+ * inside {@code <think>} tags in {@code content} is split out per the deployment's {@code reasoning} mode.
  */
 final class OllamaResponseMapper {
     private OllamaResponseMapper() {}
@@ -29,7 +31,8 @@ final class OllamaResponseMapper {
      * @param created Unix seconds
      * @param callIds ids for tool calls that arrive without one (older Ollama versions)
      */
-    static ObjectNode toOpenAi(JsonNode answer, String provider, String id, long created, Supplier<String> callIds) {
+    static ObjectNode toOpenAi(JsonNode answer, String provider, String id, long created, Supplier<String> callIds,
+                               ModelConfig.Deployment deployment) {
         if (!answer.isObject() || !answer.has("message")) {
             throw protocol(provider, "answered /api/chat without a 'message'");
         }
@@ -40,10 +43,15 @@ final class OllamaResponseMapper {
         ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
         String content = msg.path("content").asText("");
+        String thinking = msg.path("thinking").asText("");
+        if (thinking.isEmpty()) { // an older server leaves reasoning inside <think> tags in the content
+            ThinkSplitter.Parts p = ThinkSplitter.split(content, deployment);
+            thinking = p.reasoning();
+            content = p.content();
+        }
         if (content.isEmpty() && calls != null) message.putNull("content");
         else message.put("content", content);
         message.putNull("refusal");
-        String thinking = msg.path("thinking").asText("");
         if (!thinking.isEmpty()) message.put("reasoning_content", thinking);
         if (calls != null) message.set("tool_calls", calls);
         choice.putNull("logprobs");

@@ -3,7 +3,9 @@ package dev.frugal.provider.ollama;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.config.ModelConfig;
 import dev.frugal.core.UpstreamFailure;
+import dev.frugal.provider.ThinkSplitter;
 import dev.frugal.core.Usage;
 import dev.frugal.wire.Json;
 
@@ -35,13 +37,17 @@ final class OllamaStreamMapper {
     private boolean done;
     private int toolCalls;
     private Usage usage = Usage.NONE;
+    /** Splits {@code <think>} out of content for servers that leave it there; dropped once the server shows it separates reasoning itself. */
+    private ThinkSplitter splitter;
 
     /**
      * @param id      the completion id every chunk carries ({@code chatcmpl-…})
      * @param created Unix seconds, the same on every chunk
      * @param callIds ids for tool calls that arrive without one
      */
-    OllamaStreamMapper(String provider, String secret, String id, long created, boolean clientWantsUsage, Supplier<String> callIds) {
+    OllamaStreamMapper(String provider, String secret, String id, long created, boolean clientWantsUsage, Supplier<String> callIds,
+                       ModelConfig.Deployment deployment) {
+        this.splitter = ThinkSplitter.of(deployment);
         this.provider = provider;
         this.secret = secret;
         this.id = id;
@@ -74,8 +80,18 @@ final class OllamaStreamMapper {
         JsonNode msg = node.path("message");
         ObjectNode delta = Json.object();
         String thinking = msg.path("thinking").asText("");
-        if (!thinking.isEmpty()) delta.put("reasoning_content", thinking);
+        if (!thinking.isEmpty()) {
+            delta.put("reasoning_content", thinking);
+            if (splitter != null && splitter.settled()) splitter = null; // the server separates reasoning itself
+        }
         String content = msg.path("content").asText("");
+        boolean last = node.path("done").asBoolean(false);
+        if (splitter != null) {
+            ThinkSplitter.Parts p = splitter.feed(content);
+            if (last) p = join(p, splitter.finish());
+            if (p.hasReasoning()) delta.put("reasoning_content", delta.path("reasoning_content").asText("") + p.reasoning());
+            content = p.content();
+        }
         if (!content.isEmpty()) delta.put("content", content);
         ArrayNode calls = OllamaResponseMapper.toolCalls(msg.get("tool_calls"), toolCalls, callIds);
         if (calls != null) {
@@ -117,6 +133,10 @@ final class OllamaStreamMapper {
             throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
                     "The stream from upstream provider '" + provider + "' ended before it was complete.");
         }
+    }
+
+    private static ThinkSplitter.Parts join(ThinkSplitter.Parts a, ThinkSplitter.Parts b) {
+        return new ThinkSplitter.Parts(a.reasoning() + b.reasoning(), a.content() + b.content());
     }
 
     /** Usage from the final line; {@link Usage#NONE} until it arrived. */

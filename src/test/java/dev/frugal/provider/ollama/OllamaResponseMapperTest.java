@@ -21,7 +21,7 @@ class OllamaResponseMapperTest {
 
     private static ObjectNode map(String caseName) throws IOException {
         return OllamaResponseMapper.toOpenAi(Json.parse(Fixtures.bytes(caseName, "response.json")), "box", "chatcmpl-x", 1_764_000_000L,
-                OllamaStreamMapperTest.ids());
+                OllamaStreamMapperTest.ids(), OllamaStreamMapperTest.SPLIT);
     }
 
     @Test
@@ -60,7 +60,7 @@ class OllamaResponseMapperTest {
     void thinkingIsReasoningContent() throws IOException {
         ObjectNode c = OllamaResponseMapper.toOpenAi(Json.parse("{\"model\":\"qwen3:8b\",\"message\":{\"role\":\"assistant\","
                 + "\"content\":\"Hi\",\"thinking\":\"Greet back.\"},\"done\":true,\"done_reason\":\"stop\"}"), "box", "c", 1,
-                OllamaStreamMapperTest.ids());
+                OllamaStreamMapperTest.ids(), OllamaStreamMapperTest.SPLIT);
         assertEquals("Greet back.", c.at("/choices/0/message/reasoning_content").asText());
         assertEquals("Hi", c.at("/choices/0/message/content").asText());
         assertEquals(0, c.at("/usage/total_tokens").asInt(), "absent counts are zero");
@@ -77,7 +77,7 @@ class OllamaResponseMapperTest {
     @Test
     void answerWithoutMessageIsAProtocolFailure() throws IOException {
         UpstreamFailure f = assertThrows(UpstreamFailure.class, () -> OllamaResponseMapper.toOpenAi(Json.parse("{\"done\":true}"),
-                "box", "c", 1, OllamaStreamMapperTest.ids()));
+                "box", "c", 1, OllamaStreamMapperTest.ids(), OllamaStreamMapperTest.SPLIT));
         assertEquals(UpstreamFailure.Kind.PROTOCOL, f.kind());
     }
 

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each NDJSON fixture, fed through the decoder in small pieces, becomes the right OpenAI chunks. */
 class OllamaStreamMapperTest {
+    static final dev.frugal.config.ModelConfig.Deployment SPLIT = new dev.frugal.config.ModelConfig.Deployment("box", "m", 1);
     private static final String SECRET = "ollama-proxy-secret-123";
 
     /** The chunks of a whole stream, or the failure it ended with (chunks so far in {@code chunks}). */
@@ -36,7 +37,7 @@ class OllamaStreamMapperTest {
     }
 
     static Outcome run(String caseName, boolean clientWantsUsage, int piece) {
-        OllamaStreamMapper m = new OllamaStreamMapper("box", SECRET, "chatcmpl-test", 1_764_000_000L, clientWantsUsage, ids());
+        OllamaStreamMapper m = new OllamaStreamMapper("box", SECRET, "chatcmpl-test", 1_764_000_000L, clientWantsUsage, ids(), SPLIT);
         List<JsonNode> chunks = new ArrayList<>();
         UpstreamFailure[] failure = {null};
         NdjsonDecoder d = new NdjsonDecoder(line -> {
@@ -164,7 +165,7 @@ class OllamaStreamMapperTest {
 
     @Test
     void aStreamOfWholeLinesThatEndsWithoutTheDoneLineFails() {
-        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids());
+        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids(), SPLIT);
         m.map("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}");
         UpstreamFailure f = assertThrows(UpstreamFailure.class, m::atEnd);
         assertEquals(UpstreamFailure.Kind.PROTOCOL, f.kind());
@@ -173,7 +174,7 @@ class OllamaStreamMapperTest {
 
     @Test
     void aWholeLastLineWithoutItsLineFeedCounts() {
-        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids());
+        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids(), SPLIT);
         List<String> out = m.mapUnterminated("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
                 + "\"done\":true,\"done_reason\":\"stop\",\"eval_count\":2}");
         assertEquals(2, out.size(), "role and finish");
@@ -192,21 +193,21 @@ class OllamaStreamMapperTest {
 
     @Test
     void garbageLineIsAProtocolFailure() {
-        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids());
+        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids(), SPLIT);
         assertEquals(UpstreamFailure.Kind.PROTOCOL, assertThrows(UpstreamFailure.class, () -> m.map("<html>")).kind());
         assertEquals(UpstreamFailure.Kind.PROTOCOL, assertThrows(UpstreamFailure.class, () -> m.map("[1]")).kind());
     }
 
     @Test
     void errorLineNeverCarriesTheSecret() {
-        OllamaStreamMapper m = new OllamaStreamMapper("box", SECRET, "c", 1, false, ids());
+        OllamaStreamMapper m = new OllamaStreamMapper("box", SECRET, "c", 1, false, ids(), SPLIT);
         UpstreamFailure f = assertThrows(UpstreamFailure.class, () -> m.map("{\"error\":\"bad token " + SECRET + "\"}"));
         assertFalse(f.getMessage().contains(SECRET.substring(0, 8)), f.getMessage());
     }
 
     @Test
     void linesAfterTheDoneLineAreIgnored() {
-        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids());
+        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids(), SPLIT);
         m.map("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\"}");
         assertTrue(m.map("{\"model\":\"m\",\"message\":{\"content\":\"late\"},\"done\":false}").isEmpty());
         m.atEnd();
@@ -215,11 +216,39 @@ class OllamaStreamMapperTest {
 
     @Test
     void contentOnTheDoneLineIsRelayedBeforeTheFinish() {
-        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids());
+        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids(), SPLIT);
         List<String> out = m.map("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"All at once.\"},"
                 + "\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":3,\"eval_count\":4}");
         assertEquals(3, out.size());
         assertEquals("All at once.", parse(out.get(1)).at("/choices/0/delta/content").asText());
         assertEquals("stop", parse(out.get(2)).at("/choices/0/finish_reason").asText());
+    }
+
+    @org.junit.jupiter.api.Test
+    void thinkTagsInContentAreSplitOutEvenWhenTheTagIsCutAcrossLines() throws Exception {
+        OllamaStreamMapper m = new OllamaStreamMapper("box", null, "c", 1, false, ids(), SPLIT);
+        StringBuilder reasoning = new StringBuilder();
+        StringBuilder content = new StringBuilder();
+        for (String piece : List.of("<thi", "nk>Let me think.</th", "ink>\n\nThe answer", " is 4.")) {
+            for (String chunk : m.map("{\"model\":\"r1\",\"message\":{\"role\":\"assistant\",\"content\":" + Json.mapper().writeValueAsString(piece) + "},\"done\":false}")) {
+                JsonNode d = Json.parse(chunk).at("/choices/0/delta");
+                reasoning.append(d.path("reasoning_content").asText(""));
+                content.append(d.path("content").asText(""));
+            }
+        }
+        m.map("{\"model\":\"r1\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\"}");
+        org.junit.jupiter.api.Assertions.assertEquals("Let me think.", reasoning.toString());
+        org.junit.jupiter.api.Assertions.assertEquals("The answer is 4.", content.toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aWholeAnswerWithThinkTagsIsSplitAndPassModeLeavesItAlone() throws Exception {
+        String answer = "{\"model\":\"r1\",\"message\":{\"role\":\"assistant\",\"content\":\"<think>Hmm.</think>\\n4\"},\"done\":true,\"done_reason\":\"stop\"}";
+        com.fasterxml.jackson.databind.node.ObjectNode split = OllamaResponseMapper.toOpenAi(Json.parse(answer), "box", "c", 1, ids(), SPLIT);
+        org.junit.jupiter.api.Assertions.assertEquals("Hmm.", split.at("/choices/0/message/reasoning_content").asText());
+        org.junit.jupiter.api.Assertions.assertEquals("4", split.at("/choices/0/message/content").asText());
+        com.fasterxml.jackson.databind.node.ObjectNode pass = OllamaResponseMapper.toOpenAi(Json.parse(answer), "box", "c", 1, ids(),
+                new dev.frugal.config.ModelConfig.Deployment("box", "m", 1, dev.frugal.config.ModelConfig.Reasoning.PASS, false));
+        org.junit.jupiter.api.Assertions.assertEquals("<think>Hmm.</think>\n4", pass.at("/choices/0/message/content").asText());
     }
 }
