@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  *       events written one by one, NDJSON ({@code response.ndjson}) line by line;</li>
  *   <li>{@code hang} — never answers; {@code reset} — closes the connection at once;</li>
  *   <li>{@code slow-stream} — one chunk every 50 ms for 10 s, noting when the client went away;</li>
+ *   <li>{@code stall-stream} — two chunks, then silence with the connection left open;</li>
+ *   <li>{@code reset-after-chunk} — one chunk, then the connection is closed without an end;</li>
  *   <li>anything else — a small answer whose text names the model it was asked for (in Ollama's
  *       native format for {@code /api/chat}).</li>
  * </ul>
@@ -123,6 +125,15 @@ public final class FakeUpstream {
                 case "hang" -> { /* never answer */ }
                 case "reset" -> req.connection().close();
                 case "slow-stream" -> slowStream(resp);
+                case "stall-stream" -> {
+                    resp.setChunked(true).putHeader("content-type", "text/event-stream");
+                    resp.write(chunk("stall", "one "));
+                    resp.write(chunk("stall", "two "));
+                }
+                case "reset-after-chunk" -> {
+                    resp.setChunked(true).putHeader("content-type", "text/event-stream");
+                    resp.write(chunk("reset", "partial ")).onComplete(w -> vertx.setTimer(50, id -> req.connection().close()));
+                }
                 default -> {
                     if (!replay(protocol, behaviour, resp)) echo(req.path(), body, resp);
                 }
@@ -225,6 +236,12 @@ public final class FakeUpstream {
             }
             resp.write("data: {\"id\":\"slow\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"slow\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tick \"},\"finish_reason\":null}]}\n\n");
         });
+    }
+
+    /** One OpenAI chat.completion.chunk SSE event carrying {@code text}. */
+    private static String chunk(String id, String text) {
+        return "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + id
+                + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + text + "\"},\"finish_reason\":null}]}\n\n";
     }
 
     private void echo(String path, JsonObject body, HttpServerResponse resp) {

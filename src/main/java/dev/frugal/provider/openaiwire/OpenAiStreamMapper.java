@@ -216,7 +216,8 @@ final class OpenAiStreamMapper {
      * appearing inside content, odd spacing) means the chunk is parsed.
      */
     static boolean plainDelta(String json) {
-        return json.startsWith("{") && !json.contains("\"error\"") && !json.contains("\"tool_calls\"")
+        // ends with '}': a cut event (a proxy truncating its buffer) is parsed, and so reported
+        return json.startsWith("{") && json.endsWith("}") && !json.contains("\"error\"") && !json.contains("\"tool_calls\"")
                 && !json.contains("\"x_groq\"") && !json.contains("\"timings\"")
                 && isNullOrAbsent(json, "\"usage\"") && isNullOrAbsent(json, "\"finish_reason\"");
     }

@@ -10,6 +10,7 @@ import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
+import dev.frugal.provider.IdleWatch;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
 import dev.frugal.provider.UpstreamHttp;
@@ -166,18 +167,32 @@ public final class OpenAiWire {
                             : protocol("answered HTTP 200 with content type '" + type + "' instead of an event stream")));
                     return;
                 }
+                IdleWatch idle = IdleWatch.start(http.vertx(), timeouts.idle().toMillis(), () -> {
+                    relay.fail(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "Upstream provider '" + provider
+                            + "' sent nothing for " + timeouts.idle().toMillis() + " ms in the middle of a stream."));
+                    req.reset();
+                });
+                flow.idle = idle;
                 SseDecoder decoder = new SseDecoder((event, data) -> {
                     OpenAiStreamMapper.Step step = mapper.map(event, data);
                     relay.usage(mapper.usage());
                     if (step instanceof OpenAiStreamMapper.Forward f) relay.emit(f.json());
                     else if (step instanceof OpenAiStreamMapper.Failed f) {
+                        idle.stop();
                         relay.fail(f.failure());
                         req.reset();
                     }
                 });
-                resp.handler(decoder::feed);
-                resp.exceptionHandler(t -> relay.fail(Failures.transport(provider, t)));
+                resp.handler(b -> {
+                    idle.touch();
+                    decoder.feed(b);
+                });
+                resp.exceptionHandler(t -> {
+                    idle.stop();
+                    relay.fail(Failures.transport(provider, t));
+                });
                 resp.endHandler(v -> {
+                    idle.stop();
                     try {
                         String synthesized = mapper.atEnd(decoder.hasIncompleteEvent());
                         if (synthesized != null) relay.emit(synthesized);
@@ -195,12 +210,22 @@ public final class OpenAiWire {
     private static final class Flow implements ChunkRelay.Upstream {
         private final HttpClientRequest request;
         HttpClientResponse response;
+        IdleWatch idle;
 
         Flow(HttpClientRequest request) { this.request = request; }
 
-        @Override public void pause() { if (response != null) response.pause(); }
-        @Override public void resume() { if (response != null) response.resume(); }
-        @Override public void cancel() { request.reset(); }
+        @Override public void pause() {
+            if (idle != null) idle.hold(true);
+            if (response != null) response.pause();
+        }
+        @Override public void resume() {
+            if (idle != null) idle.hold(false);
+            if (response != null) response.resume();
+        }
+        @Override public void cancel() {
+            if (idle != null) idle.stop();
+            request.reset();
+        }
     }
 
     // ---- embeddings ----------------------------------------------------------------------
