@@ -60,7 +60,8 @@ public class Gateway {
                 long id = vertx.setTimer(Math.max(1, delay), t -> task.run());
                 return () -> vertx.cancelTimer(id);
             }
-        }, ThreadLocalRandom.current(), retryBudget);
+        }, ThreadLocalRandom.current(), retryBudget,
+                (attempt, outcome) -> metrics.attempt(attempt.provider().name(), attempt.model(), outcome.tag()));
     }
 
     /** Upstream requests in flight now, across the gateway. */

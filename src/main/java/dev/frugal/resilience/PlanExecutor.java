@@ -40,12 +40,19 @@ public final class PlanExecutor {
     private final Scheduler scheduler;
     private final RandomGenerator random;
     private final RetryBudget budget;
+    private final AttemptListener listener;
 
     public PlanExecutor(Backends backends, Scheduler scheduler, RandomGenerator random, RetryBudget budget) {
+        this(backends, scheduler, random, budget, AttemptListener.NONE);
+    }
+
+    public PlanExecutor(Backends backends, Scheduler scheduler, RandomGenerator random, RetryBudget budget,
+                        AttemptListener listener) {
         this.backends = backends;
         this.scheduler = scheduler;
         this.random = random;
         this.budget = budget;
+        this.listener = listener;
     }
 
     /** Fails with {@link AttemptsFailed} carrying the client-facing error when no attempt succeeded. */
@@ -82,6 +89,7 @@ public final class PlanExecutor {
                 BackendState b = backends.of(a);
                 BackendState.Refusal refusal = b.admit(s);
                 if (refusal != BackendState.Refusal.NONE) {
+                    listener.onAttempt(a, AttemptOutcome.of(refusal));
                     if (refusal == BackendState.Refusal.AT_CAPACITY) refusedForCapacity = true;
                     index++;
                     retriesHere = 0;
@@ -112,6 +120,7 @@ public final class PlanExecutor {
                     cancelDeadline.run();
                     if (ar.succeeded()) {
                         b.onSuccess(backends.ticker().getAsLong() - started);
+                        listener.onAttempt(a, AttemptOutcome.SUCCESS);
                         result.complete(new Outcome<>(ar.result(), a, attempts, once(b)));
                     } else {
                         b.release();
@@ -130,6 +139,8 @@ public final class PlanExecutor {
         }
 
         void failed(Attempt a, ResilienceSettings s, BackendState b, Throwable t) {
+            listener.onAttempt(a, t instanceof UpstreamFailure uf ? AttemptOutcome.of(uf.kind())
+                    : t instanceof GatewayError ge && ge.status() < 500 ? AttemptOutcome.INVALID_REQUEST : AttemptOutcome.UPSTREAM_ERROR);
             if (t instanceof GatewayError ge) {
                 b.onNeutral();
                 result.fail(new AttemptsFailed(ge, attempts));

@@ -24,6 +24,7 @@ public class GatewayMetrics {
     public static final String REQUEST_DURATION = "gen_ai.server.request.duration";
     public static final String TIME_TO_FIRST_TOKEN = "gen_ai.server.time_to_first_token";
     public static final String ATTEMPTS = "frugal.upstream.attempts";
+    public static final String ATTEMPT = "frugal.upstream.attempt";
 
     private record Key(String endpoint, String team, String model, String provider, int status) {}
 
@@ -31,6 +32,8 @@ public class GatewayMetrics {
 
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
     private final Map<String, Timer> ttft = new ConcurrentHashMap<>();
+    /** provider → model → outcome tag → counter: three lookups and no key object per attempt. */
+    private final Map<String, Map<String, Map<String, Counter>>> attempt = new ConcurrentHashMap<>();
 
     @Inject MeterRegistry registry;
 
@@ -50,6 +53,22 @@ public class GatewayMetrics {
     public void timeToFirstToken(String model, Duration took) {
         ttft.computeIfAbsent(model, mo -> Timer.builder(TIME_TO_FIRST_TOKEN).description("Time to the first streamed chunk")
                 .tags("gen_ai.request.model", mo).register(registry)).record(took.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts one deployment tried or passed over, by its outcome (a bounded set of tags, see resilience.AttemptOutcome). */
+    public void attempt(String provider, String model, String outcome) {
+        Map<String, Map<String, Counter>> byModel = attempt.get(provider);
+        Map<String, Counter> byOutcome = byModel == null ? null : byModel.get(model);
+        Counter c = byOutcome == null ? null : byOutcome.get(outcome);
+        if (c == null) c = attemptCounter(provider, model, outcome); // first time only: the lambdas allocate
+        c.increment();
+    }
+
+    private Counter attemptCounter(String provider, String model, String outcome) {
+        return attempt.computeIfAbsent(provider, p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(model, m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome, o -> Counter.builder(ATTEMPT).description("Upstream attempts, by outcome")
+                        .tags("provider", provider, "model", model, "outcome", o).register(registry));
     }
 
     private Meters create(Key k) {

@@ -116,4 +116,19 @@ class FaultScenariosE2ETest {
         List<String> models = upstream.all().stream().map(x -> x.body().getString("model")).toList();
         assertEquals(List.of("error-529", "error-529", "echo-after-529"), models);
     }
+
+    @Test
+    void eachAttemptIsCountedByOutcome() {
+        assertEquals(200, post("fault-529-metrics", false).statusCode());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertEquals(2.0, attempts(metrics, "overloaded"), metrics);
+        assertEquals(1.0, attempts(metrics, "success"), metrics);
+    }
+
+    /** The value of frugal.upstream.attempt for model fault-529-metrics and this outcome (labels sorted by name). */
+    private static double attempts(String metrics, String outcome) {
+        String prefix = "frugal_upstream_attempt_total{model=\"fault-529-metrics\",outcome=\"" + outcome + "\",provider=\"patient\"";
+        return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1);
+    }
 }

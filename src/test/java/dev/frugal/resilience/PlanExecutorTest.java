@@ -9,6 +9,7 @@ import dev.frugal.core.UpstreamFailure.Kind;
 import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Plan;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -208,5 +209,41 @@ class PlanExecutorTest {
         assertEquals(0, backends.of(attempt("a")).inFlight(), "a's slot was released");
         never.complete("too late"); // ignored
         assertEquals("from b", f.result().value());
+    }
+
+    @Test
+    void everyDeploymentTriedOrPassedOverIsReportedWithItsOutcome() {
+        List<String> seen = new ArrayList<>();
+        AttemptListener listener = (a, o) -> seen.add(a.deployment().upstreamModel() + ":" + o.tag());
+        PlanExecutor executor = new PlanExecutor(backends, scheduler, new java.util.Random(7), new RetryBudget(10), listener);
+        Plan three = new Plan(List.of(attempt("a"), attempt("b"), attempt("c")), "test");
+        answers("a", fail(Kind.OVERLOADED, -1), fail(Kind.RATE_LIMITED, 60)); // the 60 s Retry-After is past the cap: next
+        answers("b", fail(Kind.TIMEOUT, -1), fail(Kind.NETWORK, -1));
+        answers("c", "from c");
+        assertEquals("from c", ok(executor.execute(three, x -> S, call)).value());
+        assertEquals(List.of("a:overloaded", "a:rate_limited", "b:timeout", "b:network", "c:success"), seen);
+
+        seen.clear(); // a now cools down for 60 s; a client error ends the plan at once
+        answers("b", fail(Kind.CONTEXT_TOO_LONG, -1));
+        assertEquals(400, failed(executor.execute(three, x -> S, call)).error().status());
+        assertEquals(List.of("a:skipped_cooling", "b:context_too_long"), seen);
+    }
+
+    @Test
+    void theDeadlineAndPassedOverDeploymentsAreReportedToo() {
+        List<String> seen = new ArrayList<>();
+        PlanExecutor executor = new PlanExecutor(backends, scheduler, new java.util.Random(7), new RetryBudget(10),
+                (a, o) -> seen.add(a.deployment().upstreamModel() + ":" + o.tag()));
+        ResilienceSettings one = settings(0, 1.0, 1, 1);
+        Promise<String> never = Promise.promise();
+        Future<PlanExecutor.Outcome<String>> slow = executor.execute(PLAN, x -> one, a -> a.deployment().upstreamModel().equals("a")
+                ? never.future() : Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1)));
+        // a holds its only slot; a second request passes it over for capacity, and b's failure opens b's circuit
+        failed(executor.execute(PLAN, x -> one, a -> Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1))));
+        assertEquals(List.of("a:skipped_capacity", "b:upstream_error"), seen);
+        seen.clear();
+        deadlines.get(0).run(); // a's first-token deadline fires; b's circuit is open
+        failed(slow);
+        assertEquals(List.of("a:timeout", "b:skipped_open"), seen);
     }
 }
