@@ -6,6 +6,7 @@ import dev.frugal.core.KeyHash;
 import dev.frugal.resilience.BackendState;
 import dev.frugal.resilience.Backends;
 import dev.frugal.resilience.CircuitBreaker;
+import dev.frugal.resilience.HealthProbes;
 import dev.frugal.wire.Json;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -64,12 +65,18 @@ public class AdminRoutes {
                     .put("error_rate", total == 0 ? 0.0 : (double) b.failures() / total);
             if (b.latencyEwmaMs() >= 0) o.put("latency_ms", Math.round(b.latencyEwmaMs() * 10) / 10.0);
             else o.putNull("latency_ms");
+            HealthProbes.Health h = backends.probes().health(b.provider());
+            ObjectNode probe = o.putObject("probe").put("status", h.status().name().toLowerCase());
+            if (h.lastError() != null) probe.put("last_error", h.lastError()); else probe.putNull("last_error");
+            if (h.latencyMs() >= 0) probe.put("latency_ms", h.latencyMs()); else probe.putNull("latency_ms");
+            if (h.checkedAt() != null) probe.put("checked_at", h.checkedAt().toString()); else probe.putNull("checked_at");
         });
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Json.writeBuffer(root));
     }
 
-    /** healthy, degraded (recent failures), open (circuit open), cooling_down (after a 429). */
-    static String state(BackendState b) {
+    /** probe_down (failing health probes), open (circuit open), cooling_down (after a 429), degraded (recent failures), healthy. */
+    private String state(BackendState b) {
+        if (backends.probes().down(b.provider())) return "probe_down";
         if (b.circuit() == CircuitBreaker.State.OPEN) return "open";
         if (b.coolingDown()) return "cooling_down";
         if (b.circuit() == CircuitBreaker.State.HALF_OPEN || b.consecutiveFailures() > 0) return "degraded";

@@ -99,7 +99,8 @@ public final class ConfigCompiler {
         if (n == null || n.isNull()) return base;
         if (!isMap(n, p)) return base;
         allowOnly(n, p, "retries", "backoff", "max-backoff", "max-retry-after", "retry-budget", "breaker-failures",
-                "breaker-cooldown", "max-concurrent", "first-token-timeout", "total-timeout");
+                "breaker-cooldown", "max-concurrent", "first-token-timeout", "total-timeout",
+                "probe-interval");
         return new ResilienceSettings(
                 (int) number(n.get("retries"), p + ".retries", base.retries(), 0, 10),
                 duration(n.get("backoff"), p + ".backoff", base.backoff()),
@@ -110,7 +111,8 @@ public final class ConfigCompiler {
                 duration(n.get("breaker-cooldown"), p + ".breaker-cooldown", base.breakerCooldown()),
                 (int) number(n.get("max-concurrent"), p + ".max-concurrent", base.maxConcurrent(), 0, 1_000_000),
                 duration(n.get("first-token-timeout"), p + ".first-token-timeout", base.firstToken()),
-                duration(n.get("total-timeout"), p + ".total-timeout", base.total()));
+                duration(n.get("total-timeout"), p + ".total-timeout", base.total()),
+                duration(n.get("probe-interval"), p + ".probe-interval", base.probeInterval()));
     }
 
     private Map<String, ProviderConfig> providers(JsonNode list, ResilienceSettings defaults, Map<String, ResilienceSettings> own) {

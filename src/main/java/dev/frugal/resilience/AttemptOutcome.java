@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public enum AttemptOutcome {
     SUCCESS, RATE_LIMITED, OVERLOADED, TIMEOUT, NETWORK, UPSTREAM_ERROR, PROTOCOL, UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
-    CONTEXT_TOO_LONG, QUOTA_EXHAUSTED, SKIPPED_OPEN, SKIPPED_COOLING, SKIPPED_CAPACITY;
+    CONTEXT_TOO_LONG, QUOTA_EXHAUSTED, SKIPPED_OPEN, SKIPPED_COOLING, SKIPPED_CAPACITY, SKIPPED_PROBE_DOWN;
 
     private static final AttemptOutcome[] BY_KIND = new AttemptOutcome[UpstreamFailure.Kind.values().length];
 
@@ -31,6 +31,7 @@ public enum AttemptOutcome {
             case CIRCUIT_OPEN -> SKIPPED_OPEN;
             case COOLING_DOWN -> SKIPPED_COOLING;
             case AT_CAPACITY -> SKIPPED_CAPACITY;
+            case PROBE_DOWN -> SKIPPED_PROBE_DOWN;
             case NONE -> throw new IllegalArgumentException("not a refusal");
         };
     }

@@ -12,9 +12,10 @@ import java.util.function.LongSupplier;
  */
 public final class BackendState {
     /** Why a deployment was passed over. */
-    public enum Refusal { NONE, CIRCUIT_OPEN, COOLING_DOWN, AT_CAPACITY }
+    public enum Refusal { NONE, PROBE_DOWN, CIRCUIT_OPEN, COOLING_DOWN, AT_CAPACITY }
 
     private final String key;
+    private final String provider;
     private final LongSupplier nanoTime;
     private final CircuitBreaker breaker;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -23,14 +24,20 @@ public final class BackendState {
     private final AtomicLong failures = new AtomicLong();
     private volatile double latencyEwmaMs = -1;
 
-    BackendState(String key, LongSupplier nanoTime) {
+    BackendState(String key, String provider, LongSupplier nanoTime) {
         this.key = key;
+        this.provider = provider;
         this.nanoTime = nanoTime;
         this.breaker = new CircuitBreaker(nanoTime);
     }
 
-    /** Takes a slot when the deployment may be called now. Every NONE must be followed by {@link #release}. */
-    Refusal admit(ResilienceSettings s) {
+    /**
+     * Takes a slot when the deployment may be called now. Every NONE must be followed by {@link #release}.
+     * Checked in order of cost, and so that a refusal never holds a slot: the provider failing its
+     * health probes, a cooldown after a 429, the bulkhead, then the circuit.
+     */
+    Refusal admit(ResilienceSettings s, boolean probeDown) {
+        if (probeDown) return Refusal.PROBE_DOWN;
         if (nanoTime.getAsLong() < coolUntil.get()) return Refusal.COOLING_DOWN;
         if (s.maxConcurrent() > 0) {
             if (inFlight.incrementAndGet() > s.maxConcurrent()) {
@@ -67,6 +74,7 @@ public final class BackendState {
     void onNeutral() { breaker.onAbandoned(); }
 
     public String key() { return key; }
+    public String provider() { return provider; }
     public CircuitBreaker.State circuit() { return breaker.state(); }
     public int consecutiveFailures() { return breaker.consecutiveFailures(); }
     public int inFlight() { return inFlight.get(); }

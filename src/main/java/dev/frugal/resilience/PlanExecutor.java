@@ -87,7 +87,7 @@ public final class PlanExecutor {
                 Attempt a = plan.attempts().get(index);
                 ResilienceSettings s = settings.apply(a);
                 BackendState b = backends.of(a);
-                BackendState.Refusal refusal = b.admit(s);
+                BackendState.Refusal refusal = b.admit(s, backends.probes().down(a.provider().name()));
                 if (refusal != BackendState.Refusal.NONE) {
                     listener.onAttempt(a, AttemptOutcome.of(refusal));
                     if (refusal == BackendState.Refusal.AT_CAPACITY) refusedForCapacity = true;
@@ -132,7 +132,7 @@ public final class PlanExecutor {
             if (last != null) {
                 result.fail(new AttemptsFailed(last.toClientError(), attempts));
             } else {
-                String why = refusedForCapacity ? "are at capacity" : "are unavailable (circuit open or cooling down)";
+                String why = refusedForCapacity ? "are at capacity" : "are unavailable (circuit open, cooling down or failing health probes)";
                 result.fail(new AttemptsFailed(new GatewayError(503, "service_unavailable_error", "no_backend_available", null,
                         "All deployments of model `" + plan.attempts().get(0).model() + "` " + why + "; retry shortly.", 1), attempts));
             }

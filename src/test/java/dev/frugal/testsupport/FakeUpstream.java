@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>anything else — a small answer whose text names the model it was asked for (in Ollama's
  *       native format for {@code /api/chat}).</li>
  * </ul>
- * Every request but {@code GET /api/tags} is recorded for assertions.
+ * Any other {@code GET} is a health probe: 200 with an empty model list, or 503 while
+ * {@link #failProbes} says so. Every request but GETs is recorded for assertions.
  */
 public final class FakeUpstream {
     /** One request as the upstream received it; {@code query} holds the decoded query parameters. */
@@ -49,6 +50,8 @@ public final class FakeUpstream {
     private final Map<String, java.util.Queue<Integer>> scripted = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxConcurrent = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> probes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> failingProbes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private HttpServer server;
 
     public int start() throws Exception {
@@ -71,6 +74,18 @@ public final class FakeUpstream {
     /** The next requests for {@code model} are answered with these statuses (an OpenAI error body), then as usual. */
     public void script(String model, Integer... statuses) {
         scripted.computeIfAbsent(model, m -> new java.util.concurrent.ConcurrentLinkedQueue<>()).addAll(java.util.List.of(statuses));
+    }
+
+    /** How many GETs (health probes) reached {@code path}; they are not in {@link #all()}. */
+    public int probes(String path) {
+        java.util.concurrent.atomic.AtomicInteger n = probes.get(path);
+        return n == null ? 0 : n.get();
+    }
+
+    /** GETs of {@code path} answer 503 while {@code failing}, else 200 with an empty model list. */
+    public void failProbes(String path, boolean failing) {
+        if (failing) failingProbes.add(path);
+        else failingProbes.remove(path);
     }
 
     /** The most requests the {@code slow-ok} behaviour had open at once since {@link #clear}. */
@@ -99,6 +114,17 @@ public final class FakeUpstream {
                 // so it never shows up as the last request of a test that happens to run meanwhile
                 tagRequests.incrementAndGet();
                 if (!replay(protocol, "tags", req.response())) req.response().setStatusCode(404).end();
+                return;
+            }
+            if (req.method() == io.vertx.core.http.HttpMethod.GET) {
+                // a health probe (a model list): counted apart and never recorded, like /api/tags
+                probes.computeIfAbsent(req.path(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                if (failingProbes.contains(req.path())) {
+                    req.response().setStatusCode(503).putHeader("content-type", "application/json")
+                            .end("{\"error\":{\"message\":\"probe refused\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+                } else {
+                    req.response().putHeader("content-type", "application/json").end("{\"object\":\"list\",\"data\":[]}");
+                }
                 return;
             }
             Map<String, String> query = new java.util.TreeMap<>();

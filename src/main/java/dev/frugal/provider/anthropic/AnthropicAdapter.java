@@ -11,6 +11,8 @@ import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
 import dev.frugal.provider.Failures;
 import dev.frugal.provider.GenerationCall;
+import dev.frugal.provider.Probeable;
+import dev.frugal.provider.Probes;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.SseDecoder;
@@ -34,7 +36,7 @@ import java.util.Map;
  * Chat only: Anthropic has no embeddings and no legacy completions, so the adapter implements
  * neither capability and the gateway answers such requests with a clear 400.
  */
-final class AnthropicAdapter implements ChatCapable {
+final class AnthropicAdapter implements ChatCapable, Probeable {
     private static final String PATH = "/v1/messages";
 
     private final ProviderConfig config;
@@ -209,5 +211,12 @@ final class AnthropicAdapter implements ChatCapable {
 
     private UpstreamFailure protocol(String what) {
         return new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL, "Upstream provider '" + config.name() + "' " + what + ".");
+    }
+
+    /** GET /v1/models with the key and anthropic-version: free, and it checks the key too. */
+    @Override
+    public Future<Void> probe() {
+        return Probes.get(http, host, port, ssl, uri.substring(0, uri.length() - "/messages".length()) + "/models", baseHeaders,
+                config.timeouts().connect(), config.timeouts().idle());
     }
 }

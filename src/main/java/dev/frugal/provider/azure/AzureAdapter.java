@@ -10,6 +10,7 @@ import dev.frugal.provider.EmbeddingCapable;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.UpstreamHttp;
+import dev.frugal.provider.Probeable;
 import dev.frugal.provider.openaiwire.OpenAiWire;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
@@ -25,7 +26,7 @@ import java.util.Map;
  * format, so the I/O and response mapping are {@link OpenAiWire}'s (which drops Azure's
  * content-filter chunks); only addressing, authentication and error quirks live here. Never retries.
  */
-final class AzureAdapter implements ChatCapable, CompletionsCapable, EmbeddingCapable {
+final class AzureAdapter implements ChatCapable, CompletionsCapable, EmbeddingCapable, Probeable {
     private final String apiVersion;
     private final OpenAiWire wire;
 
@@ -68,5 +69,12 @@ final class AzureAdapter implements ChatCapable, CompletionsCapable, EmbeddingCa
 
     private String path(String operationPath, String deployment) {
         return AzureRequests.path(apiVersion, operationPath, deployment);
+    }
+
+    /** The resource's model list in its API style: {@code /openai/v1/models}, or {@code /openai/models?api-version=…}. */
+    @Override
+    public Future<Void> probe() {
+        return wire.probe(apiVersion == null ? "/openai/v1/models"
+                : "/openai/models?api-version=" + java.net.URLEncoder.encode(apiVersion, java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -14,6 +14,8 @@ import dev.frugal.provider.EmbeddingCapable;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
 import dev.frugal.provider.GenerationCall;
+import dev.frugal.provider.Probeable;
+import dev.frugal.provider.Probes;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
@@ -42,7 +44,7 @@ import java.util.regex.Pattern;
  * <p>Legacy text completions are not offered: Gemini has only a chat-shaped API, and wrapping a
  * prompt as a user turn would change its meaning (§2.1), so routing skips this adapter for them.
  */
-final class GeminiAdapter implements ChatCapable, EmbeddingCapable {
+final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     /** A base URL that already ends in an API version ({@code …/v1beta}, {@code …/v1}) keeps it. */
     private static final Pattern VERSION = Pattern.compile("v\\d+((alpha|beta)\\d*)?");
 
@@ -262,5 +264,12 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable {
 
     private UpstreamFailure protocol(String what) {
         return new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL, "Upstream provider '" + config.name() + "' " + what + ".");
+    }
+
+    /** GET /v1beta/models with x-goog-api-key: free, and it checks the key too. */
+    @Override
+    public Future<Void> probe() {
+        return Probes.get(http, host, port, ssl, basePath + "/models", baseHeaders, config.timeouts().connect(),
+                config.timeouts().idle());
     }
 }

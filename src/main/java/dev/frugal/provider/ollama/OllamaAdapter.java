@@ -14,6 +14,8 @@ import dev.frugal.provider.EmbeddingCapable;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
 import dev.frugal.provider.GenerationCall;
+import dev.frugal.provider.Probeable;
+import dev.frugal.provider.Probes;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.NdjsonDecoder;
@@ -34,7 +36,7 @@ import java.util.function.Supplier;
  * retries. Text completions are not offered: {@code /api/generate} is a different prompt model
  * (raw templates), so such requests fall to another deployment or get a clear 400.
  */
-final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
+final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     private static final Supplier<String> CALL_IDS = () -> Ids.random("call_", 24);
 
     private final UpstreamHttp http;
@@ -191,5 +193,13 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable {
             // reported below
         }
         throw OllamaResponseMapper.protocol(provider, "answered HTTP 200 with a body that is not a JSON object");
+    }
+
+    /** GET /api/tags, the box's model list: answered without loading a model. */
+    @Override
+    public Future<Void> probe() {
+        OllamaEndpoint e = endpoint;
+        return Probes.get(http, e.host(), e.port(), e.ssl(), e.prefix() + "/api/tags", e.headers(), e.timeouts().connect(),
+                e.timeouts().idle());
     }
 }

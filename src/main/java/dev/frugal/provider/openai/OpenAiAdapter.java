@@ -12,6 +12,7 @@ import dev.frugal.provider.EmbeddingCapable;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.UpstreamHttp;
+import dev.frugal.provider.Probeable;
 import dev.frugal.provider.openaiwire.OpenAiWire;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
@@ -25,7 +26,7 @@ import java.util.Map;
  * ({@link Dialect}) and leaves the I/O and response mapping to {@link OpenAiWire}; it never
  * retries. Unknown request fields are passed through untouched.
  */
-final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingCapable {
+final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingCapable, Probeable {
     private final Dialect dialect;
     private final OpenAiWire wire;
 
@@ -96,4 +97,8 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
         }
         return b;
     }
+
+    /** GET {base-url}/models: free on every OpenAI-compatible server. */
+    @Override
+    public Future<Void> probe() { return wire.probe("/models"); }
 }

@@ -11,6 +11,7 @@ import dev.frugal.provider.Completion;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
 import dev.frugal.provider.IdleWatch;
+import dev.frugal.provider.Probes;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
 import dev.frugal.provider.UpstreamHttp;
@@ -262,6 +263,11 @@ public final class OpenAiWire {
         }
         long prompt = node.path("usage").path("prompt_tokens").asLong(0);
         return new Embeddings(list, new Usage(prompt, 0, 0, 0));
+    }
+
+    /** A health probe: GET of a path under the base URL (the model list), with the provider's key. */
+    public Future<Void> probe(String path) {
+        return Probes.get(http, host, port, ssl, prefix + path, baseHeaders, timeouts.connect(), timeouts.idle());
     }
 
     // ---- plumbing ------------------------------------------------------------------------

@@ -1,0 +1,88 @@
+package dev.frugal.resilience;
+
+import dev.frugal.testsupport.FakeUpstream;
+import dev.frugal.testsupport.InjectFakeUpstream;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A provider failing its health probes (GET {base-url}/models, every 250 ms for {@code probed})
+ * is passed over before any request reaches it, says so in /admin/backends, and is used again
+ * once its probes succeed.
+ */
+@QuarkusTest
+class HealthProbeE2ETest {
+    static final String PROBE_PATH = "/probed/v1/models";
+
+    @InjectFakeUpstream
+    FakeUpstream upstream;
+
+    @BeforeEach
+    void clear() { upstream.clear(); }
+
+    @AfterEach
+    void heal() { upstream.failProbes(PROBE_PATH, false); }
+
+    static Response chat() {
+        return given().header("Authorization", "Bearer frg-test-e2e-key").contentType("application/json")
+                .body("{\"model\":\"probe-guarded\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions");
+    }
+
+    static Map<String, Object> probeOf(String deployment) {
+        JsonPath admin = given().header("Authorization", "Bearer frg-test-admin-key").get("/admin/backends")
+                .then().statusCode(200).extract().jsonPath();
+        return admin.getMap("data.find { it.deployment == '" + deployment + "' }");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> awaitProbe(String deployment, String status) throws InterruptedException {
+        Map<String, Object> last = null;
+        for (int i = 0; i < 200; i++) { // up to 20 s on a loaded machine; a probe runs every 250 ms
+            last = probeOf(deployment);
+            if (last != null && status.equals(((Map<String, Object>) last.get("probe")).get("status"))) return last;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("probe of " + deployment + " never became " + status + ": " + last);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aProviderFailingItsProbesIsSkippedAndShownDownThenUsedAgain() throws Exception {
+        Response first = chat();
+        assertEquals(200, first.statusCode(), first.asString());
+        assertEquals("echo echo-probed", first.jsonPath().getString("choices[0].message.content"));
+        assertTrue(upstream.probes(PROBE_PATH) > 0, "the provider's model list is probed");
+        awaitProbe("probed/echo-probed", "up");
+
+        upstream.failProbes(PROBE_PATH, true);
+        Map<String, Object> down = awaitProbe("probed/echo-probed", "down");
+        assertEquals("probe_down", down.get("state"));
+        Map<String, Object> probe = (Map<String, Object>) down.get("probe");
+        assertEquals("HTTP 503", probe.get("last_error"));
+        assertNotNull(probe.get("checked_at"));
+        assertNotNull(probe.get("latency_ms"));
+
+        upstream.clear();
+        Response skipped = chat();
+        assertEquals(200, skipped.statusCode(), skipped.asString());
+        assertEquals("echo echo-probe-backup", skipped.jsonPath().getString("choices[0].message.content"));
+        assertEquals("1", skipped.header("x-frugal-attempts"), "the down provider was passed over, not called");
+        assertTrue(upstream.all().stream().noneMatch(r -> r.path().startsWith("/probed/")), "nothing was sent to it");
+
+        upstream.failProbes(PROBE_PATH, false);
+        awaitProbe("probed/echo-probed", "up");
+        assertEquals("echo echo-probed", chat().jsonPath().getString("choices[0].message.content"));
+    }
+}
