@@ -85,4 +85,39 @@ class HealthProbeE2ETest {
         awaitProbe("probed/echo-probed", "up");
         assertEquals("echo echo-probed", chat().jsonPath().getString("choices[0].message.content"));
     }
+
+    @jakarta.inject.Inject dev.frugal.provider.ProviderRegistry registry;
+    @jakarta.inject.Inject dev.frugal.config.ConfigHolder configs;
+
+    /** Probes the named provider's adapter directly and waits for the answer. */
+    void probe(String provider) throws Exception {
+        Object adapter = registry.adapter(configs.get().provider(provider));
+        assertTrue(adapter instanceof dev.frugal.provider.Probeable, provider + " can be probed");
+        ((dev.frugal.provider.Probeable) adapter).probe().toCompletionStage().toCompletableFuture()
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void eachAdapterProbesItsFreeModelListWithItsOwnCredentials() throws Exception {
+        probe("fake-anthropic");
+        Map<String, String> anthropic = upstream.probeHeaders("/v1/models");
+        assertEquals("test-anthropic-secret-456", anthropic.get("x-api-key"));
+        assertNotNull(anthropic.get("anthropic-version"));
+
+        probe("fake-gemini");
+        assertEquals("test-gemini-secret-456", upstream.probeHeaders("/v1beta/models").get("x-goog-api-key"));
+
+        probe("azure-dated");
+        assertEquals("azure-test-key-0123456789", upstream.probeHeaders("/openai/models").get("api-key"));
+        assertEquals("api-version=2024-10-21", upstream.probeQuery("/openai/models"));
+        probe("azure-v1");
+        assertNotNull(upstream.probeHeaders("/openai/v1/models"));
+
+        int tags = upstream.tagRequests();
+        probe("gpu-box");
+        assertTrue(upstream.tagRequests() > tags, "Ollama is probed on /api/tags");
+
+        probe("probed");
+        assertEquals(0, upstream.all().size(), "no probe is a billed request");
+    }
 }

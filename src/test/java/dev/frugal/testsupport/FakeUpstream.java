@@ -51,6 +51,8 @@ public final class FakeUpstream {
     private final java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxConcurrent = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> probes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> probeHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> probeQueries = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Set<String> failingProbes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private HttpServer server;
 
@@ -81,6 +83,12 @@ public final class FakeUpstream {
         java.util.concurrent.atomic.AtomicInteger n = probes.get(path);
         return n == null ? 0 : n.get();
     }
+
+    /** The headers of the last GET of {@code path}, or null. */
+    public Map<String, String> probeHeaders(String path) { return probeHeaders.get(path); }
+
+    /** The raw query of the last GET of {@code path} ("" when none), or null. */
+    public String probeQuery(String path) { return probeQueries.get(path); }
 
     /** GETs of {@code path} answer 503 while {@code failing}, else 200 with an empty model list. */
     public void failProbes(String path, boolean failing) {
@@ -119,6 +127,8 @@ public final class FakeUpstream {
             if (req.method() == io.vertx.core.http.HttpMethod.GET) {
                 // a health probe (a model list): counted apart and never recorded, like /api/tags
                 probes.computeIfAbsent(req.path(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                probeHeaders.put(req.path(), headers);
+                probeQueries.put(req.path(), req.query() == null ? "" : req.query());
                 if (failingProbes.contains(req.path())) {
                     req.response().setStatusCode(503).putHeader("content-type", "application/json")
                             .end("{\"error\":{\"message\":\"probe refused\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
