@@ -21,4 +21,10 @@ public final class Failures {
         }
         return new UpstreamFailure(Kind.NETWORK, "The connection to upstream provider '" + provider + "' failed.");
     }
+
+    /** A stream that went silent mid-way for the provider's idle timeout (see {@link IdleWatch}). */
+    public static UpstreamFailure stalled(String provider, java.time.Duration idle) {
+        return new UpstreamFailure(Kind.TIMEOUT, "Upstream provider '" + provider + "' sent nothing for " + idle.toMillis()
+                + " ms in the middle of a stream.");
+    }
 }

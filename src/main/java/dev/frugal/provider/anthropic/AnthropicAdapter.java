@@ -10,6 +10,7 @@ import dev.frugal.provider.ChunkRelay;
 import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
 import dev.frugal.provider.Failures;
+import dev.frugal.provider.IdleWatch;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.Probes;
@@ -155,9 +156,21 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
                         req.reset();
                     }
                 });
-                resp.handler(decoder::feed);
-                resp.exceptionHandler(t -> relay.fail(Failures.transport(config.name(), t)));
+                IdleWatch idle = IdleWatch.start(http.vertx(), config.timeouts().idle().toMillis(), () -> {
+                    relay.fail(Failures.stalled(config.name(), config.timeouts().idle()));
+                    req.reset();
+                });
+                flow.idle = idle;
+                resp.handler(b -> {
+                    idle.touch();
+                    decoder.feed(b);
+                });
+                resp.exceptionHandler(t -> {
+                    idle.stop();
+                    relay.fail(Failures.transport(config.name(), t));
+                });
                 resp.endHandler(v -> {
+                    idle.stop();
                     try {
                         mapper.atEnd(decoder.hasIncompleteEvent());
                         relay.end();
@@ -174,12 +187,22 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
     private static final class Flow implements ChunkRelay.Upstream {
         private final HttpClientRequest request;
         HttpClientResponse response;
+        IdleWatch idle;
 
         Flow(HttpClientRequest request) { this.request = request; }
 
-        @Override public void pause() { if (response != null) response.pause(); }
-        @Override public void resume() { if (response != null) response.resume(); }
-        @Override public void cancel() { request.reset(); }
+        @Override public void pause() {
+            if (idle != null) idle.hold(true);
+            if (response != null) response.pause();
+        }
+        @Override public void resume() {
+            if (idle != null) idle.hold(false);
+            if (response != null) response.resume();
+        }
+        @Override public void cancel() {
+            if (idle != null) idle.stop();
+            request.reset();
+        }
     }
 
     // ---- request building ----------------------------------------------------------------

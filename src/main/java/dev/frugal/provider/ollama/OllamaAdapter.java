@@ -13,6 +13,7 @@ import dev.frugal.provider.EmbeddingCall;
 import dev.frugal.provider.EmbeddingCapable;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
+import dev.frugal.provider.IdleWatch;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.Probes;
@@ -120,9 +121,21 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
                         req.reset();
                     }
                 });
-                resp.handler(decoder::feed);
-                resp.exceptionHandler(t -> relay.fail(Failures.transport(provider, t)));
+                IdleWatch idle = IdleWatch.start(http.vertx(), endpoint.timeouts().idle().toMillis(), () -> {
+                    relay.fail(Failures.stalled(provider, endpoint.timeouts().idle()));
+                    req.reset();
+                });
+                flow.idle = idle;
+                resp.handler(b -> {
+                    idle.touch();
+                    decoder.feed(b);
+                });
+                resp.exceptionHandler(t -> {
+                    idle.stop();
+                    relay.fail(Failures.transport(provider, t));
+                });
                 resp.endHandler(v -> {
+                    idle.stop();
                     if (flow.failed) return;
                     try {
                         String rest = decoder.end();
@@ -145,13 +158,23 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     private static final class Flow implements ChunkRelay.Upstream {
         private final HttpClientRequest request;
         HttpClientResponse response;
+        IdleWatch idle;
         boolean failed;
 
         Flow(HttpClientRequest request) { this.request = request; }
 
-        @Override public void pause() { if (response != null) response.pause(); }
-        @Override public void resume() { if (response != null) response.resume(); }
-        @Override public void cancel() { request.reset(); }
+        @Override public void pause() {
+            if (idle != null) idle.hold(true);
+            if (response != null) response.pause();
+        }
+        @Override public void resume() {
+            if (idle != null) idle.hold(false);
+            if (response != null) response.resume();
+        }
+        @Override public void cancel() {
+            if (idle != null) idle.stop();
+            request.reset();
+        }
     }
 
     // ---- embeddings ----------------------------------------------------------------------

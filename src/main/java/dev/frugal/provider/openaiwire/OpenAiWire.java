@@ -169,8 +169,7 @@ public final class OpenAiWire {
                     return;
                 }
                 IdleWatch idle = IdleWatch.start(http.vertx(), timeouts.idle().toMillis(), () -> {
-                    relay.fail(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "Upstream provider '" + provider
-                            + "' sent nothing for " + timeouts.idle().toMillis() + " ms in the middle of a stream."));
+                    relay.fail(Failures.stalled(provider, timeouts.idle()));
                     req.reset();
                 });
                 flow.idle = idle;
