@@ -19,6 +19,20 @@ public final class UpstreamFailure extends RuntimeException {
         Kind(boolean retryable) { this.retryable = retryable; }
 
         public boolean retryable() { return retryable; }
+
+        /** The kind an HTTP error status means when the body says nothing more specific. */
+        public static Kind forStatus(int status) {
+            return switch (status) {
+                case 400, 409, 413, 422 -> INVALID_REQUEST;
+                case 401, 403 -> UNAUTHORIZED;
+                case 402 -> QUOTA_EXHAUSTED;
+                case 404 -> NOT_FOUND;
+                case 408, 504 -> TIMEOUT;
+                case 429 -> RATE_LIMITED;
+                case 503, 529 -> OVERLOADED;
+                default -> status >= 500 ? UPSTREAM_ERROR : INVALID_REQUEST;
+            };
+        }
     }
 
     private final Kind kind;

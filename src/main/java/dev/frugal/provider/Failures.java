@@ -23,8 +23,8 @@ public final class Failures {
     }
 
     /** A stream that went silent mid-way for the provider's idle timeout (see {@link IdleWatch}). */
-    public static UpstreamFailure stalled(String provider, java.time.Duration idle) {
-        return new UpstreamFailure(Kind.TIMEOUT, "Upstream provider '" + provider + "' sent nothing for " + idle.toMillis()
+    public static UpstreamFailure stalled(String provider, long idleMillis) {
+        return new UpstreamFailure(Kind.TIMEOUT, "Upstream provider '" + provider + "' sent nothing for " + idleMillis
                 + " ms in the middle of a stream.");
     }
 }

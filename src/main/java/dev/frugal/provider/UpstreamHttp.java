@@ -57,7 +57,4 @@ public class UpstreamHttp {
         shared.close();
         perThread.forEach(HttpClient::close);
     }
-
-    /** The Vert.x instance, for timers of adapters (e.g. {@link IdleWatch}). */
-    public Vertx vertx() { return vertx; }
 }

@@ -1,16 +1,18 @@
 package dev.frugal.provider.anthropic;
 
+import dev.frugal.provider.UpstreamStream;
+import dev.frugal.core.Usage;
+import java.util.List;
+import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ModelConfig;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.provider.ChatCapable;
-import dev.frugal.provider.ChunkRelay;
 import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
 import dev.frugal.provider.Failures;
-import dev.frugal.provider.IdleWatch;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.Probes;
@@ -20,8 +22,6 @@ import dev.frugal.wire.SseDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -116,93 +116,35 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
         } catch (UpstreamFailure f) {
             return Future.failedFuture(f);
         }
-        ChunkRelay relay = new ChunkRelay();
         AnthropicStreamMapper mapper = new AnthropicStreamMapper(config.name(), secret, clock.instant().getEpochSecond(),
                 AnthropicRequestMapper.jsonMode(call.body()), keepThinking(call.deployment()), call.clientWantsUsage());
-        http.client().request(options(call.requestId(), true)).onComplete(ar -> {
-            if (ar.failed()) {
-                relay.fail(Failures.transport(config.name(), ar.cause()));
-                return;
-            }
-            HttpClientRequest req = ar.result();
-            Flow flow = new Flow(req);
-            relay.upstream(flow);
-            req.send(body).onComplete(r -> {
-                if (r.failed()) {
-                    relay.fail(Failures.transport(config.name(), r.cause()));
-                    return;
-                }
-                HttpClientResponse resp = r.result();
-                flow.response = resp;
-                if (relay.cancelled()) {
-                    req.reset();
-                    return;
-                }
-                String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
-                if (resp.statusCode() != 200 || type == null || !type.startsWith("text/event-stream")) {
-                    resp.body().onComplete(b -> relay.fail(b.failed() ? Failures.transport(config.name(), b.cause())
-                            : resp.statusCode() != 200
-                            ? AnthropicErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), b.result(), secret)
-                            : protocol("answered HTTP 200 with content type '" + type + "' instead of an event stream")));
-                    return;
-                }
-                SseDecoder decoder = new SseDecoder((event, data) -> {
-                    AnthropicStreamMapper.Step step = mapper.map(event, data);
-                    relay.usage(mapper.usage());
-                    if (step instanceof AnthropicStreamMapper.Emit e) {
-                        for (String chunk : e.chunks()) relay.emit(chunk);
-                    } else if (step instanceof AnthropicStreamMapper.Failed f) {
-                        relay.fail(f.failure());
-                        req.reset();
-                    }
-                });
-                IdleWatch idle = IdleWatch.start(http.vertx(), config.timeouts().idle().toMillis(), () -> {
-                    relay.fail(Failures.stalled(config.name(), config.timeouts().idle()));
-                    req.reset();
-                });
-                flow.idle = idle;
-                resp.handler(b -> {
-                    idle.touch();
-                    decoder.feed(b);
-                });
-                resp.exceptionHandler(t -> {
-                    idle.stop();
-                    relay.fail(Failures.transport(config.name(), t));
-                });
-                resp.endHandler(v -> {
-                    idle.stop();
-                    try {
-                        mapper.atEnd(decoder.hasIncompleteEvent());
-                        relay.end();
-                    } catch (UpstreamFailure f) {
-                        relay.fail(f);
-                    }
-                });
+        return UpstreamStream.open(http.client(), options(call.requestId(), true), body, config.name(), new UpstreamStream.Protocol() {
+            private Consumer<String> emit;
+            private final SseDecoder decoder = new SseDecoder((event, data) -> {
+                AnthropicStreamMapper.Step step = mapper.map(event, data);
+                if (step instanceof AnthropicStreamMapper.Emit e) e.chunks().forEach(emit);
+                else if (step instanceof AnthropicStreamMapper.Failed f) throw f.failure();
             });
+
+            @Override public boolean isStream(String type) { return type != null && type.startsWith("text/event-stream"); }
+
+            @Override public UpstreamFailure notAStream(int status, MultiMap headers, String type, Buffer b) {
+                return status != 200 ? AnthropicErrorMapper.toFailure(config.name(), status, headers, b, secret)
+                        : protocol("answered HTTP 200 with content type '" + type + "' instead of an event stream");
+            }
+
+            @Override public void feed(Buffer bytes, Consumer<String> emit) {
+                this.emit = emit;
+                decoder.feed(bytes);
+            }
+
+            @Override public List<String> end() {
+                mapper.atEnd(decoder.hasIncompleteEvent());
+                return List.of();
+            }
+
+            @Override public Usage usage() { return mapper.usage(); }
         });
-        return relay.ready();
-    }
-
-    /** Pause, resume and cancel of one upstream exchange. */
-    private static final class Flow implements ChunkRelay.Upstream {
-        private final HttpClientRequest request;
-        HttpClientResponse response;
-        IdleWatch idle;
-
-        Flow(HttpClientRequest request) { this.request = request; }
-
-        @Override public void pause() {
-            if (idle != null) idle.hold(true);
-            if (response != null) response.pause();
-        }
-        @Override public void resume() {
-            if (idle != null) idle.hold(false);
-            if (response != null) response.resume();
-        }
-        @Override public void cancel() {
-            if (idle != null) idle.stop();
-            request.reset();
-        }
     }
 
     // ---- request building ----------------------------------------------------------------

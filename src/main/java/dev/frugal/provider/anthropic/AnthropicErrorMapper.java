@@ -32,7 +32,7 @@ final class AnthropicErrorMapper {
                 ? "The upstream provider '" + provider + "' rejected the gateway's credentials (HTTP " + status + ")."
                 : "Upstream provider '" + provider + "' answered HTTP " + status
                         + (upstreamMessage == null ? "." : ": " + scrub(upstreamMessage, secret));
-        long retryAfter = kind == Kind.RATE_LIMITED || kind == Kind.OVERLOADED ? retryAfterSeconds(headers) : -1;
+        long retryAfter = kind == Kind.RATE_LIMITED || kind == Kind.OVERLOADED ? dev.frugal.provider.UpstreamErrors.retryAfterSeconds(headers) : -1;
         return new UpstreamFailure(kind, status, message, null, retryAfter);
     }
 
@@ -68,15 +68,7 @@ final class AnthropicErrorMapper {
         }
         if (status == 400 && m.contains("prompt is too long")) return Kind.CONTEXT_TOO_LONG;
         if ("overloaded_error".equals(type)) return Kind.OVERLOADED;
-        return switch (status) {
-            case 400, 409, 413, 422 -> Kind.INVALID_REQUEST;
-            case 401, 403 -> Kind.UNAUTHORIZED;
-            case 404 -> Kind.NOT_FOUND;
-            case 408, 504 -> Kind.TIMEOUT;
-            case 429 -> Kind.RATE_LIMITED;
-            case 503, 529 -> Kind.OVERLOADED;
-            default -> status >= 500 ? Kind.UPSTREAM_ERROR : Kind.INVALID_REQUEST;
-        };
+return Kind.forStatus(status);
     }
 
     private static JsonNode errorNode(Buffer body) {
@@ -107,20 +99,5 @@ final class AnthropicErrorMapper {
             if (secret.length() >= 12) m = m.replace(secret.substring(0, 12), "***");
         }
         return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
-    }
-
-    /** {@code retry-after-ms}, then {@code retry-after} in seconds (what Anthropic sends); -1 when absent or unreadable. */
-    static long retryAfterSeconds(MultiMap headers) {
-        if (headers == null) return -1;
-        try {
-            String ms = headers.get("retry-after-ms");
-            if (ms != null) return (long) Math.ceil(Double.parseDouble(ms.trim()) / 1000.0);
-            String ra = headers.get("retry-after");
-            if (ra == null) return -1;
-            double seconds = Double.parseDouble(ra.trim());
-            return seconds < 0 ? -1 : (long) Math.ceil(seconds);
-        } catch (NumberFormatException unreadable) { // an HTTP date: Anthropic does not send one
-            return -1;
-        }
     }
 }

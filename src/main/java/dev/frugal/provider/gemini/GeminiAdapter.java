@@ -1,19 +1,20 @@
 package dev.frugal.provider.gemini;
 
+import dev.frugal.provider.UpstreamStream;
+import java.util.List;
+import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
 import dev.frugal.provider.ChatCapable;
-import dev.frugal.provider.ChunkRelay;
 import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
 import dev.frugal.provider.EmbeddingCall;
 import dev.frugal.provider.EmbeddingCapable;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
-import dev.frugal.provider.IdleWatch;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.Probes;
@@ -22,8 +23,6 @@ import dev.frugal.wire.Json;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -109,68 +108,32 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         } catch (UpstreamFailure f) {
             return Future.failedFuture(f);
         }
-        ChunkRelay relay = new ChunkRelay();
         GeminiStreamMapper mapper = new GeminiStreamMapper(config.name(), secret, model, clock.millis() / 1000, ids,
                 call.clientWantsUsage());
-        http.client().request(options(path(basePath, model, "streamGenerateContent", true), call.requestId(), true)).onComplete(ar -> {
-            if (ar.failed()) {
-                relay.fail(Failures.transport(config.name(), ar.cause()));
-                return;
-            }
-            HttpClientRequest req = ar.result();
-            Flow flow = new Flow(req);
-            relay.upstream(flow);
-            req.send(body).onComplete(r -> {
-                if (r.failed()) {
-                    relay.fail(Failures.transport(config.name(), r.cause()));
-                    return;
-                }
-                HttpClientResponse resp = r.result();
-                flow.response = resp;
-                if (relay.cancelled()) {
-                    req.reset();
-                    return;
-                }
-                String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
-                if (resp.statusCode() != 200 || type == null || !type.startsWith("text/event-stream")) {
-                    resp.body().onComplete(b -> relay.fail(b.failed() ? Failures.transport(config.name(), b.cause())
-                            : notAStream(resp.statusCode(), resp.headers(), type, b.result())));
-                    return;
-                }
-                GeminiStreamDecoder decoder = new GeminiStreamDecoder(json -> {
-                    GeminiStreamMapper.Step step = mapper.map(json);
-                    relay.usage(mapper.usage());
-                    if (step instanceof GeminiStreamMapper.Chunks c) c.json().forEach(relay::emit);
-                    else if (step instanceof GeminiStreamMapper.Failed f) {
-                        relay.fail(f.failure());
-                        req.reset();
-                    }
-                });
-                IdleWatch idle = IdleWatch.start(http.vertx(), config.timeouts().idle().toMillis(), () -> {
-                    relay.fail(Failures.stalled(config.name(), config.timeouts().idle()));
-                    req.reset();
-                });
-                flow.idle = idle;
-                resp.handler(b -> {
-                    idle.touch();
-                    decoder.feed(b);
-                });
-                resp.exceptionHandler(t -> {
-                    idle.stop();
-                    relay.fail(Failures.transport(config.name(), t));
-                });
-                resp.endHandler(v -> {
-                    idle.stop();
-                    try {
-                        mapper.atEnd(decoder.hasIncompleteEvent()).forEach(relay::emit);
-                        relay.end();
-                    } catch (UpstreamFailure f) {
-                        relay.fail(f);
-                    }
-                });
+        return UpstreamStream.open(http.client(), options(path(basePath, model, "streamGenerateContent", true), call.requestId(), true),
+                body, config.name(), new UpstreamStream.Protocol() {
+            private Consumer<String> emit;
+            private final GeminiStreamDecoder decoder = new GeminiStreamDecoder(json -> {
+                GeminiStreamMapper.Step step = mapper.map(json);
+                if (step instanceof GeminiStreamMapper.Chunks c) c.json().forEach(emit);
+                else if (step instanceof GeminiStreamMapper.Failed f) throw f.failure();
             });
+
+            @Override public boolean isStream(String type) { return type != null && type.startsWith("text/event-stream"); }
+
+            @Override public UpstreamFailure notAStream(int status, MultiMap headers, String type, Buffer b) {
+                return GeminiAdapter.this.notAStream(status, headers, type, b);
+            }
+
+            @Override public void feed(Buffer bytes, Consumer<String> emit) {
+                this.emit = emit;
+                decoder.feed(bytes);
+            }
+
+            @Override public List<String> end() { return mapper.atEnd(decoder.hasIncompleteEvent()); }
+
+            @Override public Usage usage() { return mapper.usage(); }
         });
-        return relay.ready();
     }
 
     /** The failure for a stream request that was not answered with a 200 event stream. */
@@ -183,28 +146,6 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
             // fall through: not the protocol
         }
         return protocol("answered HTTP 200 with content type '" + type + "' instead of an event stream");
-    }
-
-    /** Pause, resume and cancel of one upstream exchange. */
-    private static final class Flow implements ChunkRelay.Upstream {
-        private final HttpClientRequest request;
-        HttpClientResponse response;
-        IdleWatch idle;
-
-        Flow(HttpClientRequest request) { this.request = request; }
-
-        @Override public void pause() {
-            if (idle != null) idle.hold(true);
-            if (response != null) response.pause();
-        }
-        @Override public void resume() {
-            if (idle != null) idle.hold(false);
-            if (response != null) response.resume();
-        }
-        @Override public void cancel() {
-            if (idle != null) idle.stop();
-            request.reset();
-        }
     }
 
     // ---- embeddings ----------------------------------------------------------------------

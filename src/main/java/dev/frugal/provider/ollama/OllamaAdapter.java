@@ -1,19 +1,22 @@
 package dev.frugal.provider.ollama;
 
+import dev.frugal.provider.UpstreamStream;
+import dev.frugal.core.Usage;
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.core.Ids;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.provider.ChatCapable;
-import dev.frugal.provider.ChunkRelay;
 import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
 import dev.frugal.provider.EmbeddingCall;
 import dev.frugal.provider.EmbeddingCapable;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
-import dev.frugal.provider.IdleWatch;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.Probes;
@@ -22,9 +25,6 @@ import dev.frugal.wire.Json;
 import dev.frugal.wire.NdjsonDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
 import java.util.function.Function;
@@ -80,101 +80,34 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         } catch (UpstreamFailure f) {
             return Future.failedFuture(f);
         }
-        ChunkRelay relay = new ChunkRelay();
         OllamaStreamMapper mapper = new OllamaStreamMapper(provider, secret, Ids.random("chatcmpl-", 24),
                 System.currentTimeMillis() / 1000, call.clientWantsUsage(), CALL_IDS, call.deployment());
-        http.client().request(endpoint.options(HttpMethod.POST, "/api/chat", call.requestId(), "application/x-ndjson")).onComplete(ar -> {
-            if (ar.failed()) {
-                relay.fail(Failures.transport(provider, ar.cause()));
-                return;
+        return UpstreamStream.open(http.client(), endpoint.options(HttpMethod.POST, "/api/chat", call.requestId(), "application/x-ndjson"),
+                body, provider, new UpstreamStream.Protocol() {
+            private Consumer<String> emit;
+            private final NdjsonDecoder decoder = new NdjsonDecoder(line -> mapper.map(line).forEach(emit));
+
+            @Override public boolean isStream(String type) { return type != null && type.contains("json"); }
+
+            @Override public UpstreamFailure notAStream(int status, MultiMap headers, String type, Buffer b) {
+                return status != 200 ? OllamaErrorMapper.toFailure(provider, status, headers, b, secret)
+                        : OllamaResponseMapper.protocol(provider, "answered HTTP 200 with content type '" + type + "' instead of NDJSON");
             }
-            HttpClientRequest req = ar.result();
-            Flow flow = new Flow(req);
-            relay.upstream(flow);
-            req.send(body).onComplete(r -> {
-                if (r.failed()) {
-                    relay.fail(Failures.transport(provider, r.cause()));
-                    return;
-                }
-                HttpClientResponse resp = r.result();
-                flow.response = resp;
-                if (relay.cancelled()) {
-                    req.reset();
-                    return;
-                }
-                String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
-                if (resp.statusCode() != 200 || type == null || !type.contains("json")) {
-                    resp.body().onComplete(b -> relay.fail(b.failed() ? Failures.transport(provider, b.cause())
-                            : resp.statusCode() != 200
-                            ? OllamaErrorMapper.toFailure(provider, resp.statusCode(), resp.headers(), b.result(), secret)
-                            : OllamaResponseMapper.protocol(provider, "answered HTTP 200 with content type '" + type + "' instead of NDJSON")));
-                    return;
-                }
-                NdjsonDecoder decoder = new NdjsonDecoder(line -> {
-                    if (flow.failed) return;
-                    try {
-                        for (String chunk : mapper.map(line)) relay.emit(chunk);
-                        relay.usage(mapper.usage());
-                    } catch (UpstreamFailure f) {
-                        flow.failed = true;
-                        relay.fail(f);
-                        req.reset();
-                    }
-                });
-                IdleWatch idle = IdleWatch.start(http.vertx(), endpoint.timeouts().idle().toMillis(), () -> {
-                    relay.fail(Failures.stalled(provider, endpoint.timeouts().idle()));
-                    req.reset();
-                });
-                flow.idle = idle;
-                resp.handler(b -> {
-                    idle.touch();
-                    decoder.feed(b);
-                });
-                resp.exceptionHandler(t -> {
-                    idle.stop();
-                    relay.fail(Failures.transport(provider, t));
-                });
-                resp.endHandler(v -> {
-                    idle.stop();
-                    if (flow.failed) return;
-                    try {
-                        String rest = decoder.end();
-                        if (rest != null) {
-                            for (String chunk : mapper.mapUnterminated(rest)) relay.emit(chunk);
-                            relay.usage(mapper.usage());
-                        }
-                        mapper.atEnd();
-                        relay.end();
-                    } catch (UpstreamFailure f) {
-                        relay.fail(f);
-                    }
-                });
-            });
+
+            @Override public void feed(Buffer bytes, Consumer<String> emit) {
+                this.emit = emit;
+                decoder.feed(bytes);
+            }
+
+            @Override public List<String> end() {
+                String rest = decoder.end();
+                List<String> chunks = rest == null ? List.of() : mapper.mapUnterminated(rest);
+                mapper.atEnd();
+                return chunks;
+            }
+
+            @Override public Usage usage() { return mapper.usage(); }
         });
-        return relay.ready();
-    }
-
-    /** Pause, resume and cancel of one upstream exchange. */
-    private static final class Flow implements ChunkRelay.Upstream {
-        private final HttpClientRequest request;
-        HttpClientResponse response;
-        IdleWatch idle;
-        boolean failed;
-
-        Flow(HttpClientRequest request) { this.request = request; }
-
-        @Override public void pause() {
-            if (idle != null) idle.hold(true);
-            if (response != null) response.pause();
-        }
-        @Override public void resume() {
-            if (idle != null) idle.hold(false);
-            if (response != null) response.resume();
-        }
-        @Override public void cancel() {
-            if (idle != null) idle.stop();
-            request.reset();
-        }
     }
 
     // ---- embeddings ----------------------------------------------------------------------

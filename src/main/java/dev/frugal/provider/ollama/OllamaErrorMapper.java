@@ -19,15 +19,7 @@ final class OllamaErrorMapper {
 
     static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
         String upstream = message(body);
-        Kind kind = switch (status) {
-            case 400, 413, 422 -> Kind.INVALID_REQUEST;
-            case 401, 403 -> Kind.UNAUTHORIZED;
-            case 404 -> Kind.NOT_FOUND;
-            case 408, 504 -> Kind.TIMEOUT;
-            case 429 -> Kind.RATE_LIMITED;
-            case 503, 529 -> Kind.OVERLOADED;
-            default -> status >= 500 ? Kind.UPSTREAM_ERROR : Kind.INVALID_REQUEST;
-        };
+        Kind kind = Kind.forStatus(status);
         String message = kind == Kind.UNAUTHORIZED
                 ? "The upstream provider '" + provider + "' rejected the gateway's credentials (HTTP " + status + ")."
                 : "Upstream provider '" + provider + "' answered HTTP " + status

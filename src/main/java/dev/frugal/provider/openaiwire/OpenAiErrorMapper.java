@@ -54,15 +54,7 @@ public final class OpenAiErrorMapper {
             if (type != null && type.contains("rate_limit")) return Kind.RATE_LIMITED;
             return Kind.UPSTREAM_ERROR;
         }
-        return switch (status) {
-            case 400, 413, 422 -> Kind.INVALID_REQUEST;
-            case 401, 403 -> Kind.UNAUTHORIZED;
-            case 404 -> Kind.NOT_FOUND;
-            case 408, 504 -> Kind.TIMEOUT;
-            case 429 -> Kind.RATE_LIMITED;
-            case 503, 529 -> Kind.OVERLOADED;
-            default -> status >= 500 ? Kind.UPSTREAM_ERROR : Kind.INVALID_REQUEST;
-        };
+        return Kind.forStatus(status);
     }
 
     /** The error object of a body in any of the shapes above (a message-only object for text and HTML). */

@@ -1,16 +1,16 @@
 package dev.frugal.provider.openaiwire;
 
+import dev.frugal.provider.UpstreamStream;
+import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
-import dev.frugal.provider.ChunkRelay;
 import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
-import dev.frugal.provider.IdleWatch;
 import dev.frugal.provider.Probes;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
@@ -20,8 +20,6 @@ import dev.frugal.wire.SseDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -139,93 +137,35 @@ public final class OpenAiWire {
 
     /** A streamed chat or text completion, relayed chunk by chunk through {@link OpenAiStreamMapper}. */
     public Future<ChunkStream> stream(String path, GenerationCall call, Buffer body) {
-        ChunkRelay relay = new ChunkRelay();
         OpenAiStreamMapper mapper = new OpenAiStreamMapper(provider, secret, call.operation(), call.clientWantsUsage(),
                 call.deployment().reasoning(), call.deployment().thinkPrefilled(), call.body().path("n").asInt(1));
-        http.client().request(options(path, call.requestId(), true)).onComplete(ar -> {
-            if (ar.failed()) {
-                relay.fail(Failures.transport(provider, ar.cause()));
-                return;
-            }
-            HttpClientRequest req = ar.result();
-            Flow flow = new Flow(req);
-            relay.upstream(flow);
-            req.send(body).onComplete(r -> {
-                if (r.failed()) {
-                    relay.fail(Failures.transport(provider, r.cause()));
-                    return;
-                }
-                HttpClientResponse resp = r.result();
-                flow.response = resp;
-                if (relay.cancelled()) {
-                    req.reset();
-                    return;
-                }
-                String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
-                if (resp.statusCode() != 200 || type == null || !type.startsWith("text/event-stream")) {
-                    resp.body().onComplete(b -> relay.fail(b.failed() ? Failures.transport(provider, b.cause())
-                            : resp.statusCode() != 200 ? errors.toFailure(resp.statusCode(), resp.headers(), b.result())
-                            : protocol("answered HTTP 200 with content type '" + type + "' instead of an event stream")));
-                    return;
-                }
-                IdleWatch idle = IdleWatch.start(http.vertx(), timeouts.idle().toMillis(), () -> {
-                    relay.fail(Failures.stalled(provider, timeouts.idle()));
-                    req.reset();
-                });
-                flow.idle = idle;
-                SseDecoder decoder = new SseDecoder((event, data) -> {
-                    OpenAiStreamMapper.Step step = mapper.map(event, data);
-                    relay.usage(mapper.usage());
-                    if (step instanceof OpenAiStreamMapper.Forward f) relay.emit(f.json());
-                    else if (step instanceof OpenAiStreamMapper.Failed f) {
-                        idle.stop();
-                        relay.fail(f.failure());
-                        req.reset();
-                    }
-                });
-                resp.handler(b -> {
-                    idle.touch();
-                    decoder.feed(b);
-                });
-                resp.exceptionHandler(t -> {
-                    idle.stop();
-                    relay.fail(Failures.transport(provider, t));
-                });
-                resp.endHandler(v -> {
-                    idle.stop();
-                    try {
-                        String synthesized = mapper.atEnd(decoder.hasIncompleteEvent());
-                        if (synthesized != null) relay.emit(synthesized);
-                        relay.end();
-                    } catch (UpstreamFailure f) {
-                        relay.fail(f);
-                    }
-                });
+        return UpstreamStream.open(http.client(), options(path, call.requestId(), true), body, provider, new UpstreamStream.Protocol() {
+            private Consumer<String> emit;
+            private final SseDecoder decoder = new SseDecoder((event, data) -> {
+                OpenAiStreamMapper.Step step = mapper.map(event, data);
+                if (step instanceof OpenAiStreamMapper.Forward f) emit.accept(f.json());
+                else if (step instanceof OpenAiStreamMapper.Failed f) throw f.failure();
             });
+
+            @Override public boolean isStream(String type) { return type != null && type.startsWith("text/event-stream"); }
+
+            @Override public UpstreamFailure notAStream(int status, MultiMap headers, String type, Buffer b) {
+                return status != 200 ? errors.toFailure(status, headers, b)
+                        : protocol("answered HTTP 200 with content type '" + type + "' instead of an event stream");
+            }
+
+            @Override public void feed(Buffer bytes, Consumer<String> emit) {
+                this.emit = emit;
+                decoder.feed(bytes);
+            }
+
+            @Override public List<String> end() {
+                String synthesized = mapper.atEnd(decoder.hasIncompleteEvent());
+                return synthesized == null ? List.of() : List.of(synthesized);
+            }
+
+            @Override public Usage usage() { return mapper.usage(); }
         });
-        return relay.ready();
-    }
-
-    /** Pause, resume and cancel of one upstream exchange. */
-    private static final class Flow implements ChunkRelay.Upstream {
-        private final HttpClientRequest request;
-        HttpClientResponse response;
-        IdleWatch idle;
-
-        Flow(HttpClientRequest request) { this.request = request; }
-
-        @Override public void pause() {
-            if (idle != null) idle.hold(true);
-            if (response != null) response.pause();
-        }
-        @Override public void resume() {
-            if (idle != null) idle.hold(false);
-            if (response != null) response.resume();
-        }
-        @Override public void cancel() {
-            if (idle != null) idle.stop();
-            request.reset();
-        }
     }
 
     // ---- embeddings ----------------------------------------------------------------------

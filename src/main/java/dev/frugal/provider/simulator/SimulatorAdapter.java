@@ -251,12 +251,7 @@ final class SimulatorAdapter implements ChatCapable, CompletionsCapable {
     private UpstreamFailure maybeFail() {
         if (s.failureRate() <= 0 || random.nextDouble() >= s.failureRate()) return null;
         int status = s.failureStatus();
-        UpstreamFailure.Kind kind = switch (status) {
-            case 429 -> UpstreamFailure.Kind.RATE_LIMITED;
-            case 503, 529 -> UpstreamFailure.Kind.OVERLOADED;
-            case 408, 504 -> UpstreamFailure.Kind.TIMEOUT;
-            default -> status >= 500 ? UpstreamFailure.Kind.UPSTREAM_ERROR : UpstreamFailure.Kind.INVALID_REQUEST;
-        };
+        UpstreamFailure.Kind kind = UpstreamFailure.Kind.forStatus(status);
         return new UpstreamFailure(kind, status, "Simulated failure (HTTP " + status + ") from simulator '" + config.name() + "'.",
                 null, status == 429 ? 1 : -1);
     }

@@ -43,9 +43,11 @@ class AnthropicErrorMapperTest {
     }
 
     @Test
-    void anUnreadableRetryAfterIsIgnored() {
-        MultiMap h = MultiMap.caseInsensitiveMultiMap().add("retry-after", "Wed, 21 Oct 2026 07:28:00 GMT");
-        assertEquals(-1, failure(429, "{}", h).retryAfterSeconds());
+    void anUnreadableRetryAfterIsIgnoredAndAPastDateMeansNow() {
+        MultiMap garbage = MultiMap.caseInsensitiveMultiMap().add("retry-after", "soon");
+        assertEquals(-1, failure(429, "{}", garbage).retryAfterSeconds());
+        MultiMap past = MultiMap.caseInsensitiveMultiMap().add("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT");
+        assertEquals(0, failure(429, "{}", past).retryAfterSeconds());
     }
 
     @Test
