@@ -13,7 +13,7 @@ public final class Probes {
     private Probes() {}
 
     /**
-     * GETs {@code uri} on the backend with the adapter's own headers (its key). A non-2xx status
+     * GETs {@code uri} on the backend with the adapter's own headers (its key). A failing status
      * fails with the status only: the body may echo the key, so it is never quoted.
      */
     public static Future<Void> get(UpstreamHttp http, String host, int port, boolean ssl, String uri, MultiMap headers,
@@ -24,7 +24,16 @@ public final class Probes {
         return http.client().request(o).compose(HttpClientRequest::send)
                 .recover(t -> Future.failedFuture(new IllegalStateException(
                         Failures.transport("probe", t).kind().name().toLowerCase() + " (" + t.getClass().getSimpleName() + ")")))
-                .compose(resp -> resp.body().compose(b -> resp.statusCode() / 100 == 2 ? Future.<Void>succeededFuture()
+                .compose(resp -> resp.body().compose(b -> answered(resp.statusCode()) ? Future.<Void>succeededFuture()
                         : Future.failedFuture(new IllegalStateException("HTTP " + resp.statusCode()))));
+    }
+
+    /**
+     * A 2xx is healthy; so are 404 and 405: the server answered and only lacks the model list
+     * (some OpenAI-compatible servers), which says nothing of its completions. 401/403 (a bad key),
+     * 429 and 5xx are failures: real calls would fail the same way.
+     */
+    static boolean answered(int status) {
+        return status / 100 == 2 || status == 404 || status == 405;
     }
 }
