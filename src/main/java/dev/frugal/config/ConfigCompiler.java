@@ -100,7 +100,7 @@ public final class ConfigCompiler {
         if (!isMap(n, p)) return base;
         allowOnly(n, p, "retries", "backoff", "max-backoff", "max-retry-after", "retry-budget", "breaker-failures",
                 "breaker-cooldown", "max-concurrent", "first-token-timeout", "total-timeout",
-                "probe-interval");
+                "probe-interval", "breaker-failure-ratio", "breaker-window");
         return new ResilienceSettings(
                 (int) number(n.get("retries"), p + ".retries", base.retries(), 0, 10),
                 duration(n.get("backoff"), p + ".backoff", base.backoff()),
@@ -112,7 +112,9 @@ public final class ConfigCompiler {
                 (int) number(n.get("max-concurrent"), p + ".max-concurrent", base.maxConcurrent(), 0, 1_000_000),
                 duration(n.get("first-token-timeout"), p + ".first-token-timeout", base.firstToken()),
                 duration(n.get("total-timeout"), p + ".total-timeout", base.total()),
-                duration(n.get("probe-interval"), p + ".probe-interval", base.probeInterval()));
+                duration(n.get("probe-interval"), p + ".probe-interval", base.probeInterval()),
+                number(n.get("breaker-failure-ratio"), p + ".breaker-failure-ratio", base.breakerFailureRatio(), 0.01, 1),
+                (int) number(n.get("breaker-window"), p + ".breaker-window", base.breakerWindow(), 2, 10_000));
     }
 
     private Map<String, ProviderConfig> providers(JsonNode list, ResilienceSettings defaults, Map<String, ResilienceSettings> own) {

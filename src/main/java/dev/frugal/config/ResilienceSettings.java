@@ -17,19 +17,21 @@ import java.time.Duration;
  * @param firstToken       deadline of one attempt until its first chunk (streams) or its whole answer; past it the
  *                         attempt counts as a timeout and the plan moves on
  * @param total            deadline of a whole streamed response; past it the stream is cut with an in-band error
+ * @param breakerFailureRatio the circuit also opens when this fraction of the last {@code breakerWindow} calls failed
+ * @param breakerWindow    how many recent calls the failure ratio is taken over (the ratio applies once that many were made)
  * @param probeInterval    how often the provider is health-probed on a free endpoint (0 = never); two failed probes
  *                         in a row make its deployments passed over until a probe succeeds
  */
 public record ResilienceSettings(int retries, Duration backoff, Duration maxBackoff, Duration maxRetryAfter, double retryBudget,
                                  int breakerFailures, Duration breakerCooldown, int maxConcurrent, Duration firstToken,
-                                 Duration total, Duration probeInterval) {
+                                 Duration total, Duration probeInterval, double breakerFailureRatio, int breakerWindow) {
     public static final ResilienceSettings DEFAULT = new ResilienceSettings(1, Duration.ofMillis(200), Duration.ofSeconds(2),
             Duration.ofSeconds(5), 0.2, 5, Duration.ofSeconds(30), 0, Duration.ofSeconds(60), Duration.ofMinutes(10),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30), 0.5, 20);
 
     /** The same settings with other deadlines (tests, overrides). */
     public ResilienceSettings withDeadlines(Duration firstToken, Duration total) {
         return new ResilienceSettings(retries, backoff, maxBackoff, maxRetryAfter, retryBudget, breakerFailures, breakerCooldown,
-                maxConcurrent, firstToken, total, probeInterval);
+                maxConcurrent, firstToken, total, probeInterval, breakerFailureRatio, breakerWindow);
     }
 }

@@ -23,6 +23,8 @@ public final class BackendState {
     private final AtomicLong successes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile double latencyEwmaMs = -1;
+    /** The breaker window of the settings last seen (a success carries no settings). */
+    private volatile int window = ResilienceSettings.DEFAULT.breakerWindow();
 
     BackendState(String key, String provider, LongSupplier nanoTime) {
         this.key = key;
@@ -37,6 +39,7 @@ public final class BackendState {
      * health probes, a cooldown after a 429, the bulkhead, then the circuit.
      */
     Refusal admit(ResilienceSettings s, boolean probeDown) {
+        window = s.breakerWindow();
         if (probeDown) return Refusal.PROBE_DOWN;
         if (nanoTime.getAsLong() < coolUntil.get()) return Refusal.COOLING_DOWN;
         if (s.maxConcurrent() > 0) {
@@ -58,7 +61,7 @@ public final class BackendState {
 
     void onSuccess(long latencyNanos) {
         successes.incrementAndGet();
-        breaker.onSuccess();
+        breaker.onSuccess(window);
         double ms = latencyNanos / 1e6;
         double prev = latencyEwmaMs;
         latencyEwmaMs = prev < 0 ? ms : prev * 0.9 + ms * 0.1;
@@ -66,7 +69,8 @@ public final class BackendState {
 
     void onFailure(ResilienceSettings s, long retryAfterSeconds) {
         failures.incrementAndGet();
-        breaker.onFailure(s.breakerFailures());
+        window = s.breakerWindow();
+        breaker.onFailure(s.breakerFailures(), s.breakerFailureRatio(), s.breakerWindow());
         if (retryAfterSeconds > 0) coolUntil.set(nanoTime.getAsLong() + retryAfterSeconds * 1_000_000_000L);
     }
 

@@ -14,6 +14,11 @@ public final class CircuitBreaker {
 
     private final LongSupplier nanoTime;
     private int consecutiveFailures;
+    /** Outcomes of the most recent calls, as a ring (true = failed); resized when the window setting changes. */
+    private boolean[] recent = new boolean[0];
+    private int recorded;
+    private int next;
+    private int recentFailures;
     private State state = State.CLOSED;
     private long openedAt;
     private boolean probeInFlight;
@@ -37,19 +42,43 @@ public final class CircuitBreaker {
         };
     }
 
-    public synchronized void onSuccess() {
+    public synchronized void onSuccess(int window) {
+        record(false, window);
         consecutiveFailures = 0;
+        if (state != State.CLOSED) clearWindow(); // a recovered deployment starts with a clean record
         state = State.CLOSED;
         probeInFlight = false;
     }
 
-    public synchronized void onFailure(int threshold) {
+    /** Opens the circuit after {@code threshold} consecutive failures, or when {@code ratio} of the last {@code window} calls failed. */
+    public synchronized void onFailure(int threshold, double ratio, int window) {
+        record(true, window);
         consecutiveFailures++;
-        if (state == State.HALF_OPEN || consecutiveFailures >= threshold) {
+        boolean tooMany = recorded >= window && recentFailures >= ratio * window;
+        if (state == State.HALF_OPEN || consecutiveFailures >= threshold || tooMany) {
             state = State.OPEN;
             openedAt = nanoTime.getAsLong();
             probeInFlight = false;
         }
+    }
+
+    private void record(boolean failed, int window) {
+        if (recent.length != window) {
+            recent = new boolean[window];
+            clearWindow();
+        }
+        if (recorded == window && recent[next]) recentFailures--;
+        recent[next] = failed;
+        if (failed) recentFailures++;
+        next = (next + 1) % window;
+        if (recorded < window) recorded++;
+    }
+
+    private void clearWindow() {
+        java.util.Arrays.fill(recent, false);
+        recorded = 0;
+        next = 0;
+        recentFailures = 0;
     }
 
     /** A call that was let through but never judged (e.g. the client left): frees the probe slot. */

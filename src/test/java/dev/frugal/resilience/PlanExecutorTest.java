@@ -55,7 +55,7 @@ class PlanExecutorTest {
     static ResilienceSettings settings(int retries, double budget, int breakerFailures, int maxConcurrent) {
         return new ResilienceSettings(retries, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), budget,
                 breakerFailures, Duration.ofSeconds(30), maxConcurrent, Duration.ofSeconds(60), Duration.ofMinutes(10),
-                Duration.ZERO);
+                Duration.ZERO, 0.5, 20);
     }
 
     static Attempt attempt(String name) {
