@@ -71,7 +71,7 @@ public final class ConfigCompiler {
         ResilienceSettings resilience = resilience(root.get("resilience"), "resilience", ResilienceSettings.DEFAULT);
         Map<String, ResilienceSettings> providerResilience = new HashMap<>();
         Map<String, ProviderConfig> providers = providers(root.path("providers"), resilience, providerResilience);
-        Map<String, ModelConfig> models = models(root.path("models"), providers);
+        Map<String, ModelConfig> models = models(root.path("models"), providers, resilience, providerResilience);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, TeamConfig> byKey = new HashMap<>();
         boolean discovery = providers.values().stream().anyMatch(ProviderConfig::discoverModels);
@@ -226,14 +226,15 @@ public final class ConfigCompiler {
         return Collections.unmodifiableMap(out);
     }
 
-    private Map<String, ModelConfig> models(JsonNode list, Map<String, ProviderConfig> providers) {
+    private Map<String, ModelConfig> models(JsonNode list, Map<String, ProviderConfig> providers, ResilienceSettings defaults,
+                                            Map<String, ResilienceSettings> resilienceOut) {
         Map<String, ModelConfig> out = new LinkedHashMap<>();
         if (!isList(list, "models", true)) return out;
         for (int i = 0; i < list.size(); i++) {
             String p = "models[" + i + "]";
             JsonNode n = list.get(i);
             if (!isMap(n, p)) continue;
-            allowOnly(n, p, "name", "deployments", "strategy", "owned-by", "created");
+            allowOnly(n, p, "name", "deployments", "strategy", "owned-by", "created", "resilience");
             String name = name(n.get("name"), p + ".name");
             String strategyText = optionalText(n.get("strategy"), p + ".strategy", "ordered");
             ModelConfig.Strategy strategy = ModelConfig.Strategy.ORDERED;
@@ -290,6 +291,13 @@ public final class ConfigCompiler {
             if (name != null) {
                 if (out.containsKey(name)) error(p + ".name", "duplicate model name '" + name + "'");
                 else out.put(name, new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created));
+                if (n.has("resilience")) { // over each provider's own settings
+                    for (ModelConfig.Deployment d : deployments) {
+                        if (d.provider() == null) continue;
+                        ResilienceSettings base = resilienceOut.getOrDefault(d.provider(), defaults);
+                        resilienceOut.put(FrugalConfig.modelKey(name, d.provider()), resilience(n.get("resilience"), p + ".resilience", base));
+                    }
+                }
             }
         }
         return out;

@@ -23,6 +23,20 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
         return providerResilience.getOrDefault(provider, resilience);
     }
 
+    /**
+     * The settings for one model on one provider: the model's own {@code resilience} section over the
+     * provider's. Model overrides are kept in the same map under {@link #modelKey}.
+     */
+    public ResilienceSettings resilienceFor(String model, String provider) {
+        ResilienceSettings s = providerResilience.get(modelKey(model, provider));
+        return s != null ? s : resilienceFor(provider);
+    }
+
+    /** The key of a model's override for one provider (names never hold a NUL). */
+    static String modelKey(String model, String provider) {
+        return model + '\0' + provider;
+    }
+
     public ProviderConfig provider(String name) { return providers.get(name); }
 
     /**

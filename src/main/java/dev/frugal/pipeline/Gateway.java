@@ -125,11 +125,11 @@ public class Gateway {
                     "The gateway is at capacity; retry shortly.", 1);
         }
         ex.release = inFlight::decrementAndGet;
-        return executor.execute(plan, a -> ex.config.resilienceFor(a.provider().name()), call).andThen(ar -> {
+        return executor.execute(plan, a -> ex.config.resilienceFor(a.model(), a.provider().name()), call).andThen(ar -> {
             if (ar.succeeded()) {
                 ex.attempts = ar.result().attempts();
                 ex.provider = ar.result().attempt().provider().name();
-                ex.deadlineNanos = ex.startNanos + ex.config.resilienceFor(ex.provider).total().toNanos();
+                ex.deadlineNanos = ex.startNanos + ex.config.resilienceFor(ex.model, ex.provider).total().toNanos();
                 Runnable gatewaySlot = ex.release;
                 Runnable deploymentSlot = ar.result().release();
                 ex.release = () -> { deploymentSlot.run(); gatewaySlot.run(); };
