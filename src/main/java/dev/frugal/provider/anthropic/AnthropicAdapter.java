@@ -1,14 +1,11 @@
 package dev.frugal.provider.anthropic;
 
-import dev.frugal.provider.UpstreamStream;
-import dev.frugal.core.Usage;
-import java.util.List;
-import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ModelConfig;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.core.UpstreamFailure;
+import dev.frugal.core.Usage;
 import dev.frugal.provider.ChatCapable;
 import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
@@ -17,6 +14,7 @@ import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.Probes;
 import dev.frugal.provider.UpstreamHttp;
+import dev.frugal.provider.UpstreamStream;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.SseDecoder;
 import io.vertx.core.Future;
@@ -28,7 +26,9 @@ import io.vertx.core.http.RequestOptions;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Adapter for Anthropic's Messages API ({@code POST /v1/messages}). I/O glue only: the request is

@@ -1,8 +1,5 @@
 package dev.frugal.provider.gemini;
 
-import dev.frugal.provider.UpstreamStream;
-import java.util.List;
-import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ProviderConfig;
@@ -19,6 +16,7 @@ import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.Probes;
 import dev.frugal.provider.UpstreamHttp;
+import dev.frugal.provider.UpstreamStream;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -30,7 +28,9 @@ import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 

@@ -1,15 +1,11 @@
 package dev.frugal.provider.ollama;
 
-import dev.frugal.provider.UpstreamStream;
-import dev.frugal.core.Usage;
-import io.vertx.core.MultiMap;
-import java.util.List;
-import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.core.Ids;
 import dev.frugal.core.UpstreamFailure;
+import dev.frugal.core.Usage;
 import dev.frugal.provider.ChatCapable;
 import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
@@ -21,12 +17,16 @@ import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.Probes;
 import dev.frugal.provider.UpstreamHttp;
+import dev.frugal.provider.UpstreamStream;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.NdjsonDecoder;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 

@@ -1,7 +1,5 @@
 package dev.frugal.provider.openaiwire;
 
-import dev.frugal.provider.UpstreamStream;
-import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ProviderConfig;
@@ -11,10 +9,11 @@ import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.Failures;
-import dev.frugal.provider.Probes;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
+import dev.frugal.provider.Probes;
 import dev.frugal.provider.UpstreamHttp;
+import dev.frugal.provider.UpstreamStream;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.SseDecoder;
 import io.vertx.core.Future;
@@ -30,6 +29,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
