@@ -13,6 +13,7 @@ import dev.frugal.provider.Failures;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.Probes;
+import dev.frugal.provider.UpstreamEndpoint;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.provider.UpstreamStream;
 import dev.frugal.wire.Json;
@@ -20,11 +21,9 @@ import dev.frugal.wire.SseDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
-import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -43,32 +42,22 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
     private final ProviderConfig config;
     private final UpstreamHttp http;
     private final Clock clock;
-    private final String host;
-    private final int port;
-    private final boolean ssl;
+    private final UpstreamEndpoint endpoint;
     private final String uri;
     private final String secret;
-    private final MultiMap baseHeaders;
 
     AnthropicAdapter(ProviderConfig config, UpstreamHttp http, Clock clock) {
         this.config = config;
         this.http = http;
         this.clock = clock;
-        URI u = config.baseUrl();
-        this.ssl = "https".equals(u.getScheme());
-        this.host = u.getHost();
-        this.port = u.getPort() > 0 ? u.getPort() : (ssl ? 443 : 80);
-        String prefix = u.getRawPath() == null ? "" : u.getRawPath();
-        if (prefix.endsWith("/")) prefix = prefix.substring(0, prefix.length() - 1);
+        this.secret = config.apiKey() == null ? null : config.apiKey().reveal();
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        h.put("anthropic-version", config.apiVersion() == null ? "2023-06-01" : config.apiVersion());
+        if (secret != null) h.put("x-api-key", secret);
+        this.endpoint = UpstreamEndpoint.of(config, h); // the config's headers follow, e.g. anthropic-beta
+        String prefix = endpoint.prefix();
         // Anthropic's documented base URL has no version; accept one written with /v1 too.
         this.uri = prefix.endsWith("/v1") ? prefix + "/messages" : prefix + PATH;
-        this.secret = config.apiKey() == null ? null : config.apiKey().reveal();
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        h.set(HttpHeaders.CONTENT_TYPE, "application/json");
-        h.set("anthropic-version", config.apiVersion() == null ? "2023-06-01" : config.apiVersion());
-        if (secret != null) h.set("x-api-key", secret);
-        for (Map.Entry<String, String> e : config.headers().entrySet()) h.set(e.getKey(), e.getValue()); // e.g. anthropic-beta
-        this.baseHeaders = h;
     }
 
     // ---- whole answers -------------------------------------------------------------------
@@ -162,16 +151,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
     }
 
     private RequestOptions options(String requestId, boolean stream) {
-        RequestOptions o = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setHost(host).setPort(port).setSsl(ssl)
-                .setURI(uri)
-                .setConnectTimeout(config.timeouts().connect().toMillis())
-                .setIdleTimeout(config.timeouts().idle().toMillis())
-                .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders));
-        o.putHeader("x-request-id", requestId);
-        o.putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
-        return o;
+        return endpoint.options(HttpMethod.POST, uri, requestId, stream ? "text/event-stream" : "application/json");
     }
 
     private UpstreamFailure protocol(String what) {
@@ -181,7 +161,6 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
     /** GET /v1/models with the key and anthropic-version: free, and it checks the key too. */
     @Override
     public Future<Void> probe() {
-        return Probes.get(http, host, port, ssl, uri.substring(0, uri.length() - "/messages".length()) + "/models", baseHeaders,
-                config.timeouts().connect(), config.timeouts().idle());
+        return Probes.get(http, endpoint, uri.substring(0, uri.length() - "/messages".length()) + "/models");
     }
 }

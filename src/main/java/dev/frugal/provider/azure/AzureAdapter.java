@@ -9,13 +9,12 @@ import dev.frugal.provider.EmbeddingCall;
 import dev.frugal.provider.EmbeddingCapable;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.GenerationCall;
+import dev.frugal.provider.UpstreamEndpoint;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.openaiwire.OpenAiWire;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
 
 import java.util.Map;
 
@@ -33,13 +32,10 @@ final class AzureAdapter implements ChatCapable, CompletionsCapable, EmbeddingCa
     AzureAdapter(ProviderConfig config, UpstreamHttp http) {
         this.apiVersion = config.apiVersion();
         String secret = config.apiKey() == null ? null : config.apiKey().reveal();
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        h.set(HttpHeaders.CONTENT_TYPE, "application/json");
         // Azure's key header; without a key, a configured Authorization header (Entra ID) is the credential.
-        if (secret != null) h.set("api-key", secret);
-        for (Map.Entry<String, String> e : config.headers().entrySet()) h.set(e.getKey(), e.getValue());
+        UpstreamEndpoint endpoint = UpstreamEndpoint.of(config, secret == null ? Map.of() : Map.of("api-key", secret));
         String provider = config.name();
-        this.wire = new OpenAiWire(config, http, h, secret,
+        this.wire = new OpenAiWire(provider, endpoint, http, secret,
                 (status, headers, body) -> AzureErrorMapper.toFailure(provider, status, headers, body, secret));
     }
 

@@ -15,13 +15,13 @@ import dev.frugal.provider.Failures;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.Probes;
+import dev.frugal.provider.UpstreamEndpoint;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.provider.UpstreamStream;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
@@ -52,29 +52,18 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     private final UpstreamHttp http;
     private final Clock clock;
     private final IdSource ids;
-    private final String host;
-    private final int port;
-    private final boolean ssl;
+    private final UpstreamEndpoint endpoint;
     private final String basePath;
     private final String secret;
-    private final MultiMap baseHeaders;
 
     GeminiAdapter(ProviderConfig config, UpstreamHttp http, Clock clock, IdSource ids) {
         this.config = config;
         this.http = http;
         this.clock = clock;
         this.ids = ids;
-        URI u = config.baseUrl();
-        this.ssl = "https".equals(u.getScheme());
-        this.host = u.getHost();
-        this.port = u.getPort() > 0 ? u.getPort() : (ssl ? 443 : 80);
-        this.basePath = basePath(u);
+        this.basePath = basePath(config.baseUrl());
         this.secret = config.apiKey() == null ? null : config.apiKey().reveal();
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        h.set(HttpHeaders.CONTENT_TYPE, "application/json");
-        if (secret != null) h.set("x-goog-api-key", secret);
-        for (Map.Entry<String, String> e : config.headers().entrySet()) h.set(e.getKey(), e.getValue());
-        this.baseHeaders = h;
+        this.endpoint = UpstreamEndpoint.of(config, secret == null ? Map.of() : Map.of("x-goog-api-key", secret));
     }
 
     // ---- chat ----------------------------------------------------------------------------
@@ -186,16 +175,7 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     }
 
     private RequestOptions options(String uri, String requestId, boolean stream) {
-        RequestOptions o = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setHost(host).setPort(port).setSsl(ssl)
-                .setURI(uri)
-                .setConnectTimeout(config.timeouts().connect().toMillis())
-                .setIdleTimeout(config.timeouts().idle().toMillis())
-                .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders));
-        o.putHeader("x-request-id", requestId);
-        o.putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
-        return o;
+        return endpoint.options(HttpMethod.POST, uri, requestId, stream ? "text/event-stream" : "application/json");
     }
 
     /** The path before the model: the base URL's own path plus {@code /v1beta} unless it names a version already. */
@@ -233,7 +213,6 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     /** GET /v1beta/models with x-goog-api-key: free, and it checks the key too. */
     @Override
     public Future<Void> probe() {
-        return Probes.get(http, host, port, ssl, basePath + "/models", baseHeaders, config.timeouts().connect(),
-                config.timeouts().idle());
+        return Probes.get(http, endpoint, basePath + "/models");
     }
 }

@@ -154,8 +154,6 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     /** GET /api/tags, the box's model list: answered without loading a model. */
     @Override
     public Future<Void> probe() {
-        OllamaEndpoint e = endpoint;
-        return Probes.get(http, e.host(), e.port(), e.ssl(), e.prefix() + "/api/tags", e.headers(), e.timeouts().connect(),
-                e.timeouts().idle());
+        return Probes.get(http, endpoint.upstream(), endpoint.upstream().prefix() + "/api/tags");
     }
 }

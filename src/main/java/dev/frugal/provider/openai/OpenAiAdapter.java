@@ -11,13 +11,12 @@ import dev.frugal.provider.EmbeddingCall;
 import dev.frugal.provider.EmbeddingCapable;
 import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.GenerationCall;
+import dev.frugal.provider.UpstreamEndpoint;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.provider.Probeable;
 import dev.frugal.provider.openaiwire.OpenAiWire;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
 
 import java.util.Map;
 
@@ -33,11 +32,8 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
     OpenAiAdapter(ProviderConfig config, UpstreamHttp http) {
         this.dialect = Dialect.of(config.dialect());
         String secret = config.apiKey() == null ? null : config.apiKey().reveal();
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        h.set(HttpHeaders.CONTENT_TYPE, "application/json");
-        if (secret != null) h.set(HttpHeaders.AUTHORIZATION, "Bearer " + secret);
-        for (Map.Entry<String, String> e : config.headers().entrySet()) h.set(e.getKey(), e.getValue());
-        this.wire = new OpenAiWire(config, http, h, secret, OpenAiWire.standardErrors(config.name(), secret));
+        UpstreamEndpoint endpoint = UpstreamEndpoint.of(config, secret == null ? Map.of() : Map.of("Authorization", "Bearer " + secret));
+        this.wire = new OpenAiWire(config.name(), endpoint, http, secret, OpenAiWire.standardErrors(config.name(), secret));
     }
 
     @Override public Future<Completion> chat(GenerationCall call) { return whole(call); }

@@ -2,7 +2,6 @@ package dev.frugal.provider.openaiwire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.frugal.config.ProviderConfig;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
 import dev.frugal.provider.ChunkStream;
@@ -12,6 +11,7 @@ import dev.frugal.provider.Failures;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
 import dev.frugal.provider.Probes;
+import dev.frugal.provider.UpstreamEndpoint;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.provider.UpstreamStream;
 import dev.frugal.wire.Json;
@@ -19,11 +19,9 @@ import dev.frugal.wire.SseDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -48,32 +46,21 @@ public final class OpenAiWire {
     }
 
     private final String provider;
-    private final ProviderConfig.Timeouts timeouts;
+    private final UpstreamEndpoint endpoint;
     private final UpstreamHttp http;
-    private final MultiMap baseHeaders;
     private final String secret;
     private final ErrorMapper errors;
-    private final String host;
-    private final int port;
-    private final boolean ssl;
-    private final String prefix;
 
     /**
-     * @param baseHeaders headers sent on every request (content type, authentication, configured extras)
-     * @param secret      the provider credential, scrubbed from every message that could reach a client
+     * @param endpoint where the server is, with the headers of every request (authentication, configured extras)
+     * @param secret   the provider credential, scrubbed from every message that could reach a client
      */
-    public OpenAiWire(ProviderConfig config, UpstreamHttp http, MultiMap baseHeaders, String secret, ErrorMapper errors) {
-        this.provider = config.name();
-        this.timeouts = config.timeouts();
+    public OpenAiWire(String provider, UpstreamEndpoint endpoint, UpstreamHttp http, String secret, ErrorMapper errors) {
+        this.provider = provider;
+        this.endpoint = endpoint;
         this.http = http;
-        this.baseHeaders = baseHeaders;
         this.secret = secret;
         this.errors = errors;
-        URI u = config.baseUrl();
-        this.ssl = "https".equals(u.getScheme());
-        this.host = u.getHost();
-        this.port = u.getPort() > 0 ? u.getPort() : (ssl ? 443 : 80);
-        this.prefix = u.getRawPath() == null ? "" : u.getRawPath();
     }
 
     /** The standard OpenAI error mapping for this provider. */
@@ -206,22 +193,13 @@ public final class OpenAiWire {
 
     /** A health probe: GET of a path under the base URL (the model list), with the provider's key. */
     public Future<Void> probe(String path) {
-        return Probes.get(http, host, port, ssl, prefix + path, baseHeaders, timeouts.connect(), timeouts.idle());
+        return Probes.get(http, endpoint, endpoint.prefix() + path);
     }
 
     // ---- plumbing ------------------------------------------------------------------------
 
     private RequestOptions options(String path, String requestId, boolean stream) {
-        RequestOptions o = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setHost(host).setPort(port).setSsl(ssl)
-                .setURI(prefix + path)
-                .setConnectTimeout(timeouts.connect().toMillis())
-                .setIdleTimeout(timeouts.idle().toMillis())
-                .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders));
-        o.putHeader("x-request-id", requestId);
-        o.putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
-        return o;
+        return endpoint.options(HttpMethod.POST, endpoint.prefix() + path, requestId, stream ? "text/event-stream" : "application/json");
     }
 
     private UpstreamFailure protocol(String what) {
