@@ -1,7 +1,5 @@
 package dev.frugal.api;
 
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -19,17 +17,13 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.frugal.testsupport.FakeUpstream;
+import dev.frugal.testsupport.SdkGatewayTest;
 import dev.frugal.testsupport.GatewayTestResource;
-import dev.frugal.testsupport.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,27 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayTestResource.class)
-class AnthropicAdapterE2ETest {
-    static final String KEY = "frg-test-e2e-key";
+class AnthropicAdapterE2ETest extends SdkGatewayTest {
+    static final String KEY = E2E_KEY;
 
-    @TestHTTPResource("/v1")
-    URL base;
-
-    @InjectFakeUpstream
-    FakeUpstream upstream;
-
-    OpenAIClient client;
-
-    @BeforeEach
-    void setUp() {
-        upstream.clear();
-        client = OpenAIOkHttpClient.builder().baseUrl(base.toString()).apiKey(KEY).maxRetries(0).build();
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
-    }
 
     static ChatCompletionCreateParams.Builder chat(String model) {
         return ChatCompletionCreateParams.builder().model(model).addSystemMessage("Be brief.").addUserMessage("Hello there");

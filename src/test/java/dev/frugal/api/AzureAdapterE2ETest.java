@@ -1,7 +1,5 @@
 package dev.frugal.api;
 
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.RateLimitException;
@@ -14,18 +12,14 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.frugal.testsupport.FakeUpstream;
+import dev.frugal.testsupport.SdkGatewayTest;
 import dev.frugal.testsupport.GatewayTestResource;
-import dev.frugal.testsupport.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,27 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The official OpenAI Java SDK against the gateway, served by the Azure adapter over the fake Azure upstream. */
 @QuarkusTest
 @QuarkusTestResource(GatewayTestResource.class)
-class AzureAdapterE2ETest {
-    static final String KEY = "frg-test-e2e-key";
+class AzureAdapterE2ETest extends SdkGatewayTest {
+    static final String KEY = E2E_KEY;
 
-    @TestHTTPResource("/v1")
-    URL base;
-
-    @InjectFakeUpstream
-    FakeUpstream upstream;
-
-    OpenAIClient client;
-
-    @BeforeEach
-    void setUp() {
-        upstream.clear();
-        client = OpenAIOkHttpClient.builder().baseUrl(base.toString()).apiKey(KEY).maxRetries(0).build();
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
-    }
 
     static ChatCompletionCreateParams.Builder chat(String model) {
         return ChatCompletionCreateParams.builder().model(model).addUserMessage("Hello there");

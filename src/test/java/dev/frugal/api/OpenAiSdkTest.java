@@ -1,7 +1,6 @@
 package dev.frugal.api;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -22,16 +21,12 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.frugal.testsupport.FakeUpstream;
+import dev.frugal.testsupport.SdkGatewayTest;
 import dev.frugal.testsupport.GatewayTestResource;
-import dev.frugal.testsupport.InjectFakeUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,31 +40,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The official OpenAI Java SDK as a real client of the gateway. */
 @QuarkusTest
 @QuarkusTestResource(GatewayTestResource.class)
-class OpenAiSdkTest {
+class OpenAiSdkTest extends SdkGatewayTest {
     static final String KEY = "frg-test-alpha-key";
 
-    @TestHTTPResource("/v1")
-    URL base;
-
-    @InjectFakeUpstream
-    FakeUpstream upstream;
-
-    OpenAIClient client;
-
-    @BeforeEach
-    void setUp() {
-        upstream.clear();
-        client = client(KEY);
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
-    }
-
-    OpenAIClient client(String key) {
-        return OpenAIOkHttpClient.builder().baseUrl(base.toString()).apiKey(key).maxRetries(0).build();
-    }
+    /** Team alpha: an allow-list of models, which the models test checks. */
+    @Override
+    protected String key() { return KEY; }
 
     static ChatCompletionCreateParams.Builder chat(String model) {
         return ChatCompletionCreateParams.builder().model(model).addUserMessage("Hello there");

@@ -1,7 +1,5 @@
 package dev.frugal.api;
 
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
@@ -9,15 +7,10 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
-import dev.frugal.testsupport.FakeUpstream;
-import dev.frugal.testsupport.InjectFakeUpstream;
-import io.quarkus.test.common.http.TestHTTPResource;
+import dev.frugal.testsupport.SdkGatewayTest;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,25 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code reasoning_content} passed through, reasoning tokens counted.
  */
 @QuarkusTest
-class ReasoningE2ETest {
-    static final String KEY = "frg-test-e2e-key";
+class ReasoningE2ETest extends SdkGatewayTest {
+    static final String KEY = E2E_KEY;
 
-    @TestHTTPResource("/v1")
-    URL base;
-
-    @InjectFakeUpstream
-    FakeUpstream upstream;
-
-    OpenAIClient client;
-
-    @BeforeEach
-    void setUp() {
-        upstream.clear();
-        client = OpenAIOkHttpClient.builder().baseUrl(base.toString()).apiKey(KEY).maxRetries(0).build();
-    }
-
-    @AfterEach
-    void tearDown() { client.close(); }
 
     /** The streamed answer as a client sees it: content, reasoning_content, the last usage chunk. */
     record Streamed(String content, String reasoning, ChatCompletion assembled, List<ChatCompletionChunk> chunks) {}
