@@ -1,6 +1,9 @@
 package dev.frugal.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.frugal.wire.Json;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -52,6 +55,25 @@ public final class UpstreamErrors {
             return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toSeconds());
         } catch (RuntimeException unparseable) {
             return -1;
+        }
+    }
+
+    /**
+     * The error object of an error body in any shape seen in the wild: {@code {error:{…}}},
+     * {@code {error:"text"}}, a flat object, or text/HTML (a proxy's page, Cloudflare's 413) as a
+     * message-only object cut to 200 characters.
+     */
+    public static JsonNode errorNode(Buffer body) {
+        if (body == null || body.length() == 0) return Json.object();
+        try {
+            JsonNode root = Json.parse(body);
+            JsonNode e = root.get("error");
+            if (e == null) return root;
+            if (e.isTextual()) return Json.object().put("message", e.asText());
+            return e;
+        } catch (Exception notJson) {
+            String text = body.toString().strip();
+            return Json.object().put("message", text.length() > 200 ? text.substring(0, 200) + "…" : text);
         }
     }
 }

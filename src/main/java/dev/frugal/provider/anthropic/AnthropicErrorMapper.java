@@ -3,7 +3,7 @@ package dev.frugal.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
-import dev.frugal.wire.Json;
+import dev.frugal.provider.UpstreamErrors;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
@@ -23,7 +23,7 @@ final class AnthropicErrorMapper {
 
     /** The failure for a non-2xx answer. */
     static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
-        JsonNode error = errorNode(body);
+        JsonNode error = UpstreamErrors.errorNode(body);
         String type = text(error, "type");
         String upstreamMessage = text(error, "message");
         Kind kind = byStatus(status, type, upstreamMessage);
@@ -32,7 +32,7 @@ final class AnthropicErrorMapper {
                 ? "The upstream provider '" + provider + "' rejected the gateway's credentials (HTTP " + status + ")."
                 : "Upstream provider '" + provider + "' answered HTTP " + status
                         + (upstreamMessage == null ? "." : ": " + scrub(upstreamMessage, secret));
-        long retryAfter = kind == Kind.RATE_LIMITED || kind == Kind.OVERLOADED ? dev.frugal.provider.UpstreamErrors.retryAfterSeconds(headers) : -1;
+        long retryAfter = kind == Kind.RATE_LIMITED || kind == Kind.OVERLOADED ? UpstreamErrors.retryAfterSeconds(headers) : -1;
         return new UpstreamFailure(kind, status, message, null, retryAfter);
     }
 
@@ -68,22 +68,9 @@ final class AnthropicErrorMapper {
         }
         if (status == 400 && m.contains("prompt is too long")) return Kind.CONTEXT_TOO_LONG;
         if ("overloaded_error".equals(type)) return Kind.OVERLOADED;
-return Kind.forStatus(status);
+        return Kind.forStatus(status);
     }
 
-    private static JsonNode errorNode(Buffer body) {
-        if (body == null || body.length() == 0) return Json.object();
-        try {
-            JsonNode root = Json.parse(body);
-            JsonNode e = root.get("error");
-            if (e == null) return root;
-            if (e.isTextual()) return Json.object().put("message", e.asText());
-            return e;
-        } catch (Exception notJson) { // a proxy's HTML page, Cloudflare's 413 text
-            String text = body.toString().strip();
-            return Json.object().put("message", text.length() > 200 ? text.substring(0, 200) + "…" : text);
-        }
-    }
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n == null ? null : n.get(field);

@@ -1,5 +1,6 @@
 package dev.frugal.provider.azure;
 
+import dev.frugal.provider.UpstreamErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
@@ -31,7 +32,7 @@ final class AzureErrorMapper {
     private AzureErrorMapper() {}
 
     static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
-        JsonNode error = OpenAiErrorMapper.errorNode(body);
+        JsonNode error = UpstreamErrors.errorNode(body);
         if (isContentFilter(error)) return contentFiltered(provider, status, error);
         UpstreamFailure f = OpenAiErrorMapper.toFailure(provider, status, headers, body, secret);
         if (f.kind() == Kind.RATE_LIMITED && f.retryAfterSeconds() < 0) {

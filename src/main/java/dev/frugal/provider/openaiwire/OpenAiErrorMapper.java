@@ -18,7 +18,7 @@ public final class OpenAiErrorMapper {
     private OpenAiErrorMapper() {}
 
     public static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
-        JsonNode error = errorNode(body);
+        JsonNode error = UpstreamErrors.errorNode(body);
         String upstreamMessage = text(error, "message");
         String code = text(error, "code");
         String type = text(error, "type");
@@ -57,20 +57,6 @@ public final class OpenAiErrorMapper {
         return Kind.forStatus(status);
     }
 
-    /** The error object of a body in any of the shapes above (a message-only object for text and HTML). */
-    public static JsonNode errorNode(Buffer body) {
-        if (body == null || body.length() == 0) return Json.object();
-        try {
-            JsonNode root = Json.parse(body);
-            JsonNode e = root.get("error");
-            if (e == null) return root;
-            if (e.isTextual()) return Json.object().put("message", e.asText());
-            return e;
-        } catch (Exception notJson) {
-            String text = body.toString().strip();
-            return Json.object().put("message", text.length() > 200 ? text.substring(0, 200) + "…" : text);
-        }
-    }
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
