@@ -71,14 +71,16 @@ public final class ConfigCompiler {
         ResilienceSettings resilience = resilience(root.get("resilience"), "resilience", ResilienceSettings.DEFAULT);
         Map<String, ResilienceSettings> providerResilience = new HashMap<>();
         Map<String, ProviderConfig> providers = providers(root.path("providers"), resilience, providerResilience);
-        Map<String, ModelConfig> models = models(root.path("models"), providers, resilience, providerResilience);
+        Map<String, Map<String, ResilienceSettings>> modelResilience = new HashMap<>();
+        Map<String, ModelConfig> models = models(root.path("models"), providers, resilience, providerResilience, modelResilience);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, TeamConfig> byKey = new HashMap<>();
         boolean discovery = providers.values().stream().anyMatch(ProviderConfig::discoverModels);
         teams(root.path("teams"), models, discovery, teams, byKey);
         if (!errors.isEmpty()) throw new InvalidConfigException(errors);
         return new FrugalConfig(server, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models),
-                Collections.unmodifiableMap(teams), Map.copyOf(byKey), resilience, Map.copyOf(providerResilience));
+                Collections.unmodifiableMap(teams), Map.copyOf(byKey), resilience, Map.copyOf(providerResilience),
+                Map.copyOf(modelResilience));
     }
 
     // ---- sections -------------------------------------------------------------------------
@@ -227,7 +229,8 @@ public final class ConfigCompiler {
     }
 
     private Map<String, ModelConfig> models(JsonNode list, Map<String, ProviderConfig> providers, ResilienceSettings defaults,
-                                            Map<String, ResilienceSettings> resilienceOut) {
+                                            Map<String, ResilienceSettings> providerResilience,
+                                            Map<String, Map<String, ResilienceSettings>> modelResilience) {
         Map<String, ModelConfig> out = new LinkedHashMap<>();
         if (!isList(list, "models", true)) return out;
         for (int i = 0; i < list.size(); i++) {
@@ -292,11 +295,13 @@ public final class ConfigCompiler {
                 if (out.containsKey(name)) error(p + ".name", "duplicate model name '" + name + "'");
                 else out.put(name, new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created));
                 if (n.has("resilience")) { // over each provider's own settings
+                    Map<String, ResilienceSettings> own = new HashMap<>();
                     for (ModelConfig.Deployment d : deployments) {
                         if (d.provider() == null) continue;
-                        ResilienceSettings base = resilienceOut.getOrDefault(d.provider(), defaults);
-                        resilienceOut.put(FrugalConfig.modelKey(name, d.provider()), resilience(n.get("resilience"), p + ".resilience", base));
+                        ResilienceSettings base = providerResilience.getOrDefault(d.provider(), defaults);
+                        own.put(d.provider(), resilience(n.get("resilience"), p + ".resilience", base));
                     }
+                    modelResilience.put(name, Map.copyOf(own));
                 }
             }
         }
@@ -486,7 +491,10 @@ public final class ConfigCompiler {
 
     // ---- helpers --------------------------------------------------------------------------
 
-    private void error(String path, String message) { errors.add(path + ": " + message); }
+    private void error(String path, String message) {
+        String problem = path + ": " + message;
+        if (!errors.contains(problem)) errors.add(problem); // a section applied per deployment is reported once
+    }
 
     private static String join(String path, String field) { return path.isEmpty() ? field : path + "." + field; }
 

@@ -14,7 +14,8 @@ import java.util.Map;
 public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers,
                            Map<String, ModelConfig> models, Map<String, TeamConfig> teams,
                            Map<String, TeamConfig> teamsByKeyHash, ResilienceSettings resilience,
-                           Map<String, ResilienceSettings> providerResilience) {
+                           Map<String, ResilienceSettings> providerResilience,
+                           Map<String, Map<String, ResilienceSettings>> modelResilience) {
 
     public ModelConfig model(String name) { return models.get(name); }
 
@@ -25,16 +26,12 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
 
     /**
      * The settings for one model on one provider: the model's own {@code resilience} section over the
-     * provider's. Model overrides are kept in the same map under {@link #modelKey}.
+     * provider's ({@code modelResilience}: model → provider → settings). No allocation: called per attempt.
      */
     public ResilienceSettings resilienceFor(String model, String provider) {
-        ResilienceSettings s = providerResilience.get(modelKey(model, provider));
+        Map<String, ResilienceSettings> own = modelResilience.get(model);
+        ResilienceSettings s = own == null ? null : own.get(provider);
         return s != null ? s : resilienceFor(provider);
-    }
-
-    /** The key of a model's override for one provider (names never hold a NUL). */
-    static String modelKey(String model, String provider) {
-        return model + '\0' + provider;
     }
 
     public ProviderConfig provider(String name) { return providers.get(name); }
@@ -62,6 +59,6 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
         }
         if (merged == null) return this;
         return new FrugalConfig(server, providers, Collections.unmodifiableMap(merged), teams, teamsByKeyHash, resilience,
-                providerResilience);
+                providerResilience, modelResilience);
     }
 }

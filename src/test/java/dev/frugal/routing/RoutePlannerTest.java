@@ -188,6 +188,6 @@ class RoutePlannerTest {
         Map<String, ModelConfig> byName = new LinkedHashMap<>();
         Arrays.stream(models).forEach(m -> byName.put(m.name(), m));
         return new FrugalConfig(new ServerSettings(ServerSettings.DEFAULT_MAX_BODY_BYTES, 0), providers, byName, Map.of(), Map.of(),
-                dev.frugal.config.ResilienceSettings.DEFAULT, Map.of());
+                dev.frugal.config.ResilienceSettings.DEFAULT, Map.of(), Map.of());
     }
 }
