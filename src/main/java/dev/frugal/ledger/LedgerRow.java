@@ -1,0 +1,67 @@
+package dev.frugal.ledger;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One request as the ledger keeps it: who, what, where it went, what it used and cost. Never any
+ * prompt or completion text. Immutable; built on the event loop and handed to {@link Ledger#record}.
+ *
+ * @param requestId           the gateway's request id ({@code x-request-id})
+ * @param ts                  when the request arrived
+ * @param team                the team that sent it
+ * @param keyId               the id of the key used (never the key), or null
+ * @param endpoint            {@code chat}, {@code text_completion}, {@code embeddings}, {@code messages}, …
+ * @param requestedModel      the model (or route) name the client asked for
+ * @param route               the route that chose the model, or null when the client named a model
+ * @param provider            the provider that answered (or failed last); "" when none was tried
+ * @param deployment          {@code provider/upstreamModel}; "" when none was tried
+ * @param upstreamModel       the model name sent upstream; "" when none was tried
+ * @param status              the HTTP status the client got (499 when the client left first)
+ * @param errorCode           the OpenAI-shaped error code the client got, or null
+ * @param promptTokens        input tokens, cached ones included (OpenAI accounting)
+ * @param cachedTokens        the part of {@code promptTokens} read from the provider's prompt cache
+ * @param costMicros          the request's cost in micro-USD
+ * @param referenceCostMicros what the same tokens would have cost on the team's reference model (micro-USD);
+ *                            savings = reference − cost
+ * @param priceVersion        the price table's version that priced the row, or null
+ * @param unpriced            no price was known: {@code costMicros} is 0 for that reason, not because it was free
+ * @param estimated           the tokens were counted or estimated by the gateway, not reported by the upstream
+ * @param latencyMs           from arrival to the last byte sent
+ * @param ttftMs              time to the first streamed chunk, or -1 when not streamed
+ * @param attempts            deployments tried (0 when none was)
+ * @param attemptLog          short trace of the attempts, e.g. {@code openai/gpt-4o=rate_limited;anthropic/claude=ok},
+ *                            or null; cut to {@link #ATTEMPT_LOG_MAX} characters
+ */
+public record LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
+                        String route, String provider, String deployment, String upstreamModel, int status,
+                        String errorCode, long promptTokens, long completionTokens, long cachedTokens,
+                        long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
+                        boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
+                        boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog) {
+    /** The longest attempt log kept (the column's width). */
+    public static final int ATTEMPT_LOG_MAX = 1000;
+
+    public LedgerRow {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(ts, "ts");
+        Objects.requireNonNull(team, "team");
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(requestedModel, "requestedModel");
+        provider = provider == null ? "" : provider;
+        deployment = deployment == null ? "" : deployment;
+        upstreamModel = upstreamModel == null ? "" : upstreamModel;
+        if (ttftMs < 0) ttftMs = -1;
+        if (attemptLog != null && attemptLog.length() > ATTEMPT_LOG_MAX) attemptLog = attemptLog.substring(0, ATTEMPT_LOG_MAX);
+    }
+
+    /** The model the rollups and reports group by: the one that ran (upstream), else the one asked for. */
+    public String reportedModel() {
+        return upstreamModel.isEmpty() ? requestedModel : upstreamModel;
+    }
+
+    /** Whether the client got an error (any status from 400 on, 499 included). */
+    public boolean isError() {
+        return status >= 400;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.frugal.ledger;
+
+import dev.frugal.config.Database;
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps the raw ledger within {@code frugal.ledger.retention} without bloating it; rollups are kept.
+ *
+ * <ul>
+ *   <li>PostgreSQL: one partition per UTC day ({@code ledger_pYYYYMMDD}), created {@link #DAYS_AHEAD}
+ *       days ahead; a partition whose whole day is past the retention is dropped (instant, no dead tuples).
+ *       Rows that reached the default partition (a day without a partition yet) are moved into the
+ *       day's partition when it is created, and expired ones there are deleted in batches.</li>
+ *   <li>H2: rows older than the retention are deleted in batches of {@link #DELETE_BATCH}, one
+ *       short transaction each, so the writer is never blocked for long.</li>
+ * </ul>
+ * Blocking; run by the ledger's maintenance thread. The partition names and bounds in the DDL are
+ * made from dates computed here, never from input.
+ */
+final class Retention {
+    private static final Logger LOG = Logger.getLogger(Retention.class);
+    static final int DAYS_AHEAD = 7;
+    static final int DELETE_BATCH = 10_000;
+    private static final Pattern PARTITION = Pattern.compile("ledger_p(\\d{8})");
+    private static final DateTimeFormatter YYYYMMDD = DateTimeFormatter.BASIC_ISO_DATE;
+
+    private final DataSource dataSource;
+    private final Database.Dialect dialect;
+    private final Duration retention;
+    private final Clock clock;
+
+    Retention(DataSource dataSource, Database.Dialect dialect, Duration retention, Clock clock) {
+        if (retention.compareTo(Duration.ofDays(1)) < 0) throw new IllegalArgumentException("frugal.ledger.retention must be at least 1d");
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** The oldest raw time kept: rows before it are expired. */
+    LocalDateTime cutoff() {
+        return LocalDateTime.ofInstant(clock.instant().minus(retention), ZoneOffset.UTC);
+    }
+
+    /** One maintenance pass. Returns the number of raw rows removed by DELETE (dropped partitions are not counted). */
+    long run() throws SQLException {
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            createPartitions();
+            dropExpiredPartitions();
+            return deleteExpired("ledger_default");
+        }
+        return deleteExpired("ledger");
+    }
+
+    // ---- PostgreSQL partitions ----------------------------------------------------------------
+
+    /** The daily partitions that exist, by day. */
+    List<LocalDate> partitions() throws SQLException {
+        List<LocalDate> days = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT c.relname FROM pg_partition_tree('ledger'::regclass) t "
+                     + "JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf")) {
+            while (rs.next()) {
+                Matcher m = PARTITION.matcher(rs.getString(1));
+                if (m.matches()) days.add(LocalDate.parse(m.group(1), YYYYMMDD));
+            }
+        }
+        days.sort(null);
+        return days;
+    }
+
+    private void createPartitions() throws SQLException {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate oldestKept = cutoff().toLocalDate();
+        List<LocalDate> existing = partitions();
+        // from yesterday (a request that started before midnight) to DAYS_AHEAD days ahead
+        for (LocalDate day = max(today.minusDays(1), oldestKept); !day.isAfter(today.plusDays(DAYS_AHEAD)); day = day.plusDays(1)) {
+            if (!existing.contains(day)) createPartition(day);
+        }
+    }
+
+    /** Creates one day's partition in one transaction, moving any of that day's rows out of the default partition. */
+    void createPartition(LocalDate day) throws SQLException {
+        String name = "ledger_p" + day.format(YYYYMMDD);
+        String from = "'" + day + " 00:00:00'";
+        String to = "'" + day.plusDays(1) + " 00:00:00'";
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE " + name + " (LIKE ledger INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+                s.execute("WITH moved AS (DELETE FROM ledger_default WHERE ts >= " + from + " AND ts < " + to
+                        + " RETURNING *) INSERT INTO " + name + " SELECT * FROM moved");
+                s.execute("ALTER TABLE ledger ATTACH PARTITION " + name + " FOR VALUES FROM (" + from + ") TO (" + to + ")");
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                if ("42P07".equals(e.getSQLState())) return; // another replica created it first
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        LOG.debugf("Ledger partition %s created", name);
+    }
+
+    private void dropExpiredPartitions() throws SQLException {
+        LocalDate oldestKept = cutoff().toLocalDate(); // the day holding the cutoff is kept until it is all expired
+        for (LocalDate day : partitions()) {
+            if (!day.isBefore(oldestKept)) continue;
+            String name = "ledger_p" + day.format(YYYYMMDD);
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + name);
+            }
+            LOG.infof("Ledger partition %s dropped (older than the retention of %s)", name, retention);
+        }
+    }
+
+    // ---- batched deletes ----------------------------------------------------------------------
+
+    /** Deletes expired rows of {@code table} (a constant) in short transactions of at most {@link #DELETE_BATCH} rows. */
+    private long deleteExpired(String table) throws SQLException {
+        String sql = dialect == Database.Dialect.POSTGRESQL
+                ? "DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table + " WHERE ts < ? LIMIT " + DELETE_BATCH + ")"
+                : "DELETE FROM " + table + " WHERE ts < ? FETCH FIRST " + DELETE_BATCH + " ROWS ONLY";
+        LocalDateTime cutoff = cutoff();
+        long total = 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            c.setAutoCommit(true);
+            int n;
+            do {
+                ps.setObject(1, cutoff);
+                n = ps.executeUpdate();
+                total += n;
+            } while (n == DELETE_BATCH);
+        }
+        if (total > 0) LOG.infof("Ledger: %d raw rows older than the retention of %s deleted", total, retention);
+        return total;
+    }
+
+    private static LocalDate max(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,95 @@
+-- The usage ledger (dev.frugal.ledger): one raw row per request, and exact daily rollups that the
+-- writer updates in the same transaction as the rows. Keep equivalent to ../h2/V2__ledger.sql.
+--
+-- Raw rows are partitioned by UTC day on ts: dev.frugal.ledger.Retention creates the partitions
+-- ledger_pYYYYMMDD ahead of time and drops expired ones (no DELETE, no bloat). Rows of a day that has
+-- no partition yet land in ledger_default and are moved when that day's partition is created.
+CREATE TABLE ledger (
+    request_id            text NOT NULL,
+    ts                    timestamp NOT NULL,   -- UTC
+    team                  text NOT NULL,
+    key_id                text,
+    endpoint              text NOT NULL,
+    requested_model       text NOT NULL,
+    route                 text,
+    provider              text NOT NULL,
+    deployment            text NOT NULL,
+    upstream_model        text NOT NULL,
+    status                integer NOT NULL,
+    error_code            text,
+    prompt_tokens         bigint NOT NULL,
+    completion_tokens     bigint NOT NULL,
+    cached_tokens         bigint NOT NULL,
+    reasoning_tokens      bigint NOT NULL,
+    cost_micros           bigint NOT NULL,      -- micro-USD
+    reference_cost_micros bigint NOT NULL,      -- micro-USD on the team's reference model
+    price_version         text,
+    unpriced              boolean NOT NULL,
+    estimated             boolean NOT NULL,
+    latency_ms            bigint NOT NULL,
+    ttft_ms               bigint,               -- null when not streamed
+    streamed              boolean NOT NULL,
+    cache_hit             boolean NOT NULL,
+    client_disconnected   boolean NOT NULL,
+    attempts              integer NOT NULL,
+    attempt_log           text
+) PARTITION BY RANGE (ts);
+
+CREATE TABLE ledger_default PARTITION OF ledger DEFAULT;
+
+CREATE INDEX ledger_ts ON ledger (ts);
+CREATE INDEX ledger_team_ts ON ledger (team, ts);
+
+CREATE TABLE ledger_daily (
+    day                   date NOT NULL,        -- UTC day of ledger.ts
+    team                  text NOT NULL,
+    key_id                text NOT NULL,         -- '' for requests without a key id
+    model                 text NOT NULL,         -- upstream model, else the requested one
+    provider              text NOT NULL,         -- '' when no provider was tried
+    requests              bigint NOT NULL DEFAULT 0,
+    errors                bigint NOT NULL DEFAULT 0,
+    prompt_tokens         bigint NOT NULL DEFAULT 0,
+    completion_tokens     bigint NOT NULL DEFAULT 0,
+    cached_tokens         bigint NOT NULL DEFAULT 0,
+    reasoning_tokens      bigint NOT NULL DEFAULT 0,
+    cost_micros           bigint NOT NULL DEFAULT 0,
+    reference_cost_micros bigint NOT NULL DEFAULT 0,
+    cache_hits            bigint NOT NULL DEFAULT 0,
+    unpriced              bigint NOT NULL DEFAULT 0,
+    estimated             bigint NOT NULL DEFAULT 0,
+    latency_sum_ms        bigint NOT NULL DEFAULT 0,
+    -- latency histogram (dev.frugal.ledger.LatencyBuckets): lat_le_N counts latencies in (previous bound, N] ms
+    lat_le_10        bigint NOT NULL DEFAULT 0,
+    lat_le_20        bigint NOT NULL DEFAULT 0,
+    lat_le_30        bigint NOT NULL DEFAULT 0,
+    lat_le_50        bigint NOT NULL DEFAULT 0,
+    lat_le_75        bigint NOT NULL DEFAULT 0,
+    lat_le_100       bigint NOT NULL DEFAULT 0,
+    lat_le_150       bigint NOT NULL DEFAULT 0,
+    lat_le_200       bigint NOT NULL DEFAULT 0,
+    lat_le_300       bigint NOT NULL DEFAULT 0,
+    lat_le_400       bigint NOT NULL DEFAULT 0,
+    lat_le_500       bigint NOT NULL DEFAULT 0,
+    lat_le_750       bigint NOT NULL DEFAULT 0,
+    lat_le_1000      bigint NOT NULL DEFAULT 0,
+    lat_le_1500      bigint NOT NULL DEFAULT 0,
+    lat_le_2000      bigint NOT NULL DEFAULT 0,
+    lat_le_3000      bigint NOT NULL DEFAULT 0,
+    lat_le_4000      bigint NOT NULL DEFAULT 0,
+    lat_le_5000      bigint NOT NULL DEFAULT 0,
+    lat_le_7500      bigint NOT NULL DEFAULT 0,
+    lat_le_10000     bigint NOT NULL DEFAULT 0,
+    lat_le_15000     bigint NOT NULL DEFAULT 0,
+    lat_le_20000     bigint NOT NULL DEFAULT 0,
+    lat_le_30000     bigint NOT NULL DEFAULT 0,
+    lat_le_45000     bigint NOT NULL DEFAULT 0,
+    lat_le_60000     bigint NOT NULL DEFAULT 0,
+    lat_le_90000     bigint NOT NULL DEFAULT 0,
+    lat_le_120000    bigint NOT NULL DEFAULT 0,
+    lat_le_300000    bigint NOT NULL DEFAULT 0,
+    lat_gt_300000    bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, team, key_id, model, provider)
+);
+
+-- spend of one team (budgets) and reports filtered by team
+CREATE INDEX ledger_daily_team_day ON ledger_daily (team, day);
