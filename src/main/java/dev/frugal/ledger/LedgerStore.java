@@ -27,7 +27,7 @@ final class LedgerStore {
             "completion_tokens", "cached_tokens", "reasoning_tokens", "cost_micros", "reference_cost_micros",
             "price_version", "unpriced", "estimated", "latency_ms", "ttft_ms", "streamed", "cache_hit",
             "client_disconnected", "attempts", "attempt_log"};
-    static final String[] ROLLUP_KEYS = {"day", "team", "key_id", "model", "provider"};
+    static final String[] ROLLUP_KEYS = {"usage_day", "team", "key_id", "model", "provider"};
     /** The counters of {@code ledger_daily}, histogram columns last, in the order {@link Delta#values} gives them. */
     static final List<String> ROLLUP_COUNTERS;
 
@@ -148,7 +148,7 @@ final class LedgerStore {
     /** H2 has no ON CONFLICT … DO UPDATE; its standard MERGE does the same for the one writer of an embedded file. */
     private static String h2Merge() {
         StringJoiner source = new StringJoiner(", ");
-        source.add("CAST(? AS DATE) AS day");
+        source.add("CAST(? AS DATE) AS usage_day");
         for (int i = 1; i < ROLLUP_KEYS.length; i++) source.add("CAST(? AS VARCHAR) AS " + ROLLUP_KEYS[i]);
         for (String v : ROLLUP_COUNTERS) source.add("CAST(? AS BIGINT) AS " + v);
         StringJoiner on = new StringJoiner(" AND ");

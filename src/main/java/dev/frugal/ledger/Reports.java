@@ -188,7 +188,7 @@ public class Reports {
      * (UTC) on, in micro-USD, from the rollups: rows still waiting in the writer's queue are not in it yet.
      */
     public long spendMicros(String team, String keyIdOrNull, LocalDate fromDayInclusive) throws SQLException {
-        String sql = "SELECT COALESCE(SUM(cost_micros), 0) FROM ledger_daily WHERE team = ? AND day >= ?"
+        String sql = "SELECT COALESCE(SUM(cost_micros), 0) FROM ledger_daily WHERE team = ? AND usage_day >= ?"
                 + (keyIdOrNull == null ? "" : " AND key_id = ?");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, team);
@@ -202,7 +202,7 @@ public class Reports {
     }
 
     private static String rollupSql(ReportQuery q) {
-        String period = q.interval() == Interval.DAY ? "day" : "CAST(date_trunc('month', CAST(day AS timestamp)) AS date)";
+        String period = q.interval() == Interval.DAY ? "usage_day" : "CAST(date_trunc('month', CAST(usage_day AS timestamp)) AS date)";
         StringJoiner select = new StringJoiner(", ");
         StringJoiner group = new StringJoiner(", ");
         select.add(period + " AS period");
@@ -213,7 +213,7 @@ public class Reports {
         }
         for (String c : COUNTERS) select.add("SUM(" + c + ")");
         for (String c : LatencyBuckets.COLUMNS) select.add("SUM(" + c + ")");
-        return "SELECT " + select + " FROM ledger_daily WHERE day >= ? AND day < ?" + (q.team() == null ? "" : " AND team = ?")
+        return "SELECT " + select + " FROM ledger_daily WHERE usage_day >= ? AND usage_day < ?" + (q.team() == null ? "" : " AND team = ?")
                 + " GROUP BY " + group + " ORDER BY " + group;
     }
 

@@ -41,7 +41,7 @@ CREATE INDEX ledger_ts ON ledger (ts);
 CREATE INDEX ledger_team_ts ON ledger (team, ts);
 
 CREATE TABLE ledger_daily (
-    day                   date NOT NULL,        -- UTC day of ledger.ts
+    usage_day             date NOT NULL,        -- UTC day of ledger.ts (DAY is a keyword in H2)
     team                  text NOT NULL,
     key_id                text NOT NULL,         -- '' for requests without a key id
     model                 text NOT NULL,         -- upstream model, else the requested one
@@ -88,8 +88,8 @@ CREATE TABLE ledger_daily (
     lat_le_120000    bigint NOT NULL DEFAULT 0,
     lat_le_300000    bigint NOT NULL DEFAULT 0,
     lat_gt_300000    bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, team, key_id, model, provider)
+    PRIMARY KEY (usage_day, team, key_id, model, provider)
 );
 
 -- spend of one team (budgets) and reports filtered by team
-CREATE INDEX ledger_daily_team_day ON ledger_daily (team, day);
+CREATE INDEX ledger_daily_team_day ON ledger_daily (team, usage_day);
