@@ -168,7 +168,7 @@ final class LedgerWriter {
             if (batch.isEmpty()) drain(batch);
             if (batch.isEmpty()) {
                 if (stopping) return;
-                LockSupport.parkNanos(this, flushIntervalNanos);
+                awaitBatch();
                 continue;
             }
             try {
@@ -196,8 +196,16 @@ final class LedgerWriter {
                 sleep(backoff);
                 continue;
             }
-            // fewer than a batch waits and nobody waits for a flush: collect for one interval
-            if (pending.get() < batchSize && flushWaiters.get() == 0 && !stopping) LockSupport.parkNanos(this, flushIntervalNanos);
+            awaitBatch();
+        }
+    }
+
+    /** Collects rows for up to one flush interval: returns early for a full batch, a flush, or stop. */
+    private void awaitBatch() {
+        long deadline = System.nanoTime() + flushIntervalNanos;
+        long left;
+        while (pending.get() < batchSize && flushWaiters.get() == 0 && !stopping && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
         }
     }
 

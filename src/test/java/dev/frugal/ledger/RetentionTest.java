@@ -1,0 +1,131 @@
+package dev.frugal.ledger;
+
+import dev.frugal.config.Database;
+import dev.frugal.testsupport.RequiresPostgres;
+import dev.frugal.testsupport.TestDatabases;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.frugal.ledger.Rows.row;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Retention: expired raw rows go (partitions dropped on PostgreSQL, batched deletes on H2); rollups stay. */
+class RetentionTest {
+    static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    abstract static class Cases {
+        DataSource ds;
+        LedgerStore store;
+        Retention retention;
+
+        abstract Database.Dialect dialect();
+
+        @BeforeEach
+        void setUp() {
+            ds = TestDatabases.fresh(dialect());
+            store = new LedgerStore(ds, dialect());
+            retention = new Retention(ds, dialect(), Duration.ofDays(10), CLOCK);
+        }
+
+        @Test
+        void expiredRowsGoAndRollupsStay() throws Exception {
+            List<LedgerRow> rows = new ArrayList<>();
+            // 12 days back (expired), 10 days back + 1 h (kept: newer than the cutoff), today
+            for (int i = 0; i < 25; i++) rows.add(row().id("old" + i).ts(NOW.minus(Duration.ofDays(12))).build());
+            rows.add(row().id("edge").ts(NOW.minus(Duration.ofDays(10)).plus(Duration.ofHours(1))).build());
+            rows.add(row().id("new").ts(NOW).build());
+            store.write(rows);
+            long rollupsBefore = count("SELECT SUM(requests) FROM ledger_daily");
+
+            retention.run();
+
+            assertEquals(List.of("edge", "new"), ids());
+            assertEquals(rollupsBefore, count("SELECT SUM(requests) FROM ledger_daily"), "rollups are kept");
+            assertEquals(27, rollupsBefore);
+        }
+
+        long count(String sql) throws SQLException {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        List<String> ids() throws SQLException {
+            List<String> out = new ArrayList<>();
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT request_id FROM ledger ORDER BY ts")) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+
+    @Nested
+    class OnH2 extends Cases {
+        @Override Database.Dialect dialect() { return Database.Dialect.H2; }
+
+        @Test
+        void deletesInBoundedBatches() throws Exception {
+            List<LedgerRow> rows = new ArrayList<>();
+            int n = Retention.DELETE_BATCH * 2 + 17;
+            for (int i = 0; i < n; i++) rows.add(row().id("o" + i).ts(NOW.minus(Duration.ofDays(30)).plusSeconds(i)).build());
+            store.write(rows);
+            assertEquals(n, retention.run(), "every expired row, over several batches");
+            assertEquals(0, count("SELECT COUNT(*) FROM ledger"));
+        }
+    }
+
+    @Nested
+    @RequiresPostgres
+    class OnPostgres extends Cases {
+        @Override Database.Dialect dialect() { return Database.Dialect.POSTGRESQL; }
+
+        @Test
+        void partitionsAreCreatedAheadAndExpiredOnesDropped() throws Exception {
+            LocalDate today = LocalDate.parse("2026-11-28");
+            retention.createPartition(today.minusDays(15)); // an old day, as if created long ago
+            store.write(List.of(row().id("in-old-partition").ts(NOW.minus(Duration.ofDays(15))).build()));
+            assertEquals(1, count("SELECT COUNT(*) FROM ledger_p20261113"));
+
+            retention.run();
+
+            List<LocalDate> expected = new ArrayList<>();
+            for (LocalDate d = today.minusDays(1); !d.isAfter(today.plusDays(Retention.DAYS_AHEAD)); d = d.plusDays(1)) expected.add(d);
+            assertEquals(expected, retention.partitions(), "yesterday to a week ahead; the expired one dropped");
+            assertFalse(ids().contains("in-old-partition"));
+
+            retention.run(); // idempotent
+            assertEquals(expected, retention.partitions());
+        }
+
+        @Test
+        void rowsThatReachedTheDefaultPartitionMoveIntoTheirDay() throws Exception {
+            store.write(List.of(row().id("early").ts(NOW).build())); // before any partition exists
+            assertEquals(1, count("SELECT COUNT(*) FROM ledger_default"));
+            retention.run();
+            assertEquals(0, count("SELECT COUNT(*) FROM ledger_default"));
+            assertEquals(1, count("SELECT COUNT(*) FROM ledger_p20261128"));
+            store.write(List.of(row().id("later").ts(NOW.plusSeconds(60)).build()));
+            assertEquals(2, count("SELECT COUNT(*) FROM ledger_p20261128"), "new rows go straight to the day's partition");
+            assertTrue(ids().containsAll(List.of("early", "later")));
+        }
+    }
+}
