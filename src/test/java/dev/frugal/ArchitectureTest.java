@@ -53,6 +53,11 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule tenancy_uses_only_core_and_config = mayOnlyUse("tenancy", "core", "config");
 
+    /** The ledger records and reports; it knows nothing of the pipeline, providers or tenancy. */
+    @ArchTest
+    static final ArchRule ledger_uses_only_core_config_catalog_wire_and_telemetry =
+            mayOnlyUse("ledger", "core", "config", "catalog", "wire", "telemetry");
+
     /** Resilience executes routing's {@code Plan}; routing never knows about resilience. */
     @ArchTest
     static final ArchRule resilience_uses_only_core_config_provider_and_routing =

@@ -1,0 +1,31 @@
+package dev.frugal.api;
+
+import dev.frugal.core.Usage;
+import dev.frugal.ledger.ReportEndpoint;
+import dev.frugal.pipeline.Exchange;
+import dev.frugal.pipeline.Gateway;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * {@code GET /v1/usage?from=&to=&group_by=&interval=&format=}: a team's own usage report,
+ * authenticated by its key like {@code /v1/models}. The team is the key's; {@code team=} is refused,
+ * so no team can read another's. Registered from its own observer, so before the {@code /v1/*}
+ * catch-all that {@link OpenAiRoutes} adds last.
+ */
+@ApplicationScoped
+public class UsageRoutes {
+    @Inject HttpEdge edge;
+    @Inject Gateway gateway;
+    @Inject ReportEndpoint reports;
+
+    void register(@Observes Router router) {
+        router.get("/v1/usage").handler(ctx -> {
+            Exchange ex = edge.authenticated(ctx, "usage", OpenAiRoutes.STYLE);
+            if (ex == null) return;
+            reports.serve(ctx, ex.team().name(), status -> gateway.finish(ex, status, Usage.NONE));
+        });
+    }
+}
