@@ -14,7 +14,10 @@ rows="${2:-5000000}"
 
 ./mvnw -q -B test-compile
 ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-cp="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
+# a private copy of the classes, so a build during the run cannot pull them away
+rm -rf target/bench-ledger-classes && mkdir -p target/bench-ledger-classes
+cp -r target/classes target/bench-ledger-classes/main && cp -r target/test-classes target/bench-ledger-classes/test
+cp="target/bench-ledger-classes/main:target/bench-ledger-classes/test:$(cat target/bench-classpath.txt)"
 
 run() {
   java -Xmx2g -cp "$cp" -Dorg.jboss.logging.provider=slf4j dev.frugal.ledger.LedgerReportBench "$1" "$rows"

@@ -40,6 +40,11 @@ final class Retention {
     static final int DELETE_BATCH = 10_000;
     private static final Pattern PARTITION = Pattern.compile("ledger_p(\\d{8})");
     private static final DateTimeFormatter YYYYMMDD = DateTimeFormatter.BASIC_ISO_DATE;
+    /**
+     * DDL on a partition needs a strong lock on {@code ledger}: rather than queue behind a long
+     * report (and make the writer queue behind us), give up after a few seconds and retry next run.
+     */
+    private static final String LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'";
 
     private final DataSource dataSource;
     private final Database.Dialect dialect;
@@ -104,6 +109,9 @@ final class Retention {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
+                s.execute(LOCK_TIMEOUT);
+                // writers wait a moment for the default partition instead of racing the move below
+                s.execute("LOCK TABLE ledger_default IN ACCESS EXCLUSIVE MODE");
                 s.execute("CREATE TABLE " + name + " (LIKE ledger INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
                 s.execute("WITH moved AS (DELETE FROM ledger_default WHERE ts >= " + from + " AND ts < " + to
                         + " RETURNING *) INSERT INTO " + name + " SELECT * FROM moved");
@@ -126,7 +134,17 @@ final class Retention {
             if (!day.isBefore(oldestKept)) continue;
             String name = "ledger_p" + day.format(YYYYMMDD);
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + name);
+                c.setAutoCommit(false);
+                try {
+                    s.execute(LOCK_TIMEOUT);
+                    s.execute("DROP TABLE IF EXISTS " + name);
+                    c.commit();
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
             }
             LOG.infof("Ledger partition %s dropped (older than the retention of %s)", name, retention);
         }
