@@ -22,7 +22,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * Keeps the package arrows of DESIGN.md honest:
- * {@code api ─▶ pipeline ─▶ routing, resilience, tenancy ─▶ provider ─▶ wire, telemetry ─▶ core},
+ * {@code api ─▶ pipeline ─▶ routing, resilience, tenancy, ledger ─▶ provider, catalog ─▶ wire, telemetry ─▶ core},
  * with {@code config} (the compiled YAML) readable from everywhere above {@code wire}.
  */
 @AnalyzeClasses(packages = "dev.frugal", importOptions = ImportOption.DoNotIncludeTests.class)
