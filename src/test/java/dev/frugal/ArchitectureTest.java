@@ -50,8 +50,9 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule routing_uses_only_core_and_config = mayOnlyUse("routing", "core", "config");
 
+    /** Tenancy stores policies as JSON, hence wire. */
     @ArchTest
-    static final ArchRule tenancy_uses_only_core_and_config = mayOnlyUse("tenancy", "core", "config");
+    static final ArchRule tenancy_uses_only_core_config_and_wire = mayOnlyUse("tenancy", "core", "config", "wire");
 
     /** Resilience executes routing's {@code Plan}; routing never knows about resilience. */
     @ArchTest

@@ -322,7 +322,6 @@ public final class ConfigCompiler {
             JsonNode n = list.get(i);
             if (!isMap(n, p)) continue;
             allowOnly(n, p, "name", "keys", "models", "budget", "limits", "reference-model");
-            String name = name(n.get("name"), p + ".name");
             Set<String> hashes = new LinkedHashSet<>();
             JsonNode keys = n.get("keys");
             if (keys != null && !keys.isNull() && isList(keys, p + ".keys", false)) { // optional: keys may come from the admin API
@@ -337,26 +336,88 @@ public final class ConfigCompiler {
                     hashes.add(hash);
                 }
             }
-            Set<String> allowed = new LinkedHashSet<>();
-            JsonNode ms = n.get("models");
-            if (ms != null && !ms.isNull() && isList(ms, p + ".models", false)) {
-                for (int j = 0; j < ms.size(); j++) {
-                    String m = requiredText(ms.get(j), p + ".models[" + j + "]");
-                    if (m == null) continue;
-                    if (!models.containsKey(m) && !discovery) {
-                        error(p + ".models[" + j + "]", "unknown model '" + m + "'" + suggest(m, models.keySet()));
-                    }
-                    allowed.add(m);
+            TeamConfig team = team(n, p, hashes, discovery ? null : models.keySet(), "reference-model");
+            if (team == null) continue;
+            if (out.containsKey(team.name())) { error(p + ".name", "duplicate team name '" + team.name() + "'"); continue; }
+            out.put(team.name(), team);
+            for (String h : hashes) byKey.put(h, team);
+        }
+    }
+
+    /**
+     * The policy of one team mapping (all but its keys): name, models, budget, limits and reference
+     * model; null when the name is missing or bad.
+     *
+     * @param knownModels the model names the team may list; null accepts any name
+     */
+    private TeamConfig team(JsonNode n, String p, Set<String> keyHashes, Set<String> knownModels, String referenceField) {
+        String name = name(n.get("name"), join(p, "name"));
+        Set<String> allowed = new LinkedHashSet<>();
+        JsonNode ms = n.get("models");
+        String mp = join(p, "models");
+        if (ms != null && !ms.isNull() && isList(ms, mp, false)) {
+            for (int j = 0; j < ms.size(); j++) {
+                String m = requiredText(ms.get(j), mp + "[" + j + "]");
+                if (m == null) continue;
+                if (knownModels != null && !knownModels.contains(m)) {
+                    error(mp + "[" + j + "]", "unknown model '" + m + "'" + suggest(m, knownModels));
                 }
-            }
-            if (name != null) {
-                if (out.containsKey(name)) { error(p + ".name", "duplicate team name '" + name + "'"); continue; }
-                TeamConfig team = new TeamConfig(name, Set.copyOf(hashes), Set.copyOf(allowed), budgets(n.get("budget"), p + ".budget"),
-                        limits(n.get("limits"), p + ".limits"), optionalText(n.get("reference-model"), p + ".reference-model", null));
-                out.put(name, team);
-                for (String h : hashes) byKey.put(h, team);
+                allowed.add(m);
             }
         }
+        List<Budget> budgets = budgets(n.get("budget"), join(p, "budget"));
+        Limits limits = limits(n.get("limits"), join(p, "limits"));
+        String reference = optionalText(n.get(referenceField), join(p, referenceField), null);
+        if (reference != null && reference.isBlank()) reference = null;
+        return name == null ? null : new TeamConfig(name, Set.copyOf(keyHashes), Set.copyOf(allowed), budgets, limits, reference);
+    }
+
+    // ---- one team, as the admin API sends it -----------------------------------------------
+
+    /**
+     * Compiles one team as the admin API receives it — {@code name, models, budget, limits,
+     * reference_model}, no keys (the API issues those) — with the rules of {@code teams[]}. No
+     * {@code ${VAR}} interpolation: a client's text is never looked up in the environment.
+     *
+     * @param knownModels the model names the team may list (unknown ones are errors); null accepts any,
+     *                    for teams read back from the database whose models may have gone since
+     * @throws InvalidConfigException with one {@code path: message} per problem, the path relative to the
+     *                                body ({@code budget[1].period: a budget for this period is already set})
+     */
+    public static TeamConfig compileTeam(JsonNode body, Set<String> knownModels) {
+        ConfigCompiler c = new ConfigCompiler(name -> null);
+        TeamConfig team = null;
+        if (c.isMap(body, "(root)")) {
+            c.allowOnly(body, "", "name", "models", "budget", "limits", "reference_model");
+            team = c.team(body, "", Set.of(), knownModels, "reference_model");
+        }
+        c.throwIfErrors();
+        return team;
+    }
+
+    /** Compiles {@code {rpm, tpm, concurrent}} found at {@code path}; absent or null is {@link Limits#NONE}. */
+    public static Limits compileLimits(JsonNode n, String path) {
+        ConfigCompiler c = new ConfigCompiler(name -> null);
+        Limits limits = c.limits(n, path);
+        c.throwIfErrors();
+        return limits;
+    }
+
+    /** Compiles a {@code budget} (one {@code {usd, period, mode}} or a list) found at {@code path}; absent or null is none. */
+    public static List<Budget> compileBudgets(JsonNode n, String path) {
+        ConfigCompiler c = new ConfigCompiler(name -> null);
+        List<Budget> budgets = c.budgets(n, path);
+        c.throwIfErrors();
+        return budgets;
+    }
+
+    /** Whether {@code s} is a valid name of a provider, model or team. */
+    public static boolean isName(String s) {
+        return s != null && NAME.matcher(s).matches();
+    }
+
+    private void throwIfErrors() {
+        if (!errors.isEmpty()) throw new InvalidConfigException(errors);
     }
 
     /** {@code budget}: one {@code {usd, period, mode}} mapping or a list of them, at most one per period. */

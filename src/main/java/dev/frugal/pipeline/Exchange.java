@@ -2,6 +2,7 @@ package dev.frugal.pipeline;
 
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.TeamConfig;
+import dev.frugal.tenancy.Caller;
 
 /**
  * One client request on its way through the gateway: its id, the config snapshot it started
@@ -12,6 +13,9 @@ public final class Exchange {
     final String endpoint;
     final long startNanos;
     final FrugalConfig config;
+    /** Who sent the request (team, key id, the key's own limits and budgets); null until authenticated. */
+    Caller caller;
+    /** {@code caller.team()}: what routing and the model list read. */
     TeamConfig team;
     String model = "unknown";
     String provider = "none";
@@ -35,6 +39,8 @@ public final class Exchange {
     public FrugalConfig config() { return config; }
 
     public TeamConfig team() { return team; }
+
+    public Caller caller() { return caller; }
 
     public int attempts() { return attempts; }
 

@@ -22,7 +22,8 @@ import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Plan;
 import dev.frugal.routing.RoutePlanner;
 import dev.frugal.telemetry.GatewayMetrics;
-import dev.frugal.tenancy.KeyAuthenticator;
+import dev.frugal.tenancy.Caller;
+import dev.frugal.tenancy.TeamDirectory;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,6 +44,7 @@ public class Gateway {
     @Inject GatewayMetrics metrics;
     @Inject Backends backends;
     @Inject io.vertx.core.Vertx vertx;
+    @Inject TeamDirectory teams;
 
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final RetryBudget retryBudget = new RetryBudget(20);
@@ -74,12 +76,17 @@ public class Gateway {
 
     /** Authenticates the caller; throws a 401 {@link dev.frugal.core.GatewayError}. */
     public void authenticate(Exchange ex, String authorization) {
-        ex.team = KeyAuthenticator.authenticate(ex.config, authorization);
+        admit(ex, teams.authenticate(ex.config, authorization));
     }
 
     /** Authenticates a bare key (Anthropic's {@code x-api-key}); throws a 401 {@link dev.frugal.core.GatewayError}. */
     public void authenticateKey(Exchange ex, String key) {
-        ex.team = KeyAuthenticator.authenticateKey(ex.config, key);
+        admit(ex, teams.authenticateKey(ex.config, key));
+    }
+
+    private static void admit(Exchange ex, Caller caller) {
+        ex.caller = caller;
+        ex.team = caller.team();
     }
 
     public Future<PlanExecutor.Outcome<Completion>> generate(Exchange ex, Operation op, String model, ObjectNode body) {
