@@ -25,9 +25,10 @@ import java.util.function.Function;
 public final class TeamStore {
     private static final String TEAM_COLUMNS = "name, models, budgets, limits, reference_model, source, created_at, updated_at";
     private static final String KEY_COLUMNS = "id, team, key_hash, prefix, name, created_at, expires_at, revoked_at, limits, budgets, source";
-    /** SQLSTATEs of a unique or primary key violation and of a missing referenced row, on H2 and PostgreSQL alike. */
+    /** SQLSTATE of a unique or primary key violation, on H2 and PostgreSQL alike. */
     private static final String DUPLICATE = "23505";
-    private static final String NO_PARENT = "23503";
+    /** SQLSTATEs of a row referring to a missing one: PostgreSQL's, H2's. */
+    private static final Set<String> NO_PARENT = Set.of("23503", "23506");
 
     private final DataSource dataSource;
 
@@ -171,7 +172,7 @@ public final class TeamStore {
             insertKey(c, k);
             return true;
         } catch (SQLException e) {
-            if (NO_PARENT.equals(e.getSQLState())) return false;
+            if (NO_PARENT.contains(e.getSQLState())) return false;
             throw failure("insert key", e);
         }
     }

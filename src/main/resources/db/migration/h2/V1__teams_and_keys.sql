@@ -1,5 +1,8 @@
 -- Teams and the API keys the admin API issues (keys listed in frugal.yaml are never stored).
--- Kept equivalent to ../postgresql/V1__teams_and_keys.sql.
+-- Kept equivalent to ../postgresql/V1__teams_and_keys.sql, but for one thing: no CHECK on source here.
+-- H2 2.4 binds a CHECK that compares strings to the session that created it: once Flyway's
+-- connection is closed, every insert fails with "Check constraint invalid". The code writes only
+-- 'config' or 'api' (tenancy.Source); PostgreSQL checks it as well.
 
 -- A team's policy mirrors teams[] of frugal.yaml. models, budgets and limits are JSON text in the
 -- admin API's shape (models: ["a","b"], empty = every model; budgets: [{"usd":"500","period":"month",
@@ -11,7 +14,7 @@ CREATE TABLE teams (
     budgets         VARCHAR      NOT NULL,
     limits          VARCHAR      NOT NULL,
     reference_model VARCHAR(128),
-    source          VARCHAR(8)   NOT NULL CHECK (source IN ('config', 'api')),
+    source          VARCHAR(8)   NOT NULL,
     created_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at      TIMESTAMP WITH TIME ZONE NOT NULL
 );
@@ -29,7 +32,7 @@ CREATE TABLE api_keys (
     revoked_at TIMESTAMP WITH TIME ZONE,
     limits     VARCHAR,
     budgets    VARCHAR,
-    source     VARCHAR(8)   NOT NULL CHECK (source IN ('config', 'api'))
+    source     VARCHAR(8)   NOT NULL
 );
 
 CREATE INDEX api_keys_team ON api_keys (team);
