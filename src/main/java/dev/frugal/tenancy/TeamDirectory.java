@@ -261,6 +261,7 @@ public class TeamDirectory {
 
     private static GatewayError managedByConfig(String name) {
         return new GatewayError(409, "invalid_request_error", "team_managed_by_config", null,
-                "Team '" + name + "' is declared in the config file, which owns it: change it there.");
+                "Team '" + name + "' comes from the config file, which owns it: change it there "
+                        + "(once the file no longer declares it, it can be deleted here).");
     }
 }
