@@ -49,6 +49,16 @@ public final class GatewayError extends RuntimeException {
                 "The model `" + model + "` does not exist or you do not have access to it.");
     }
 
+    /**
+     * The model has no price and the gateway is set to refuse unpriced models ({@code pricing.reject-unpriced}).
+     * 403: retrying cannot help until an administrator sets a price.
+     */
+    public static GatewayError modelUnpriced(String model) {
+        return new GatewayError(403, "invalid_request_error", "model_unpriced", "model",
+                "The model `" + model + "` has no price, and this gateway does not serve unpriced models. "
+                        + "Ask the gateway's administrator to set a price for it.");
+    }
+
     public static GatewayError unauthorized(String message) {
         return new GatewayError(401, "invalid_request_error", "invalid_api_key", null, message);
     }
