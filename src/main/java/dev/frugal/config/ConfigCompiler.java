@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -320,12 +321,11 @@ public final class ConfigCompiler {
             String p = "teams[" + i + "]";
             JsonNode n = list.get(i);
             if (!isMap(n, p)) continue;
-            allowOnly(n, p, "name", "keys", "models");
+            allowOnly(n, p, "name", "keys", "models", "budget", "limits", "reference-model");
             String name = name(n.get("name"), p + ".name");
             Set<String> hashes = new LinkedHashSet<>();
             JsonNode keys = n.get("keys");
-            if (keys == null || keys.isNull()) error(p + ".keys", "is required");
-            else if (isList(keys, p + ".keys", false)) {
+            if (keys != null && !keys.isNull() && isList(keys, p + ".keys", false)) { // optional: keys may come from the admin API
                 for (int j = 0; j < keys.size(); j++) {
                     String kp = p + ".keys[" + j + "]";
                     String key = requiredText(keys.get(j), kp);
@@ -351,11 +351,80 @@ public final class ConfigCompiler {
             }
             if (name != null) {
                 if (out.containsKey(name)) { error(p + ".name", "duplicate team name '" + name + "'"); continue; }
-                TeamConfig team = new TeamConfig(name, Set.copyOf(hashes), Set.copyOf(allowed));
+                TeamConfig team = new TeamConfig(name, Set.copyOf(hashes), Set.copyOf(allowed), budgets(n.get("budget"), p + ".budget"),
+                        limits(n.get("limits"), p + ".limits"), optionalText(n.get("reference-model"), p + ".reference-model", null));
                 out.put(name, team);
                 for (String h : hashes) byKey.put(h, team);
             }
         }
+    }
+
+    /** {@code budget}: one {@code {usd, period, mode}} mapping or a list of them, at most one per period. */
+    private List<Budget> budgets(JsonNode n, String p) {
+        if (n == null || n.isNull()) return List.of();
+        List<JsonNode> items = new ArrayList<>();
+        if (n.isArray()) n.forEach(items::add);
+        else if (n.isObject()) items.add(n);
+        else { error(p, "must be a mapping {usd, period, mode} or a list of them"); return List.of(); }
+        List<Budget> out = new ArrayList<>();
+        Set<Budget.Period> seen = EnumSet.noneOf(Budget.Period.class);
+        for (int i = 0; i < items.size(); i++) {
+            String bp = n.isArray() ? p + "[" + i + "]" : p;
+            JsonNode b = items.get(i);
+            if (!isMap(b, bp)) continue;
+            allowOnly(b, bp, "usd", "period", "mode");
+            long micros = usdMicros(b.get("usd"), bp + ".usd", -1);
+            if (micros < 0 && b.get("usd") == null) error(bp + ".usd", "is required");
+            Budget.Period period = oneOf(b.get("period"), bp + ".period", Budget.Period.class, Budget.Period.MONTH);
+            String mode = optionalText(b.get("mode"), bp + ".mode", "hard");
+            if (!mode.equals("hard") && !mode.equals("soft")) error(bp + ".mode", "must be hard (reject) or soft (alert only)");
+            if (period != null && !seen.add(period)) error(bp + ".period", "a budget for this period is already set");
+            if (micros >= 0 && period != null) out.add(new Budget(micros, period, !mode.equals("soft")));
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code limits: {rpm, tpm, concurrent}}; each optional, 0 or absent = no limit. */
+    private Limits limits(JsonNode n, String p) {
+        if (n == null || n.isNull()) return Limits.NONE;
+        if (!isMap(n, p)) return Limits.NONE;
+        allowOnly(n, p, "rpm", "tpm", "concurrent");
+        long rpm = (long) number(n.get("rpm"), p + ".rpm", 0, 0, 1e9);
+        long tpm = (long) number(n.get("tpm"), p + ".tpm", 0, 0, 1e12);
+        int concurrent = (int) number(n.get("concurrent"), p + ".concurrent", 0, 0, 1e7);
+        if (isFractional(n.get("rpm")) || isFractional(n.get("tpm")) || isFractional(n.get("concurrent"))) {
+            error(p, "rpm, tpm and concurrent must be whole numbers");
+        }
+        return new Limits(rpm, tpm, concurrent);
+    }
+
+    private static boolean isFractional(JsonNode n) {
+        return n != null && n.isNumber() && n.asDouble() != Math.rint(n.asDouble());
+    }
+
+    /** An amount in USD (number or string, read exactly) as micro-USD; at most 6 decimals, not negative. */
+    long usdMicros(JsonNode n, String path, long fallback) {
+        if (n == null || n.isNull()) return fallback;
+        if (!n.isNumber() && !n.isTextual()) { error(path, "must be an amount in USD, e.g. 12.5"); return fallback; }
+        try {
+            java.math.BigDecimal usd = new java.math.BigDecimal(n.asText().trim());
+            if (usd.signum() < 0) { error(path, "must not be negative"); return fallback; }
+            if (usd.compareTo(java.math.BigDecimal.valueOf(1_000_000_000L)) > 0) { error(path, "must be at most 1000000000"); return fallback; }
+            return usd.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            error(path, "must be an amount in USD, e.g. 12.5");
+            return fallback;
+        }
+    }
+
+    private <E extends Enum<E>> E oneOf(JsonNode n, String path, Class<E> type, E fallback) {
+        if (n == null || n.isNull()) return fallback;
+        String s = n.isValueNode() ? n.asText().trim().toUpperCase(java.util.Locale.ROOT) : "";
+        for (E e : type.getEnumConstants()) if (e.name().equals(s)) return e;
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) names.add(e.name().toLowerCase(java.util.Locale.ROOT));
+        error(path, "must be one of " + String.join(", ", names));
+        return null;
     }
 
     // ---- interpolation --------------------------------------------------------------------

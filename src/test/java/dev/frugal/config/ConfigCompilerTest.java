@@ -154,6 +154,43 @@ class ConfigCompilerTest {
     }
 
     @Test
+    void teamBudgetsLimitsAndReferenceModel() {
+        FrugalConfig c = ConfigCompiler.compile("""
+                teams:
+                  - name: research
+                    budget: [{ usd: 500, period: month }, { usd: "20.123456", period: day, mode: soft }]
+                    limits: { rpm: 600, tpm: 200000, concurrent: 20 }
+                    reference-model: gpt-4o
+                  - name: bare
+                    keys: [frg-bare-key-1]
+                  - name: single
+                    budget: { usd: 0.5 }
+                """, k -> null);
+        TeamConfig research = c.teams().get("research");
+        assertEquals(List.of(new Budget(500_000_000L, Budget.Period.MONTH, true), new Budget(20_123_456L, Budget.Period.DAY, false)),
+                research.budgets());
+        assertEquals(new Limits(600, 200_000, 20), research.limits());
+        assertEquals("gpt-4o", research.referenceModel());
+        assertTrue(research.keyHashes().isEmpty(), "keys may come from the admin API only");
+        TeamConfig bare = c.teams().get("bare");
+        assertEquals(List.of(), bare.budgets());
+        assertEquals(Limits.NONE, bare.limits());
+        assertEquals(null, bare.referenceModel());
+        assertEquals(List.of(new Budget(500_000L, Budget.Period.MONTH, true)), c.teams().get("single").budgets(),
+                "a single mapping is a monthly hard budget by default");
+    }
+
+    @Test
+    void budgetPeriodsAreUtcCalendarPeriods() {
+        java.time.LocalDate thu = java.time.LocalDate.of(2026, 11, 26);
+        assertEquals(java.time.LocalDate.of(2026, 11, 23), Budget.Period.WEEK.start(thu), "weeks start on Monday");
+        assertEquals(java.time.LocalDate.of(2026, 11, 30), Budget.Period.WEEK.next(thu));
+        assertEquals(java.time.LocalDate.of(2026, 11, 1), Budget.Period.MONTH.start(thu));
+        assertEquals(java.time.LocalDate.of(2026, 12, 1), Budget.Period.MONTH.next(thu));
+        assertEquals(java.time.LocalDate.of(2026, 11, 27), Budget.Period.DAY.next(thu));
+    }
+
+    @Test
     void snapshotNeverShowsClientKeysOrProviderSecrets() {
         String text = ConfigCompiler.compile(FULL, FULL_ENV::get).toString();
         for (String secret : List.of("frg-research-key-from-env", "frg-second-research-key", "frg-everyone-key-1",
@@ -301,10 +338,38 @@ class ConfigCompilerTest {
                         teams:
                           - { name: a, keys: [short] }
                         """, "teams[0].keys[0]: a key must have at least 8 characters"),
-                Arguments.of("team without keys", """
+                Arguments.of("budget without amount", """
                         teams:
-                          - { name: a }
-                        """, "teams[0].keys: is required"),
+                          - { name: a, budget: { period: day } }
+                        """, "teams[0].budget.usd: is required"),
+                Arguments.of("negative budget", """
+                        teams:
+                          - { name: a, budget: { usd: -5 } }
+                        """, "teams[0].budget.usd: must not be negative"),
+                Arguments.of("budget with an unknown period", """
+                        teams:
+                          - { name: a, budget: { usd: 5, period: year } }
+                        """, "teams[0].budget.period: must be one of day, week, month"),
+                Arguments.of("budget with an unknown mode", """
+                        teams:
+                          - { name: a, budget: { usd: 5, mode: strict } }
+                        """, "teams[0].budget.mode: must be hard (reject) or soft (alert only)"),
+                Arguments.of("two budgets for one period", """
+                        teams:
+                          - { name: a, budget: [{ usd: 5, period: day }, { usd: 9, period: day }] }
+                        """, "teams[0].budget[1].period: a budget for this period is already set"),
+                Arguments.of("budget in a typo'd field", """
+                        teams:
+                          - { name: a, budget: { usd: 5, perod: day } }
+                        """, "teams[0].budget.perod: unknown field (did you mean 'period'?)"),
+                Arguments.of("fractional rate limit", """
+                        teams:
+                          - { name: a, limits: { rpm: 1.5 } }
+                        """, "teams[0].limits: rpm, tpm and concurrent must be whole numbers"),
+                Arguments.of("negative rate limit", """
+                        teams:
+                          - { name: a, limits: { tpm: -1 } }
+                        """, "teams[0].limits.tpm: must be between 0 and 1000000000000"),
                 Arguments.of("missing environment variable", """
                         providers:
                           - { name: p, kind: openai, base-url: "http://h/v1", api-key: "${OPENAI_API_KEY}" }
