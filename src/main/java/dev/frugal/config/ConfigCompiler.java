@@ -299,10 +299,10 @@ public final class ConfigCompiler {
                 ownedBy = allSimulated ? "simulator" : "frugal";
             }
             long created = (long) number(n.get("created"), p + ".created", 1_735_689_600L, 0, 4_102_444_800L);
+            Price price = price(n.get("price"), p + ".price");
             if (name != null) {
                 if (out.containsKey(name)) error(p + ".name", "duplicate model name '" + name + "'");
-                else out.put(name, new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created,
-                        price(n.get("price"), p + ".price")));
+                else out.put(name, new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created, price));
                 if (n.has("resilience")) { // over each provider's own settings
                     Map<String, ResilienceSettings> own = new HashMap<>();
                     for (ModelConfig.Deployment d : deployments) {

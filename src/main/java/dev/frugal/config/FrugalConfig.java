@@ -10,6 +10,8 @@ import java.util.Map;
  * One compiled, validated and immutable snapshot of {@code frugal.yaml}, possibly with models
  * discovered on upstreams merged in ({@link #withDiscovered}). Requests read the snapshot
  * current when they started; a reload swaps in a new one atomically.
+ *
+ * @param pricing the top-level {@code pricing} section (models without a price)
  */
 public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers,
                            Map<String, ModelConfig> models, Map<String, TeamConfig> teams,
