@@ -45,6 +45,9 @@ public class Pricing {
     /** Marks "no price" in maps that cannot hold null. */
     private static final Price NO_PRICE = new Price(0, 0, 0, "unpriced", Price.Source.FREE);
     private static final long NEVER = Long.MIN_VALUE;
+    private static final BigDecimal TOKENS_PER_MILLION = BigDecimal.valueOf(1_000_000L);
+    private static final BigDecimal SECONDS_PER_HOUR = BigDecimal.valueOf(3600);
+    private static final BigDecimal MAX_LONG = BigDecimal.valueOf(Long.MAX_VALUE);
 
     private final CatalogTable catalog;
     private final MeterRegistry registry;
@@ -237,10 +240,6 @@ public class Pricing {
     private static Price priceOf(CatalogEntry e) { return e == null ? null : e.price(); }
 
     private static int limitOf(CatalogEntry e) { return e == null ? 0 : e.outputLimit(); }
-
-    private static final BigDecimal TOKENS_PER_MILLION = BigDecimal.valueOf(1_000_000L);
-    private static final BigDecimal SECONDS_PER_HOUR = BigDecimal.valueOf(3600);
-    private static final BigDecimal MAX_LONG = BigDecimal.valueOf(Long.MAX_VALUE);
 
     private static long perMillion(long usdPerHourMicros, double tokensPerSecond) {
         BigDecimal v = BigDecimal.valueOf(usdPerHourMicros).multiply(TOKENS_PER_MILLION)
