@@ -39,8 +39,8 @@ final class QuotaErrors {
                     .withHeaders(headers);
             case TOKENS -> a.retryAfter() < 0
                     ? new GatewayError(429, "tokens", "rate_limit_exceeded", null,
-                    "Request too large for tokens per minute (TPM) of " + whose + ": Limit " + c.limit() + ", Requested "
-                            + c.amount() + " or more (prompt + max output). Lower max_tokens or shorten the prompt.", -1)
+                    "Request too large for tokens per minute (TPM) of " + whose + ": Limit " + c.limit()
+                            + ", and this request may use more (prompt + max output). Lower max_tokens or shorten the prompt.", -1)
                     .withHeaders(doNotRetry(headers))
                     : new GatewayError(429, "tokens", "rate_limit_exceeded", null,
                     "Rate limit reached for tokens per minute (TPM) of " + whose + ": Limit " + c.limit() + ", Used "
