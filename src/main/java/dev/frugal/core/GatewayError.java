@@ -1,5 +1,8 @@
 package dev.frugal.core;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,9 +45,9 @@ public final class GatewayError extends RuntimeException {
     /** This error with {@code extra} response headers added (names lower-case; a name given again replaces the value). */
     public GatewayError withHeaders(Map<String, String> extra) {
         if (extra.isEmpty()) return this;
-        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
-        extra.forEach((k, v) -> all.put(k.toLowerCase(java.util.Locale.ROOT), v));
-        return new GatewayError(status, type, code, param, getMessage(), retryAfterSeconds, java.util.Collections.unmodifiableMap(all));
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        extra.forEach((k, v) -> all.put(k.toLowerCase(Locale.ROOT), v));
+        return new GatewayError(status, type, code, param, getMessage(), retryAfterSeconds, Collections.unmodifiableMap(all));
     }
 
     public static GatewayError invalidRequest(String message, String param) {

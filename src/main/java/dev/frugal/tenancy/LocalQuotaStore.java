@@ -100,7 +100,7 @@ final class LocalQuotaStore implements QuotaStore {
                     long[] s = g.counters.get(c.counter());
                     switch (c.kind()) {
                         case CONCURRENCY -> s[0]++;
-                        case REQUESTS, TOKENS -> { s[0] = level[i]; s[1] = d.now(); }
+                        case REQUESTS, TOKENS -> { s[0] = level[i]; s[1] = Math.max(s[1], d.now()); }
                         case BUDGET -> s[1] += c.amount();
                         default -> throw new IllegalStateException();
                     }
@@ -124,7 +124,7 @@ final class LocalQuotaStore implements QuotaStore {
                     case TOKENS -> {
                         long level = RateWindow.level(s[0], s[1], now, c.limit());
                         s[0] = Math.max(0, level + (actualTokens - c.amount()) * RateWindow.SCALE);
-                        s[1] = now;
+                        s[1] = Math.max(s[1], now);
                     }
                     case BUDGET -> {
                         s[1] = Math.max(0, s[1] - c.amount());

@@ -65,7 +65,7 @@ public class Quotas {
     private static final Logger LOG = Logger.getLogger(Quotas.class);
     private static final long DAY_MILLIS = 86_400_000L;
     /** Bounds keeping every counter exact in Redis's Lua numbers (doubles, exact below 2^53). */
-    private static final long MAX_TOKENS = 100_000_000_000L, MAX_MICROS = 1_000_000_000_000_000L;
+    private static final long MAX_TOKENS = 100_000_000_000L, MAX_MICROS = 1_000_000_000_000_000L, MAX_RATE = 10_000_000_000L;
 
     private QuotaStore store;
     private SpendSource spend;
@@ -142,7 +142,7 @@ public class Quotas {
                 })
                 .onFailure(e -> {
                     metrics.storeFailure("settle");
-                    logFailure("settle", e);
+                    logFailure(e, "a settlement was lost: its slot and reservation end with their lease (frugal.quotas.lease)");
                 });
     }
 
@@ -188,7 +188,8 @@ public class Quotas {
 
     private Future<Ticket> storeFailed(Throwable e) {
         if (e instanceof GatewayError g) return Future.failedFuture(g);
-        logFailure("admit", e);
+        logFailure(e, failOpen ? "requests are ADMITTED WITHOUT LIMITS OR BUDGETS until it answers (frugal.quotas.on-store-failure=open)"
+                : "requests with limits or budgets are refused with 503 until it answers (frugal.quotas.on-store-failure=closed)");
         if (failOpen) {
             metrics.storeFailure("admitted");
             return Future.succeededFuture(Ticket.UNLIMITED);
@@ -199,11 +200,10 @@ public class Quotas {
     }
 
     /** Logs a store failure at most every 10 seconds (the metric counts each one). Never logs the store's URL. */
-    private void logFailure(String what, Throwable e) {
+    private void logFailure(Throwable e, String consequence) {
         long now = clock.millis(), due = nextFailureLog.get();
         if (now < due || !nextFailureLog.compareAndSet(due, now + 10_000)) return;
-        LOG.errorf("Quota store failed (%s: %s: %s); requests are %s until it answers (frugal.quotas.on-store-failure)",
-                what, e.getClass().getSimpleName(), e.getMessage(), failOpen ? "ADMITTED WITHOUT LIMITS OR BUDGETS" : "refused with 503");
+        LOG.errorf("Quota store failed (%s: %s); %s", e.getClass().getSimpleName(), e.getMessage(), consequence);
     }
 
     private void alert(Demand d, Check c, long spentMicros) {
@@ -232,9 +232,9 @@ public class Quotas {
      */
     static Demand demand(Caller caller, long tokens, long reserve, long now) {
         TeamConfig team = caller.team();
-        Limits tl = team.limits() == null ? Limits.NONE : team.limits();
+        Limits tl = capped(team.limits());
         String keyId = caller.keyId();
-        Limits kl = keyId == null || caller.keyLimits() == null ? Limits.NONE : caller.keyLimits();
+        Limits kl = keyId == null ? Limits.NONE : capped(caller.keyLimits());
         List<Check> checks = new ArrayList<>(8);
         if (tl.concurrent() > 0) checks.add(new Check(Kind.CONCURRENCY, Scope.TEAM, "t:c", tl.concurrent(), 1, null, null, 0));
         if (kl.concurrent() > 0) checks.add(new Check(Kind.CONCURRENCY, Scope.KEY, "k:c:" + keyId, kl.concurrent(), 1, null, null, 0));
@@ -263,6 +263,13 @@ public class Quotas {
         LocalDate start = b.period().start(today);
         String name = prefix + b.period().name().toLowerCase(Locale.ROOT) + ":" + start + suffix;
         return new Check(Kind.BUDGET, scope, name, b.limitMicros(), reserve, b, start, b.period().next(today).toEpochDay() * DAY_MILLIS);
+    }
+
+    /** Per-minute limits above 10^10 are as good as none, and capping them keeps the scaled bucket levels exact. */
+    private static Limits capped(Limits l) {
+        if (l == null) return Limits.NONE;
+        if (l.requestsPerMinute() <= MAX_RATE && l.tokensPerMinute() <= MAX_RATE) return l;
+        return new Limits(Math.min(l.requestsPerMinute(), MAX_RATE), Math.min(l.tokensPerMinute(), MAX_RATE), l.concurrent());
     }
 
     private static long clamp(long v, long max) {

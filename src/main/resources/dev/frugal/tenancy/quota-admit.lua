@@ -9,13 +9,14 @@ local SCALE = 60000
 local function int(x) return string.format('%.0f', x) end
 local function ceildiv(a, b) if a <= 0 then return 0 end return math.floor((a + b - 1) / b) end
 
--- the bucket's level at now (drained since it was written)
+-- the bucket's level at now (drained since it was written) and its time, which never moves back
+-- (a replica whose clock is behind does not rewind it)
 local function level(key, limit)
   local v = redis.call('HMGET', key, 'u', 't')
   local u, t = tonumber(v[1]) or 0, tonumber(v[2]) or now
   local elapsed = math.max(0, now - t)
-  if elapsed >= ceildiv(u, limit) then return 0 end
-  return u - elapsed * limit
+  if elapsed >= ceildiv(u, limit) then return 0, math.max(t, now) end
+  return u - elapsed * limit, math.max(t, now)
 end
 
 -- reservations whose replica never settled them (it vanished) stop counting at their lease's end
@@ -30,7 +31,7 @@ local function purge(hkey, zkey)
 end
 
 local out = {1, -1, -1}
-local keyOf, zkeyOf, filled = {}, {}, {}
+local keyOf, zkeyOf, filled, at = {}, {}, {}, {}
 local k = 1
 for i = 1, n do
   local a = 5 + (i - 1) * 4
@@ -45,10 +46,10 @@ for i = 1, n do
     remaining = math.max(0, limit - inFlight - (ok and 1 or 0))
     wait = 1000
   elseif kind == 'r' or kind == 't' then
-    local u = level(key, limit)
+    local u, t = level(key, limit)
     ok = u + amount * SCALE <= limit * SCALE
     if ok then u = u + amount * SCALE end
-    filled[i] = u
+    filled[i], at[i] = u, t
     remaining = math.max(0, math.floor((limit * SCALE - u) / SCALE))
     reset = ceildiv(u, limit)
     if not ok then
@@ -78,7 +79,7 @@ if out[1] == 1 then
       redis.call('ZADD', key, leaseUntil, lease)
       redis.call('PEXPIRE', key, leaseMs)
     elseif kind == 'r' or kind == 't' then
-      redis.call('HSET', key, 'u', int(filled[i]), 't', int(now))
+      redis.call('HSET', key, 'u', int(filled[i]), 't', int(at[i]))
       redis.call('PEXPIRE', key, ceildiv(filled[i], limit) + 1000)
     else
       redis.call('HINCRBY', key, 'reserved', amount)

@@ -21,7 +21,7 @@ for i = 1, n do
     local elapsed = math.max(0, now - t)
     if elapsed >= ceildiv(u, limit) then u = 0 else u = u - elapsed * limit end
     u = math.max(0, u + (tokens - tonumber(amount)) * SCALE)
-    redis.call('HSET', key, 'u', int(u), 't', int(now))
+    redis.call('HSET', key, 'u', int(u), 't', int(math.max(t, now)))
     redis.call('PEXPIRE', key, ceildiv(u, limit) + 1000)
   elseif kind == 'b' then
     local zkey = KEYS[k]; k = k + 1

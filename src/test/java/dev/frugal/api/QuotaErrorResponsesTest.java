@@ -4,6 +4,7 @@ import dev.frugal.config.Budget;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
+import dev.frugal.core.UpstreamFailure;
 import dev.frugal.tenancy.Caller;
 import dev.frugal.tenancy.Quotas;
 import dev.frugal.tenancy.Ticket;
@@ -77,6 +78,15 @@ class QuotaErrorResponsesTest {
         assertTrue(written(e, false).body().contains("\"code\":\"budget_exceeded\""));
         assertTrue(written(e, false).body().contains("\"type\":\"insufficient_quota\""));
         assertTrue(written(e, true).body().contains("\"type\":\"billing_error\""));
+    }
+
+    @Test
+    void anUpstreamOutOfQuotaAlsoTellsTheSdksNotToRetry() throws Exception {
+        GatewayError e = new UpstreamFailure(UpstreamFailure.Kind.QUOTA_EXHAUSTED, "You exceeded your current quota.").toClientError();
+        for (HttpResponse<String> r : List.of(written(e, false), written(e, true))) {
+            assertEquals(429, r.statusCode());
+            assertEquals("false", r.headers().firstValue("x-should-retry").orElseThrow());
+        }
     }
 
     private GatewayError rejection(Caller c) throws Exception {
