@@ -76,15 +76,15 @@ public class Gateway {
 
     /** Authenticates the caller; throws a 401 {@link dev.frugal.core.GatewayError}. */
     public void authenticate(Exchange ex, String authorization) {
-        admit(ex, teams.authenticate(ex.config, authorization));
+        identify(ex, teams.authenticate(ex.config, authorization));
     }
 
     /** Authenticates a bare key (Anthropic's {@code x-api-key}); throws a 401 {@link dev.frugal.core.GatewayError}. */
     public void authenticateKey(Exchange ex, String key) {
-        admit(ex, teams.authenticateKey(ex.config, key));
+        identify(ex, teams.authenticateKey(ex.config, key));
     }
 
-    private static void admit(Exchange ex, Caller caller) {
+    private static void identify(Exchange ex, Caller caller) {
         ex.caller = caller;
         ex.team = caller.team();
     }

@@ -58,8 +58,14 @@ public final class PlanExecutor {
     /** Fails with {@link AttemptsFailed} carrying the client-facing error when no attempt succeeded. */
     public <T> Future<Outcome<T>> execute(Plan plan, Function<Attempt, ResilienceSettings> settings,
                                           Function<Attempt, Future<T>> call) {
+        return execute(plan, settings, call, AttemptListener.NONE);
+    }
+
+    /** As above, also telling {@code perRequest} of each attempt (after the executor's own listener). */
+    public <T> Future<Outcome<T>> execute(Plan plan, Function<Attempt, ResilienceSettings> settings,
+                                          Function<Attempt, Future<T>> call, AttemptListener perRequest) {
         budget.onRequest(settings.apply(plan.attempts().get(0)).retryBudget());
-        Run<T> run = new Run<>(plan, settings, call);
+        Run<T> run = new Run<>(plan, settings, call, perRequest);
         run.next();
         return run.result.future();
     }
@@ -76,10 +82,19 @@ public final class PlanExecutor {
         UpstreamFailure last;
         boolean refusedForCapacity;
 
-        Run(Plan plan, Function<Attempt, ResilienceSettings> settings, Function<Attempt, Future<T>> call) {
+        final AttemptListener perRequest;
+
+        Run(Plan plan, Function<Attempt, ResilienceSettings> settings, Function<Attempt, Future<T>> call,
+            AttemptListener perRequest) {
             this.plan = plan;
             this.settings = settings;
             this.call = call;
+            this.perRequest = perRequest;
+        }
+
+        void tell(Attempt a, AttemptOutcome outcome) {
+            listener.onAttempt(a, outcome);
+            perRequest.onAttempt(a, outcome);
         }
 
         void next() {
@@ -89,7 +104,7 @@ public final class PlanExecutor {
                 BackendState b = backends.of(a);
                 BackendState.Refusal refusal = b.admit(s, backends.probes().down(a.provider().name()));
                 if (refusal != BackendState.Refusal.NONE) {
-                    listener.onAttempt(a, AttemptOutcome.of(refusal));
+                    tell(a, AttemptOutcome.of(refusal));
                     if (refusal == BackendState.Refusal.AT_CAPACITY) refusedForCapacity = true;
                     index++;
                     retriesHere = 0;
@@ -120,7 +135,7 @@ public final class PlanExecutor {
                     cancelDeadline.run();
                     if (ar.succeeded()) {
                         b.onSuccess(backends.ticker().getAsLong() - started);
-                        listener.onAttempt(a, AttemptOutcome.SUCCESS);
+                        tell(a, AttemptOutcome.SUCCESS);
                         result.complete(new Outcome<>(ar.result(), a, attempts, once(b)));
                     } else {
                         b.release();
@@ -139,7 +154,7 @@ public final class PlanExecutor {
         }
 
         void failed(Attempt a, ResilienceSettings s, BackendState b, Throwable t) {
-            listener.onAttempt(a, t instanceof UpstreamFailure uf ? AttemptOutcome.of(uf.kind())
+            tell(a, t instanceof UpstreamFailure uf ? AttemptOutcome.of(uf.kind())
                     : t instanceof GatewayError ge && ge.status() < 500 ? AttemptOutcome.INVALID_REQUEST : AttemptOutcome.UPSTREAM_ERROR);
             if (t instanceof GatewayError ge) {
                 b.onNeutral();

@@ -2,6 +2,7 @@ package dev.frugal.telemetry;
 
 import dev.frugal.core.Usage;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,12 @@ public class GatewayMetrics {
 
     private record Key(String endpoint, String team, String model, String provider, int status) {}
 
-    private record Meters(Counter requests, Timer duration, Counter promptTokens, Counter completionTokens, Counter attempts) {}
+    public static final String TOKEN_USAGE = "gen_ai.client.token.usage";
+    public static final String COST = "frugal.cost";
+    public static final String SAVINGS = "frugal.savings";
+
+    private record Meters(Counter requests, Timer duration, Counter promptTokens, Counter completionTokens, Counter attempts,
+                          DistributionSummary inputUsage, DistributionSummary outputUsage, Counter cost, Counter savings) {}
 
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
     private final Map<String, Timer> ttft = new ConcurrentHashMap<>();
@@ -40,14 +46,27 @@ public class GatewayMetrics {
     /** Records one finished request. */
     public void request(String endpoint, String team, String model, String provider, int status, Duration took,
                         Usage usage, int attempts) {
+        request(endpoint, team, model, provider, status, took, usage, attempts, 0, 0);
+    }
+
+    /**
+     * Records one finished request with its cost and savings in micro-USD (exact in the ledger;
+     * the metric is a USD double for dashboards).
+     */
+    public void request(String endpoint, String team, String model, String provider, int status, Duration took,
+                        Usage usage, int attempts, long costMicros, long savingsMicros) {
         Meters m = meters.computeIfAbsent(new Key(endpoint, team, model, provider, status), this::create);
         m.requests.increment();
         m.duration.record(took.toNanos(), TimeUnit.NANOSECONDS);
         if (usage != null && usage.totalTokens() > 0) {
             m.promptTokens.increment(usage.promptTokens());
             m.completionTokens.increment(usage.completionTokens());
+            m.inputUsage.record(usage.promptTokens());
+            m.outputUsage.record(usage.completionTokens());
         }
         if (attempts > 0) m.attempts.increment(attempts);
+        if (costMicros > 0) m.cost.increment(costMicros / 1e6);
+        if (savingsMicros != 0) m.savings.increment(savingsMicros / 1e6);
     }
 
     public void timeToFirstToken(String model, Duration took) {
@@ -78,7 +97,7 @@ public class GatewayMetrics {
                         .tags("endpoint", k.endpoint(), "team", k.team(), "model", k.model(), "provider", k.provider(), "status", status)
                         .register(registry),
                 Timer.builder(REQUEST_DURATION).description("Time from request to the end of the response")
-                        .tags("gen_ai.operation.name", k.endpoint(), "gen_ai.request.model", k.model(), "team", k.team(),
+                        .tags("gen_ai.operation.name", operation(k.endpoint()), "gen_ai.request.model", k.model(), "team", k.team(),
                                 "gen_ai.provider.name", k.provider(), "error.type", k.status() >= 400 ? status : "none")
                         .register(registry),
                 Counter.builder(TOKENS).description("Tokens used")
@@ -86,6 +105,29 @@ public class GatewayMetrics {
                 Counter.builder(TOKENS).description("Tokens used")
                         .tags("team", k.team(), "model", k.model(), "provider", k.provider(), "type", "completion").register(registry),
                 Counter.builder(ATTEMPTS).description("Upstream attempts made")
-                        .tags("model", k.model(), "provider", k.provider()).register(registry));
+                        .tags("model", k.model(), "provider", k.provider()).register(registry),
+                tokenUsage(k, "input"), tokenUsage(k, "output"),
+                Counter.builder(COST).baseUnit("usd").description("Cost of requests (prices from the catalog or config)")
+                        .tags("team", k.team(), "model", k.model(), "provider", k.provider()).register(registry),
+                Counter.builder(SAVINGS).baseUnit("usd").description("Cost on the team's reference model minus the actual cost")
+                        .tags("team", k.team(), "model", k.model(), "provider", k.provider()).register(registry));
+    }
+
+    /** OpenTelemetry GenAI semantic conventions: tokens per request by type, with the standard attributes. */
+    private DistributionSummary tokenUsage(Key k, String type) {
+        return DistributionSummary.builder(TOKEN_USAGE).baseUnit("{token}").description("Tokens used per request")
+                .tags("gen_ai.operation.name", operation(k.endpoint()), "gen_ai.provider.name", k.provider(),
+                        "gen_ai.request.model", k.model(), "gen_ai.token.type", type, "team", k.team())
+                .register(registry);
+    }
+
+    /** The GenAI operation name of an endpoint. */
+    private static String operation(String endpoint) {
+        return switch (endpoint) {
+            case "chat", "messages" -> "chat";
+            case "text_completion" -> "text_completion";
+            case "embeddings" -> "embeddings";
+            default -> endpoint;
+        };
     }
 }

@@ -7,7 +7,6 @@ import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
-import dev.frugal.testsupport.MutableClock;
 import dev.frugal.testsupport.RequiresPostgres;
 import dev.frugal.testsupport.TestDatabases;
 import org.flywaydb.core.Flyway;
