@@ -2,6 +2,7 @@ package dev.frugal.pipeline;
 
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.TeamConfig;
+import io.vertx.core.Promise;
 
 /**
  * One client request on its way through the gateway: its id, the config snapshot it started
@@ -22,6 +23,8 @@ public final class Exchange {
     boolean finished;
     /** When a streamed response must be over (System.nanoTime scale). */
     long deadlineNanos = Long.MAX_VALUE;
+    /** Completed when the client's connection closes before the answer is over. */
+    final Promise<Void> clientGone = Promise.promise();
 
     Exchange(String requestId, String endpoint, long startNanos, FrugalConfig config) {
         this.requestId = requestId;
@@ -37,6 +40,9 @@ public final class Exchange {
     public TeamConfig team() { return team; }
 
     public int attempts() { return attempts; }
+
+    /** The client closed its connection: a wait for an upstream slot is given up, no further attempt starts. */
+    public void clientLeft() { clientGone.tryComplete(); }
 
     /** Max request body size in force for this request. */
     public long maxBodyBytes() { return config.server().maxBodyBytes(); }
