@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param retryBudget      retries allowed as a fraction of requests (0.2 = at most 20 % extra attempts)
  * @param breakerFailures  consecutive failures that open a deployment's circuit
  * @param breakerCooldown  how long an open circuit stays open before one probe request may pass
- * @param maxConcurrent    requests in flight per deployment (0 = unbounded); beyond it the next deployment is used
+ * @param maxConcurrent    requests in flight per deployment (0 = unbounded); beyond it the request waits (maxQueue)
+ *                         or the next deployment is used
  * @param firstToken       deadline of one attempt until its first chunk (streams) or its whole answer; past it the
  *                         attempt counts as a timeout and the plan moves on
  * @param total            deadline of a whole streamed response; past it the stream is cut with an in-band error
