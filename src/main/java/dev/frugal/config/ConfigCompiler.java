@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.core.KeyHash;
+import dev.frugal.core.Price;
 import dev.frugal.wire.Json;
 
 import java.io.IOException;
@@ -39,6 +40,8 @@ public final class ConfigCompiler {
     public static final Set<String> DIALECTS = Set.of("openai", "deepseek", "vllm", "llamacpp", "lmstudio",
             "ollama", "groq", "mistral", "together");
     public static final Set<String> LOCAL_MODELS = Set.of("all-minilm-l6-v2");
+    /** Prompt tokens per second of a {@code gpu} deployment, as a multiple of its output tokens per second, when not given. */
+    public static final int GPU_INPUT_SPEEDUP = 10;
     /** Base URLs used when a hosted provider's config gives none. */
     private static final Map<ProviderKind, String> DEFAULT_URLS = Map.of(
             ProviderKind.ANTHROPIC, "https://api.anthropic.com",
@@ -66,7 +69,7 @@ public final class ConfigCompiler {
         if (root == null || root.isMissingNode() || root.isNull()) root = JsonNodeFactory.instance.objectNode();
         if (!root.isObject()) throw new InvalidConfigException(List.of("(root): must be a mapping"));
         root = interpolate(root, "");
-        allowOnly(root, "", "server", "providers", "models", "teams", "resilience");
+        allowOnly(root, "", "server", "providers", "models", "teams", "resilience", "pricing");
 
         ServerSettings server = server(root.path("server"));
         ResilienceSettings resilience = resilience(root.get("resilience"), "resilience", ResilienceSettings.DEFAULT);
@@ -78,10 +81,11 @@ public final class ConfigCompiler {
         Map<String, TeamConfig> byKey = new HashMap<>();
         boolean discovery = providers.values().stream().anyMatch(ProviderConfig::discoverModels);
         teams(root.path("teams"), models, discovery, teams, byKey);
+        PricingSettings pricing = pricing(root.get("pricing"));
         if (!errors.isEmpty()) throw new InvalidConfigException(errors);
         return new FrugalConfig(server, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models),
                 Collections.unmodifiableMap(teams), Map.copyOf(byKey), resilience, Map.copyOf(providerResilience),
-                Map.copyOf(modelResilience));
+                Map.copyOf(modelResilience), pricing);
     }
 
     // ---- sections -------------------------------------------------------------------------
@@ -271,7 +275,7 @@ public final class ConfigCompiler {
             String p = "models[" + i + "]";
             JsonNode n = list.get(i);
             if (!isMap(n, p)) continue;
-            allowOnly(n, p, "name", "deployments", "strategy", "owned-by", "created", "resilience");
+            allowOnly(n, p, "name", "deployments", "strategy", "owned-by", "created", "resilience", "price");
             String name = name(n.get("name"), p + ".name");
             String strategyText = optionalText(n.get("strategy"), p + ".strategy", "ordered");
             ModelConfig.Strategy strategy = ModelConfig.Strategy.ORDERED;
@@ -289,7 +293,7 @@ public final class ConfigCompiler {
                     String dj = dp + "[" + j + "]";
                     JsonNode d = ds.get(j);
                     if (!isMap(d, dj)) continue;
-                    allowOnly(d, dj, "provider", "model", "weight", "reasoning", "think-prefilled");
+                    allowOnly(d, dj, "provider", "model", "weight", "reasoning", "think-prefilled", "price", "gpu");
                     String prov = requiredText(d.get("provider"), dj + ".provider");
                     if (prov != null && !providers.containsKey(prov)) {
                         error(dj + ".provider", "unknown provider '" + prov + "'" + suggest(prov, providers.keySet()));
@@ -309,7 +313,10 @@ public final class ConfigCompiler {
                         if (!d.get("think-prefilled").isBoolean()) error(dj + ".think-prefilled", "must be true or false");
                         else prefilled = d.get("think-prefilled").asBoolean();
                     }
-                    deployments.add(new ModelConfig.Deployment(prov, upstream, weight, reasoning, prefilled));
+                    Price price = price(d.get("price"), dj + ".price");
+                    ModelConfig.Gpu gpu = gpu(d.get("gpu"), dj + ".gpu");
+                    if (d.has("price") && d.has("gpu")) error(dj, "set either price or gpu, not both");
+                    deployments.add(new ModelConfig.Deployment(prov, upstream, weight, reasoning, prefilled, price, gpu));
                 }
                 if (strategy == ModelConfig.Strategy.WEIGHTED && !deployments.isEmpty()
                         && deployments.stream().mapToInt(ModelConfig.Deployment::weight).sum() == 0) {
@@ -325,9 +332,10 @@ public final class ConfigCompiler {
                 ownedBy = allSimulated ? "simulator" : "frugal";
             }
             long created = (long) number(n.get("created"), p + ".created", 1_735_689_600L, 0, 4_102_444_800L);
+            Price price = price(n.get("price"), p + ".price");
             if (name != null) {
                 if (out.containsKey(name)) error(p + ".name", "duplicate model name '" + name + "'");
-                else out.put(name, new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created));
+                else out.put(name, new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created, price));
                 if (n.has("resilience")) { // over each provider's own settings
                     Map<String, ResilienceSettings> own = new HashMap<>();
                     for (ModelConfig.Deployment d : deployments) {
@@ -340,6 +348,52 @@ public final class ConfigCompiler {
             }
         }
         return out;
+    }
+
+    /** {@code price: {input, cached-input, output}} in USD per million tokens; cached-input defaults to input. */
+    private Price price(JsonNode n, String p) {
+        if (n == null || n.isNull()) return null;
+        if (!isMap(n, p)) return null;
+        allowOnly(n, p, "input", "cached-input", "output");
+        long input = requiredUsd(n, "input", p);
+        long output = requiredUsd(n, "output", p);
+        long cached = usdMicros(n.get("cached-input"), p + ".cached-input", input);
+        if (input < 0 || output < 0 || cached < 0) return null;
+        return Price.of(Price.Source.CONFIG, input, cached, output); // USD per Mtok x 10^6 = micro-USD per Mtok
+    }
+
+    /** {@code gpu: {usd-per-hour, output-tokens-per-second, input-tokens-per-second}}; input defaults to 10x output. */
+    private ModelConfig.Gpu gpu(JsonNode n, String p) {
+        if (n == null || n.isNull()) return null;
+        if (!isMap(n, p)) return null;
+        allowOnly(n, p, "usd-per-hour", "output-tokens-per-second", "input-tokens-per-second");
+        long perHour = requiredUsd(n, "usd-per-hour", p);
+        if (n.get("output-tokens-per-second") == null) error(p + ".output-tokens-per-second", "is required");
+        double out = number(n.get("output-tokens-per-second"), p + ".output-tokens-per-second", -1, 0.1, 1e9);
+        double in = number(n.get("input-tokens-per-second"), p + ".input-tokens-per-second",
+                out * GPU_INPUT_SPEEDUP, 0.1, 1e10);
+        if (perHour < 0 || out <= 0 || in <= 0) return null;
+        return new ModelConfig.Gpu(perHour, out, in);
+    }
+
+    private long requiredUsd(JsonNode n, String field, String p) {
+        if (n.get(field) == null || n.get(field).isNull()) { error(p + "." + field, "is required"); return -1; }
+        return usdMicros(n.get(field), p + "." + field, -1);
+    }
+
+    /** The top-level {@code pricing} section. */
+    private PricingSettings pricing(JsonNode n) {
+        if (n == null || n.isNull()) return PricingSettings.DEFAULT;
+        if (!isMap(n, "pricing")) return PricingSettings.DEFAULT;
+        allowOnly(n, "pricing", "reject-unpriced", "unpriced-warning-interval");
+        boolean reject = PricingSettings.DEFAULT.rejectUnpriced();
+        if (n.has("reject-unpriced")) {
+            if (!n.get("reject-unpriced").isBoolean()) error("pricing.reject-unpriced", "must be true or false");
+            else reject = n.get("reject-unpriced").asBoolean();
+        }
+        Duration interval = duration(n.get("unpriced-warning-interval"), "pricing.unpriced-warning-interval",
+                PricingSettings.DEFAULT.unpricedWarningInterval());
+        return new PricingSettings(reject, interval);
     }
 
     /**
