@@ -55,8 +55,9 @@ class PlanExecutorQueueHammerTest {
         AtomicReference<Throwable> problem = new AtomicReference<>();
         CountDownLatch settled = new CountDownLatch(requests);
         for (int i = 0; i < requests; i++) {
-            // from a non-Vert.x thread, each runOnContext lands on a new context of the next event loop
-            vertx.runOnContext(v -> {
+            // from a non-Vert.x thread, each runOnContext lands on a new context of the next event loop;
+            // arrivals are spread over a second, about twice what the deployment can serve
+            vertx.runOnContext(v -> vertx.setTimer(1 + ThreadLocalRandom.current().nextInt(1000), start -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 Promise<Void> gone = Promise.promise();
                 if (random.nextInt(4) == 0) vertx.setTimer(1 + random.nextInt(6), t -> gone.tryComplete());
@@ -81,7 +82,7 @@ class PlanExecutorQueueHammerTest {
                     else problem.compareAndSet(null, ar.cause());
                     settled.countDown();
                 });
-            });
+            }));
         }
         assertTrue(settled.await(60, TimeUnit.SECONDS), "every plan ended; left: " + settled.getCount());
         assertNull(problem.get());
