@@ -77,7 +77,7 @@ public class AdminRoutes {
             long total = b.successes() + b.failures();
             ObjectNode o = data.addObject().put("deployment", b.key()).put("state", state(b))
                     .put("circuit", b.circuit().name().toLowerCase()).put("cooling_down", b.coolingDown())
-                    .put("in_flight", b.inFlight()).put("successes", b.successes()).put("failures", b.failures())
+                    .put("in_flight", b.inFlight()).put("queued", b.queued()).put("successes", b.successes()).put("failures", b.failures())
                     .put("error_rate", total == 0 ? 0.0 : (double) b.failures() / total);
             if (b.latencyEwmaMs() >= 0) o.put("latency_ms", Math.round(b.latencyEwmaMs() * 10) / 10.0);
             else o.putNull("latency_ms");

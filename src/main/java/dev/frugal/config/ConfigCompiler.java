@@ -107,7 +107,7 @@ public final class ConfigCompiler {
         if (!isMap(n, p)) return base;
         allowOnly(n, p, "retries", "backoff", "max-backoff", "max-retry-after", "retry-budget", "breaker-failures",
                 "breaker-cooldown", "max-concurrent", "first-token-timeout", "total-timeout",
-                "probe-interval", "breaker-failure-ratio", "breaker-window");
+                "probe-interval", "breaker-failure-ratio", "breaker-window", "max-queue", "queue-timeout");
         return new ResilienceSettings(
                 (int) number(n.get("retries"), p + ".retries", base.retries(), 0, 10),
                 duration(n.get("backoff"), p + ".backoff", base.backoff()),
@@ -121,7 +121,9 @@ public final class ConfigCompiler {
                 duration(n.get("total-timeout"), p + ".total-timeout", base.total()),
                 duration(n.get("probe-interval"), p + ".probe-interval", base.probeInterval()),
                 number(n.get("breaker-failure-ratio"), p + ".breaker-failure-ratio", base.breakerFailureRatio(), 0.01, 1),
-                (int) number(n.get("breaker-window"), p + ".breaker-window", base.breakerWindow(), 2, 10_000));
+                (int) number(n.get("breaker-window"), p + ".breaker-window", base.breakerWindow(), 2, 10_000),
+                (int) number(n.get("max-queue"), p + ".max-queue", base.maxQueue(), 0, 1_000_000),
+                duration(n.get("queue-timeout"), p + ".queue-timeout", base.queueTimeout()));
     }
 
     private Map<String, ProviderConfig> providers(JsonNode list, ResilienceSettings defaults, Map<String, ResilienceSettings> own) {
@@ -132,7 +134,7 @@ public final class ConfigCompiler {
             JsonNode n = list.get(i);
             if (!isMap(n, p)) continue;
             allowOnly(n, p, "name", "kind", "base-url", "api-key", "headers", "dialect", "timeouts", "simulator", "model",
-                    "api-version", "default-max-tokens", "discover-models", "resilience");
+                    "api-version", "default-max-tokens", "discover-models", "resilience", "probe-url");
             String name = name(n.get("name"), p + ".name");
             String kindText = requiredText(n.get("kind"), p + ".kind");
             ProviderKind kind = null;
@@ -141,6 +143,7 @@ public final class ConfigCompiler {
                 if (kind == null) error(p + ".kind", "unknown kind '" + kindText + "' (known: " + ProviderKind.known() + ")");
             }
             URI baseUrl = null;
+            URI probeUrl = null;
             String dialect = null;
             ProviderConfig.SimulatorSettings sim = null;
             String localModel = null;
@@ -148,8 +151,9 @@ public final class ConfigCompiler {
             if (http) {
                 baseUrl = n.has("base-url") || !DEFAULT_URLS.containsKey(kind)
                         ? url(n.get("base-url"), p + ".base-url") : URI.create(DEFAULT_URLS.get(kind));
+                if (n.has("probe-url")) probeUrl = probeUrl(n.get("probe-url"), p + ".probe-url", baseUrl);
             } else if (kind != null) {
-                for (String f : List.of("base-url", "api-key")) {
+                for (String f : List.of("base-url", "api-key", "probe-url")) {
                     if (n.has(f)) error(p + "." + f, "not used by kind '" + kind.id() + "'");
                 }
             }
@@ -186,10 +190,39 @@ public final class ConfigCompiler {
             if (name != null) {
                 if (out.containsKey(name)) error(p + ".name", "duplicate provider name '" + name + "'");
                 else out.put(name, new ProviderConfig(name, kind, baseUrl, key == null || key.isEmpty() ? null : new Secret(key),
-                        headers, dialect, timeouts, sim, localModel, apiVersion, defaultMaxTokens, discover));
+                        headers, dialect, timeouts, sim, localModel, apiVersion, defaultMaxTokens, discover, probeUrl));
             }
         }
         return out;
+    }
+
+    /**
+     * {@code probe-url}: a full http(s) URL, or a path from the root of the base URL's host
+     * ({@code /health} on {@code http://gpu:8000/v1} is {@code http://gpu:8000/health}).
+     */
+    private URI probeUrl(JsonNode n, String path, URI base) {
+        String s = requiredText(n, path);
+        if (s == null) return null;
+        URI u;
+        try {
+            u = new URI(s.trim());
+        } catch (URISyntaxException e) {
+            error(path, "not a valid URL");
+            return null;
+        }
+        if (u.getRawFragment() != null) { error(path, "must not have a #fragment"); return null; }
+        if (u.getScheme() == null) {
+            if (u.getRawAuthority() != null || u.getRawPath() == null || !u.getRawPath().startsWith("/")) {
+                error(path, "must be a path starting with / (e.g. /health) or an http:// or https:// URL");
+                return null;
+            }
+            return base == null ? null : base.resolve(u);
+        }
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+            error(path, "must be a path starting with / (e.g. /health) or an http:// or https:// URL with a host");
+            return null;
+        }
+        return u;
     }
 
     private ProviderConfig.SimulatorSettings simulator(JsonNode n, String p) {

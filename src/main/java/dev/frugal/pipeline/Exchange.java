@@ -3,6 +3,7 @@ package dev.frugal.pipeline;
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.tenancy.Caller;
+import io.vertx.core.Promise;
 
 /**
  * One client request on its way through the gateway: its id, the config snapshot it started
@@ -26,6 +27,8 @@ public final class Exchange {
     boolean finished;
     /** When a streamed response must be over (System.nanoTime scale). */
     long deadlineNanos = Long.MAX_VALUE;
+    /** Completed when the client's connection closes before the answer is over. */
+    final Promise<Void> clientGone = Promise.promise();
 
     Exchange(String requestId, String endpoint, long startNanos, FrugalConfig config) {
         this.requestId = requestId;
@@ -43,6 +46,9 @@ public final class Exchange {
     public Caller caller() { return caller; }
 
     public int attempts() { return attempts; }
+
+    /** The client closed its connection: a wait for an upstream slot is given up, no further attempt starts. */
+    public void clientLeft() { clientGone.tryComplete(); }
 
     /** Max request body size in force for this request. */
     public long maxBodyBytes() { return config.server().maxBodyBytes(); }

@@ -18,6 +18,7 @@ import dev.frugal.provider.ProviderRegistry;
 import dev.frugal.resilience.Backends;
 import dev.frugal.resilience.PlanExecutor;
 import dev.frugal.resilience.RetryBudget;
+import dev.frugal.resilience.VertxScheduler;
 import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Plan;
 import dev.frugal.routing.RoutePlanner;
@@ -52,17 +53,7 @@ public class Gateway {
 
     @jakarta.annotation.PostConstruct
     void init() {
-        executor = new PlanExecutor(backends, new PlanExecutor.Scheduler() {
-            @Override public void schedule(long delay, Runnable task) {
-                if (delay <= 0) task.run();
-                else vertx.setTimer(delay, id -> task.run()); // Vert.x timers fire on the caller's event loop
-            }
-
-            @Override public Runnable deadline(long delay, Runnable task) {
-                long id = vertx.setTimer(Math.max(1, delay), t -> task.run());
-                return () -> vertx.cancelTimer(id);
-            }
-        }, ThreadLocalRandom.current(), retryBudget,
+        executor = new PlanExecutor(backends, new VertxScheduler(vertx), ThreadLocalRandom.current(), retryBudget,
                 (attempt, outcome) -> metrics.attempt(attempt.provider().name(), attempt.model(), outcome.tag()));
     }
 
@@ -132,7 +123,8 @@ public class Gateway {
                     "The gateway is at capacity; retry shortly.", 1);
         }
         ex.release = inFlight::decrementAndGet;
-        return executor.execute(plan, a -> ex.config.resilienceFor(a.model(), a.provider().name()), call).andThen(ar -> {
+        return executor.execute(plan, a -> ex.config.resilienceFor(a.model(), a.provider().name()), call,
+                dev.frugal.resilience.AttemptListener.NONE, ex.clientGone.future()).andThen(ar -> {
             if (ar.succeeded()) {
                 ex.attempts = ar.result().attempts();
                 ex.provider = ar.result().attempt().provider().name();
