@@ -50,8 +50,13 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule routing_uses_only_core_and_config = mayOnlyUse("routing", "core", "config");
 
+    /** The catalog (prices, token counts) is data over the config: no I/O layer, no request handling. */
     @ArchTest
-    static final ArchRule tenancy_uses_only_core_and_config = mayOnlyUse("tenancy", "core", "config");
+    static final ArchRule catalog_uses_only_core_config_and_wire = mayOnlyUse("catalog", "core", "config", "wire");
+
+    /** Tenancy stores policies as JSON, hence wire. */
+    @ArchTest
+    static final ArchRule tenancy_uses_only_core_config_wire_and_telemetry = mayOnlyUse("tenancy", "core", "config", "wire", "telemetry");
 
     /** The ledger records and reports; it knows nothing of the pipeline, providers or tenancy. */
     @ArchTest

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import java.security.MessageDigest;
 import java.util.Comparator;
@@ -26,6 +27,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class AdminRoutes {
+    private static final Logger LOG = Logger.getLogger(AdminRoutes.class);
     @Inject Backends backends;
 
     @ConfigProperty(name = "frugal.admin.key")
@@ -37,17 +39,31 @@ public class AdminRoutes {
         adminKeyHash = adminKey.filter(k -> !k.isBlank()).map(KeyHash::sha256).orElse(null);
         router.route("/admin/*").order(-10).handler(this::authorize);
         router.get("/admin/backends").handler(this::backends);
+        router.route("/admin/*").failureHandler(this::failed);
+        router.route("/admin/*").last().handler(ctx -> AdminResponses.error(ctx, 404, "unknown_url",
+                "Unknown admin URL: " + ctx.request().method() + " " + ctx.request().path() + "."));
+    }
+
+    /** A handler failed or a body was refused (413 by the body reader): answer in OpenAI's shape, never a stack trace. */
+    private void failed(RoutingContext ctx) {
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        if (status == 413) AdminResponses.error(ctx, 413, "request_too_large", "The request body is too large.");
+        else if (status < 500) AdminResponses.error(ctx, status, "invalid_request", "The request could not be processed.");
+        else {
+            LOG.errorf(ctx.failure(), "Admin request %s %s failed", ctx.request().method(), ctx.request().path());
+            AdminResponses.error(ctx, 500, "internal_error", "The admin API failed to process the request.");
+        }
     }
 
     private void authorize(RoutingContext ctx) {
         if (adminKeyHash == null) {
-            error(ctx, 404, "not_found", "The admin API is off: set FRUGAL_ADMIN_KEY to turn it on.");
+            AdminResponses.error(ctx, 404, "not_found", "The admin API is off: set FRUGAL_ADMIN_KEY to turn it on.");
             return;
         }
         String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         String key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : "";
         if (!MessageDigest.isEqual(adminKeyHash, KeyHash.sha256(key))) { // constant time
-            error(ctx, 401, "invalid_api_key", "The admin API needs the admin key as 'Authorization: Bearer <key>'.");
+            AdminResponses.error(ctx, 401, "invalid_api_key", "The admin API needs the admin key as 'Authorization: Bearer <key>'.");
             return;
         }
         ctx.next();
@@ -61,7 +77,7 @@ public class AdminRoutes {
             long total = b.successes() + b.failures();
             ObjectNode o = data.addObject().put("deployment", b.key()).put("state", state(b))
                     .put("circuit", b.circuit().name().toLowerCase()).put("cooling_down", b.coolingDown())
-                    .put("in_flight", b.inFlight()).put("successes", b.successes()).put("failures", b.failures())
+                    .put("in_flight", b.inFlight()).put("queued", b.queued()).put("successes", b.successes()).put("failures", b.failures())
                     .put("error_rate", total == 0 ? 0.0 : (double) b.failures() / total);
             if (b.latencyEwmaMs() >= 0) o.put("latency_ms", Math.round(b.latencyEwmaMs() * 10) / 10.0);
             else o.putNull("latency_ms");
@@ -71,7 +87,7 @@ public class AdminRoutes {
             if (h.latencyMs() >= 0) probe.put("latency_ms", h.latencyMs()); else probe.putNull("latency_ms");
             if (h.checkedAt() != null) probe.put("checked_at", h.checkedAt().toString()); else probe.putNull("checked_at");
         });
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Json.writeBuffer(root));
+        AdminResponses.json(ctx, 200, root);
     }
 
     /** probe_down (failing health probes), open (circuit open), cooling_down (after a 429), degraded (recent failures), healthy. */
@@ -83,9 +99,4 @@ public class AdminRoutes {
         return "healthy";
     }
 
-    private static void error(RoutingContext ctx, int status, String code, String message) {
-        ObjectNode root = Json.object();
-        root.putObject("error").put("message", message).put("type", "invalid_request_error").putNull("param").put("code", code);
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Json.writeBuffer(root));
-    }
 }

@@ -108,6 +108,7 @@ class HttpEdge {
         req.exceptionHandler(t -> { /* the client went away while sending; nothing to answer */ });
         req.endHandler(v -> {
             if (tooLarge[0]) return;
+            resp.closeHandler(gone -> ex.clientLeft()); // a stream's writer takes this handler over once it starts
             try {
                 handler.handle(ex, parseObject(body), resp);
             } catch (RuntimeException e) {

@@ -28,7 +28,7 @@ final class Responses {
         error(resp, e, Json.writeBuffer(errorBody(e)));
     }
 
-    /** Answers {@code e}'s status and retry headers with the given body (the error in some API's shape). */
+    /** Answers {@code e}'s status, {@code Retry-After} and its own headers with the given body (the error in some API's shape). */
     static void error(HttpServerResponse resp, GatewayError e, Buffer body) {
         if (resp.ended() || resp.closed()) return;
         if (resp.headWritten()) { // cannot change the status any more; report in-band and stop
@@ -37,7 +37,7 @@ final class Responses {
         }
         resp.setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
         if (e.retryAfterSeconds() >= 0) resp.putHeader("retry-after", Long.toString(e.retryAfterSeconds()));
-        if (e.status() == 429 && "insufficient_quota".equals(e.code())) resp.putHeader("x-should-retry", "false");
+        e.headers().forEach(resp::putHeader);
         resp.end(body);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.core.KeyHash;
+import dev.frugal.core.Price;
 import dev.frugal.wire.Json;
 
 import java.io.IOException;
@@ -39,6 +40,8 @@ public final class ConfigCompiler {
     public static final Set<String> DIALECTS = Set.of("openai", "deepseek", "vllm", "llamacpp", "lmstudio",
             "ollama", "groq", "mistral", "together");
     public static final Set<String> LOCAL_MODELS = Set.of("all-minilm-l6-v2");
+    /** Prompt tokens per second of a {@code gpu} deployment, as a multiple of its output tokens per second, when not given. */
+    public static final int GPU_INPUT_SPEEDUP = 10;
     /** Base URLs used when a hosted provider's config gives none. */
     private static final Map<ProviderKind, String> DEFAULT_URLS = Map.of(
             ProviderKind.ANTHROPIC, "https://api.anthropic.com",
@@ -66,7 +69,7 @@ public final class ConfigCompiler {
         if (root == null || root.isMissingNode() || root.isNull()) root = JsonNodeFactory.instance.objectNode();
         if (!root.isObject()) throw new InvalidConfigException(List.of("(root): must be a mapping"));
         root = interpolate(root, "");
-        allowOnly(root, "", "server", "providers", "models", "teams", "resilience");
+        allowOnly(root, "", "server", "providers", "models", "teams", "resilience", "pricing");
 
         ServerSettings server = server(root.path("server"));
         ResilienceSettings resilience = resilience(root.get("resilience"), "resilience", ResilienceSettings.DEFAULT);
@@ -78,10 +81,11 @@ public final class ConfigCompiler {
         Map<String, TeamConfig> byKey = new HashMap<>();
         boolean discovery = providers.values().stream().anyMatch(ProviderConfig::discoverModels);
         teams(root.path("teams"), models, discovery, teams, byKey);
+        PricingSettings pricing = pricing(root.get("pricing"));
         if (!errors.isEmpty()) throw new InvalidConfigException(errors);
         return new FrugalConfig(server, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models),
                 Collections.unmodifiableMap(teams), Map.copyOf(byKey), resilience, Map.copyOf(providerResilience),
-                Map.copyOf(modelResilience));
+                Map.copyOf(modelResilience), pricing);
     }
 
     // ---- sections -------------------------------------------------------------------------
@@ -103,7 +107,7 @@ public final class ConfigCompiler {
         if (!isMap(n, p)) return base;
         allowOnly(n, p, "retries", "backoff", "max-backoff", "max-retry-after", "retry-budget", "breaker-failures",
                 "breaker-cooldown", "max-concurrent", "first-token-timeout", "total-timeout",
-                "probe-interval", "breaker-failure-ratio", "breaker-window");
+                "probe-interval", "breaker-failure-ratio", "breaker-window", "max-queue", "queue-timeout");
         return new ResilienceSettings(
                 (int) number(n.get("retries"), p + ".retries", base.retries(), 0, 10),
                 duration(n.get("backoff"), p + ".backoff", base.backoff()),
@@ -117,7 +121,9 @@ public final class ConfigCompiler {
                 duration(n.get("total-timeout"), p + ".total-timeout", base.total()),
                 duration(n.get("probe-interval"), p + ".probe-interval", base.probeInterval()),
                 number(n.get("breaker-failure-ratio"), p + ".breaker-failure-ratio", base.breakerFailureRatio(), 0.01, 1),
-                (int) number(n.get("breaker-window"), p + ".breaker-window", base.breakerWindow(), 2, 10_000));
+                (int) number(n.get("breaker-window"), p + ".breaker-window", base.breakerWindow(), 2, 10_000),
+                (int) number(n.get("max-queue"), p + ".max-queue", base.maxQueue(), 0, 1_000_000),
+                duration(n.get("queue-timeout"), p + ".queue-timeout", base.queueTimeout()));
     }
 
     private Map<String, ProviderConfig> providers(JsonNode list, ResilienceSettings defaults, Map<String, ResilienceSettings> own) {
@@ -128,7 +134,7 @@ public final class ConfigCompiler {
             JsonNode n = list.get(i);
             if (!isMap(n, p)) continue;
             allowOnly(n, p, "name", "kind", "base-url", "api-key", "headers", "dialect", "timeouts", "simulator", "model",
-                    "api-version", "default-max-tokens", "discover-models", "resilience");
+                    "api-version", "default-max-tokens", "discover-models", "resilience", "probe-url");
             String name = name(n.get("name"), p + ".name");
             String kindText = requiredText(n.get("kind"), p + ".kind");
             ProviderKind kind = null;
@@ -137,6 +143,7 @@ public final class ConfigCompiler {
                 if (kind == null) error(p + ".kind", "unknown kind '" + kindText + "' (known: " + ProviderKind.known() + ")");
             }
             URI baseUrl = null;
+            URI probeUrl = null;
             String dialect = null;
             ProviderConfig.SimulatorSettings sim = null;
             String localModel = null;
@@ -144,8 +151,9 @@ public final class ConfigCompiler {
             if (http) {
                 baseUrl = n.has("base-url") || !DEFAULT_URLS.containsKey(kind)
                         ? url(n.get("base-url"), p + ".base-url") : URI.create(DEFAULT_URLS.get(kind));
+                if (n.has("probe-url")) probeUrl = probeUrl(n.get("probe-url"), p + ".probe-url", baseUrl);
             } else if (kind != null) {
-                for (String f : List.of("base-url", "api-key")) {
+                for (String f : List.of("base-url", "api-key", "probe-url")) {
                     if (n.has(f)) error(p + "." + f, "not used by kind '" + kind.id() + "'");
                 }
             }
@@ -182,10 +190,39 @@ public final class ConfigCompiler {
             if (name != null) {
                 if (out.containsKey(name)) error(p + ".name", "duplicate provider name '" + name + "'");
                 else out.put(name, new ProviderConfig(name, kind, baseUrl, key == null || key.isEmpty() ? null : new Secret(key),
-                        headers, dialect, timeouts, sim, localModel, apiVersion, defaultMaxTokens, discover));
+                        headers, dialect, timeouts, sim, localModel, apiVersion, defaultMaxTokens, discover, probeUrl));
             }
         }
         return out;
+    }
+
+    /**
+     * {@code probe-url}: a full http(s) URL, or a path from the root of the base URL's host
+     * ({@code /health} on {@code http://gpu:8000/v1} is {@code http://gpu:8000/health}).
+     */
+    private URI probeUrl(JsonNode n, String path, URI base) {
+        String s = requiredText(n, path);
+        if (s == null) return null;
+        URI u;
+        try {
+            u = new URI(s.trim());
+        } catch (URISyntaxException e) {
+            error(path, "not a valid URL");
+            return null;
+        }
+        if (u.getRawFragment() != null) { error(path, "must not have a #fragment"); return null; }
+        if (u.getScheme() == null) {
+            if (u.getRawAuthority() != null || u.getRawPath() == null || !u.getRawPath().startsWith("/")) {
+                error(path, "must be a path starting with / (e.g. /health) or an http:// or https:// URL");
+                return null;
+            }
+            return base == null ? null : base.resolve(u);
+        }
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+            error(path, "must be a path starting with / (e.g. /health) or an http:// or https:// URL with a host");
+            return null;
+        }
+        return u;
     }
 
     private ProviderConfig.SimulatorSettings simulator(JsonNode n, String p) {
@@ -238,7 +275,7 @@ public final class ConfigCompiler {
             String p = "models[" + i + "]";
             JsonNode n = list.get(i);
             if (!isMap(n, p)) continue;
-            allowOnly(n, p, "name", "deployments", "strategy", "owned-by", "created", "resilience");
+            allowOnly(n, p, "name", "deployments", "strategy", "owned-by", "created", "resilience", "price");
             String name = name(n.get("name"), p + ".name");
             String strategyText = optionalText(n.get("strategy"), p + ".strategy", "ordered");
             ModelConfig.Strategy strategy = ModelConfig.Strategy.ORDERED;
@@ -256,7 +293,7 @@ public final class ConfigCompiler {
                     String dj = dp + "[" + j + "]";
                     JsonNode d = ds.get(j);
                     if (!isMap(d, dj)) continue;
-                    allowOnly(d, dj, "provider", "model", "weight", "reasoning", "think-prefilled");
+                    allowOnly(d, dj, "provider", "model", "weight", "reasoning", "think-prefilled", "price", "gpu");
                     String prov = requiredText(d.get("provider"), dj + ".provider");
                     if (prov != null && !providers.containsKey(prov)) {
                         error(dj + ".provider", "unknown provider '" + prov + "'" + suggest(prov, providers.keySet()));
@@ -276,7 +313,10 @@ public final class ConfigCompiler {
                         if (!d.get("think-prefilled").isBoolean()) error(dj + ".think-prefilled", "must be true or false");
                         else prefilled = d.get("think-prefilled").asBoolean();
                     }
-                    deployments.add(new ModelConfig.Deployment(prov, upstream, weight, reasoning, prefilled));
+                    Price price = price(d.get("price"), dj + ".price");
+                    ModelConfig.Gpu gpu = gpu(d.get("gpu"), dj + ".gpu");
+                    if (d.has("price") && d.has("gpu")) error(dj, "set either price or gpu, not both");
+                    deployments.add(new ModelConfig.Deployment(prov, upstream, weight, reasoning, prefilled, price, gpu));
                 }
                 if (strategy == ModelConfig.Strategy.WEIGHTED && !deployments.isEmpty()
                         && deployments.stream().mapToInt(ModelConfig.Deployment::weight).sum() == 0) {
@@ -292,9 +332,10 @@ public final class ConfigCompiler {
                 ownedBy = allSimulated ? "simulator" : "frugal";
             }
             long created = (long) number(n.get("created"), p + ".created", 1_735_689_600L, 0, 4_102_444_800L);
+            Price price = price(n.get("price"), p + ".price");
             if (name != null) {
                 if (out.containsKey(name)) error(p + ".name", "duplicate model name '" + name + "'");
-                else out.put(name, new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created));
+                else out.put(name, new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created, price));
                 if (n.has("resilience")) { // over each provider's own settings
                     Map<String, ResilienceSettings> own = new HashMap<>();
                     for (ModelConfig.Deployment d : deployments) {
@@ -307,6 +348,52 @@ public final class ConfigCompiler {
             }
         }
         return out;
+    }
+
+    /** {@code price: {input, cached-input, output}} in USD per million tokens; cached-input defaults to input. */
+    private Price price(JsonNode n, String p) {
+        if (n == null || n.isNull()) return null;
+        if (!isMap(n, p)) return null;
+        allowOnly(n, p, "input", "cached-input", "output");
+        long input = requiredUsd(n, "input", p);
+        long output = requiredUsd(n, "output", p);
+        long cached = usdMicros(n.get("cached-input"), p + ".cached-input", input);
+        if (input < 0 || output < 0 || cached < 0) return null;
+        return Price.of(Price.Source.CONFIG, input, cached, output); // USD per Mtok x 10^6 = micro-USD per Mtok
+    }
+
+    /** {@code gpu: {usd-per-hour, output-tokens-per-second, input-tokens-per-second}}; input defaults to 10x output. */
+    private ModelConfig.Gpu gpu(JsonNode n, String p) {
+        if (n == null || n.isNull()) return null;
+        if (!isMap(n, p)) return null;
+        allowOnly(n, p, "usd-per-hour", "output-tokens-per-second", "input-tokens-per-second");
+        long perHour = requiredUsd(n, "usd-per-hour", p);
+        if (n.get("output-tokens-per-second") == null) error(p + ".output-tokens-per-second", "is required");
+        double out = number(n.get("output-tokens-per-second"), p + ".output-tokens-per-second", -1, 0.1, 1e9);
+        double in = number(n.get("input-tokens-per-second"), p + ".input-tokens-per-second",
+                out * GPU_INPUT_SPEEDUP, 0.1, 1e10);
+        if (perHour < 0 || out <= 0 || in <= 0) return null;
+        return new ModelConfig.Gpu(perHour, out, in);
+    }
+
+    private long requiredUsd(JsonNode n, String field, String p) {
+        if (n.get(field) == null || n.get(field).isNull()) { error(p + "." + field, "is required"); return -1; }
+        return usdMicros(n.get(field), p + "." + field, -1);
+    }
+
+    /** The top-level {@code pricing} section. */
+    private PricingSettings pricing(JsonNode n) {
+        if (n == null || n.isNull()) return PricingSettings.DEFAULT;
+        if (!isMap(n, "pricing")) return PricingSettings.DEFAULT;
+        allowOnly(n, "pricing", "reject-unpriced", "unpriced-warning-interval");
+        boolean reject = PricingSettings.DEFAULT.rejectUnpriced();
+        if (n.has("reject-unpriced")) {
+            if (!n.get("reject-unpriced").isBoolean()) error("pricing.reject-unpriced", "must be true or false");
+            else reject = n.get("reject-unpriced").asBoolean();
+        }
+        Duration interval = duration(n.get("unpriced-warning-interval"), "pricing.unpriced-warning-interval",
+                PricingSettings.DEFAULT.unpricedWarningInterval());
+        return new PricingSettings(reject, interval);
     }
 
     /**
@@ -322,7 +409,6 @@ public final class ConfigCompiler {
             JsonNode n = list.get(i);
             if (!isMap(n, p)) continue;
             allowOnly(n, p, "name", "keys", "models", "budget", "limits", "reference-model");
-            String name = name(n.get("name"), p + ".name");
             Set<String> hashes = new LinkedHashSet<>();
             JsonNode keys = n.get("keys");
             if (keys != null && !keys.isNull() && isList(keys, p + ".keys", false)) { // optional: keys may come from the admin API
@@ -337,26 +423,88 @@ public final class ConfigCompiler {
                     hashes.add(hash);
                 }
             }
-            Set<String> allowed = new LinkedHashSet<>();
-            JsonNode ms = n.get("models");
-            if (ms != null && !ms.isNull() && isList(ms, p + ".models", false)) {
-                for (int j = 0; j < ms.size(); j++) {
-                    String m = requiredText(ms.get(j), p + ".models[" + j + "]");
-                    if (m == null) continue;
-                    if (!models.containsKey(m) && !discovery) {
-                        error(p + ".models[" + j + "]", "unknown model '" + m + "'" + suggest(m, models.keySet()));
-                    }
-                    allowed.add(m);
+            TeamConfig team = team(n, p, hashes, discovery ? null : models.keySet(), "reference-model");
+            if (team == null) continue;
+            if (out.containsKey(team.name())) { error(p + ".name", "duplicate team name '" + team.name() + "'"); continue; }
+            out.put(team.name(), team);
+            for (String h : hashes) byKey.put(h, team);
+        }
+    }
+
+    /**
+     * The policy of one team mapping (all but its keys): name, models, budget, limits and reference
+     * model; null when the name is missing or bad.
+     *
+     * @param knownModels the model names the team may list; null accepts any name
+     */
+    private TeamConfig team(JsonNode n, String p, Set<String> keyHashes, Set<String> knownModels, String referenceField) {
+        String name = name(n.get("name"), join(p, "name"));
+        Set<String> allowed = new LinkedHashSet<>();
+        JsonNode ms = n.get("models");
+        String mp = join(p, "models");
+        if (ms != null && !ms.isNull() && isList(ms, mp, false)) {
+            for (int j = 0; j < ms.size(); j++) {
+                String m = requiredText(ms.get(j), mp + "[" + j + "]");
+                if (m == null) continue;
+                if (knownModels != null && !knownModels.contains(m)) {
+                    error(mp + "[" + j + "]", "unknown model '" + m + "'" + suggest(m, knownModels));
                 }
-            }
-            if (name != null) {
-                if (out.containsKey(name)) { error(p + ".name", "duplicate team name '" + name + "'"); continue; }
-                TeamConfig team = new TeamConfig(name, Set.copyOf(hashes), Set.copyOf(allowed), budgets(n.get("budget"), p + ".budget"),
-                        limits(n.get("limits"), p + ".limits"), optionalText(n.get("reference-model"), p + ".reference-model", null));
-                out.put(name, team);
-                for (String h : hashes) byKey.put(h, team);
+                allowed.add(m);
             }
         }
+        List<Budget> budgets = budgets(n.get("budget"), join(p, "budget"));
+        Limits limits = limits(n.get("limits"), join(p, "limits"));
+        String reference = optionalText(n.get(referenceField), join(p, referenceField), null);
+        if (reference != null && reference.isBlank()) reference = null;
+        return name == null ? null : new TeamConfig(name, Set.copyOf(keyHashes), Set.copyOf(allowed), budgets, limits, reference);
+    }
+
+    // ---- one team, as the admin API sends it -----------------------------------------------
+
+    /**
+     * Compiles one team as the admin API receives it — {@code name, models, budget, limits,
+     * reference_model}, no keys (the API issues those) — with the rules of {@code teams[]}. No
+     * {@code ${VAR}} interpolation: a client's text is never looked up in the environment.
+     *
+     * @param knownModels the model names the team may list (unknown ones are errors); null accepts any,
+     *                    for teams read back from the database whose models may have gone since
+     * @throws InvalidConfigException with one {@code path: message} per problem, the path relative to the
+     *                                body ({@code budget[1].period: a budget for this period is already set})
+     */
+    public static TeamConfig compileTeam(JsonNode body, Set<String> knownModels) {
+        ConfigCompiler c = new ConfigCompiler(name -> null);
+        TeamConfig team = null;
+        if (c.isMap(body, "(root)")) {
+            c.allowOnly(body, "", "name", "models", "budget", "limits", "reference_model");
+            team = c.team(body, "", Set.of(), knownModels, "reference_model");
+        }
+        c.throwIfErrors();
+        return team;
+    }
+
+    /** Compiles {@code {rpm, tpm, concurrent}} found at {@code path}; absent or null is {@link Limits#NONE}. */
+    public static Limits compileLimits(JsonNode n, String path) {
+        ConfigCompiler c = new ConfigCompiler(name -> null);
+        Limits limits = c.limits(n, path);
+        c.throwIfErrors();
+        return limits;
+    }
+
+    /** Compiles a {@code budget} (one {@code {usd, period, mode}} or a list) found at {@code path}; absent or null is none. */
+    public static List<Budget> compileBudgets(JsonNode n, String path) {
+        ConfigCompiler c = new ConfigCompiler(name -> null);
+        List<Budget> budgets = c.budgets(n, path);
+        c.throwIfErrors();
+        return budgets;
+    }
+
+    /** Whether {@code s} is a valid name of a provider, model or team. */
+    public static boolean isName(String s) {
+        return s != null && NAME.matcher(s).matches();
+    }
+
+    private void throwIfErrors() {
+        if (!errors.isEmpty()) throw new InvalidConfigException(errors);
     }
 
     /** {@code budget}: one {@code {usd, period, mode}} mapping or a list of them, at most one per period. */

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the duration syntax of the config file: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
+/** Parses the duration syntax of the config file: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 30d}. */
 public final class Durations {
-    private static final Pattern P = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern P = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private Durations() {}
 
@@ -21,7 +21,8 @@ public final class Durations {
                 case "ms" -> Duration.ofMillis(v);
                 case "s" -> Duration.ofSeconds(v);
                 case "m" -> Duration.ofMinutes(v);
-                default -> Duration.ofHours(v);
+                case "h" -> Duration.ofHours(v);
+                default -> Duration.ofDays(v);
             };
         } catch (NumberFormatException | ArithmeticException tooLarge) {
             return null;

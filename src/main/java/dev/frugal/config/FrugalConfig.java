@@ -10,12 +10,22 @@ import java.util.Map;
  * One compiled, validated and immutable snapshot of {@code frugal.yaml}, possibly with models
  * discovered on upstreams merged in ({@link #withDiscovered}). Requests read the snapshot
  * current when they started; a reload swaps in a new one atomically.
+ *
+ * @param pricing the top-level {@code pricing} section (models without a price)
  */
 public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers,
                            Map<String, ModelConfig> models, Map<String, TeamConfig> teams,
                            Map<String, TeamConfig> teamsByKeyHash, ResilienceSettings resilience,
                            Map<String, ResilienceSettings> providerResilience,
-                           Map<String, Map<String, ResilienceSettings>> modelResilience) {
+                           Map<String, Map<String, ResilienceSettings>> modelResilience, PricingSettings pricing) {
+
+    public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                        Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceSettings resilience,
+                        Map<String, ResilienceSettings> providerResilience,
+                        Map<String, Map<String, ResilienceSettings>> modelResilience) {
+        this(server, providers, models, teams, teamsByKeyHash, resilience, providerResilience, modelResilience,
+                PricingSettings.DEFAULT);
+    }
 
     public ModelConfig model(String name) { return models.get(name); }
 
@@ -55,10 +65,10 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
             if (kept.isEmpty()) continue;
             if (merged == null) merged = new LinkedHashMap<>(models);
             merged.put(m.name(), kept.size() == m.deployments().size() ? m
-                    : new ModelConfig(m.name(), List.copyOf(kept), m.strategy(), m.ownedBy(), m.created()));
+                    : new ModelConfig(m.name(), List.copyOf(kept), m.strategy(), m.ownedBy(), m.created(), m.price()));
         }
         if (merged == null) return this;
         return new FrugalConfig(server, providers, Collections.unmodifiableMap(merged), teams, teamsByKeyHash, resilience,
-                providerResilience, modelResilience);
+                providerResilience, modelResilience, pricing);
     }
 }

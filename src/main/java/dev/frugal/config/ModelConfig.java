@@ -1,9 +1,20 @@
 package dev.frugal.config;
 
+import dev.frugal.core.Price;
+
 import java.util.List;
 
-/** A model name clients call, from {@code models[]}, served by one or more deployments. */
-public record ModelConfig(String name, List<Deployment> deployments, Strategy strategy, String ownedBy, long created) {
+/**
+ * A model name clients call, from {@code models[]}, served by one or more deployments.
+ *
+ * @param price the model's {@code price} from the file (source {@code config}), or null to take it from the catalog
+ */
+public record ModelConfig(String name, List<Deployment> deployments, Strategy strategy, String ownedBy, long created,
+                          Price price) {
+
+    public ModelConfig(String name, List<Deployment> deployments, Strategy strategy, String ownedBy, long created) {
+        this(name, deployments, strategy, ownedBy, created, null);
+    }
 
     /** How the deployments of a model share its traffic. */
     public enum Strategy { ORDERED, WEIGHTED }
@@ -13,12 +24,29 @@ public record ModelConfig(String name, List<Deployment> deployments, Strategy st
      *
      * @param reasoning     what to do with {@code <think>…</think>} in the upstream's content
      * @param thinkPrefilled the model's chat template already opened {@code <think>}, so output starts inside it
+     * @param price         this deployment's own {@code price} (over the model's), or null
+     * @param gpu           the cost of the hardware it runs on, from which its price is derived, or null
      */
-    public record Deployment(String provider, String upstreamModel, int weight, Reasoning reasoning, boolean thinkPrefilled) {
+    public record Deployment(String provider, String upstreamModel, int weight, Reasoning reasoning, boolean thinkPrefilled,
+                             Price price, Gpu gpu) {
+        public Deployment(String provider, String upstreamModel, int weight, Reasoning reasoning, boolean thinkPrefilled) {
+            this(provider, upstreamModel, weight, reasoning, thinkPrefilled, null, null);
+        }
+
         public Deployment(String provider, String upstreamModel, int weight) {
             this(provider, upstreamModel, weight, Reasoning.SPLIT, false);
         }
     }
+
+    /**
+     * The true cost of a deployment on hardware the admin runs: what the GPU(s) cost per hour and how
+     * many tokens per second they process for this model (see docs/pricing.md for the formula).
+     *
+     * @param usdPerHourMicros        cost of the machine per hour, in micro-USD
+     * @param outputTokensPerSecond   measured generation throughput (completion tokens per second)
+     * @param inputTokensPerSecond    measured prompt processing throughput (prompt tokens per second)
+     */
+    public record Gpu(long usdPerHourMicros, double outputTokensPerSecond, double inputTokensPerSecond) {}
 
     /** Handling of reasoning that R1-style models write inside {@code <think>} tags in their content. */
     public enum Reasoning {

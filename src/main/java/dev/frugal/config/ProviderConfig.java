@@ -18,15 +18,17 @@ import java.util.Map;
  *                   {@code api-version} for azure's dated API (null selects azure's v1 API)
  * @param defaultMaxTokens max tokens sent when the client gives none, for protocols that require it (anthropic)
  * @param discoverModels list the upstream's own models in {@code /v1/models} (ollama)
+ * @param probeUrl   the health probe's absolute URL ({@code probe-url}, a path already resolved against the base URL),
+ *                   or null for the protocol's own free endpoint (its model list)
  */
 public record ProviderConfig(String name, ProviderKind kind, URI baseUrl, Secret apiKey, Map<String, String> headers,
                              String dialect, Timeouts timeouts, SimulatorSettings simulator, String localModel,
-                             String apiVersion, int defaultMaxTokens, boolean discoverModels) {
+                             String apiVersion, int defaultMaxTokens, boolean discoverModels, URI probeUrl) {
 
     /** An HTTP provider of the given kind with default settings (tests, examples). */
     public static ProviderConfig http(String name, ProviderKind kind, URI baseUrl, Secret apiKey) {
         return new ProviderConfig(name, kind, baseUrl, apiKey, Map.of(), kind == ProviderKind.OPENAI ? "openai" : null,
-                Timeouts.DEFAULT, null, null, kind == ProviderKind.ANTHROPIC ? "2023-06-01" : null, 4096, false);
+                Timeouts.DEFAULT, null, null, kind == ProviderKind.ANTHROPIC ? "2023-06-01" : null, 4096, false, null);
     }
 
     public record Timeouts(Duration connect, Duration idle) {

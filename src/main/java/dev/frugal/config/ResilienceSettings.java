@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param retryBudget      retries allowed as a fraction of requests (0.2 = at most 20 % extra attempts)
  * @param breakerFailures  consecutive failures that open a deployment's circuit
  * @param breakerCooldown  how long an open circuit stays open before one probe request may pass
- * @param maxConcurrent    requests in flight per deployment (0 = unbounded); beyond it the next deployment is used
+ * @param maxConcurrent    requests in flight per deployment (0 = unbounded); beyond it the request waits (maxQueue)
+ *                         or the next deployment is used
  * @param firstToken       deadline of one attempt until its first chunk (streams) or its whole answer; past it the
  *                         attempt counts as a timeout and the plan moves on
  * @param total            deadline of a whole streamed response; past it the stream is cut with an in-band error
@@ -21,17 +22,22 @@ import java.time.Duration;
  * @param breakerWindow    how many recent calls the failure ratio is taken over (the ratio applies once that many were made)
  * @param probeInterval    how often the provider is health-probed on a free endpoint (0 = never); two failed probes
  *                         in a row make its deployments passed over until a probe succeeds
+ * @param maxQueue         requests that may wait for a slot of a full bulkhead, per deployment (0 = none wait: a full
+ *                         deployment is passed over at once); only with {@code maxConcurrent > 0}
+ * @param queueTimeout     longest wait for a slot (also bounded by {@code firstToken}, which the wait counts against);
+ *                         past it the next deployment is used
  */
 public record ResilienceSettings(int retries, Duration backoff, Duration maxBackoff, Duration maxRetryAfter, double retryBudget,
                                  int breakerFailures, Duration breakerCooldown, int maxConcurrent, Duration firstToken,
-                                 Duration total, Duration probeInterval, double breakerFailureRatio, int breakerWindow) {
+                                 Duration total, Duration probeInterval, double breakerFailureRatio, int breakerWindow,
+                                 int maxQueue, Duration queueTimeout) {
     public static final ResilienceSettings DEFAULT = new ResilienceSettings(1, Duration.ofMillis(200), Duration.ofSeconds(2),
             Duration.ofSeconds(5), 0.2, 5, Duration.ofSeconds(30), 0, Duration.ofSeconds(60), Duration.ofMinutes(10),
-            Duration.ofSeconds(30), 0.5, 20);
+            Duration.ofSeconds(30), 0.5, 20, 0, Duration.ofSeconds(1));
 
     /** The same settings with other deadlines (tests, overrides). */
     public ResilienceSettings withDeadlines(Duration firstToken, Duration total) {
         return new ResilienceSettings(retries, backoff, maxBackoff, maxRetryAfter, retryBudget, breakerFailures, breakerCooldown,
-                maxConcurrent, firstToken, total, probeInterval, breakerFailureRatio, breakerWindow);
+                maxConcurrent, firstToken, total, probeInterval, breakerFailureRatio, breakerWindow, maxQueue, queueTimeout);
     }
 }

@@ -1,28 +1,53 @@
 package dev.frugal.core;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 /**
  * An error the gateway answers a client with, in OpenAI's shape
  * ({@code {"error":{"message","type","param","code"}}}). The message never contains secrets.
+ * Immutable: {@link #withHeaders} returns a copy.
  */
 public final class GatewayError extends RuntimeException {
+    /** Tells the OpenAI SDKs not to retry a 429 (their default is to retry every 429). */
+    public static final Map<String, String> DO_NOT_RETRY = Map.of("x-should-retry", "false");
+
     private final int status;
     private final String type;
     private final String code;
     private final String param;
     /** Seconds a client should wait before retrying, or -1 when not known. */
     private final long retryAfterSeconds;
+    /** Further response headers (lower-case names), e.g. {@code x-should-retry} or {@code x-ratelimit-*}. */
+    private final Map<String, String> headers;
 
     public GatewayError(int status, String type, String code, String param, String message, long retryAfterSeconds) {
+        this(status, type, code, param, message, retryAfterSeconds, Map.of());
+    }
+
+    private GatewayError(int status, String type, String code, String param, String message, long retryAfterSeconds,
+                         Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.code = code;
         this.param = param;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.headers = headers;
     }
 
     public GatewayError(int status, String type, String code, String param, String message) {
         this(status, type, code, param, message, -1);
+    }
+
+    /** This error with {@code extra} response headers added (names lower-case; a name given again replaces the value). */
+    public GatewayError withHeaders(Map<String, String> extra) {
+        if (extra.isEmpty()) return this;
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        extra.forEach((k, v) -> all.put(k.toLowerCase(Locale.ROOT), v));
+        return new GatewayError(status, type, code, param, getMessage(), retryAfterSeconds, Collections.unmodifiableMap(all));
     }
 
     public static GatewayError invalidRequest(String message, String param) {
@@ -47,6 +72,16 @@ public final class GatewayError extends RuntimeException {
     public static GatewayError modelNotFound(String model) {
         return new GatewayError(404, "invalid_request_error", "model_not_found", "model",
                 "The model `" + model + "` does not exist or you do not have access to it.");
+    }
+
+    /**
+     * The model has no price and the gateway is set to refuse unpriced models ({@code pricing.reject-unpriced}).
+     * 403: retrying cannot help until an administrator sets a price.
+     */
+    public static GatewayError modelUnpriced(String model) {
+        return new GatewayError(403, "invalid_request_error", "model_unpriced", "model",
+                "The model `" + model + "` has no price, and this gateway does not serve unpriced models. "
+                        + "Ask the gateway's administrator to set a price for it.");
     }
 
     public static GatewayError unauthorized(String message) {
@@ -90,4 +125,6 @@ public final class GatewayError extends RuntimeException {
     public String code() { return code; }
     public String param() { return param; }
     public long retryAfterSeconds() { return retryAfterSeconds; }
+    /** Further response headers to write with this error (never null; Retry-After is {@link #retryAfterSeconds}). */
+    public Map<String, String> headers() { return headers; }
 }

@@ -63,7 +63,8 @@ public final class UpstreamFailure extends RuntimeException {
         String msg = getMessage();
         return switch (kind) {
             case RATE_LIMITED -> new GatewayError(429, "rate_limit_error", "upstream_rate_limited", null, msg, retryAfterSeconds);
-            case QUOTA_EXHAUSTED -> new GatewayError(429, "insufficient_quota", "insufficient_quota", null, msg, -1);
+            case QUOTA_EXHAUSTED -> new GatewayError(429, "insufficient_quota", "insufficient_quota", null, msg, -1)
+                    .withHeaders(GatewayError.DO_NOT_RETRY);
             case OVERLOADED -> new GatewayError(503, "service_unavailable_error", "upstream_overloaded", null, msg, retryAfterSeconds);
             case TIMEOUT -> new GatewayError(504, "timeout_error", "upstream_timeout", null, msg);
             case NETWORK -> new GatewayError(503, "service_unavailable_error", "no_backend_available", null, msg);

@@ -31,7 +31,8 @@ public final class ReportFormat {
             ObjectNode o = data.addObject().put("period", r.period());
             for (int i = 0; i < q.groupBy().size(); i++) {
                 String v = r.group().get(i);
-                if (q.groupBy().get(i) == Dimension.KEY && v.isEmpty()) o.putNull("key"); else o.put(q.groupBy().get(i).wire(), v);
+                Dimension d = q.groupBy().get(i);
+                if (d == Dimension.KEY && v.isEmpty()) o.putNull(d.field()); else o.put(d.field(), v);
             }
             o.put("requests", r.requests()).put("errors", r.errors()).put("prompt_tokens", r.promptTokens())
                     .put("completion_tokens", r.completionTokens()).put("cached_tokens", r.cachedTokens())
@@ -50,7 +51,7 @@ public final class ReportFormat {
     public static String csv(ReportQuery q, List<ReportRow> rows) {
         StringBuilder out = new StringBuilder();
         out.append("period");
-        for (Dimension d : q.groupBy()) out.append(',').append(d.wire());
+        for (Dimension d : q.groupBy()) out.append(',').append(d.field());
         for (String f : FIELDS) out.append(',').append(f);
         out.append("\r\n");
         for (ReportRow r : rows) {

@@ -45,8 +45,11 @@ public record ReportQuery(Instant from, Instant to, Interval interval, List<Dime
             this.rawExpression = rawExpression;
         }
 
-        /** The name in {@code group_by} and in the report's fields. */
+        /** The name in {@code group_by}. */
         public String wire() { return wire; }
+
+        /** The field (JSON) and column (CSV) name in a report: {@code key_id} for keys (an id, never the key). */
+        public String field() { return this == KEY ? "key_id" : wire; }
 
         /** The dimension named {@code name} in {@code group_by}, or null. */
         public static Dimension of(String name) {

@@ -18,11 +18,13 @@ import dev.frugal.provider.ProviderRegistry;
 import dev.frugal.resilience.Backends;
 import dev.frugal.resilience.PlanExecutor;
 import dev.frugal.resilience.RetryBudget;
+import dev.frugal.resilience.VertxScheduler;
 import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Plan;
 import dev.frugal.routing.RoutePlanner;
 import dev.frugal.telemetry.GatewayMetrics;
-import dev.frugal.tenancy.KeyAuthenticator;
+import dev.frugal.tenancy.Caller;
+import dev.frugal.tenancy.TeamDirectory;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,6 +45,7 @@ public class Gateway {
     @Inject GatewayMetrics metrics;
     @Inject Backends backends;
     @Inject io.vertx.core.Vertx vertx;
+    @Inject TeamDirectory teams;
 
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final RetryBudget retryBudget = new RetryBudget(20);
@@ -50,17 +53,7 @@ public class Gateway {
 
     @jakarta.annotation.PostConstruct
     void init() {
-        executor = new PlanExecutor(backends, new PlanExecutor.Scheduler() {
-            @Override public void schedule(long delay, Runnable task) {
-                if (delay <= 0) task.run();
-                else vertx.setTimer(delay, id -> task.run()); // Vert.x timers fire on the caller's event loop
-            }
-
-            @Override public Runnable deadline(long delay, Runnable task) {
-                long id = vertx.setTimer(Math.max(1, delay), t -> task.run());
-                return () -> vertx.cancelTimer(id);
-            }
-        }, ThreadLocalRandom.current(), retryBudget,
+        executor = new PlanExecutor(backends, new VertxScheduler(vertx), ThreadLocalRandom.current(), retryBudget,
                 (attempt, outcome) -> metrics.attempt(attempt.provider().name(), attempt.model(), outcome.tag()));
     }
 
@@ -74,12 +67,17 @@ public class Gateway {
 
     /** Authenticates the caller; throws a 401 {@link dev.frugal.core.GatewayError}. */
     public void authenticate(Exchange ex, String authorization) {
-        ex.team = KeyAuthenticator.authenticate(ex.config, authorization);
+        identify(ex, teams.authenticate(ex.config, authorization));
     }
 
     /** Authenticates a bare key (Anthropic's {@code x-api-key}); throws a 401 {@link dev.frugal.core.GatewayError}. */
     public void authenticateKey(Exchange ex, String key) {
-        ex.team = KeyAuthenticator.authenticateKey(ex.config, key);
+        identify(ex, teams.authenticateKey(ex.config, key));
+    }
+
+    private static void identify(Exchange ex, Caller caller) {
+        ex.caller = caller;
+        ex.team = caller.team();
     }
 
     public Future<PlanExecutor.Outcome<Completion>> generate(Exchange ex, Operation op, String model, ObjectNode body) {
@@ -125,7 +123,8 @@ public class Gateway {
                     "The gateway is at capacity; retry shortly.", 1);
         }
         ex.release = inFlight::decrementAndGet;
-        return executor.execute(plan, a -> ex.config.resilienceFor(a.model(), a.provider().name()), call).andThen(ar -> {
+        return executor.execute(plan, a -> ex.config.resilienceFor(a.model(), a.provider().name()), call,
+                dev.frugal.resilience.AttemptListener.NONE, ex.clientGone.future()).andThen(ar -> {
             if (ar.succeeded()) {
                 ex.attempts = ar.result().attempts();
                 ex.provider = ar.result().attempt().provider().name();

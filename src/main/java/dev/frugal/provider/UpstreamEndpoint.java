@@ -14,10 +14,11 @@ import java.util.Map;
  * request (the protocol's credential and version headers, then the config's extra headers) and
  * the provider's connect and idle deadlines. Shared by every HTTP adapter. Immutable.
  *
- * @param prefix the base URL's path without a trailing slash ("" for none)
+ * @param prefix   the base URL's path without a trailing slash ("" for none)
+ * @param probeUrl the configured health-probe URL ({@code providers[].probe-url}), or null for the protocol's own
  */
 public record UpstreamEndpoint(String host, int port, boolean ssl, String prefix, MultiMap headers,
-                               ProviderConfig.Timeouts timeouts) {
+                               ProviderConfig.Timeouts timeouts, URI probeUrl) {
 
     /** @param protocolHeaders the protocol's own headers (e.g. {@code x-api-key}); the config's headers are added after them */
     public static UpstreamEndpoint of(ProviderConfig config, Map<String, String> protocolHeaders) {
@@ -29,7 +30,8 @@ public record UpstreamEndpoint(String host, int port, boolean ssl, String prefix
         h.set(HttpHeaders.CONTENT_TYPE, "application/json");
         protocolHeaders.forEach(h::set);
         config.headers().forEach(h::set);
-        return new UpstreamEndpoint(u.getHost(), u.getPort() > 0 ? u.getPort() : (ssl ? 443 : 80), ssl, prefix, h, config.timeouts());
+        return new UpstreamEndpoint(u.getHost(), u.getPort() > 0 ? u.getPort() : (ssl ? 443 : 80), ssl, prefix, h, config.timeouts(),
+                config.probeUrl());
     }
 
     /** Options of one request to {@code uri} (a full path, usually {@code prefix() + path}). */

@@ -26,13 +26,13 @@ public enum AttemptOutcome {
     public static AttemptOutcome of(UpstreamFailure.Kind kind) { return BY_KIND[kind.ordinal()]; }
 
     /** The outcome of a deployment passed over for this reason. */
-    static AttemptOutcome of(BackendState.Refusal refusal) {
+    static AttemptOutcome of(BackendState.Admission refusal) {
         return switch (refusal) {
             case CIRCUIT_OPEN -> SKIPPED_OPEN;
             case COOLING_DOWN -> SKIPPED_COOLING;
             case AT_CAPACITY -> SKIPPED_CAPACITY;
             case PROBE_DOWN -> SKIPPED_PROBE_DOWN;
-            case NONE -> throw new IllegalArgumentException("not a refusal");
+            case ADMITTED, QUEUED -> throw new IllegalArgumentException("not a refusal");
         };
     }
 }

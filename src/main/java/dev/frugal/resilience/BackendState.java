@@ -2,23 +2,23 @@ package dev.frugal.resilience;
 
 import dev.frugal.config.ResilienceSettings;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * What the gateway knows of one deployment right now: its circuit, the requests in flight
- * (the bulkhead), a cooldown after a 429 with Retry-After, and recent outcomes. Thread-safe.
+ * What the gateway knows of one deployment right now: its circuit, the requests in flight and
+ * waiting (the bulkhead), a cooldown after a 429 with Retry-After, and recent outcomes.
+ * Thread-safe: shared by every event loop.
  */
 public final class BackendState {
-    /** Why a deployment was passed over. */
-    public enum Refusal { NONE, PROBE_DOWN, CIRCUIT_OPEN, COOLING_DOWN, AT_CAPACITY }
+    /** Whether a deployment may be called now: admitted, queued for a slot, or passed over (and why). */
+    public enum Admission { ADMITTED, QUEUED, PROBE_DOWN, CIRCUIT_OPEN, COOLING_DOWN, AT_CAPACITY }
 
     private final String key;
     private final String provider;
     private final LongSupplier nanoTime;
     private final CircuitBreaker breaker;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Bulkhead bulkhead = new Bulkhead();
     private final AtomicLong coolUntil = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong successes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -34,30 +34,44 @@ public final class BackendState {
     }
 
     /**
-     * Takes a slot when the deployment may be called now. Every NONE must be followed by {@link #release}.
+     * Takes a slot when the deployment may be called now (ADMITTED, to be followed by {@link #release}).
      * Checked in order of cost, and so that a refusal never holds a slot: the provider failing its
-     * health probes, a cooldown after a 429, the bulkhead, then the circuit.
+     * health probes, a cooldown after a 429, the bulkhead, then the circuit. When the bulkhead is
+     * full, {@code waiter} (null = may not wait) is queued if {@code max-queue} leaves room and the
+     * circuit would let it through (QUEUED): it is later either handed a slot — then
+     * {@link #admitAfterWait} — or {@linkplain #withdraw withdrawn}.
      */
-    Refusal admit(ResilienceSettings s, boolean probeDown) {
+    Admission admit(ResilienceSettings s, boolean probeDown, Bulkhead.Waiter waiter) {
         window = s.breakerWindow();
-        if (probeDown) return Refusal.PROBE_DOWN;
-        if (nanoTime.getAsLong() < coolUntil.get()) return Refusal.COOLING_DOWN;
-        if (s.maxConcurrent() > 0) {
-            if (inFlight.incrementAndGet() > s.maxConcurrent()) {
-                inFlight.decrementAndGet();
-                return Refusal.AT_CAPACITY;
-            }
-        } else {
-            inFlight.incrementAndGet();
-        }
-        if (!breaker.tryAcquire(s.breakerFailures(), s.breakerCooldown().toNanos())) {
-            inFlight.decrementAndGet();
-            return Refusal.CIRCUIT_OPEN;
-        }
-        return Refusal.NONE;
+        if (probeDown) return Admission.PROBE_DOWN;
+        if (coolingDown()) return Admission.COOLING_DOWN;
+        boolean mayWait = waiter != null && s.maxQueue() > 0 && s.queueTimeout().toMillis() > 0
+                && !breaker.wouldRefuse(s.breakerCooldown().toNanos());
+        return switch (bulkhead.acquire(s.maxConcurrent(), mayWait ? s.maxQueue() : 0, mayWait ? waiter : null)) {
+            case FULL -> Admission.AT_CAPACITY;
+            case QUEUED -> Admission.QUEUED;
+            case GRANTED -> throughCircuit(s);
+        };
     }
 
-    void release() { inFlight.decrementAndGet(); }
+    /** For a waiter that was handed a slot: time has passed, so the checks again, then the circuit; a refusal gives the slot back. */
+    Admission admitAfterWait(ResilienceSettings s, boolean probeDown) {
+        Admission refusal = probeDown ? Admission.PROBE_DOWN : coolingDown() ? Admission.COOLING_DOWN : null;
+        if (refusal == null) return throughCircuit(s);
+        bulkhead.release();
+        return refusal;
+    }
+
+    private Admission throughCircuit(ResilienceSettings s) {
+        if (breaker.tryAcquire(s.breakerFailures(), s.breakerCooldown().toNanos())) return Admission.ADMITTED;
+        bulkhead.release();
+        return Admission.CIRCUIT_OPEN;
+    }
+
+    /** See {@link Bulkhead#withdraw}: false means the waiter holds a slot it must release. */
+    boolean withdraw(Bulkhead.Waiter waiter) { return bulkhead.withdraw(waiter); }
+
+    void release() { bulkhead.release(); }
 
     void onSuccess(long latencyNanos) {
         successes.incrementAndGet();
@@ -81,7 +95,9 @@ public final class BackendState {
     public String provider() { return provider; }
     public CircuitBreaker.State circuit() { return breaker.state(); }
     public int consecutiveFailures() { return breaker.consecutiveFailures(); }
-    public int inFlight() { return inFlight.get(); }
+    public int inFlight() { return bulkhead.inFlight(); }
+    /** Requests waiting now for a slot of this deployment's bulkhead. */
+    public int queued() { return bulkhead.queued(); }
     public boolean coolingDown() { return nanoTime.getAsLong() < coolUntil.get(); }
     public long successes() { return successes.get(); }
     public long failures() { return failures.get(); }

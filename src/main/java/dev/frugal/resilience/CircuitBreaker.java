@@ -42,6 +42,16 @@ public final class CircuitBreaker {
         };
     }
 
+    /**
+     * Whether {@link #tryAcquire} would refuse a call now, without taking the half-open probe:
+     * open and still cooling down, or half-open with its probe in flight. Lets a request skip
+     * waiting for a slot of a deployment it could not call anyway.
+     */
+    public synchronized boolean wouldRefuse(long cooldownNanos) {
+        return state == State.OPEN && nanoTime.getAsLong() - openedAt < cooldownNanos
+                || state == State.HALF_OPEN && probeInFlight;
+    }
+
     public synchronized void onSuccess(int window) {
         record(false, window);
         consecutiveFailures = 0;

@@ -8,26 +8,36 @@ import dev.frugal.routing.Plan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
  * Executes a routing plan — the only retry loop in the gateway. For each deployment in the
- * plan's order: skip it if its circuit is open, it is cooling down after a 429, or it is at
- * capacity; otherwise call it. A retryable failure before the first byte is retried on the same
- * deployment after a jittered backoff (or the upstream's Retry-After, up to a cap) while the
- * retry budget allows, then the plan falls back to the next deployment. A failure that is the
- * client's (a bad request) ends the plan at once. Nothing is retried once a byte reached the
- * client: a stream's future completes with its first chunk.
+ * plan's order: skip it if its provider fails its health probes, it is cooling down after a 429,
+ * its circuit is open, or it is at capacity — unless its bulkhead has a queue, where the request
+ * may wait a bounded time for a slot; otherwise call it. A retryable failure before the first byte
+ * is retried on the same deployment after a jittered backoff (or the upstream's Retry-After, up to
+ * a cap) while the retry budget allows, then the plan falls back to the next deployment. A failure
+ * that is the client's (a bad request) ends the plan at once, and so does the client leaving
+ * (no further attempt is started for it). Nothing is retried once a byte reached the client: a
+ * stream's future completes with its first chunk.
  */
 public final class PlanExecutor {
 
-    /** Runs a task later, on the caller's event loop in production, by hand in tests. */
+    /** Runs tasks later on an event loop: the caller's in production, by hand in tests. */
     public interface Scheduler {
         void schedule(long delayMillis, Runnable task);
 
         /** Runs {@code task} after the delay unless the returned cancel is run first. */
         Runnable deadline(long delayMillis, Runnable task);
+
+        /**
+         * The calling event loop, as an executor other threads can hand work back to (a slot
+         * released by a request of another event loop wakes a waiter on its own loop). Never runs
+         * a task inline.
+         */
+        Executor caller();
     }
 
     /**
@@ -35,6 +45,9 @@ public final class PlanExecutor {
      * deployment's slot, which the caller runs once the response is over.
      */
     public record Outcome<T>(T value, Attempt attempt, int attempts, Runnable release) {}
+
+    private static final GatewayError CLIENT_GONE = new GatewayError(499, "invalid_request_error", "client_closed_request",
+            null, "The client closed the request before an upstream answered.");
 
     private final Backends backends;
     private final Scheduler scheduler;
@@ -58,31 +71,49 @@ public final class PlanExecutor {
     /** Fails with {@link AttemptsFailed} carrying the client-facing error when no attempt succeeded. */
     public <T> Future<Outcome<T>> execute(Plan plan, Function<Attempt, ResilienceSettings> settings,
                                           Function<Attempt, Future<T>> call) {
-        return execute(plan, settings, call, AttemptListener.NONE);
+        return execute(plan, settings, call, AttemptListener.NONE, null);
     }
 
     /** As above, also telling {@code perRequest} of each attempt (after the executor's own listener). */
     public <T> Future<Outcome<T>> execute(Plan plan, Function<Attempt, ResilienceSettings> settings,
                                           Function<Attempt, Future<T>> call, AttemptListener perRequest) {
+        return execute(plan, settings, call, perRequest, null);
+    }
+
+    /**
+     * As above, and stopping when the client leaves.
+     *
+     * @param clientGone completes when the client leaves (on the request's event loop), or null: a
+     *                   wait for a slot is given up at once and no further attempt is started; the
+     *                   result then fails with a 499
+     */
+    public <T> Future<Outcome<T>> execute(Plan plan, Function<Attempt, ResilienceSettings> settings,
+                                          Function<Attempt, Future<T>> call, AttemptListener perRequest,
+                                          Future<?> clientGone) {
         budget.onRequest(settings.apply(plan.attempts().get(0)).retryBudget());
         Run<T> run = new Run<>(plan, settings, call, perRequest);
+        if (clientGone != null) clientGone.onComplete(v -> run.clientLeft());
         run.next();
         return run.result.future();
     }
 
-    /** The state of one execution; callbacks of one request run on one event loop. */
+    /** The state of one execution; callbacks of one request run on one event loop. Not thread-safe. */
     private final class Run<T> {
         final Plan plan;
         final Function<Attempt, ResilienceSettings> settings;
         final Function<Attempt, Future<T>> call;
+        final AttemptListener perRequest;
         final Promise<Outcome<T>> result = Promise.promise();
+        /** The request's own event loop, where a slot handed over by another loop is taken up. */
+        final Executor home = scheduler.caller();
         int index;
         int retriesHere;
         int attempts;
         UpstreamFailure last;
         boolean refusedForCapacity;
-
-        final AttemptListener perRequest;
+        boolean gone;
+        /** The wait for a slot in progress, if any; a run waits for one slot at a time. */
+        Wait waiting;
 
         Run(Plan plan, Function<Attempt, ResilienceSettings> settings, Function<Attempt, Future<T>> call,
             AttemptListener perRequest) {
@@ -99,49 +130,25 @@ public final class PlanExecutor {
 
         void next() {
             while (index < plan.attempts().size()) {
+                if (gone) {
+                    result.tryFail(new AttemptsFailed(CLIENT_GONE, attempts));
+                    return;
+                }
                 Attempt a = plan.attempts().get(index);
                 ResilienceSettings s = settings.apply(a);
                 BackendState b = backends.of(a);
-                BackendState.Refusal refusal = b.admit(s, backends.probes().down(a.provider().name()));
-                if (refusal != BackendState.Refusal.NONE) {
-                    tell(a, AttemptOutcome.of(refusal));
-                    if (refusal == BackendState.Refusal.AT_CAPACITY) refusedForCapacity = true;
-                    index++;
-                    retriesHere = 0;
+                Wait wait = s.maxQueue() > 0 && s.maxConcurrent() > 0 ? new Wait(a, s, b) : null;
+                BackendState.Admission admission = b.admit(s, backends.probes().down(a.provider().name()),
+                        wait == null ? null : wait.waiter);
+                if (admission == BackendState.Admission.QUEUED) {
+                    wait.start();
+                    return;
+                }
+                if (admission != BackendState.Admission.ADMITTED) {
+                    passOver(a, admission);
                     continue;
                 }
-                attempts++;
-                long started = backends.ticker().getAsLong();
-                Future<T> f;
-                try {
-                    f = call.apply(a);
-                } catch (RuntimeException e) {
-                    f = Future.failedFuture(e);
-                }
-                boolean[] decided = {false};
-                Runnable cancelDeadline = scheduler.deadline(s.firstToken().toMillis(), () -> {
-                    if (decided[0]) return;
-                    decided[0] = true;
-                    b.release();
-                    failed(a, s, b, new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "Upstream provider '" + a.provider().name()
-                            + "' sent nothing within " + s.firstToken().toMillis() + " ms."));
-                });
-                f.onComplete(ar -> {
-                    if (decided[0]) { // too late: the plan moved on; stop what arrived
-                        if (ar.succeeded() && ar.result() instanceof dev.frugal.provider.ChunkStream late) late.cancel();
-                        return;
-                    }
-                    decided[0] = true;
-                    cancelDeadline.run();
-                    if (ar.succeeded()) {
-                        b.onSuccess(backends.ticker().getAsLong() - started);
-                        tell(a, AttemptOutcome.SUCCESS);
-                        result.complete(new Outcome<>(ar.result(), a, attempts, once(b)));
-                    } else {
-                        b.release();
-                        failed(a, s, b, ar.cause());
-                    }
-                });
+                call(a, s, b, s.firstToken().toMillis());
                 return;
             }
             if (last != null) {
@@ -151,6 +158,49 @@ public final class PlanExecutor {
                 result.fail(new AttemptsFailed(new GatewayError(503, "service_unavailable_error", "no_backend_available", null,
                         "All deployments of model `" + plan.attempts().get(0).model() + "` " + why + "; retry shortly.", 1), attempts));
             }
+        }
+
+        void passOver(Attempt a, BackendState.Admission refusal) {
+            tell(a, AttemptOutcome.of(refusal));
+            if (refusal == BackendState.Admission.AT_CAPACITY) refusedForCapacity = true;
+            index++;
+            retriesHere = 0;
+        }
+
+        /** Calls a deployment whose slot is held, racing the answer against {@code firstTokenMillis}. */
+        void call(Attempt a, ResilienceSettings s, BackendState b, long firstTokenMillis) {
+            attempts++;
+            long started = backends.ticker().getAsLong();
+            Future<T> f;
+            try {
+                f = call.apply(a);
+            } catch (RuntimeException e) {
+                f = Future.failedFuture(e);
+            }
+            boolean[] decided = {false};
+            Runnable cancelDeadline = scheduler.deadline(firstTokenMillis, () -> {
+                if (decided[0]) return;
+                decided[0] = true;
+                b.release();
+                failed(a, s, b, new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "Upstream provider '" + a.provider().name()
+                        + "' sent nothing within " + s.firstToken().toMillis() + " ms."));
+            });
+            f.onComplete(ar -> {
+                if (decided[0]) { // too late: the plan moved on; stop what arrived
+                    if (ar.succeeded() && ar.result() instanceof dev.frugal.provider.ChunkStream late) late.cancel();
+                    return;
+                }
+                decided[0] = true;
+                cancelDeadline.run();
+                if (ar.succeeded()) {
+                    b.onSuccess(backends.ticker().getAsLong() - started);
+                    tell(a, AttemptOutcome.SUCCESS);
+                    result.complete(new Outcome<>(ar.result(), a, attempts, once(b)));
+                } else {
+                    b.release();
+                    failed(a, s, b, ar.cause());
+                }
+            });
         }
 
         void failed(Attempt a, ResilienceSettings s, BackendState b, Throwable t) {
@@ -186,6 +236,75 @@ public final class PlanExecutor {
             index++;
             retriesHere = 0;
             next();
+        }
+
+        /** The client left: a wait in progress is given up now; otherwise no further attempt is started. */
+        void clientLeft() {
+            gone = true;
+            if (waiting != null) {
+                waiting.abandon();
+                result.tryFail(new AttemptsFailed(CLIENT_GONE, attempts));
+            }
+        }
+
+        /**
+         * One wait for a slot of a full deployment, bounded by {@code queue-timeout} and by the
+         * attempt's first-token deadline, which the wait counts against. Exactly one of three ends:
+         * the slot is handed over ({@link #granted}), the time runs out ({@link #timedOut}: the
+         * next deployment), or the client leaves ({@link #abandon}). The bulkhead's lock decides
+         * between a hand-over and a withdrawal, so a slot is never lost: a waiter withdrawn in time
+         * never gets one, and one that got it first gives it back.
+         */
+        final class Wait {
+            final Attempt a;
+            final ResilienceSettings s;
+            final BackendState b;
+            final long since = backends.ticker().getAsLong();
+            /** Handed a slot on the releasing thread; hops to this request's loop. */
+            final Bulkhead.Waiter waiter = new Bulkhead.Waiter(() -> home.execute(this::granted));
+            Runnable cancelTimer = () -> {};
+
+            Wait(Attempt a, ResilienceSettings s, BackendState b) {
+                this.a = a;
+                this.s = s;
+                this.b = b;
+            }
+
+            void start() {
+                waiting = this;
+                cancelTimer = scheduler.deadline(Math.min(s.queueTimeout().toMillis(), s.firstToken().toMillis()), this::timedOut);
+            }
+
+            /** On the request's loop: the slot is this run's now. */
+            void granted() {
+                cancelTimer.run();
+                if (waiting != this) { // the client left after the slot was handed over: pass it on
+                    b.release();
+                    return;
+                }
+                waiting = null;
+                BackendState.Admission admission = b.admitAfterWait(s, backends.probes().down(a.provider().name()));
+                if (admission != BackendState.Admission.ADMITTED) {
+                    passOver(a, admission);
+                    next();
+                    return;
+                }
+                long waitedMillis = (backends.ticker().getAsLong() - since) / 1_000_000;
+                call(a, s, b, Math.max(1, s.firstToken().toMillis() - waitedMillis));
+            }
+
+            void timedOut() {
+                if (waiting != this || !b.withdraw(waiter)) return; // handed a slot just now: granted() is on its way
+                waiting = null;
+                passOver(a, BackendState.Admission.AT_CAPACITY);
+                next();
+            }
+
+            void abandon() {
+                cancelTimer.run();
+                waiting = null;
+                b.withdraw(waiter); // false: the slot is on its way, and granted() passes it on
+            }
         }
     }
 

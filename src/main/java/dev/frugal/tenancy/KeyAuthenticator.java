@@ -1,25 +1,28 @@
 package dev.frugal.tenancy;
 
 import dev.frugal.config.FrugalConfig;
+import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.KeyHash;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.HexFormat;
+import java.time.Instant;
+import java.util.List;
 
 /**
- * Finds the team of a client key. Keys are compared as SHA-256 hashes: the lookup is by hash
- * (so the time taken says nothing about the key's text), and the match is confirmed in constant
- * time. Pure.
+ * Finds the caller of a client key, among the keys of the config file and the keys the admin API
+ * issued. Keys are compared as SHA-256 hashes: the lookup is by hash (so the time taken says
+ * nothing about the key's text), and the match is confirmed in constant time. Pure; no I/O.
  */
 public final class KeyAuthenticator {
     private static final int MAX_KEY_LENGTH = 512;
 
     private KeyAuthenticator() {}
 
-    /** The team that owns the key in an {@code Authorization: Bearer <key>} header; 401 otherwise. */
-    public static TeamConfig authenticate(FrugalConfig config, String authorization) {
+    /** The key in an {@code Authorization: Bearer <key>} header; 401 otherwise. */
+    public static String bearerKey(String authorization) {
         if (authorization == null || authorization.isBlank()) {
             throw GatewayError.unauthorized("You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
         }
@@ -27,23 +30,44 @@ public final class KeyAuthenticator {
         if (a.length() < 7 || !a.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw GatewayError.unauthorized("The Authorization header must be 'Bearer <key>'.");
         }
-        return authenticateKey(config, a.substring(7));
+        return a.substring(7);
     }
 
-    /** The team that owns a bare key, as Anthropic clients send it in {@code x-api-key}; 401 otherwise. */
-    public static TeamConfig authenticateKey(FrugalConfig config, String rawKey) {
+    /**
+     * The caller of a bare key; 401 for an unknown, revoked or expired key, or one whose team is gone.
+     *
+     * @param config the config snapshot of the request: its file keys, and the policy of the teams it declares
+     * @param stored the keys issued by the admin API and the teams it made
+     */
+    public static Caller authenticateKey(FrugalConfig config, KeyIndex stored, Instant now, String rawKey) {
         String key = rawKey == null ? "" : rawKey.strip();
-        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) throw GatewayError.unauthorized("Incorrect API key provided.");
-        byte[] hash = KeyHash.sha256(key);
-        String hex = HexFormat.of().formatHex(hash);
-        TeamConfig team = config.teamsByKeyHash().get(hex);
-        if (team == null || !MessageDigest.isEqual(hex.getBytes(), matchOf(team, hex).getBytes())) {
-            throw GatewayError.unauthorized("Incorrect API key provided.");
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) throw incorrect();
+        String hex = KeyHash.sha256Hex(key);
+        TeamConfig fileTeam = config.teamsByKeyHash().get(hex);
+        if (fileTeam != null) {
+            confirm(hex, fileTeam.keyHashes().contains(hex) ? hex : "");
+            return new Caller(fileTeam, ApiKeys.fileKeyId(hex), Limits.NONE, List.of());
         }
-        return team;
+        KeyRecord k = stored.keysByHash().get(hex);
+        confirm(hex, k == null ? "" : k.hash());
+        switch (k.status(now)) {
+            case REVOKED -> throw GatewayError.unauthorized("This API key has been revoked.");
+            case EXPIRED -> throw GatewayError.unauthorized("This API key expired at " + k.expiresAt() + ".");
+            case ACTIVE -> { }
+        }
+        TeamConfig team = config.teams().get(k.team()); // the file's policy wins for the teams it declares
+        if (team == null) team = stored.apiTeams().get(k.team());
+        if (team == null) throw incorrect(); // its team was deleted, or the file no longer declares it
+        return new Caller(team, k.id(), k.limits(), k.budgets());
     }
 
-    private static String matchOf(TeamConfig team, String hex) {
-        return team.keyHashes().contains(hex) ? hex : "";
+    private static void confirm(String hex, String found) {
+        if (!MessageDigest.isEqual(hex.getBytes(StandardCharsets.US_ASCII), found.getBytes(StandardCharsets.US_ASCII))) {
+            throw incorrect();
+        }
+    }
+
+    private static GatewayError incorrect() {
+        return GatewayError.unauthorized("Incorrect API key provided.");
     }
 }

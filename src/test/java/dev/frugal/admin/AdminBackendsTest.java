@@ -22,6 +22,7 @@ class AdminBackendsTest {
                 .body("data.deployment", hasItem("sim/sim-chat"))
                 .body("data.find { it.deployment == 'sim/sim-chat' }.state", equalTo("healthy"))
                 .body("data.find { it.deployment == 'sim/sim-chat' }.circuit", equalTo("closed"))
-                .body("data.find { it.deployment == 'sim/sim-chat' }.latency_ms", notNullValue());
+                .body("data.find { it.deployment == 'sim/sim-chat' }.latency_ms", notNullValue())
+                .body("data.find { it.deployment == 'sim/sim-chat' }.queued", equalTo(0));
     }
 }

@@ -115,7 +115,7 @@ class UsageReportsTest {
         String body = get(ADMIN, "/admin/reports/usage?" + range() + "&group_by=team,key&format=csv").then().statusCode(200)
                 .contentType(startsWith("text/csv")).extract().asString();
         List<String> lines = List.of(body.split("\r\n"));
-        assertTrue(lines.get(0).startsWith("period,team,key,requests,errors,"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("period,team,key_id,requests,errors,"), lines.get(0));
         assertEquals(DAY + ",alpha,k-a,2,1,200,40,0,0,0.001000,0.003000,0.002000,0,0,0,100,290", lines.get(1));
         assertEquals(4, lines.size());
     }
@@ -138,7 +138,7 @@ class UsageReportsTest {
         get(ALPHA, "/v1/usage?" + range() + "&group_by=team,key").then().statusCode(200)
                 .body("team", equalTo("alpha"))
                 .body("data.team", everyItem(equalTo("alpha")))
-                .body("data.key", contains("k-a", "k-b"));
+                .body("data.key_id", contains("k-a", "k-b"));
         get(OTHER, "/v1/usage?" + range() + "&group_by=team").then().statusCode(200)
                 .body("data.team", contains("other")).body("data[0].cost_usd", equalTo(7.0f));
         get(ALPHA, "/v1/usage?" + range() + "&team=other").then().statusCode(400).body("error.param", equalTo("team"));

@@ -34,14 +34,14 @@ class ReportFormatTest {
         JsonNode first = root.get("data").get(0);
         assertEquals("2026-11-27", first.get("period").asText());
         assertEquals("alpha", first.get("team").asText());
-        assertEquals("k1", first.get("key").asText());
+        assertEquals("k1", first.get("key_id").asText());
         assertEquals(3, first.get("requests").asLong());
         assertEquals(0, new java.math.BigDecimal("0.003000").compareTo(first.get("cost_usd").decimalValue()), "cost_usd");
         assertEquals(0, new java.math.BigDecimal("0.005500").compareTo(first.get("reference_cost_usd").decimalValue()), "reference_cost_usd");
         assertEquals(0, new java.math.BigDecimal("0.002500").compareTo(first.get("savings_usd").decimalValue()), "savings_usd");
         assertEquals(175, first.get("p50_latency_ms").asLong());
         JsonNode second = root.get("data").get(1);
-        assertTrue(second.get("key").isNull(), "no key id → null");
+        assertTrue(second.get("key_id").isNull(), "no key id → null");
         assertEquals(0, new java.math.BigDecimal("1.000007").compareTo(second.get("cost_usd").decimalValue()), "cost_usd");
         assertEquals(0, new java.math.BigDecimal("-1.000007").compareTo(second.get("savings_usd").decimalValue()), "savings_usd");
         assertTrue(root.get("data").get(2).get("p95_latency_ms").isNull());
@@ -51,7 +51,7 @@ class ReportFormatTest {
     void csv() {
         String csv = ReportFormat.csv(query, rows);
         String[] lines = csv.split("\r\n", -1);
-        assertEquals("period,team,key,requests,errors,prompt_tokens,completion_tokens,cached_tokens,reasoning_tokens,"
+        assertEquals("period,team,key_id,requests,errors,prompt_tokens,completion_tokens,cached_tokens,reasoning_tokens,"
                 + "cost_usd,reference_cost_usd,savings_usd,cache_hits,unpriced_requests,estimated_requests,p50_latency_ms,p95_latency_ms",
                 lines[0]);
         assertEquals("2026-11-27,alpha,k1,3,1,300,60,10,5,0.003000,0.005500,0.002500,2,1,0,175,285", lines[1]);

@@ -3,21 +3,30 @@ package dev.frugal.resilience;
 import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Faults against the real gateway: retried 500, an opening and closing breaker, a bulkhead under 300 requests. */
+/**
+ * Faults against the real gateway: retried 500, an opening and closing breaker, a bulkhead under
+ * 300 requests (with and without a queue), a queue's timeout, and a client leaving the queue.
+ */
 @QuarkusTest
 class FaultToleranceE2ETest {
     @InjectFakeUpstream
@@ -103,5 +112,132 @@ class FaultToleranceE2ETest {
         assertTrue(body.contains("exceeded its total deadline"), body);
         assertTrue(!body.contains("[DONE]"), "no [DONE] after an error");
         assertTrue(ms >= 900 && ms < 5_000, "cut after " + ms + " ms");
+    }
+    /** The bulkhead of {@code deployment} as /admin/backends shows it: in_flight and queued, or null before its first call. */
+    static Map<String, Object> backend(String deployment) {
+        JsonPath admin = given().header("Authorization", "Bearer frg-test-admin-key").get("/admin/backends")
+                .then().statusCode(200).extract().jsonPath();
+        return admin.getMap("data.find { it.deployment == '" + deployment + "' }");
+    }
+
+    /** Polls /admin/backends until {@code field} of the deployment is {@code value}; returns when it was seen. */
+    static long await(String deployment, String field, int value) throws InterruptedException {
+        Map<String, Object> last = null;
+        for (int i = 0; i < 500; i++) {
+            last = backend(deployment);
+            if (last != null && Integer.valueOf(value).equals(last.get(field))) return System.nanoTime();
+            Thread.sleep(10);
+        }
+        throw new AssertionError(deployment + " never had " + field + " = " + value + ": " + last);
+    }
+
+    static long millisSince(long t0) { return (System.nanoTime() - t0) / 1_000_000; }
+
+    record Timed(Response response, long millis) {}
+
+    @Test
+    void aBulkheadOfFourWithAQueueOfEightServesTheQueuedAndShedsTheRestAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Future<Timed>> results = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                results.add(pool.submit(() -> {
+                    long t0 = System.nanoTime();
+                    Response r = chat("bulkhead-queued");
+                    return new Timed(r, millisSince(t0));
+                }));
+            }
+            int ok = 0, shed = 0;
+            long slowestShed = 0;
+            for (Future<Timed> f : results) {
+                Response r = f.get().response();
+                if (r.statusCode() == 200) ok++;
+                else {
+                    assertEquals(503, r.statusCode(), r.asString());
+                    assertEquals("1", r.header("retry-after"));
+                    assertTrue(r.asString().contains("at capacity") && r.asString().contains("no_backend_available"), r.asString());
+                    shed++;
+                    slowestShed = Math.max(slowestShed, f.get().millis());
+                }
+            }
+            assertEquals(300, ok + shed);
+            assertTrue(ok >= 12, "the first 4 took the slots and the next 8 waited for them, all served: " + ok);
+            assertTrue(upstream.maxConcurrent() <= 4, "never more than 4 at the upstream: " + upstream.maxConcurrent());
+            assertTrue(slowestShed < 2_500, "a request finding the queue full is refused at once, not after the 5 s queue timeout: "
+                    + slowestShed + " ms");
+            Map<String, Object> after = backend("queued/slow-ok-queued");
+            assertEquals(0, after.get("in_flight"), "no slot leaked: " + after);
+            assertEquals(0, after.get("queued"), "nobody left waiting: " + after);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWaiterGivesUpAtItsQueueTimeoutAndAFullQueueIsRefusedAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Timed> holder = pool.submit(() -> { // holds the only slot until its 4 s first-token deadline
+                long t0 = System.nanoTime();
+                return new Timed(chat("single-slot"), millisSince(t0));
+            });
+            await("single-slot/hang", "in_flight", 1);
+            Future<Timed> waiter = pool.submit(() -> {
+                long t0 = System.nanoTime();
+                return new Timed(chat("single-slot"), millisSince(t0));
+            });
+            await("single-slot/hang", "queued", 1);
+
+            long t0 = System.nanoTime();
+            Response full = chat("single-slot");
+            assertEquals(503, full.statusCode(), full.asString());
+            assertTrue(millisSince(t0) < 1_500, "the queue is full: refused at once, " + millisSince(t0) + " ms");
+            assertEquals("1", full.header("retry-after"));
+            assertEquals("0", full.header("x-frugal-attempts"));
+
+            Timed waited = waiter.get(10, TimeUnit.SECONDS);
+            assertEquals(503, waited.response().statusCode(), waited.response().asString());
+            assertTrue(waited.response().asString().contains("at capacity"), waited.response().asString());
+            assertEquals("1", waited.response().header("retry-after"));
+            assertTrue(waited.millis() >= 1_900 && waited.millis() < 3_900,
+                    "gave up at its 2 s queue timeout, before the slot came free: " + waited.millis() + " ms");
+
+            assertEquals(504, holder.get(10, TimeUnit.SECONDS).response().statusCode());
+            Map<String, Object> after = backend("single-slot/hang");
+            assertEquals(0, after.get("in_flight"), "the waiter that gave up took no slot later: " + after);
+            assertEquals(0, after.get("queued"));
+            assertEquals(1, upstream.all().size(), "only the holder reached the upstream");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aClientThatLeavesWhileQueuedFreesItsPlaceAtOnceAndNeverTakesASlot() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try {
+            Future<Response> holder = pool.submit(() -> chat("single-slot"));
+            await("single-slot/hang", "in_flight", 1);
+            long sent;
+            try (Socket client = new Socket("127.0.0.1", RestAssured.port)) {
+                String body = "{\"model\":\"single-slot\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer frg-test-e2e-key\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+                client.getOutputStream().flush();
+                sent = System.nanoTime();
+                await("single-slot/hang", "queued", 1);
+            } // the client leaves
+            await("single-slot/hang", "queued", 0);
+            assertTrue(millisSince(sent) < 1_900, "its place was freed when it left, not at the 2 s queue timeout: "
+                    + millisSince(sent) + " ms");
+
+            assertEquals(504, holder.get(10, TimeUnit.SECONDS).statusCode());
+            Map<String, Object> after = backend("single-slot/hang");
+            assertEquals(0, after.get("in_flight"), "the slot the holder gave back was not kept for the gone client: " + after);
+            assertEquals(1, upstream.all().size(), "the gone client's request never reached the upstream");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -31,12 +31,19 @@ class HealthProbeE2ETest {
     @BeforeEach
     void clear() { upstream.clear(); }
 
-    @AfterEach
-    void heal() { upstream.failProbes(PROBE_PATH, false); }
+    static final String CUSTOM_PROBE_PATH = "/custom-probed/health";
 
-    static Response chat() {
+    @AfterEach
+    void heal() {
+        upstream.failProbes(PROBE_PATH, false);
+        upstream.answerProbes(CUSTOM_PROBE_PATH, 200);
+    }
+
+    static Response chat() { return chat("probe-guarded"); }
+
+    static Response chat(String model) {
         return given().header("Authorization", "Bearer frg-test-e2e-key").contentType("application/json")
-                .body("{\"model\":\"probe-guarded\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post("/v1/chat/completions");
     }
 
@@ -119,5 +126,28 @@ class HealthProbeE2ETest {
 
         probe("probed");
         assertEquals(0, upstream.all().size(), "no probe is a billed request");
+    }
+    @Test
+    @SuppressWarnings("unchecked")
+    void aConfiguredProbeUrlIsProbedInsteadOfTheModelListAndMustAnswer2xx() throws Exception {
+        assertEquals("echo echo-custom", chat("custom-probe-guarded").jsonPath().getString("choices[0].message.content"));
+        awaitProbe("custom-probed/echo-custom", "up");
+        assertTrue(upstream.probes(CUSTOM_PROBE_PATH) > 0, "the configured path is probed");
+        assertEquals(0, upstream.probes("/custom-probed/v1/models"), "instead of the model list");
+        assertEquals("Bearer custom-probe-key-789", upstream.probeHeaders(CUSTOM_PROBE_PATH).get("Authorization"),
+                "with the provider's key: the probe URL is on the base URL's own host");
+
+        upstream.answerProbes(CUSTOM_PROBE_PATH, 404); // fine for a model list, not for a health URL the admin chose
+        Map<String, Object> down = awaitProbe("custom-probed/echo-custom", "down");
+        assertEquals("probe_down", down.get("state"));
+        assertEquals("HTTP 404", ((Map<String, Object>) down.get("probe")).get("last_error"));
+        upstream.clear();
+        Response skipped = chat("custom-probe-guarded");
+        assertEquals("echo echo-custom-backup", skipped.jsonPath().getString("choices[0].message.content"));
+        assertEquals("1", skipped.header("x-frugal-attempts"), "the down provider was passed over, not called");
+
+        upstream.answerProbes(CUSTOM_PROBE_PATH, 200);
+        awaitProbe("custom-probed/echo-custom", "up");
+        assertEquals("echo echo-custom", chat("custom-probe-guarded").jsonPath().getString("choices[0].message.content"));
     }
 }

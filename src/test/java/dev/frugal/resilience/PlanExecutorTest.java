@@ -34,7 +34,13 @@ class PlanExecutorTest {
     final List<Long> delays = new ArrayList<>();
     final Deque<Runnable> scheduled = new ArrayDeque<>();
     final List<Runnable> deadlines = new ArrayList<>();
-    /** Runs scheduled tasks at once, moving the clock by their delay; deadlines fire only when a test runs them. */
+    final List<Long> deadlineDelays = new ArrayList<>();
+    /** Tasks handed back to "the caller's event loop" (a slot released elsewhere); run by {@link #pump}. */
+    final Deque<Runnable> hops = new ArrayDeque<>();
+    /**
+     * Runs scheduled tasks at once, moving the clock by their delay; deadlines fire only when a
+     * test runs them; hand-overs to the caller's loop wait in {@link #hops}, as on an event loop.
+     */
     final PlanExecutor.Scheduler scheduler = new PlanExecutor.Scheduler() {
         @Override public void schedule(long delay, Runnable task) {
             delays.add(delay);
@@ -44,9 +50,17 @@ class PlanExecutorTest {
 
         @Override public Runnable deadline(long delay, Runnable task) {
             deadlines.add(task);
+            deadlineDelays.add(delay);
             return () -> deadlines.remove(task);
         }
+
+        @Override public java.util.concurrent.Executor caller() { return hops::add; }
     };
+
+    /** Runs what was handed to the event loop, as it would next. */
+    void pump() {
+        while (!hops.isEmpty()) hops.poll().run();
+    }
     final Map<String, Deque<Object>> script = new HashMap<>();
     final List<String> calls = new ArrayList<>();
 
@@ -55,7 +69,14 @@ class PlanExecutorTest {
     static ResilienceSettings settings(int retries, double budget, int breakerFailures, int maxConcurrent) {
         return new ResilienceSettings(retries, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), budget,
                 breakerFailures, Duration.ofSeconds(30), maxConcurrent, Duration.ofSeconds(60), Duration.ofMinutes(10),
-                Duration.ZERO, 0.5, 20);
+                Duration.ZERO, 0.5, 20, 0, Duration.ofSeconds(1));
+    }
+
+    /** No retries; a bulkhead of {@code maxConcurrent} with a queue of {@code maxQueue} and a 1 s queue timeout. */
+    static ResilienceSettings queued(int maxConcurrent, int maxQueue, int breakerFailures) {
+        return new ResilienceSettings(0, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), 1.0,
+                breakerFailures, Duration.ofSeconds(30), maxConcurrent, Duration.ofSeconds(60), Duration.ofMinutes(10),
+                Duration.ZERO, 0.5, 20, maxQueue, Duration.ofSeconds(1));
     }
 
     static Attempt attempt(String name) {
@@ -246,5 +267,188 @@ class PlanExecutorTest {
         deadlines.get(0).run(); // a's first-token deadline fires; b's circuit is open
         failed(slow);
         assertEquals(List.of("a:timeout", "b:skipped_open"), seen);
+    }
+    // ---- the bulkhead's queue ----------------------------------------------------------------
+
+    static final Plan ONLY_A = new Plan(List.of(attempt("a")), "test");
+
+    /** A call that answers only when the test completes its promise; each call's promise is kept in order. */
+    final List<Promise<String>> pending = new ArrayList<>();
+
+    Function<Attempt, Future<String>> held(String who) {
+        return a -> {
+            calls.add(who + "@" + a.deployment().upstreamModel());
+            if (a.deployment().upstreamModel().equals("b")) return Future.succeededFuture(who + " from b");
+            Promise<String> p = Promise.promise();
+            pending.add(p);
+            return p.future();
+        };
+    }
+
+    @Test
+    void aReleasedSlotGoesToTheOldestWaiterOnItsOwnEventLoop() {
+        ResilienceSettings s = queued(1, 2, 3);
+        PlanExecutor ex = executor(10);
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, a -> s, held("r1"));
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, a -> s, held("r2"));
+        Future<PlanExecutor.Outcome<String>> r3 = ex.execute(ONLY_A, a -> s, held("r3"));
+        BackendState a = backends.of(attempt("a"));
+        assertEquals(List.of("r1@a"), calls, "r2 and r3 wait");
+        assertEquals(1, a.inFlight());
+        assertEquals(2, a.queued());
+
+        pending.get(0).complete("one");
+        ok(r1).release().run();
+        assertEquals(List.of("r1@a"), calls, "the hand-over runs on r2's own loop, not inline in r1's release");
+        assertEquals(1, a.inFlight(), "the slot passed straight to r2");
+        pump();
+        assertEquals(List.of("r1@a", "r2@a"), calls, "the oldest waiter first");
+        assertEquals(1, a.queued());
+
+        Future<PlanExecutor.Outcome<String>> r4 = ex.execute(ONLY_A, a2 -> s, held("r4"));
+        assertEquals(2, a.queued(), "a newcomer queues behind r3");
+        pending.get(1).complete("two");
+        ok(r2).release().run();
+        pump();
+        pending.get(2).complete("three");
+        ok(r3).release().run();
+        pump();
+        assertEquals(List.of("r1@a", "r2@a", "r3@a", "r4@a"), calls);
+        pending.get(3).complete("four");
+        ok(r4).release().run();
+        assertEquals(0, a.inFlight());
+        assertEquals(0, a.queued());
+        assertEquals(List.of(), deadlines, "every queue timer was cancelled");
+    }
+
+    @Test
+    void aWaiterWhoseQueueTimeoutPassesMovesToTheNextDeploymentAndNeverTakesTheSlot() {
+        List<String> seen = new ArrayList<>();
+        PlanExecutor ex = new PlanExecutor(backends, scheduler, new java.util.Random(7), new RetryBudget(10),
+                (a, o) -> seen.add(a.deployment().upstreamModel() + ":" + o.tag()));
+        ResilienceSettings s = queued(1, 1, 3);
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(PLAN, a -> s, held("r1"));
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(PLAN, a -> s, held("r2"));
+        assertTrue(!r2.isComplete(), "r2 waits for a");
+        assertEquals(List.of(60_000L, 1_000L), deadlineDelays, "r1's first-token deadline, then r2's queue timeout");
+        deadlines.get(1).run(); // r2's queue timeout passes
+        assertEquals("r2 from b", ok(r2).value());
+        assertEquals(List.of("r1@a", "r2@b"), calls);
+        assertEquals(List.of("a:skipped_capacity", "b:success"), seen.subList(0, 2));
+
+        pending.get(0).complete("one");
+        ok(r1).release().run();
+        pump();
+        BackendState a = backends.of(attempt("a"));
+        assertEquals(0, a.inFlight(), "the slot was not kept for r2, which gave up");
+        assertEquals(0, a.queued());
+    }
+
+    @Test
+    void aFullQueueMovesOnAtOnceAndWithNoDeploymentLeftTheClientGets503() {
+        ResilienceSettings s = queued(1, 1, 3);
+        PlanExecutor ex = executor(10);
+        ex.execute(ONLY_A, a -> s, held("r1"));
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, a -> s, held("r2"));
+        Future<PlanExecutor.Outcome<String>> r3 = ex.execute(PLAN, a -> s, held("r3"));
+        assertEquals("r3 from b", ok(r3).value(), "the queue is full: straight to b");
+        PlanExecutor.AttemptsFailed busy = failed(ex.execute(ONLY_A, a -> s, held("r4")));
+        assertEquals(503, busy.error().status());
+        assertEquals("no_backend_available", busy.error().code());
+        assertEquals(1, busy.error().retryAfterSeconds());
+        assertTrue(busy.error().getMessage().contains("at capacity"), busy.error().getMessage());
+        assertTrue(!r2.isComplete());
+    }
+
+    @Test
+    void theWaitCountsAgainstTheAttemptsFirstTokenDeadline() {
+        ResilienceSettings s = queued(1, 1, 3);
+        PlanExecutor ex = executor(10);
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, a -> s, held("r1"));
+        ex.execute(ONLY_A, a -> s, held("r2"));
+        now.addAndGet(Duration.ofMillis(300).toNanos());
+        pending.get(0).complete("one");
+        ok(r1).release().run();
+        pump();
+        assertEquals(List.of("r1@a", "r2@a"), calls);
+        assertEquals(List.of(60_000L, 1_000L, 59_700L), deadlineDelays, "r2 waited 300 ms of its 60 s");
+    }
+
+    @Test
+    void aWaitIsBoundedByTheFirstTokenDeadlineToo() {
+        ResilienceSettings s = queued(1, 1, 3).withDeadlines(Duration.ofMillis(400), Duration.ofMinutes(10));
+        PlanExecutor ex = executor(10);
+        ex.execute(ONLY_A, a -> s, held("r1"));
+        ex.execute(ONLY_A, a -> s, held("r2"));
+        assertEquals(List.of(400L, 400L), deadlineDelays);
+    }
+
+    @Test
+    void aClientThatLeavesWhileWaitingGivesUpAtOnceAndNeverTakesASlot() {
+        ResilienceSettings s = queued(1, 1, 3);
+        PlanExecutor ex = executor(10);
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, a -> s, held("r1"));
+        Promise<Void> gone = Promise.promise();
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, a -> s, held("r2"), AttemptListener.NONE, gone.future());
+        gone.complete();
+        PlanExecutor.AttemptsFailed left = failed(r2);
+        assertEquals(499, left.error().status());
+        assertEquals(0, left.attempts());
+        BackendState a = backends.of(attempt("a"));
+        assertEquals(0, a.queued());
+        assertEquals(1, deadlines.size(), "r2's queue timer was cancelled");
+        pending.get(0).complete("one");
+        ok(r1).release().run();
+        pump();
+        assertEquals(0, a.inFlight());
+        assertEquals(List.of("r1@a"), calls, "r2 never called");
+    }
+
+    @Test
+    void aClientThatLeavesJustAfterItsSlotWasHandedOverPassesTheSlotOn() {
+        ResilienceSettings s = queued(1, 2, 3);
+        PlanExecutor ex = executor(10);
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, a -> s, held("r1"));
+        Promise<Void> gone = Promise.promise();
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, a -> s, held("r2"), AttemptListener.NONE, gone.future());
+        ex.execute(ONLY_A, a -> s, held("r3"));
+        pending.get(0).complete("one");
+        ok(r1).release().run(); // the slot is handed to r2; its wake-up is not yet run on its loop
+        gone.complete();
+        assertEquals(499, failed(r2).error().status());
+        pump(); // r2's wake-up finds its client gone and passes the slot to r3
+        pump();
+        assertEquals(List.of("r1@a", "r3@a"), calls);
+        assertEquals(1, backends.of(attempt("a")).inFlight(), "r3's slot only");
+    }
+
+    @Test
+    void aQueueTimeoutThatRacesAHandOverLetsTheWaiterUseTheSlot() {
+        ResilienceSettings s = queued(1, 1, 3);
+        PlanExecutor ex = executor(10);
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(PLAN, a -> s, held("r1"));
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(PLAN, a -> s, held("r2"));
+        pending.get(0).complete("one");
+        ok(r1).release().run(); // handed to r2 ...
+        deadlines.get(deadlines.size() - 1).run(); // ... while its queue timer fires on its loop
+        pump();
+        assertEquals(List.of("r1@a", "r2@a"), calls, "r2 used the slot it was given, not b");
+        pending.get(1).complete("two");
+        ok(r2).release().run();
+        assertEquals(0, backends.of(attempt("a")).inFlight());
+    }
+
+    @Test
+    void nobodyWaitsForADeploymentWhoseCircuitWouldRefuseIt() {
+        ResilienceSettings s = queued(1, 1, 1);
+        PlanExecutor ex = executor(10);
+        failed(ex.execute(ONLY_A, a -> s, x -> Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1)))); // opens a
+        now.addAndGet(Duration.ofSeconds(31).toNanos());
+        ex.execute(ONLY_A, a -> s, held("probe")); // the half-open probe holds the only slot
+        int timers = deadlines.size();
+        PlanExecutor.AttemptsFailed busy = failed(ex.execute(ONLY_A, a -> s, held("r2")));
+        assertEquals(503, busy.error().status());
+        assertEquals(0, backends.of(attempt("a")).queued());
+        assertEquals(timers, deadlines.size(), "no queue timer: r2 did not wait");
     }
 }

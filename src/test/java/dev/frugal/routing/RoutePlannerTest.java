@@ -175,7 +175,7 @@ class RoutePlannerTest {
     private static ProviderConfig provider(String name, ProviderKind kind) {
         URI url = kind == ProviderKind.OPENAI ? URI.create("http://127.0.0.1/v1") : null;
         return new ProviderConfig(name, kind, url, null, Map.of(), kind == ProviderKind.OPENAI ? "openai" : null,
-                ProviderConfig.Timeouts.DEFAULT, null, kind == ProviderKind.LOCAL ? "all-minilm-l6-v2" : null, null, 4096, false);
+                ProviderConfig.Timeouts.DEFAULT, null, kind == ProviderKind.LOCAL ? "all-minilm-l6-v2" : null, null, 4096, false, null);
     }
 
     private static FrugalConfig config(ModelConfig... models) {

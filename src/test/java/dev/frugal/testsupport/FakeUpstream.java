@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>anything else — a small answer whose text names the model it was asked for (in Ollama's
  *       native format for {@code /api/chat}).</li>
  * </ul>
- * Any other {@code GET} is a health probe: 200 with an empty model list, or 503 while
- * {@link #failProbes} says so. Every request but GETs is recorded for assertions.
+ * Any other {@code GET} is a health probe: 200 with an empty model list, or the status that
+ * {@link #failProbes} or {@link #answerProbes} set for its path. Every request but GETs is recorded for assertions.
  */
 public final class FakeUpstream {
     /** One request as the upstream received it; {@code query} holds the decoded query parameters. */
@@ -53,7 +53,7 @@ public final class FakeUpstream {
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> probes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> probeHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, String> probeQueries = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Set<String> failingProbes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> probeStatuses = new java.util.concurrent.ConcurrentHashMap<>();
     private HttpServer server;
 
     public int start() throws Exception {
@@ -92,8 +92,14 @@ public final class FakeUpstream {
 
     /** GETs of {@code path} answer 503 while {@code failing}, else 200 with an empty model list. */
     public void failProbes(String path, boolean failing) {
-        if (failing) failingProbes.add(path);
-        else failingProbes.remove(path);
+        if (failing) probeStatuses.put(path, 503);
+        else probeStatuses.remove(path);
+    }
+
+    /** GETs of {@code path} answer {@code status} (an OpenAI error body unless 2xx) until set back to 200. */
+    public void answerProbes(String path, int status) {
+        if (status == 200) probeStatuses.remove(path);
+        else probeStatuses.put(path, status);
     }
 
     /** The most requests the {@code slow-ok} behaviour had open at once since {@link #clear}. */
@@ -129,8 +135,9 @@ public final class FakeUpstream {
                 probes.computeIfAbsent(req.path(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                 probeHeaders.put(req.path(), headers);
                 probeQueries.put(req.path(), req.query() == null ? "" : req.query());
-                if (failingProbes.contains(req.path())) {
-                    req.response().setStatusCode(503).putHeader("content-type", "application/json")
+                int status = probeStatuses.getOrDefault(req.path(), 200);
+                if (status != 200) {
+                    req.response().setStatusCode(status).putHeader("content-type", "application/json")
                             .end("{\"error\":{\"message\":\"probe refused\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
                 } else {
                     req.response().putHeader("content-type", "application/json").end("{\"object\":\"list\",\"data\":[]}");

@@ -19,7 +19,7 @@ public final class MessagesErrors {
             case 403 -> "permission_error";
             case 404 -> "not_found_error";
             case 413 -> "request_too_large";
-            case 429 -> "insufficient_quota".equals(e.code()) ? "billing_error" : "rate_limit_error";
+            case 429 -> "insufficient_quota".equals(e.type()) || "insufficient_quota".equals(e.code()) ? "billing_error" : "rate_limit_error";
             case 503, 529 -> "overloaded_error";
             case 504 -> "timeout_error";
             default -> e.status() >= 500 ? "api_error" : "invalid_request_error";

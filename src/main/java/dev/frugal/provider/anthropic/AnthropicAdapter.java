@@ -161,6 +161,6 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
     /** GET /v1/models with the key and anthropic-version: free, and it checks the key too. */
     @Override
     public Future<Void> probe() {
-        return Probes.get(http, endpoint, uri.substring(0, uri.length() - "/messages".length()) + "/models");
+        return Probes.probe(http, endpoint, uri.substring(0, uri.length() - "/messages".length()) + "/models");
     }
 }

@@ -213,6 +213,6 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     /** GET /v1beta/models with x-goog-api-key: free, and it checks the key too. */
     @Override
     public Future<Void> probe() {
-        return Probes.get(http, endpoint, basePath + "/models");
+        return Probes.probe(http, endpoint, basePath + "/models");
     }
 }

@@ -154,6 +154,6 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     /** GET /api/tags, the box's model list: answered without loading a model. */
     @Override
     public Future<Void> probe() {
-        return Probes.get(http, endpoint.upstream(), endpoint.upstream().prefix() + "/api/tags");
+        return Probes.probe(http, endpoint.upstream(), endpoint.upstream().prefix() + "/api/tags");
     }
 }

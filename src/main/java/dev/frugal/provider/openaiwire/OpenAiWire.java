@@ -193,7 +193,7 @@ public final class OpenAiWire {
 
     /** A health probe: GET of a path under the base URL (the model list), with the provider's key. */
     public Future<Void> probe(String path) {
-        return Probes.get(http, endpoint, endpoint.prefix() + path);
+        return Probes.probe(http, endpoint, endpoint.prefix() + path);
     }
 
     // ---- plumbing ------------------------------------------------------------------------

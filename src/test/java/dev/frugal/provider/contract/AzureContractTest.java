@@ -20,7 +20,7 @@ class AzureContractTest extends ProviderContractTest {
     @Override protected ProviderConfig provider(String fakeBaseUrl) {
         ProviderConfig p = ProviderConfig.http("azure-contract", ProviderKind.AZURE, URI.create(fakeBaseUrl), new Secret("azure-test-key-0123456789"));
         return new ProviderConfig(p.name(), p.kind(), p.baseUrl(), p.apiKey(), Map.of(), p.dialect(), p.timeouts(), null, null,
-                "2024-10-21", p.defaultMaxTokens(), false);
+                "2024-10-21", p.defaultMaxTokens(), false, null);
     }
 
     @Override protected Object adapter(ProviderConfig config, UpstreamHttp http, Vertx vertx) {

@@ -35,7 +35,7 @@ class OpenAiAdapterToUpstreamTest {
 
     private static ObjectNode upstream(String dialect, String body, boolean stream, boolean clientWantsUsage) {
         ProviderConfig config = new ProviderConfig("p", ProviderKind.OPENAI, URI.create("http://127.0.0.1:8000/v1"),
-                new Secret("sk-test-secret-123456"), Map.of(), dialect, ProviderConfig.Timeouts.DEFAULT, null, null, null, 4096, false);
+                new Secret("sk-test-secret-123456"), Map.of(), dialect, ProviderConfig.Timeouts.DEFAULT, null, null, null, 4096, false, null);
         OpenAiAdapter adapter = new OpenAiAdapter(config, null); // the constructor never touches the client
         GenerationCall call = new GenerationCall("req_1", Operation.CHAT,
                 new ModelConfig.Deployment("p", "llama3.2:latest", 1), parse(body), stream, clientWantsUsage);
@@ -66,7 +66,7 @@ class OpenAiAdapterToUpstreamTest {
         ObjectNode original = parse(CLIENT_BODY);
         ObjectNode before = original.deepCopy();
         ProviderConfig config = new ProviderConfig("p", ProviderKind.OPENAI, URI.create("http://h/v1"), null, Map.of(),
-                dialect, ProviderConfig.Timeouts.DEFAULT, null, null, null, 4096, false);
+                dialect, ProviderConfig.Timeouts.DEFAULT, null, null, null, 4096, false, null);
         new OpenAiAdapter(config, null).toUpstream(new GenerationCall("req_1", Operation.CHAT,
                 new ModelConfig.Deployment("p", "up", 1), original, true, false));
         assertEquals(before, original);

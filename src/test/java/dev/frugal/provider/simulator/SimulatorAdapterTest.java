@@ -43,7 +43,7 @@ class SimulatorAdapterTest {
         ProviderConfig.SimulatorSettings s = new ProviderConfig.SimulatorSettings(Duration.ZERO, Duration.ofMillis(1), 10_000,
                 8, failureRate, 503, midStream);
         ProviderConfig c = new ProviderConfig("sim", ProviderKind.SIMULATOR, null, null, Map.of(), null,
-                ProviderConfig.Timeouts.DEFAULT, s, null, null, 4096, false);
+                ProviderConfig.Timeouts.DEFAULT, s, null, null, 4096, false, null);
         RandomGenerator alwaysZero = () -> 0L; // nextDouble() == 0.0 < any positive failure rate
         return new SimulatorAdapter(c, vertx, alwaysZero);
     }

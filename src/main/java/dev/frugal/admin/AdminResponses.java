@@ -1,0 +1,30 @@
+package dev.frugal.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.core.GatewayError;
+import dev.frugal.wire.Json;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+
+/** How the admin API answers: JSON bodies, and errors in OpenAI's shape. */
+final class AdminResponses {
+    private AdminResponses() {}
+
+    static void json(RoutingContext ctx, int status, JsonNode body) {
+        if (ctx.response().ended()) return;
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Json.writeBuffer(body));
+    }
+
+    static void error(RoutingContext ctx, GatewayError e) {
+        ObjectNode root = Json.object();
+        ObjectNode err = root.putObject("error").put("message", e.getMessage()).put("type", e.type());
+        if (e.param() == null) err.putNull("param"); else err.put("param", e.param());
+        err.put("code", e.code());
+        json(ctx, e.status(), root);
+    }
+
+    static void error(RoutingContext ctx, int status, String code, String message) {
+        error(ctx, new GatewayError(status, status >= 500 ? "server_error" : "invalid_request_error", code, null, message));
+    }
+}

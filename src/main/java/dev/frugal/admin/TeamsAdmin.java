@@ -1,0 +1,156 @@
+package dev.frugal.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.config.ConfigCompiler;
+import dev.frugal.config.ConfigHolder;
+import dev.frugal.config.TeamConfig;
+import dev.frugal.core.GatewayError;
+import dev.frugal.tenancy.ApiKeys;
+import dev.frugal.tenancy.IssuedKey;
+import dev.frugal.tenancy.KeyRecord;
+import dev.frugal.tenancy.PolicyJson;
+import dev.frugal.tenancy.TeamDirectory;
+import dev.frugal.tenancy.TeamRecord;
+import dev.frugal.wire.Json;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * The admin API for teams and keys ({@code /admin/teams…}), behind {@link AdminRoutes}'s admin-key
+ * guard. Handlers parse on the event loop nothing but path parameters; the body, the rules and the
+ * database work run on a worker thread ({@code executeBlocking}), and the answer is written back.
+ * Issued keys appear in the response that creates them and nowhere else: never logged, never listed.
+ */
+@ApplicationScoped
+public class TeamsAdmin {
+    private static final Logger LOG = Logger.getLogger(TeamsAdmin.class);
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+
+    @Inject TeamDirectory directory;
+    @Inject ConfigHolder configs;
+    @Inject Vertx vertx;
+
+    void register(@Observes Router router) {
+        router.route("/admin/teams*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.post("/admin/teams").handler(ctx -> run(ctx, 201, () ->
+                team(directory.createTeam(TeamBodies.newTeam(body(ctx), models())))));
+        router.get("/admin/teams").handler(ctx -> run(ctx, 200, () -> {
+            ObjectNode list = Json.object().put("object", "list");
+            ArrayNode data = list.putArray("data");
+            directory.teams().forEach(t -> data.add(team(t)));
+            return list;
+        }));
+        router.get("/admin/teams/:team").handler(ctx -> run(ctx, 200, () -> team(directory.team(teamName(ctx)))));
+        router.patch("/admin/teams/:team").handler(ctx -> run(ctx, 200, () -> {
+            String name = teamName(ctx);
+            JsonNode body = body(ctx);
+            return team(directory.updateTeam(name, current -> TeamBodies.patched(current, body, models())));
+        }));
+        router.put("/admin/teams/:team").handler(ctx -> run(ctx, 200, () -> {
+            String name = teamName(ctx);
+            TeamConfig replacement = TeamBodies.replacement(name, body(ctx), models());
+            return team(directory.updateTeam(name, current -> replacement));
+        }));
+        router.delete("/admin/teams/:team").handler(ctx -> run(ctx, 200, () -> {
+            String name = teamName(ctx);
+            int keys = directory.deleteTeam(name);
+            return Json.object().put("object", "team.deleted").put("name", name).put("deleted", true).put("keys_deleted", keys);
+        }));
+        router.post("/admin/teams/:team/keys").handler(ctx -> run(ctx, 201, () -> {
+            String name = teamName(ctx);
+            TeamBodies.KeyRequest r = TeamBodies.key(body(ctx), directory.now());
+            return issued(directory.issueKey(name, r.name(), r.expiresAt(), r.limits(), r.budgets()));
+        }));
+        router.get("/admin/teams/:team/keys").handler(ctx -> run(ctx, 200, () -> {
+            ObjectNode list = Json.object().put("object", "list");
+            ArrayNode data = list.putArray("data");
+            Instant now = directory.now();
+            directory.keys(teamName(ctx)).forEach(k -> data.add(key(k, now)));
+            return list;
+        }));
+        router.delete("/admin/teams/:team/keys/:id").handler(ctx -> run(ctx, 200, () -> {
+            String name = teamName(ctx);
+            return key(directory.revokeKey(name, keyId(ctx, name)), directory.now());
+        }));
+        router.post("/admin/teams/:team/keys/:id/rotate").handler(ctx -> run(ctx, 201, () -> {
+            String name = teamName(ctx);
+            String id = keyId(ctx, name);
+            return issued(directory.rotateKey(name, id, TeamBodies.grace(body(ctx))));
+        }));
+    }
+
+    /** Runs {@code work} on a worker thread (it touches the database) and answers with its JSON or its error. */
+    private void run(RoutingContext ctx, int status, Callable<JsonNode> work) {
+        vertx.executeBlocking(work, false).onComplete(ar -> {
+            if (ar.succeeded()) AdminResponses.json(ctx, status, ar.result());
+            else if (ar.cause() instanceof GatewayError e) AdminResponses.error(ctx, e);
+            else {
+                LOG.errorf(ar.cause(), "Admin request %s %s failed", ctx.request().method(), ctx.request().path());
+                AdminResponses.error(ctx, 500, "internal_error", "The admin API failed to process the request.");
+            }
+        });
+    }
+
+    private Set<String> models() { return configs.get().models().keySet(); }
+
+    private static JsonNode body(RoutingContext ctx) {
+        return TeamBodies.parse(ctx.body() == null ? null : ctx.body().asString());
+    }
+
+    /** A team name from the path; one that breaks the naming rule cannot exist (404). */
+    private static String teamName(RoutingContext ctx) {
+        String name = ctx.pathParam("team");
+        if (!ConfigCompiler.isName(name)) {
+            throw new GatewayError(404, "invalid_request_error", "team_not_found", null, "No such team.");
+        }
+        return name;
+    }
+
+    private static String keyId(RoutingContext ctx, String team) {
+        String id = ctx.pathParam("id");
+        if (id == null || !ApiKeys.ID.matcher(id).matches()) {
+            throw new GatewayError(404, "invalid_request_error", "key_not_found", null, "No such key in team '" + team + "'.");
+        }
+        return id;
+    }
+
+    private ObjectNode team(TeamRecord t) {
+        ObjectNode o = Json.object().put("object", "team");
+        o.setAll(PolicyJson.team(t.team()));
+        return o.put("source", t.source().id()).put("active", directory.active(t))
+                .put("created_at", t.createdAt().toString()).put("updated_at", t.updatedAt().toString());
+    }
+
+    /** A key as lists show it: never the key, never its hash. */
+    private static ObjectNode key(KeyRecord k, Instant now) {
+        ObjectNode o = Json.object().put("object", "api_key").put("id", k.id()).put("team", k.team()).put("name", k.name())
+                .put("prefix", k.prefix()).put("status", k.status(now).id()).put("created_at", k.createdAt().toString());
+        time(o, "expires_at", k.expiresAt());
+        time(o, "revoked_at", k.revokedAt());
+        if (k.limits().isNone()) o.putNull("limits"); else o.set("limits", PolicyJson.limits(k.limits()));
+        o.set("budget", PolicyJson.budgets(k.budgets()));
+        return o;
+    }
+
+    /** A key just issued: the one response that ever carries the key itself. */
+    private ObjectNode issued(IssuedKey issued) {
+        return key(issued.record(), directory.now()).put("key", issued.secret());
+    }
+
+    private static void time(ObjectNode o, String field, Instant t) {
+        if (t == null) o.putNull(field); else o.put(field, t.toString());
+    }
+
+}

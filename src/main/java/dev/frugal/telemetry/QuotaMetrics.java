@@ -1,0 +1,47 @@
+package dev.frugal.telemetry;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Metrics of rate limits and budgets. Tags are bounded: team names from the config and fixed
+ * reasons; key ids are never tags. Counters are looked up once per tag combination. Thread-safe.
+ */
+public final class QuotaMetrics {
+    /** Requests rejected by a limit or budget; tags {@code team}, {@code reason} (see {@link #rejection}). */
+    public static final String REJECTIONS = "frugal.quota.rejections";
+    /** Soft budgets whose spend reached their limit, once per period; tag {@code team}. */
+    public static final String BUDGET_ALERTS = "frugal.budget.alerts";
+    /** Calls to the quota store (Redis) that failed; tag {@code outcome}: {@code admitted} (fail open) or {@code rejected} (fail closed), {@code settle}. */
+    public static final String STORE_FAILURES = "frugal.quota.store.failures";
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public QuotaMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One rejected request; {@code reason}: concurrency, rate_limit_requests, rate_limit_tokens or budget. */
+    public void rejection(String team, String reason) {
+        counter(REJECTIONS, "team", team, "reason", reason).increment();
+    }
+
+    public void budgetAlert(String team) {
+        counter(BUDGET_ALERTS, "team", team).increment();
+    }
+
+    public void storeFailure(String outcome) {
+        counter(STORE_FAILURES, "outcome", outcome).increment();
+    }
+
+    private Counter counter(String name, String... tags) {
+        String id = name + '\0' + String.join("\0", tags);
+        Counter c = counters.get(id);
+        if (c == null) c = counters.computeIfAbsent(id, i -> Counter.builder(name).tags(tags).register(registry));
+        return c;
+    }
+}
