@@ -140,7 +140,7 @@ class HttpEdge {
         GatewayError e;
         if (t instanceof PlanExecutor.AttemptsFailed f) {
             e = f.error();
-            resp.putHeader("x-frugal-attempts", Integer.toString(f.attempts()));
+            outcomeHeaders(resp, ex, f.attempts());
         } else if (t instanceof GatewayError g) e = g;
         else if (t instanceof UpstreamFailure u) e = u.toClientError();
         else {
@@ -148,7 +148,13 @@ class HttpEdge {
             e = GatewayError.internal("The gateway failed to process the request (request id " + ex.requestId() + ").");
         }
         style.errors().write(resp, e);
-        gateway.finish(ex, e.status(), Usage.NONE);
+        gateway.finish(ex, e.status(), Usage.NONE, e.code());
+    }
+
+    /** The headers of an answered request: the attempts made and its rate-limit state ({@code x-ratelimit-*}). */
+    static void outcomeHeaders(HttpServerResponse resp, Exchange ex, int attempts) {
+        resp.putHeader("x-frugal-attempts", Integer.toString(attempts));
+        for (java.util.Map.Entry<String, String> h : ex.responseHeaders().entrySet()) resp.putHeader(h.getKey(), h.getValue());
     }
 
     static String requestId(HttpServerRequest req) {

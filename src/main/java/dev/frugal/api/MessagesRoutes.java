@@ -57,7 +57,7 @@ public class MessagesRoutes {
                 edge.fail(ex, resp, e, STYLE);
                 return;
             }
-            resp.putHeader("x-frugal-attempts", Integer.toString(ar.result().attempts()));
+            HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
             Responses.json(resp, Json.writeBuffer(MessagesResponseMapper.toAnthropic(completion, t.model(), c.usage())));
             gateway.finish(ex, 200, c.usage());
         });

@@ -70,7 +70,7 @@ public class OpenAiRoutes {
     private void answer(Exchange ex, HttpServerResponse resp, AsyncResult<PlanExecutor.Outcome<Completion>> ar) {
         if (ar.failed()) { fail(ex, resp, ar.cause()); return; }
         Completion c = ar.result().value();
-        resp.putHeader("x-frugal-attempts", Integer.toString(ar.result().attempts()));
+        HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
         Responses.json(resp, c.body());
         gateway.finish(ex, 200, c.usage());
     }
@@ -79,7 +79,7 @@ public class OpenAiRoutes {
         RequestValidator.Embedding e = RequestValidator.embeddings(body);
         gateway.embed(ex, e.model(), e.texts(), body, e.dimensions()).onComplete(ar -> {
             if (ar.failed()) { fail(ex, resp, ar.cause()); return; }
-            resp.putHeader("x-frugal-attempts", Integer.toString(ar.result().attempts()));
+            HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
             Responses.json(resp, EmbeddingsWriter.write(e.model(), ar.result().value(), e.base64()));
             gateway.finish(ex, 200, ar.result().value().usage());
         });

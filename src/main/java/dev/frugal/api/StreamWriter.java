@@ -68,8 +68,8 @@ final class StreamWriter implements ChunkStream.Handler {
     void start() {
         resp.setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
-                .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
-                .putHeader("x-frugal-attempts", Integer.toString(ex.attempts()));
+                .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
+        HttpEdge.outcomeHeaders(resp, ex, ex.attempts());
         resp.closeHandler(v -> {
             if (!finished) {
                 finished = true;
@@ -98,7 +98,7 @@ final class StreamWriter implements ChunkStream.Handler {
     @Override
     public void onChunk(String json) {
         if (finished) return;
-        gateway.firstChunk(ex);
+        gateway.chunk(ex, json);
         if (pending == null) {
             io.vertx.core.Context ctx = Vertx.currentContext();
             if (ctx == null) { // not on an event loop: nothing to gather with
@@ -153,6 +153,6 @@ final class StreamWriter implements ChunkStream.Handler {
         Buffer last = takePending();
         format.error(e, last);
         resp.end(last);
-        gateway.finish(ex, e.status(), stream.usage());
+        gateway.finish(ex, e.status(), stream.usage(), e.code());
     }
 }

@@ -2,7 +2,11 @@ package dev.frugal.pipeline;
 
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.TeamConfig;
+import dev.frugal.core.Price;
+import dev.frugal.resilience.AttemptOutcome;
+import dev.frugal.routing.Attempt;
 import dev.frugal.tenancy.Caller;
+import dev.frugal.tenancy.Ticket;
 import io.vertx.core.Promise;
 
 /**
@@ -13,6 +17,7 @@ public final class Exchange {
     final String requestId;
     final String endpoint;
     final long startNanos;
+    final long startMillis;
     final FrugalConfig config;
     /** Who sent the request (team, key id, the key's own limits and budgets); null until authenticated. */
     Caller caller;
@@ -30,11 +35,42 @@ public final class Exchange {
     /** Completed when the client's connection closes before the answer is over. */
     final Promise<Void> clientGone = Promise.promise();
 
-    Exchange(String requestId, String endpoint, long startNanos, FrugalConfig config) {
+    // ---- metering ----
+    /** A request for a model (chat, completions, embeddings, messages): it gets a ledger row. */
+    boolean metered;
+    boolean streamed;
+    /** The stream's relayed chunks, to bill a stream that ends without usage; null when not streamed. */
+    RelayedText relayed;
+    /** The admission of this request's rate limits and budget reservation; settled or released by finish. */
+    Ticket ticket;
+    /** Prompt tokens estimated before dispatch (used when the upstream reports none). */
+    long promptEstimate;
+    /** The attempt that answered, and its price (null: unpriced). */
+    Attempt served;
+    Price price;
+    /** The last deployment tried or passed over, and the trace of all of them ({@code provider/model=outcome;…}). */
+    Attempt lastTried;
+    StringBuilder attemptLog;
+
+    Exchange(String requestId, String endpoint, long startNanos, long startMillis, FrugalConfig config) {
         this.requestId = requestId;
         this.endpoint = endpoint;
         this.startNanos = startNanos;
+        this.startMillis = startMillis;
         this.config = config;
+    }
+
+    /** Told of each deployment the plan tried or passed over. */
+    void attempted(Attempt a, AttemptOutcome outcome) {
+        lastTried = a;
+        if (attemptLog == null) attemptLog = new StringBuilder(64);
+        else attemptLog.append(';');
+        attemptLog.append(a.provider().name()).append('/').append(a.deployment().upstreamModel()).append('=').append(outcome.tag());
+    }
+
+    /** Headers every answer to this request carries once it was admitted: {@code x-ratelimit-*}. */
+    public java.util.Map<String, String> responseHeaders() {
+        return ticket == null ? java.util.Map.of() : ticket.headers();
     }
 
     public String requestId() { return requestId; }

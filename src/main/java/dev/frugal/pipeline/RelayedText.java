@@ -31,6 +31,9 @@ final class RelayedText {
 
     boolean isEmpty() { return chunks.isEmpty() && droppedChars == 0; }
 
+    /** JSON characters of the chunks kept. */
+    long keptChars() { return keptChars; }
+
     /** JSON characters of chunks not kept; their text is estimated from this. */
     long droppedChars() { return droppedChars; }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,8 +69,12 @@ class ShutdownFlushIT {
                 }));
             }
             Thread.sleep(2500); // a few waves of half-second streams
+            long signalled = System.nanoTime();
             app.destroy(); // SIGTERM
-            assertTrue(app.waitFor(60, TimeUnit.SECONDS), "the gateway exits within its grace period");
+            assertTrue(app.waitFor(60, TimeUnit.SECONDS), "the gateway exits");
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+            // new requests are refused, so the running streams (~0.5 s) drain well before the 20 s grace ends
+            assertTrue(tookMs < 15_000, "exited in " + tookMs + " ms: new requests kept it from draining; see " + log);
             stop.set(true);
             clients.shutdown();
             assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
@@ -82,6 +87,9 @@ class ShutdownFlushIT {
                 rs.next();
                 assertEquals(served.get(), rs.getLong(1), "one ledger row per response served; see " + log);
             }
+            String output = Files.readString(log.toPath());
+            assertFalse(output.contains("Ledger rows dropped"), "no row dropped at shutdown; see " + log);
+            assertFalse(output.contains("Timed out waiting for graceful shutdown"), "drained within the grace period; see " + log);
         } finally {
             app.destroyForcibly();
         }

@@ -1,0 +1,253 @@
+package dev.frugal.pipeline;
+
+import dev.frugal.config.Database;
+import dev.frugal.ledger.Ledger;
+import dev.frugal.testsupport.GatewayTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Admission and metering end to end: budgets and rate limits under 200 concurrent requests, one
+ * ledger row per request with its cost, savings and attempts, and a stream whose client leaves
+ * billed for what was relayed.
+ */
+@QuarkusTest
+@QuarkusTestResource(GatewayTestResource.class)
+class MeteringE2ETest {
+    static final String METERED = "frg-test-metered-key";
+
+    @Inject Ledger ledger;
+    @Inject Database database;
+
+    @Test
+    void twoHundredConcurrentRequestsAgainstABudgetForTenDispatchAtMostTen() throws Exception {
+        // each request reserves its worst case: 10 output tokens × 1000 µUSD; the budget is $0.10
+        List<Response> answers = concurrently(200, () -> given().header("Authorization", "Bearer frg-test-budget-key")
+                .contentType("application/json")
+                .body("{\"model\":\"priced-sim\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions"));
+        long served = answers.stream().filter(r -> r.statusCode() == 200).count();
+        assertTrue(served <= 10 && served >= 1, "dispatched: " + served);
+        for (Response r : answers) {
+            if (r.statusCode() == 200) continue;
+            assertEquals(429, r.statusCode(), r.asString());
+            assertEquals("budget_exceeded", r.jsonPath().getString("error.code"));
+            assertEquals("false", r.header("x-should-retry"), "SDKs must not retry an exhausted budget");
+        }
+        assertTrue(ledger.flush(Duration.ofSeconds(10)));
+        long spent = queryLong("SELECT COALESCE(SUM(cost_micros), 0) FROM ledger WHERE team = ?", "budgeted");
+        assertEquals(served * 10_000, spent, "each served request cost its 10 tokens");
+        assertTrue(spent <= 100_000, "the spend never exceeds the budget: " + spent);
+        assertEquals(200, queryLong("SELECT COUNT(*) FROM ledger WHERE team = ?", "budgeted"), "one row per request, refused ones too");
+    }
+
+    @Test
+    void rateLimitIsExactUnderTwoHundredConcurrentRequests() throws Exception {
+        long started = System.nanoTime();
+        List<Response> answers = concurrently(200, () -> given().header("Authorization", "Bearer frg-test-limited-key")
+                .contentType("application/json")
+                .body("{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions"));
+        long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+        long ok = answers.stream().filter(r -> r.statusCode() == 200).count();
+        // 10 per minute: a bucket of 10 that refills one every 6 s while the test runs
+        assertTrue(ok >= 10 && ok <= 10 + seconds / 6, "admitted " + ok + " in " + seconds + " s");
+        Response refused = answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        assertEquals("rate_limit_exceeded", refused.jsonPath().getString("error.code"));
+        assertNotNull(refused.header("Retry-After"));
+        assertEquals("10", refused.header("x-ratelimit-limit-requests"));
+        assertEquals("0", refused.header("x-ratelimit-remaining-requests"));
+        assertNotNull(refused.header("x-ratelimit-reset-requests"));
+        Response admitted = answers.stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow();
+        assertEquals("10", admitted.header("x-ratelimit-limit-requests"), "admitted answers carry the limits too");
+        assertNotNull(admitted.header("x-ratelimit-remaining-requests"));
+    }
+
+    @Test
+    void everyRequestHasOneLedgerRowWithItsCostSavingsAndAttempts() throws Exception {
+        Response r = given().header("Authorization", "Bearer " + METERED).contentType("application/json")
+                .body("{\"model\":\"gpt-4o-mini-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
+                .post("/v1/chat/completions");
+        assertEquals(200, r.statusCode(), r.asString());
+        Map<String, Object> row = row(r.header("x-request-id"));
+        assertEquals("metered", row.get("team"));
+        assertTrue(((String) row.get("key_id")).startsWith("cfg_"), "a non-secret key id: " + row.get("key_id"));
+        assertEquals("chat", row.get("endpoint"));
+        assertEquals("gpt-4o-mini-test", row.get("requested_model"));
+        assertEquals("fake", row.get("provider"));
+        assertEquals("fake/gpt-4o-mini", row.get("deployment"));
+        assertEquals(200, ((Number) row.get("status")).intValue());
+        assertEquals(5L, ((Number) row.get("prompt_tokens")).longValue());
+        assertEquals(2L, ((Number) row.get("completion_tokens")).longValue());
+        // gpt-4o-mini: $0.15 in, $0.60 out per million → 5×0.15 + 2×0.6 = 1.95 µUSD → 2 (half up)
+        assertEquals(2L, ((Number) row.get("cost_micros")).longValue());
+        // gpt-4o (the team's reference): $2.50 in, $10 out → 12.5 + 20 = 32.5 → 33
+        assertEquals(33L, ((Number) row.get("reference_cost_micros")).longValue());
+        assertTrue(((String) row.get("price_version")).startsWith("catalog-"), String.valueOf(row.get("price_version")));
+        assertEquals(false, row.get("unpriced"));
+        assertEquals(false, row.get("estimated"));
+        assertEquals(false, row.get("streamed"));
+        assertEquals(1, ((Number) row.get("attempts")).intValue());
+        assertEquals("fake/gpt-4o-mini=success", row.get("attempt_log"));
+        assertNull(row.get("error_code"));
+        for (Object v : row.values()) assertFalse(String.valueOf(v).contains(METERED), "no key in the ledger");
+    }
+
+    @Test
+    void anUnpricedModelIsFlaggedNotSilentlyFree() throws Exception {
+        Response r = given().header("Authorization", "Bearer " + METERED).contentType("application/json")
+                .body("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
+                .post("/v1/chat/completions");
+        assertEquals(200, r.statusCode());
+        Map<String, Object> row = row(r.header("x-request-id"));
+        assertEquals(true, row.get("unpriced"));
+        assertEquals(0L, ((Number) row.get("cost_micros")).longValue());
+        assertNull(row.get("price_version"));
+        String metrics = given().get("/q/metrics").asString();
+        assertTrue(metrics.contains("frugal_unpriced_requests_total{model=\"gpt-test\""), "the unpriced request is counted");
+    }
+
+    @Test
+    void aFailedRequestHasItsRowWithTheErrorCodeAndTheAttempts() throws Exception {
+        Response r = given().header("Authorization", "Bearer " + METERED).contentType("application/json")
+                .body("{\"model\":\"fixture\",\"fixture\":\"error-500\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .post("/v1/chat/completions");
+        assertEquals(502, r.statusCode(), r.asString());
+        Map<String, Object> row = row(r.header("x-request-id"));
+        assertEquals(502, ((Number) row.get("status")).intValue());
+        assertEquals(r.jsonPath().getString("error.code"), row.get("error_code"));
+        assertEquals(Integer.parseInt(r.header("x-frugal-attempts")), ((Number) row.get("attempts")).intValue());
+        assertTrue(((String) row.get("attempt_log")).startsWith("fake/fixture=upstream_error"), (String) row.get("attempt_log"));
+        assertEquals(0L, ((Number) row.get("prompt_tokens")).longValue());
+    }
+
+    @Test
+    void aStreamWhoseClientLeavesIsBilledForWhatWasRelayed() throws Exception {
+        // the upstream sends "tick " every 50 ms and reports no usage; the client reads a few and leaves
+        HttpURLConnection c = (HttpURLConnection) URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                + "/v1/chat/completions").toURL().openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setRequestProperty("Authorization", "Bearer " + METERED);
+        c.setRequestProperty("Content-Type", "application/json");
+        c.getOutputStream().write(("{\"model\":\"fixture\",\"fixture\":\"slow-stream\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"tick for me\"}]}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, c.getResponseCode());
+        String requestId = c.getHeaderField("x-request-id");
+        InputStream in = c.getInputStream();
+        byte[] buf = new byte[8192];
+        int events = 0;
+        StringBuilder seen = new StringBuilder();
+        while (events < 6) {
+            int n = in.read(buf);
+            if (n < 0) break;
+            String s = new String(buf, 0, n, StandardCharsets.UTF_8);
+            seen.append(s);
+            events = seen.toString().split("\"tick \"", -1).length - 1;
+        }
+        c.disconnect(); // the client leaves mid-stream
+        Map<String, Object> row = row(requestId);
+        assertEquals(499, ((Number) row.get("status")).intValue());
+        assertEquals(true, row.get("client_disconnected"));
+        assertEquals(true, row.get("streamed"));
+        assertEquals(true, row.get("estimated"), "counted by the gateway, not reported by the upstream");
+        long completion = ((Number) row.get("completion_tokens")).longValue();
+        assertTrue(completion >= events, "at least the " + events + " ticks read were billed: " + completion);
+        assertTrue(((Number) row.get("prompt_tokens")).longValue() > 0, "the prompt is estimated too");
+        assertTrue(((Number) row.get("ttft_ms")).longValue() >= 0);
+    }
+
+    @Test
+    void genAiMetricsCarryTheirStandardAttributes() {
+        given().header("Authorization", "Bearer " + METERED).contentType("application/json")
+                .body("{\"model\":\"gpt-4o-mini-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+        String metrics = given().get("/q/metrics").asString();
+        assertTrue(metrics.contains("gen_ai_client_token_usage"), "token usage histogram");
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("gen_ai_client_token_usage") && l.contains("gen_ai_token_type=\"input\"")
+                && l.contains("gen_ai_operation_name=\"chat\"") && l.contains("gen_ai_provider_name=\"fake\"")
+                && l.contains("gen_ai_request_model=\"gpt-4o-mini-test\"")), metrics);
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("frugal_cost_usd_total") && l.contains("team=\"metered\"")), "cost by team");
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("frugal_savings_usd_total") && l.contains("team=\"metered\"")), "savings by team");
+        assertFalse(metrics.contains("cfg_"), "key ids are never tags");
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private static <T> List<T> concurrently(int n, Callable<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<Future<T>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) fs.add(pool.submit(() -> { go.await(); return call.call(); }));
+            go.countDown();
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : fs) out.add(f.get());
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The ledger row of a request, waiting for the writer (rows are recorded as the answer ends). */
+    private Map<String, Object> row(String requestId) throws Exception {
+        assertNotNull(requestId);
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < until) {
+            ledger.flush(Duration.ofSeconds(5));
+            try (Connection c = database.dataSource().getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT * FROM ledger WHERE request_id = ?")) {
+                ps.setString(1, requestId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        Map<String, Object> row = new HashMap<>();
+                        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                            row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), rs.getObject(i));
+                        }
+                        assertFalse(rs.next(), "one row per request");
+                        return row;
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no ledger row for " + requestId);
+    }
+
+    private long queryLong(String sql, String param) throws Exception {
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
