@@ -1,5 +1,6 @@
 package dev.frugal.it;
 
+import dev.frugal.testsupport.RequiresPostgres;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -17,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,8 +38,34 @@ class ShutdownFlushIT {
     private static final String KEY = "frg-it-shutdown-key";
 
     @Test
-    void sigtermUnderLoadLosesNoLedgerRow() throws Exception {
+    void sigtermUnderLoadLosesNoLedgerRowOnTheEmbeddedDatabase() throws Exception {
         Path data = Files.createTempDirectory("frugal-it-data");
+        sigtermUnderLoad(Map.of("FRUGAL_DATA_DIR", data.toString()), "jdbc:h2:file:" + data.resolve("frugal")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa");
+    }
+
+    @Test
+    @RequiresPostgres
+    void sigtermUnderLoadLosesNoLedgerRowOnPostgresql() throws Exception {
+        String schema = "it_" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        String url = RequiresPostgres.URL + "?currentSchema=" + schema;
+        try (Connection c = DriverManager.getConnection(RequiresPostgres.URL, RequiresPostgres.USER, "");
+             Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        }
+        try {
+            sigtermUnderLoad(Map.of("FRUGAL_DB_URL", url, "FRUGAL_DB_USER", RequiresPostgres.USER,
+                    "FRUGAL_DATA_DIR", Files.createTempDirectory("frugal-it-data").toString()), url, RequiresPostgres.USER);
+        } finally {
+            try (Connection c = DriverManager.getConnection(RequiresPostgres.URL, RequiresPostgres.USER, "");
+                 Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
+    /** Runs the packaged gateway with {@code env}, loads it, sends SIGTERM, then counts its ledger rows at {@code jdbcUrl}. */
+    private void sigtermUnderLoad(Map<String, String> env, String jdbcUrl, String user) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
         File log = new File("target/shutdown-flush-it.log");
@@ -45,9 +73,9 @@ class ShutdownFlushIT {
                 "-XX:+UseSerialGC", "-Dquarkus.http.port=" + port, "-jar", "target/quarkus-app/quarkus-run.jar")
                 .redirectErrorStream(true).redirectOutput(log);
         pb.environment().put("FRUGAL_CONFIG", Path.of("src/test/resources/it/frugal.yaml").toAbsolutePath().toString());
-        pb.environment().put("FRUGAL_DATA_DIR", data.toString());
         pb.environment().put("FRUGAL_SHUTDOWN_GRACE", "20s");
         pb.environment().remove("FRUGAL_DB_URL");
+        pb.environment().putAll(env);
         Process app = pb.start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String base = "http://127.0.0.1:" + port;
@@ -80,8 +108,7 @@ class ShutdownFlushIT {
             assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
 
             assertTrue(served.get() >= 32, "load was served before the signal: " + served.get());
-            try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("frugal")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+            try (Connection c = DriverManager.getConnection(jdbcUrl, user, "");
                  Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM ledger WHERE status = 200 AND team = 'it'")) {
                 rs.next();

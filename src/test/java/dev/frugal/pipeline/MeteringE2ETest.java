@@ -91,6 +91,34 @@ class MeteringE2ETest {
     }
 
     @Test
+    void aKeysOwnLimitsAndBudgetApplyBesideItsTeams() throws Exception {
+        String key = given().header("Authorization", "Bearer frg-test-admin-key").contentType("application/json")
+                .body("{\"name\":\"per-key\",\"limits\":{\"rpm\":2}}")
+                .post("/admin/teams/metered/keys").then().statusCode(201).extract().jsonPath().getString("key");
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            statuses.add(given().header("Authorization", "Bearer " + key).contentType("application/json")
+                    .body("{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                    .post("/v1/chat/completions").statusCode());
+        }
+        assertEquals(List.of(200, 200, 429), statuses, "the key's own rpm of 2");
+        given().header("Authorization", "Bearer " + METERED).contentType("application/json")
+                .body("{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200); // the team's other key is not limited by it
+
+        String budgeted = given().header("Authorization", "Bearer frg-test-admin-key").contentType("application/json")
+                .body("{\"name\":\"tiny-budget\",\"budget\":{\"usd\":0.015,\"period\":\"day\"}}")
+                .post("/admin/teams/metered/keys").then().statusCode(201).extract().jsonPath().getString("key");
+        String priced = "{\"model\":\"priced-sim\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        given().header("Authorization", "Bearer " + budgeted).contentType("application/json").body(priced)
+                .post("/v1/chat/completions").then().statusCode(200); // $0.01 of $0.015
+        Response over = given().header("Authorization", "Bearer " + budgeted).contentType("application/json").body(priced)
+                .post("/v1/chat/completions");
+        assertEquals(429, over.statusCode(), over.asString());
+        assertEquals("budget_exceeded", over.jsonPath().getString("error.code"));
+    }
+
+    @Test
     void everyRequestHasOneLedgerRowWithItsCostSavingsAndAttempts() throws Exception {
         Response r = given().header("Authorization", "Bearer " + METERED).contentType("application/json")
                 .body("{\"model\":\"gpt-4o-mini-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
