@@ -13,6 +13,8 @@ import java.util.Map;
 public final class GatewayError extends RuntimeException {
     /** Tells the OpenAI SDKs not to retry a 429 (their default is to retry every 429). */
     public static final Map<String, String> DO_NOT_RETRY = Map.of("x-should-retry", "false");
+    /** The code of a request whose client left before its answer was over (status 499). */
+    public static final String CLIENT_CLOSED = "client_closed_request";
 
     private final int status;
     private final String type;

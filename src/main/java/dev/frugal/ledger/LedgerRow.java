@@ -14,11 +14,13 @@ import java.util.Objects;
  * @param endpoint            {@code chat}, {@code text_completion}, {@code embeddings}, {@code messages}, …
  * @param requestedModel      the model (or route) name the client asked for
  * @param route               the route that chose the model, or null when the client named a model
- * @param provider            the provider that answered (or failed last); "" when none was tried
- * @param deployment          {@code provider/upstreamModel}; "" when none was tried
- * @param upstreamModel       the model name sent upstream; "" when none was tried
- * @param status              the HTTP status the client got (499 when the client left first)
- * @param errorCode           the OpenAI-shaped error code the client got, or null
+ * @param provider            the provider that answered (or the last one tried or passed over); "" when none was
+ * @param deployment          {@code provider/upstreamModel}; "" when none was tried or passed over
+ * @param upstreamModel       the model name sent upstream; "" when none was tried or passed over
+ * @param status              the HTTP status the client got (499 when the client left first); for a stream that
+ *                            failed after its first chunk, the status of the in-band error (the status line said 200)
+ * @param errorCode           the OpenAI-shaped error code the client got (the in-band error's for such a stream;
+ *                            {@code client_closed_request} for a 499), or null
  * @param promptTokens        input tokens, cached ones included (OpenAI accounting)
  * @param cachedTokens        the part of {@code promptTokens} read from the provider's prompt cache
  * @param costMicros          the request's cost in micro-USD

@@ -250,12 +250,14 @@ public class Gateway {
      * ended without usage (the client left, or the upstream never said) is billed from the relayed
      * text, counted off the event loop, and flagged estimated.
      *
-     * @param errorCode the error code the client got, or null
+     * @param errorCode the error code the client got, or null ({@code client_closed_request} for a 499 without one)
      */
     public void finish(Exchange ex, int status, Usage reported, String errorCode) {
         if (ex.finished) return;
         ex.finished = true;
         long endNanos = System.nanoTime();
+        // the client left: mid-stream or waiting for the first chunk as well as while queued, one code for all
+        String code = status == 499 && errorCode == null ? GatewayError.CLIENT_CLOSED : errorCode;
         if (ex.release != null) ex.release.run();
         Usage usage = reported == null ? Usage.NONE : reported;
         if (ex.relayed != null && !ex.relayed.isEmpty() && usage.completionTokens() == 0) {
@@ -275,14 +277,14 @@ public class Gateway {
                 } catch (Exception e) {
                     u = new Usage(prompt, 0, 0, 0);
                 }
-                settle(ex, status, u, true, errorCode, endNanos);
+                settle(ex, status, u, true, code, endNanos);
                 return;
             }
             vertx.executeBlocking(counted, false).onComplete(ar -> settle(ex, status,
-                    ar.succeeded() ? ar.result() : new Usage(prompt, 0, 0, 0), true, errorCode, endNanos));
+                    ar.succeeded() ? ar.result() : new Usage(prompt, 0, 0, 0), true, code, endNanos));
             return;
         }
-        settle(ex, status, usage, false, errorCode, endNanos);
+        settle(ex, status, usage, false, code, endNanos);
     }
 
     private void settle(Exchange ex, int status, Usage usage, boolean estimated, String errorCode, long endNanos) {

@@ -46,7 +46,7 @@ public final class PlanExecutor {
      */
     public record Outcome<T>(T value, Attempt attempt, int attempts, Runnable release) {}
 
-    private static final GatewayError CLIENT_GONE = new GatewayError(499, "invalid_request_error", "client_closed_request",
+    private static final GatewayError CLIENT_GONE = new GatewayError(499, "invalid_request_error", GatewayError.CLIENT_CLOSED,
             null, "The client closed the request before an upstream answered.");
 
     private final Backends backends;

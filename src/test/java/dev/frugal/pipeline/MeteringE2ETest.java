@@ -3,6 +3,7 @@ package dev.frugal.pipeline;
 import dev.frugal.config.Database;
 import dev.frugal.ledger.Ledger;
 import dev.frugal.testsupport.GatewayTestResource;
+import dev.frugal.testsupport.LedgerRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -18,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,6 +45,7 @@ class MeteringE2ETest {
 
     @Inject Ledger ledger;
     @Inject Database database;
+    @Inject LedgerRows ledgerRows;
 
     @Test
     void twoHundredConcurrentRequestsAgainstABudgetForTenDispatchAtMostTen() throws Exception {
@@ -124,7 +125,7 @@ class MeteringE2ETest {
                 .body("{\"model\":\"gpt-4o-mini-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
                 .post("/v1/chat/completions");
         assertEquals(200, r.statusCode(), r.asString());
-        Map<String, Object> row = row(r.header("x-request-id"));
+        Map<String, Object> row = ledgerRows.row(r.header("x-request-id"));
         assertEquals("metered", row.get("team"));
         assertTrue(((String) row.get("key_id")).startsWith("cfg_"), "a non-secret key id: " + row.get("key_id"));
         assertEquals("chat", row.get("endpoint"));
@@ -154,7 +155,7 @@ class MeteringE2ETest {
                 .body("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
                 .post("/v1/chat/completions");
         assertEquals(200, r.statusCode());
-        Map<String, Object> row = row(r.header("x-request-id"));
+        Map<String, Object> row = ledgerRows.row(r.header("x-request-id"));
         assertEquals(true, row.get("unpriced"));
         assertEquals(0L, ((Number) row.get("cost_micros")).longValue());
         assertNull(row.get("price_version"));
@@ -168,7 +169,7 @@ class MeteringE2ETest {
                 .body("{\"model\":\"fixture\",\"fixture\":\"error-500\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
                 .post("/v1/chat/completions");
         assertEquals(502, r.statusCode(), r.asString());
-        Map<String, Object> row = row(r.header("x-request-id"));
+        Map<String, Object> row = ledgerRows.row(r.header("x-request-id"));
         assertEquals(502, ((Number) row.get("status")).intValue());
         assertEquals(r.jsonPath().getString("error.code"), row.get("error_code"));
         assertEquals(Integer.parseInt(r.header("x-frugal-attempts")), ((Number) row.get("attempts")).intValue());
@@ -201,9 +202,10 @@ class MeteringE2ETest {
             events = seen.toString().split("\"tick \"", -1).length - 1;
         }
         c.disconnect(); // the client leaves mid-stream
-        Map<String, Object> row = row(requestId);
+        Map<String, Object> row = ledgerRows.row(requestId);
         assertEquals(499, ((Number) row.get("status")).intValue());
         assertEquals(true, row.get("client_disconnected"));
+        assertEquals("client_closed_request", row.get("error_code"), "the same code as a client that left while queued");
         assertEquals(true, row.get("streamed"));
         assertEquals(true, row.get("estimated"), "counted by the gateway, not reported by the upstream");
         long completion = ((Number) row.get("completion_tokens")).longValue();
@@ -242,31 +244,6 @@ class MeteringE2ETest {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** The ledger row of a request, waiting for the writer (rows are recorded as the answer ends). */
-    private Map<String, Object> row(String requestId) throws Exception {
-        assertNotNull(requestId);
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < until) {
-            ledger.flush(Duration.ofSeconds(5));
-            try (Connection c = database.dataSource().getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT * FROM ledger WHERE request_id = ?")) {
-                ps.setString(1, requestId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        Map<String, Object> row = new HashMap<>();
-                        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                            row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), rs.getObject(i));
-                        }
-                        assertFalse(rs.next(), "one row per request");
-                        return row;
-                    }
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no ledger row for " + requestId);
     }
 
     private long queryLong(String sql, String param) throws Exception {
