@@ -2,12 +2,17 @@ package dev.frugal.api;
 
 import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
+import dev.frugal.testsupport.LedgerRows;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -17,6 +22,9 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.frugal.testsupport.LedgerRows.assertOutcome;
+import static dev.frugal.testsupport.LedgerRows.number;
 
 /** Every client and upstream error the gateway answers: status, OpenAI-shaped body, headers. */
 @QuarkusTest
@@ -25,6 +33,18 @@ class ErrorsTest {
 
     @InjectFakeUpstream
     FakeUpstream upstream;
+
+    @Inject
+    LedgerRows ledger;
+
+    /** The ledger row of an upstream failure: the status and code the client got, the calls its x-frugal-attempts said, and the trace. */
+    Map<String, Object> assertRow(ValidatableResponse answer, String attemptLog) throws Exception {
+        Response r = answer.extract().response();
+        Map<String, Object> row = ledger.row(r.header("x-request-id"));
+        assertOutcome(row, r.statusCode(), r.statusCode() == 200 ? null : r.jsonPath().getString("error.code"),
+                Integer.parseInt(r.header("x-frugal-attempts")), attemptLog, false);
+        return row;
+    }
 
     @BeforeEach
     void clear() { upstream.clear(); }
@@ -166,37 +186,59 @@ class ErrorsTest {
     }
 
     @Test
-    void upstreamOverloadIs503() {
-        isOpenAiError(fixture("error-503"), 503, "service_unavailable_error", "upstream_overloaded", null);
+    void upstreamOverloadIs503() throws Exception {
+        ValidatableResponse r = fixture("error-503");
+        isOpenAiError(r, 503, "service_unavailable_error", "upstream_overloaded", null);
+        assertRow(r, "fake/fixture=overloaded");
     }
 
     @Test
-    void upstreamAnsweringHtmlIs502() {
-        isOpenAiError(fixture("html-200"), 502, "upstream_error", "upstream_error", null);
+    void upstreamAnsweringHtmlIs502() throws Exception {
+        ValidatableResponse r = fixture("html-200");
+        isOpenAiError(r, 502, "upstream_error", "upstream_error", null);
+        Map<String, Object> row = assertRow(r, "fake/fixture=protocol");
+        assertEquals(0L, number(row, "prompt_tokens") + number(row, "completion_tokens"), "nothing billed: " + row);
     }
 
     @Test
-    void upstreamThatNeverAnswersIs504WithinTheIdleTimeout() {
+    void upstreamThatNeverAnswersIs504WithinTheIdleTimeout() throws Exception {
         long t0 = System.nanoTime();
-        isOpenAiError(fixture("hang"), 504, "timeout_error", "upstream_timeout", null);
-        org.hamcrest.MatcherAssert.assertThat((System.nanoTime() - t0) / 1_000_000L, lessThan(5_000L));
+        ValidatableResponse r = fixture("hang");
+        isOpenAiError(r, 504, "timeout_error", "upstream_timeout", null);
+        long ms = (System.nanoTime() - t0) / 1_000_000L;
+        org.hamcrest.MatcherAssert.assertThat(ms, lessThan(5_000L));
+        Map<String, Object> row = assertRow(r, "fake/fixture=timeout");
+        assertTrue(number(row, "latency_ms") <= ms, "within the client's " + ms + " ms: " + row);
     }
 
     @Test
-    void upstreamResettingTheConnectionIs503() {
-        isOpenAiError(fixture("reset"), 503, "service_unavailable_error", "no_backend_available", null);
+    void upstreamResettingTheConnectionIs503() throws Exception {
+        ValidatableResponse r = fixture("reset");
+        isOpenAiError(r, 503, "service_unavailable_error", "no_backend_available", null);
+        assertRow(r, "fake/fixture=network");
     }
 
     @Test
-    void noReachableBackendIs503() {
-        isOpenAiError(post("/v1/chat/completions", chat("unreachable")), 503, "service_unavailable_error", "no_backend_available", null);
+    void noReachableBackendIs503() throws Exception {
+        ValidatableResponse r = post("/v1/chat/completions", chat("unreachable"));
+        isOpenAiError(r, 503, "service_unavailable_error", "no_backend_available", null);
+        // connection refused is retried once if the gateway-wide retry budget allows: one or two calls
+        Response answer = r.extract().response();
+        Map<String, Object> row = ledger.row(answer.header("x-request-id"));
+        String log = (String) row.get("attempt_log");
+        int calls = Integer.parseInt(answer.header("x-frugal-attempts"));
+        assertTrue(calls == 1 && log.equals("closed/nobody=network")
+                || calls == 2 && log.equals("closed/nobody=network;closed/nobody=network"), calls + " calls: " + row);
+        assertOutcome(row, 503, "no_backend_available", calls, log, false);
     }
 
     @Test
-    void aFailingDeploymentFallsBackToTheNextBeforeAnswering() {
-        post("/v1/chat/completions", chat("flaky")).statusCode(200)
+    void aFailingDeploymentFallsBackToTheNextBeforeAnswering() throws Exception {
+        ValidatableResponse r = post("/v1/chat/completions", chat("flaky")).statusCode(200)
                 .header("x-frugal-attempts", "2")
                 .body("choices[0].message.content", equalTo("echo echo-second"));
+        Map<String, Object> row = assertRow(r, "fake/error-500=upstream_error;fake/echo-second=success");
+        assertEquals("fake/echo-second", row.get("deployment"), "billed to the deployment that answered: " + row);
     }
 
     @Test

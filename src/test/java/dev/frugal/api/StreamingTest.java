@@ -2,8 +2,11 @@ package dev.frugal.api;
 
 import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
+import dev.frugal.testsupport.LedgerRows;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,12 +21,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.frugal.testsupport.LedgerRows.assertOutcome;
+import static dev.frugal.testsupport.LedgerRows.number;
 
-/** The SSE relay, seen from a raw HTTP client: framing, usage chunks, failures mid-stream, disconnects. */
+/**
+ * The SSE relay, seen from a raw HTTP client: framing, usage chunks, failures mid-stream,
+ * disconnects — and the ledger row each stream leaves.
+ */
 @QuarkusTest
 class StreamingTest {
     @TestHTTPResource("/v1/chat/completions")
@@ -31,6 +42,9 @@ class StreamingTest {
 
     @InjectFakeUpstream
     FakeUpstream upstream;
+
+    @Inject
+    LedgerRows ledger;
 
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -50,6 +64,29 @@ class StreamingTest {
         return List.of(body.split("\n\n")).stream().filter(s -> !s.isBlank()).toList();
     }
 
+    /** The ledger row of a streamed request, checked against what the client got; attempts as x-frugal-attempts said. */
+    Map<String, Object> assertRow(HttpResponse<String> r, int status, String errorCode, String attemptLog) throws Exception {
+        Map<String, Object> row = ledger.row(r.headers().firstValue("x-request-id").orElse(null));
+        int attempts = Integer.parseInt(r.headers().firstValue("x-frugal-attempts").orElseThrow());
+        assertOutcome(row, status, errorCode, attempts, attemptLog, true);
+        return row;
+    }
+
+    /**
+     * The row of a stream cut after its first chunk: the status and code of its in-band error event
+     * (the last one), and the text relayed before it billed, estimated since no usage came.
+     */
+    Map<String, Object> assertCutRow(HttpResponse<String> r, int status, String attemptLog) throws Exception {
+        List<String> ev = events(r.body());
+        JsonObject error = new JsonObject(ev.get(ev.size() - 1).substring("data: ".length())).getJsonObject("error");
+        Map<String, Object> row = assertRow(r, status, error.getString("code"), attemptLog);
+        assertEquals(true, row.get("estimated"), row.toString());
+        assertTrue(number(row, "completion_tokens") > 0, "what was relayed is billed: " + row);
+        assertTrue(number(row, "prompt_tokens") > 0, "with the prompt estimate: " + row);
+        assertTrue(number(row, "ttft_ms") >= 0, row.toString());
+        return row;
+    }
+
     @Test
     void eventsAreRelayedAsSseEndingWithDone() throws Exception {
         HttpResponse<String> r = stream("stream-basic", false);
@@ -61,6 +98,11 @@ class StreamingTest {
         assertFalse(r.body().contains("\"usage\":{"), "no usage reaches a client that did not ask");
         // unchanged chunks pass byte for byte
         assertTrue(ev.get(1).equals("data: {\"id\":\"chatcmpl-s1\",\"object\":\"chat.completion.chunk\",\"created\":1727346168,\"model\":\"gpt-4o-mini\",\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}"));
+        Map<String, Object> row = assertRow(r, 200, null, "fake/fixture=success");
+        assertEquals(14L, number(row, "prompt_tokens"), "the upstream's usage is billed though the client did not ask for it: " + row);
+        assertEquals(3L, number(row, "completion_tokens"), row.toString());
+        assertEquals(false, row.get("estimated"), row.toString());
+        assertTrue(number(row, "ttft_ms") >= 0 && number(row, "ttft_ms") <= number(row, "latency_ms"), row.toString());
     }
 
     @Test
@@ -86,6 +128,7 @@ class StreamingTest {
         assertTrue(last.contains("cut off"), last);
         assertFalse(r.body().contains("[DONE]"));
         assertTrue(ev.get(1).contains("Hello"), "what arrived before the cut was relayed");
+        assertCutRow(r, 502, "fake/fixture=success");
     }
 
     @Test
@@ -98,6 +141,7 @@ class StreamingTest {
         assertTrue(ev.get(2).startsWith("data: {\"error\":{\"message\":\"Upstream provider 'fake' reported an error: The engine crashed"), ev.get(2));
         assertTrue(ev.get(2).contains("\"code\":\"upstream_error\""), "code is a string, not vLLM's int");
         assertFalse(r.body().contains("[DONE]"));
+        assertCutRow(r, 502, "fake/fixture=success");
     }
 
     @Test
@@ -106,6 +150,9 @@ class StreamingTest {
         assertEquals(503, r.statusCode());
         assertTrue(r.headers().firstValue("content-type").orElseThrow().startsWith("application/json"));
         assertTrue(r.body().startsWith("{\"error\":{"));
+        Map<String, Object> row = assertRow(r, 503, "upstream_overloaded", "fake/fixture=overloaded");
+        assertNull(row.get("ttft_ms"), "nothing was streamed: " + row);
+        assertEquals(0L, number(row, "prompt_tokens") + number(row, "completion_tokens"), "nothing billed: " + row);
     }
 
     @Test
@@ -113,6 +160,8 @@ class StreamingTest {
         HttpResponse<String> r = stream("html-200", false);
         assertEquals(502, r.statusCode());
         assertTrue(r.body().contains("instead of an event stream"), r.body());
+        Map<String, Object> row = assertRow(r, 502, "upstream_error", "fake/fixture=protocol");
+        assertEquals(0L, number(row, "prompt_tokens") + number(row, "completion_tokens"), "nothing billed: " + row);
     }
 
     @Test
@@ -132,9 +181,11 @@ class StreamingTest {
     @Test
     void aClientThatDisconnectsCancelsTheUpstreamRequest() throws Exception {
         String body = "{\"model\":\"fixture\",\"fixture\":\"slow-stream\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String requestId = "left-" + UUID.randomUUID();
         try (Socket s = new Socket(chatUrl.getHost(), chatUrl.getPort())) {
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer frg-test-alpha-key\r\n"
+                    + "x-request-id: " + requestId + "\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -144,5 +195,9 @@ class StreamingTest {
             assertTrue(line != null && line.contains("tick"), "the stream started");
         }
         assertTrue(upstream.awaitSlowStreamClosed(5), "the upstream connection was closed after the client left");
+        Map<String, Object> row = ledger.row(requestId);
+        assertOutcome(row, 499, "client_closed_request", 1, "fake/fixture=success", true);
+        assertEquals(true, row.get("estimated"), "the ticks relayed are billed, counted by the gateway: " + row);
+        assertTrue(number(row, "completion_tokens") >= 1, row.toString());
     }
 }

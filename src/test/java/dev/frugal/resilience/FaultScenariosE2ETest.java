@@ -2,28 +2,37 @@ package dev.frugal.resilience;
 
 import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
+import dev.frugal.testsupport.LedgerRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.frugal.testsupport.LedgerRows.assertOutcome;
+import static dev.frugal.testsupport.LedgerRows.number;
 
 /**
  * Upstream faults the client must survive, each against its own deployment (see frugal-test.yaml,
  * models {@code fault-*}): what the client sees, how many attempts were made, and roughly how long
- * it took. Time bounds are loose on purpose: the machine running the suite may be loaded.
+ * it took, and the ledger row each leaves. Time bounds are loose on purpose: the machine running
+ * the suite may be loaded.
  */
 @QuarkusTest
 class FaultScenariosE2ETest {
     @InjectFakeUpstream
     FakeUpstream upstream;
+
+    @Inject
+    LedgerRows ledger;
 
     @BeforeEach
     void clear() { upstream.clear(); }
@@ -55,32 +64,54 @@ class FaultScenariosE2ETest {
 
     private static long since(long t0) { return (System.nanoTime() - t0) / 1_000_000; }
 
+    /**
+     * The row of a stream cut after its first chunk: the in-band error's status and code, the one
+     * call (a success as far as fallback goes: it had sent its first chunk), and the text relayed
+     * before the cut billed, estimated since the upstream never reported usage.
+     */
+    private Map<String, Object> assertCutRow(Response r, int status, JsonObject error, String attemptLog, long clientMillis)
+            throws Exception {
+        Map<String, Object> row = ledger.row(r.header("x-request-id"));
+        assertOutcome(row, status, error.getString("code"), Integer.parseInt(r.header("x-frugal-attempts")), attemptLog, true);
+        assertEquals(true, row.get("estimated"), "counted by the gateway: " + row);
+        assertTrue(number(row, "completion_tokens") > 0, "the relayed text is billed: " + row);
+        assertTrue(number(row, "prompt_tokens") > 0, "the prompt estimate too: " + row);
+        assertTrue(number(row, "ttft_ms") >= 0, "the first chunk was relayed: " + row);
+        assertTrue(number(row, "latency_ms") <= clientMillis, "the gateway's time is within the client's " + clientMillis + " ms: " + row);
+        return row;
+    }
+
     @Test
-    void aStreamStalledMidwayIsCutByTheIdleTimeoutWithOneInBandError() {
+    void aStreamStalledMidwayIsCutByTheIdleTimeoutWithOneInBandError() throws Exception {
         long t0 = System.nanoTime();
         Response r = post("fault-stall", true);
         long ms = since(t0);
         assertEquals(200, r.statusCode(), "the first chunks were already sent");
         assertEquals("1", r.header("x-frugal-attempts"));
-        assertCutInBand(r.asString(), "two ");
+        JsonObject error = assertCutInBand(r.asString(), "two ");
         assertTrue(ms >= 600 && ms < 10_000, "cut after " + ms + " ms (idle timeout 700 ms)");
         assertEquals(1, upstream.all().size(), "never retried after the first byte");
+        Map<String, Object> row = assertCutRow(r, 504, error, "faulty/stall-stream=success", ms);
+        assertEquals("upstream_timeout", row.get("error_code"));
+        assertTrue(number(row, "latency_ms") >= 600, "cut by the idle timeout: " + row);
     }
 
     @Test
-    void aConnectionResetAfterTheFirstChunkEndsTheStreamWithAnInBandError() {
+    void aConnectionResetAfterTheFirstChunkEndsTheStreamWithAnInBandError() throws Exception {
         long t0 = System.nanoTime();
         Response r = post("fault-reset-mid", true);
         long ms = since(t0);
         assertEquals(200, r.statusCode());
         assertEquals("1", r.header("x-frugal-attempts"));
-        assertCutInBand(r.asString(), "partial ");
+        JsonObject error = assertCutInBand(r.asString(), "partial ");
         assertTrue(ms < 15_000, "ended after " + ms + " ms");
         assertEquals(1, upstream.all().size(), "never retried after the first byte");
+        // a network failure maps to 503 no_backend_available, in-band too; the row records what the client was told
+        assertCutRow(r, 503, error, "faulty/reset-after-chunk=success", ms);
     }
 
     @Test
-    void aMalformedEventMidStreamEndsItWithAnInBandError() {
+    void aMalformedEventMidStreamEndsItWithAnInBandError() throws Exception {
         long t0 = System.nanoTime();
         Response r = post("fault-malformed", true);
         long ms = since(t0);
@@ -89,10 +120,11 @@ class FaultScenariosE2ETest {
         JsonObject error = assertCutInBand(r.asString(), "Hello");
         assertFalse(error.encode().contains("wor"), "the broken event is not echoed as content: " + error);
         assertTrue(ms < 15_000, "ended after " + ms + " ms");
+        assertCutRow(r, 502, error, "faulty/stream-malformed=success", ms);
     }
 
     @Test
-    void a429WithRetryAfterOneSecondIsHonouredThenTheNextDeploymentAnswers() {
+    void a429WithRetryAfterOneSecondIsHonouredThenTheNextDeploymentAnswers() throws Exception {
         long t0 = System.nanoTime();
         Response r = post("fault-429-fallback", false);
         long ms = since(t0);
@@ -102,10 +134,13 @@ class FaultScenariosE2ETest {
         assertTrue(ms >= 950 && ms < 10_000, "waited the Retry-After of 1 s, took " + ms + " ms");
         List<String> models = upstream.all().stream().map(x -> x.body().getString("model")).toList();
         assertEquals(List.of("error-429-retry-1s", "error-429-retry-1s", "echo-after-429"), models);
+        Map<String, Object> row = assertServedRow(r, "patient/error-429-retry-1s=rate_limited;patient/error-429-retry-1s=rate_limited;"
+                + "patient/echo-after-429=success", "patient/echo-after-429", ms);
+        assertTrue(number(row, "latency_ms") >= 950, "the Retry-After wait is in the request's time: " + row);
     }
 
     @Test
-    void a529OverloadedIsRetriedThenFallsBack() {
+    void a529OverloadedIsRetriedThenFallsBack() throws Exception {
         long t0 = System.nanoTime();
         Response r = post("fault-529-fallback", false);
         long ms = since(t0);
@@ -115,11 +150,28 @@ class FaultScenariosE2ETest {
         assertTrue(ms < 15_000, "took " + ms + " ms");
         List<String> models = upstream.all().stream().map(x -> x.body().getString("model")).toList();
         assertEquals(List.of("error-529", "error-529", "echo-after-529"), models);
+        assertServedRow(r, "patient/error-529=overloaded;patient/error-529=overloaded;patient/echo-after-529=success",
+                "patient/echo-after-529", ms);
+    }
+
+    /** The row of a request served after failed attempts: billed by the deployment that answered, with the whole trace. */
+    private Map<String, Object> assertServedRow(Response r, String attemptLog, String deployment, long clientMillis) throws Exception {
+        Map<String, Object> row = ledger.row(r.header("x-request-id"));
+        assertOutcome(row, 200, null, Integer.parseInt(r.header("x-frugal-attempts")), attemptLog, false);
+        assertEquals(deployment, row.get("deployment"));
+        assertEquals(5L, number(row, "prompt_tokens"), "the usage the answering upstream reported: " + row);
+        assertEquals(2L, number(row, "completion_tokens"), row.toString());
+        assertEquals(false, row.get("estimated"));
+        assertTrue(number(row, "latency_ms") <= clientMillis, "the gateway's time is within the client's " + clientMillis + " ms: " + row);
+        return row;
     }
 
     @Test
-    void eachAttemptIsCountedByOutcome() {
-        assertEquals(200, post("fault-529-metrics", false).statusCode());
+    void eachAttemptIsCountedByOutcome() throws Exception {
+        Response r = post("fault-529-metrics", false);
+        assertEquals(200, r.statusCode());
+        assertOutcome(ledger.row(r.header("x-request-id")), 200, null, Integer.parseInt(r.header("x-frugal-attempts")),
+                "patient/error-529=overloaded;patient/error-529=overloaded;patient/echo-metrics=success", false);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertEquals(2.0, attempts(metrics, "overloaded"), metrics);
         assertEquals(1.0, attempts(metrics, "success"), metrics);

@@ -2,10 +2,12 @@ package dev.frugal.resilience;
 
 import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
+import dev.frugal.testsupport.LedgerRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,18 +27,55 @@ import java.util.concurrent.TimeUnit;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.frugal.testsupport.LedgerRows.assertOutcome;
+import static dev.frugal.testsupport.LedgerRows.number;
 
 /**
  * Faults against the real gateway: retried 500, an opening and closing breaker, a bulkhead under
- * 300 requests (with and without a queue), a queue's timeout, and a client leaving the queue.
+ * 300 requests (with and without a queue), a queue's timeout, and a client leaving the queue —
+ * each with the ledger rows it leaves (one per request, with its status, error and attempt trace).
  */
 @QuarkusTest
 class FaultToleranceE2ETest {
     @InjectFakeUpstream
     FakeUpstream upstream;
 
+    @Inject
+    LedgerRows ledger;
+
     @BeforeEach
     void clear() { upstream.clear(); }
+
+    /** The row of an answered request: what the client got, and as many calls as its x-frugal-attempts said. */
+    Map<String, Object> assertRow(Response r, String attemptLog) throws Exception {
+        Map<String, Object> row = ledger.row(r.header("x-request-id"));
+        String code = r.statusCode() == 200 ? null : r.jsonPath().getString("error.code");
+        assertOutcome(row, r.statusCode(), code, Integer.parseInt(r.header("x-frugal-attempts")), attemptLog, false);
+        return row;
+    }
+
+    /**
+     * The rows of many answers: one each, as many of each status as the clients got, calls summing
+     * to the x-frugal-attempts headers, and the trace of each status as given.
+     */
+    void assertRows(List<Response> answers, Map<Integer, String> attemptLogByStatus) throws Exception {
+        List<Map<String, Object>> rows = ledger.rows(answers.stream().map(r -> r.header("x-request-id")).toList());
+        assertEquals(count(answers.stream().map(Response::statusCode).toList()),
+                count(rows.stream().map(row -> (int) number(row, "status")).toList()), "rows by status = answers by status");
+        assertEquals(answers.stream().mapToLong(r -> Long.parseLong(r.header("x-frugal-attempts"))).sum(),
+                rows.stream().mapToLong(row -> number(row, "attempts")).sum(), "calls in the rows = calls in the headers");
+        for (int i = 0; i < answers.size(); i++) {
+            Response r = answers.get(i);
+            Map<String, Object> row = rows.get(i);
+            String code = r.statusCode() == 200 ? null : r.jsonPath().getString("error.code");
+            assertOutcome(row, r.statusCode(), code, Integer.parseInt(r.header("x-frugal-attempts")),
+                    attemptLogByStatus.get(r.statusCode()), false);
+        }
+    }
+
+    private static Map<Integer, Long> count(List<Integer> statuses) {
+        return statuses.stream().collect(Collectors.groupingBy(s -> s, TreeMap::new, Collectors.counting()));
+    }
 
     static Response chat(String model) {
         return given().header("Authorization", "Bearer frg-test-e2e-key").contentType("application/json")
@@ -42,19 +84,23 @@ class FaultToleranceE2ETest {
     }
 
     @Test
-    void a500IsRetriedAndTheClientSeesOneAnswer() {
+    void a500IsRetriedAndTheClientSeesOneAnswer() throws Exception {
         upstream.script("retried-upstream", 500);
         Response r = chat("retried");
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals("2", r.header("x-frugal-attempts"));
         assertEquals(2, upstream.all().size());
+        Map<String, Object> row = assertRow(r, "guarded/retried-upstream=upstream_error;guarded/retried-upstream=success");
+        assertEquals(2L, number(row, "completion_tokens"), "billed once, for the answer: " + row);
     }
 
     @Test
     void theBreakerOpensAfterRepeatedFailuresAndClosesAfterRecovery() throws Exception {
         upstream.script("breaker-upstream", 500, 500, 500);
-        assertEquals(502, chat("breaker").statusCode()); // 2 calls: try + retry
-        assertEquals(502, chat("breaker").statusCode()); // the 3rd consecutive failure opens it; the retry finds it open
+        Response first = chat("breaker");
+        assertEquals(502, first.statusCode()); // 2 calls: try + retry
+        Response second = chat("breaker");
+        assertEquals(502, second.statusCode()); // the 3rd consecutive failure opens it; the retry finds it open
         int calls = upstream.all().size();
         Response open = chat("breaker");
         assertEquals(503, open.statusCode(), open.asString());
@@ -63,7 +109,18 @@ class FaultToleranceE2ETest {
         Thread.sleep(1100); // breaker-cooldown: 1s, then one probe may pass
         Response probe = chat("breaker");
         assertEquals(200, probe.statusCode(), probe.asString());
-        assertEquals(200, chat("breaker").statusCode(), "closed again");
+        Response closed = chat("breaker");
+        assertEquals(200, closed.statusCode(), "closed again");
+
+        String d = "guarded/breaker-upstream=";
+        assertRow(first, d + "upstream_error;" + d + "upstream_error");
+        assertRow(second, d + "upstream_error;" + d + "skipped_open");
+        Map<String, Object> refused = assertRow(open, d + "skipped_open");
+        assertEquals(0, (int) number(refused, "attempts"), "nothing was called: " + refused);
+        assertEquals("guarded/breaker-upstream", refused.get("deployment"), "the deployment passed over: " + refused);
+        assertEquals(0L, number(refused, "prompt_tokens") + number(refused, "completion_tokens"), "nothing billed: " + refused);
+        assertRow(probe, d + "success");
+        assertRow(closed, d + "success");
     }
 
     @Test
@@ -73,8 +130,10 @@ class FaultToleranceE2ETest {
             List<Future<Response>> results = new ArrayList<>();
             for (int i = 0; i < 300; i++) results.add(pool.submit(() -> chat("bulkhead")));
             int ok = 0, shed = 0;
+            List<Response> answers = new ArrayList<>();
             for (Future<Response> f : results) {
                 Response r = f.get();
+                answers.add(r);
                 if (r.statusCode() == 200) ok++;
                 else {
                     assertEquals(503, r.statusCode(), r.asString());
@@ -86,32 +145,47 @@ class FaultToleranceE2ETest {
             assertEquals(300, ok + shed);
             assertTrue(ok >= 4, "some were served: " + ok);
             assertTrue(upstream.maxConcurrent() <= 4, "never more than 4 at the upstream: " + upstream.maxConcurrent());
+            assertRows(answers, Map.of(200, "guarded/slow-ok=success", 503, "guarded/slow-ok=skipped_capacity"));
         } finally {
             pool.shutdownNow();
         }
     }
 
     @Test
-    void aFirstTokenPastItsDeadlineIs504InsteadOfAHang() {
+    void aFirstTokenPastItsDeadlineIs504InsteadOfAHang() throws Exception {
         long t0 = System.nanoTime();
         Response r = chat("silent");
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(504, r.statusCode(), r.asString());
         assertTrue(r.asString().contains("within 500 ms"), r.asString());
         assertTrue(ms >= 450 && ms < 5_000, "answered after " + ms + " ms");
+        Map<String, Object> row = assertRow(r, "deadlined/hang=timeout");
+        assertEquals("upstream_timeout", row.get("error_code"));
+        long latency = number(row, "latency_ms");
+        assertTrue(latency >= 450 && latency <= ms, "the row's time is the deadline's, within the client's " + ms + " ms: " + row);
     }
 
     @Test
-    void anEndlessStreamIsCutAtTheTotalDeadlineWithAnInBandError() {
+    void anEndlessStreamIsCutAtTheTotalDeadlineWithAnInBandError() throws Exception {
         long t0 = System.nanoTime();
-        String body = given().header("Authorization", "Bearer frg-test-e2e-key").contentType("application/json")
+        Response r = given().header("Authorization", "Bearer frg-test-e2e-key").contentType("application/json")
                 .body("{\"model\":\"endless\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
-                .post("/v1/chat/completions").then().statusCode(200).extract().asString();
+                .post("/v1/chat/completions");
+        String body = r.then().statusCode(200).extract().asString();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(body.contains("tick"), "chunks were relayed first");
         assertTrue(body.contains("exceeded its total deadline"), body);
         assertTrue(!body.contains("[DONE]"), "no [DONE] after an error");
         assertTrue(ms >= 900 && ms < 5_000, "cut after " + ms + " ms");
+
+        Map<String, Object> row = ledger.row(r.header("x-request-id"));
+        assertOutcome(row, 504, "upstream_timeout", Integer.parseInt(r.header("x-frugal-attempts")), "deadlined/slow-stream=success", true);
+        assertTrue(body.contains("\"code\":\"upstream_timeout\""), "the row's error is the in-band one: " + body);
+        long ticks = body.split("\"tick \"", -1).length - 1;
+        assertEquals(true, row.get("estimated"), "the upstream reported no usage: " + row);
+        assertTrue(number(row, "completion_tokens") >= ticks, "the " + ticks + " ticks relayed are billed: " + row);
+        long latency = number(row, "latency_ms");
+        assertTrue(latency >= 900 && latency <= ms, "cut at the 1 s total deadline: " + row);
     }
     /** The bulkhead of {@code deployment} as /admin/backends shows it: in_flight and queued, or null before its first call. */
     static Map<String, Object> backend(String deployment) {
@@ -149,8 +223,10 @@ class FaultToleranceE2ETest {
             }
             int ok = 0, shed = 0;
             long slowestShed = 0;
+            List<Response> answers = new ArrayList<>();
             for (Future<Timed> f : results) {
                 Response r = f.get().response();
+                answers.add(r);
                 if (r.statusCode() == 200) ok++;
                 else {
                     assertEquals(503, r.statusCode(), r.asString());
@@ -168,6 +244,7 @@ class FaultToleranceE2ETest {
             Map<String, Object> after = backend("queued/slow-ok-queued");
             assertEquals(0, after.get("in_flight"), "no slot leaked: " + after);
             assertEquals(0, after.get("queued"), "nobody left waiting: " + after);
+            assertRows(answers, Map.of(200, "queued/slow-ok-queued=success", 503, "queued/slow-ok-queued=skipped_capacity"));
         } finally {
             pool.shutdownNow();
         }
@@ -202,11 +279,18 @@ class FaultToleranceE2ETest {
             assertTrue(waited.millis() >= 1_900 && waited.millis() < 3_900,
                     "gave up at its 2 s queue timeout, before the slot came free: " + waited.millis() + " ms");
 
-            assertEquals(504, holder.get(10, TimeUnit.SECONDS).response().statusCode());
+            Timed held = holder.get(10, TimeUnit.SECONDS);
+            assertEquals(504, held.response().statusCode());
             Map<String, Object> after = backend("single-slot/hang");
             assertEquals(0, after.get("in_flight"), "the waiter that gave up took no slot later: " + after);
             assertEquals(0, after.get("queued"));
             assertEquals(1, upstream.all().size(), "only the holder reached the upstream");
+
+            assertRow(held.response(), "single-slot/hang=timeout");
+            assertRow(full, "single-slot/hang=skipped_capacity");
+            Map<String, Object> gaveUp = assertRow(waited.response(), "single-slot/hang=skipped_capacity");
+            assertTrue(number(gaveUp, "latency_ms") >= 1_900 && number(gaveUp, "latency_ms") <= waited.millis(),
+                    "its 2 s in the queue are in its time: " + gaveUp);
         } finally {
             pool.shutdownNow();
         }
@@ -219,10 +303,11 @@ class FaultToleranceE2ETest {
             Future<Response> holder = pool.submit(() -> chat("single-slot"));
             await("single-slot/hang", "in_flight", 1);
             long sent;
+            String goneId = "gone-" + UUID.randomUUID();
             try (Socket client = new Socket("127.0.0.1", RestAssured.port)) {
                 String body = "{\"model\":\"single-slot\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
                 client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Authorization: Bearer frg-test-e2e-key\r\nContent-Type: application/json\r\n"
+                        + "Authorization: Bearer frg-test-e2e-key\r\nContent-Type: application/json\r\nx-request-id: " + goneId + "\r\n"
                         + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
                 client.getOutputStream().flush();
                 sent = System.nanoTime();
@@ -232,10 +317,17 @@ class FaultToleranceE2ETest {
             assertTrue(millisSince(sent) < 1_900, "its place was freed when it left, not at the 2 s queue timeout: "
                     + millisSince(sent) + " ms");
 
-            assertEquals(504, holder.get(10, TimeUnit.SECONDS).statusCode());
+            Response held = holder.get(10, TimeUnit.SECONDS);
+            assertEquals(504, held.statusCode());
             Map<String, Object> after = backend("single-slot/hang");
             assertEquals(0, after.get("in_flight"), "the slot the holder gave back was not kept for the gone client: " + after);
             assertEquals(1, upstream.all().size(), "the gone client's request never reached the upstream");
+
+            assertRow(held, "single-slot/hang=timeout");
+            // it left while queued: no deployment was called or passed over, so there is no trace
+            Map<String, Object> gone = ledger.row(goneId);
+            assertOutcome(gone, 499, "client_closed_request", 0, null, false);
+            assertEquals(0L, number(gone, "prompt_tokens") + number(gone, "completion_tokens"), "nothing billed: " + gone);
         } finally {
             pool.shutdownNow();
         }

@@ -2,6 +2,7 @@ package dev.frugal.resilience;
 
 import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
+import dev.frugal.testsupport.LedgerRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -15,6 +16,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.frugal.testsupport.LedgerRows.assertOutcome;
 
 /**
  * A provider failing its health probes (GET {base-url}/models, every 250 ms for {@code probed})
@@ -27,6 +29,14 @@ class HealthProbeE2ETest {
 
     @InjectFakeUpstream
     FakeUpstream upstream;
+
+    @jakarta.inject.Inject
+    LedgerRows ledger;
+
+    /** The request was served after the trace given, as many calls as x-frugal-attempts said. */
+    void assertServedRow(Response r, String attemptLog) throws Exception {
+        assertOutcome(ledger.row(r.header("x-request-id")), 200, null, Integer.parseInt(r.header("x-frugal-attempts")), attemptLog, false);
+    }
 
     @BeforeEach
     void clear() { upstream.clear(); }
@@ -71,6 +81,7 @@ class HealthProbeE2ETest {
         assertEquals(200, first.statusCode(), first.asString());
         assertEquals("echo echo-probed", first.jsonPath().getString("choices[0].message.content"));
         assertTrue(upstream.probes(PROBE_PATH) > 0, "the provider's model list is probed");
+        assertServedRow(first, "probed/echo-probed=success");
         awaitProbe("probed/echo-probed", "up");
 
         upstream.failProbes(PROBE_PATH, true);
@@ -87,10 +98,13 @@ class HealthProbeE2ETest {
         assertEquals("echo echo-probe-backup", skipped.jsonPath().getString("choices[0].message.content"));
         assertEquals("1", skipped.header("x-frugal-attempts"), "the down provider was passed over, not called");
         assertTrue(upstream.all().stream().noneMatch(r -> r.path().startsWith("/probed/")), "nothing was sent to it");
+        assertServedRow(skipped, "probed/echo-probed=skipped_probe_down;probed-backup/echo-probe-backup=success");
 
         upstream.failProbes(PROBE_PATH, false);
         awaitProbe("probed/echo-probed", "up");
-        assertEquals("echo echo-probed", chat().jsonPath().getString("choices[0].message.content"));
+        Response again = chat();
+        assertEquals("echo echo-probed", again.jsonPath().getString("choices[0].message.content"));
+        assertServedRow(again, "probed/echo-probed=success");
     }
 
     @jakarta.inject.Inject dev.frugal.provider.ProviderRegistry registry;
@@ -145,6 +159,7 @@ class HealthProbeE2ETest {
         Response skipped = chat("custom-probe-guarded");
         assertEquals("echo echo-custom-backup", skipped.jsonPath().getString("choices[0].message.content"));
         assertEquals("1", skipped.header("x-frugal-attempts"), "the down provider was passed over, not called");
+        assertServedRow(skipped, "custom-probed/echo-custom=skipped_probe_down;probed-backup/echo-custom-backup=success");
 
         upstream.answerProbes(CUSTOM_PROBE_PATH, 200);
         awaitProbe("custom-probed/echo-custom", "up");
