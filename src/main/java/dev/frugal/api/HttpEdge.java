@@ -157,6 +157,14 @@ class HttpEdge {
         for (java.util.Map.Entry<String, String> h : ex.responseHeaders().entrySet()) resp.putHeader(h.getKey(), h.getValue());
     }
 
+    /**
+     * The status to settle a whole (non-streamed) answer with once written: 200, or 499 when the
+     * client had already left — it is billed all the same, since the upstream did the work.
+     */
+    static int answered(HttpServerResponse resp) {
+        return resp.closed() ? 499 : 200;
+    }
+
     static String requestId(HttpServerRequest req) {
         String given = req.getHeader(Responses.REQUEST_ID);
         return given != null && CLIENT_REQUEST_ID.matcher(given).matches() ? given : Ids.random("req_", 24);

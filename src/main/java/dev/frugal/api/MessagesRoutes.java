@@ -59,7 +59,7 @@ public class MessagesRoutes {
             }
             HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
             Responses.json(resp, Json.writeBuffer(MessagesResponseMapper.toAnthropic(completion, t.model(), c.usage())));
-            gateway.finish(ex, 200, c.usage());
+            gateway.finish(ex, HttpEdge.answered(resp), c.usage());
         });
     }
 

@@ -72,7 +72,7 @@ public class OpenAiRoutes {
         Completion c = ar.result().value();
         HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
         Responses.json(resp, c.body());
-        gateway.finish(ex, 200, c.usage());
+        gateway.finish(ex, HttpEdge.answered(resp), c.usage());
     }
 
     private void embeddings(Exchange ex, ObjectNode body, HttpServerResponse resp) {
@@ -81,7 +81,7 @@ public class OpenAiRoutes {
             if (ar.failed()) { fail(ex, resp, ar.cause()); return; }
             HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
             Responses.json(resp, EmbeddingsWriter.write(e.model(), ar.result().value(), e.base64()));
-            gateway.finish(ex, 200, ar.result().value().usage());
+            gateway.finish(ex, HttpEdge.answered(resp), ar.result().value().usage());
         });
     }
 

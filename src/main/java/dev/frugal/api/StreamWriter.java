@@ -132,6 +132,17 @@ final class StreamWriter implements ChunkStream.Handler {
         gateway.finish(ex, 200, stream.usage());
     }
 
+    /**
+     * The in-band error of an upstream that failed after its first chunk. A lost connection is not
+     * "no backend available" (one was, and answered): it is reported as 502 {@code upstream_connection_lost}.
+     */
+    private static GatewayError midStream(UpstreamFailure f) {
+        if (f.kind() == UpstreamFailure.Kind.NETWORK) {
+            return new GatewayError(502, "upstream_error", "upstream_connection_lost", null, f.getMessage());
+        }
+        return f.toClientError();
+    }
+
     private void cancelDeadline() {
         if (deadlineTimer >= 0 && vertx != null) vertx.cancelTimer(deadlineTimer);
         deadlineTimer = -1;
@@ -148,7 +159,7 @@ final class StreamWriter implements ChunkStream.Handler {
         if (finished) return;
         finished = true;
         cancelDeadline();
-        GatewayError e = failure instanceof UpstreamFailure uf ? uf.toClientError()
+        GatewayError e = failure instanceof UpstreamFailure uf ? midStream(uf)
                 : failure instanceof GatewayError ge ? ge : GatewayError.internal("The stream failed inside the gateway.");
         Buffer last = takePending();
         format.error(e, last);

@@ -106,8 +106,9 @@ class FaultScenariosE2ETest {
         JsonObject error = assertCutInBand(r.asString(), "partial ");
         assertTrue(ms < 15_000, "ended after " + ms + " ms");
         assertEquals(1, upstream.all().size(), "never retried after the first byte");
-        // a network failure maps to 503 no_backend_available, in-band too; the row records what the client was told
-        assertCutRow(r, 503, error, "faulty/reset-after-chunk=success", ms);
+        // the connection was lost after an answer began: 502 upstream_connection_lost in-band; the row records what the client was told
+        assertEquals("upstream_connection_lost", error.getString("code"));
+        assertCutRow(r, 502, error, "faulty/reset-after-chunk=success", ms);
     }
 
     @Test
