@@ -103,7 +103,14 @@ public class TeamsAdmin {
         });
     }
 
-    private Set<String> models() { return configs.get().models().keySet(); }
+    /** The names a team may list: the configured models and routes. */
+    private Set<String> models() {
+        dev.frugal.config.FrugalConfig c = configs.get();
+        if (c.routes().isEmpty()) return c.models().keySet();
+        Set<String> names = new java.util.LinkedHashSet<>(c.models().keySet());
+        names.addAll(c.routes().keySet());
+        return names;
+    }
 
     private static JsonNode body(RoutingContext ctx) {
         return TeamBodies.parse(ctx.body() == null ? null : ctx.body().asString());

@@ -3,6 +3,7 @@ package dev.frugal.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ModelConfig;
+import dev.frugal.config.RouteConfig;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.Usage;
 import dev.frugal.pipeline.Exchange;
@@ -91,6 +92,7 @@ public class OpenAiRoutes {
         ObjectNode root = Json.object().put("object", "list");
         ArrayNode data = root.putArray("data");
         for (ModelConfig m : gateway.models(ex)) data.add(model(m));
+        for (RouteConfig r : gateway.routes(ex)) data.add(route(r));
         Responses.json(ctx.response(), Json.writeBuffer(root));
         gateway.finish(ex, 200, Usage.NONE);
     }
@@ -112,7 +114,19 @@ public class OpenAiRoutes {
                 return;
             }
         }
+        for (RouteConfig r : gateway.routes(ex)) {
+            if (r.name().equals(id)) {
+                Responses.json(ctx.response(), Json.writeBuffer(route(r)));
+                gateway.finish(ex, 200, Usage.NONE);
+                return;
+            }
+        }
         fail(ex, ctx.response(), GatewayError.modelNotFound(id));
+    }
+
+    /** A route as {@code /v1/models} lists it: like a model, owned by {@code frugal-route}. */
+    private static ObjectNode route(RouteConfig r) {
+        return Json.object().put("id", r.name()).put("object", "model").put("created", r.created()).put("owned_by", "frugal-route");
     }
 
     private static ObjectNode model(ModelConfig m) {

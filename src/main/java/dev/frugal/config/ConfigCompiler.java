@@ -69,7 +69,7 @@ public final class ConfigCompiler {
         if (root == null || root.isMissingNode() || root.isNull()) root = JsonNodeFactory.instance.objectNode();
         if (!root.isObject()) throw new InvalidConfigException(List.of("(root): must be a mapping"));
         root = interpolate(root, "");
-        allowOnly(root, "", "server", "providers", "models", "teams", "resilience", "pricing");
+        allowOnly(root, "", "server", "providers", "models", "routes", "teams", "resilience", "pricing");
 
         ServerSettings server = server(root.path("server"));
         ResilienceSettings resilience = resilience(root.get("resilience"), "resilience", ResilienceSettings.DEFAULT);
@@ -77,15 +77,20 @@ public final class ConfigCompiler {
         Map<String, ProviderConfig> providers = providers(root.path("providers"), resilience, providerResilience);
         Map<String, Map<String, ResilienceSettings>> modelResilience = new HashMap<>();
         Map<String, ModelConfig> models = models(root.path("models"), providers, resilience, providerResilience, modelResilience);
+        Map<String, Map<String, Map<String, ResilienceSettings>>> routeResilience = new HashMap<>();
+        Map<String, RouteConfig> routes = routes(root.path("routes"), models, resilience, providerResilience, modelResilience,
+                routeResilience);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, TeamConfig> byKey = new HashMap<>();
         boolean discovery = providers.values().stream().anyMatch(ProviderConfig::discoverModels);
-        teams(root.path("teams"), models, discovery, teams, byKey);
+        Set<String> callable = new LinkedHashSet<>(models.keySet());
+        callable.addAll(routes.keySet());
+        teams(root.path("teams"), callable, discovery, teams, byKey);
         PricingSettings pricing = pricing(root.get("pricing"));
         if (!errors.isEmpty()) throw new InvalidConfigException(errors);
         return new FrugalConfig(server, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models),
                 Collections.unmodifiableMap(teams), Map.copyOf(byKey), resilience, Map.copyOf(providerResilience),
-                Map.copyOf(modelResilience), pricing);
+                Map.copyOf(modelResilience), pricing, Collections.unmodifiableMap(routes), Map.copyOf(routeResilience));
     }
 
     // ---- sections -------------------------------------------------------------------------
@@ -350,6 +355,72 @@ public final class ConfigCompiler {
         return out;
     }
 
+    /**
+     * {@code routes[]}: virtual models over configured models. A route's {@code resilience} section is
+     * layered over each candidate's own settings per provider (model over provider over top level) and
+     * stored in {@code routeResilience} (route → model → provider), so attempts only look it up.
+     */
+    private Map<String, RouteConfig> routes(JsonNode list, Map<String, ModelConfig> models, ResilienceSettings defaults,
+                                            Map<String, ResilienceSettings> providerResilience,
+                                            Map<String, Map<String, ResilienceSettings>> modelResilience,
+                                            Map<String, Map<String, Map<String, ResilienceSettings>>> routeResilience) {
+        Map<String, RouteConfig> out = new LinkedHashMap<>();
+        if (!isList(list, "routes", true)) return out;
+        for (int i = 0; i < list.size(); i++) {
+            String p = "routes[" + i + "]";
+            JsonNode n = list.get(i);
+            if (!isMap(n, p)) continue;
+            allowOnly(n, p, "name", "candidates", "objective", "resilience", "created");
+            String name = name(n.get("name"), p + ".name");
+            if (name != null && models.containsKey(name)) {
+                error(p + ".name", "'" + name + "' is already a model name (a route needs a name of its own)");
+                name = null;
+            }
+            List<String> candidates = new ArrayList<>();
+            JsonNode cs = n.get("candidates");
+            String cp = p + ".candidates";
+            if (cs == null || cs.isNull()) error(cp, "is required");
+            else if (isList(cs, cp, false)) {
+                if (cs.isEmpty()) error(cp, "must name at least one model");
+                for (int j = 0; j < cs.size(); j++) {
+                    String m = requiredText(cs.get(j), cp + "[" + j + "]");
+                    if (m == null) continue;
+                    if (!models.containsKey(m)) error(cp + "[" + j + "]", "unknown model '" + m + "'" + suggest(m, models.keySet()));
+                    else if (candidates.contains(m)) error(cp + "[" + j + "]", "model '" + m + "' is already a candidate");
+                    else candidates.add(m);
+                }
+            }
+            String objectiveText = optionalText(n.get("objective"), p + ".objective", "ordered");
+            RouteConfig.Objective objective = RouteConfig.Objective.ORDERED;
+            if ("cheapest".equals(objectiveText)) objective = RouteConfig.Objective.CHEAPEST;
+            else if (objectiveText != null && !"ordered".equals(objectiveText)) {
+                error(p + ".objective", "must be 'ordered' or 'cheapest', got '" + objectiveText
+                        + "' (best and fastest come with the routing policy)");
+            }
+            long created = (long) number(n.get("created"), p + ".created", 1_735_689_600L, 0, 4_102_444_800L);
+            if (name == null) continue;
+            if (out.containsKey(name)) { error(p + ".name", "duplicate route name '" + name + "'"); continue; }
+            out.put(name, new RouteConfig(name, List.copyOf(candidates), objective, created));
+            if (n.has("resilience") && candidates.isEmpty()) resilience(n.get("resilience"), p + ".resilience", defaults);
+            if (n.has("resilience")) {
+                Map<String, Map<String, ResilienceSettings>> byModel = new HashMap<>();
+                for (String m : candidates) {
+                    Map<String, ResilienceSettings> own = modelResilience.getOrDefault(m, Map.of());
+                    Map<String, ResilienceSettings> byProvider = new HashMap<>();
+                    for (ModelConfig.Deployment d : models.get(m).deployments()) {
+                        if (d.provider() == null || byProvider.containsKey(d.provider())) continue;
+                        ResilienceSettings base = own.getOrDefault(d.provider(),
+                                providerResilience.getOrDefault(d.provider(), defaults));
+                        byProvider.put(d.provider(), resilience(n.get("resilience"), p + ".resilience", base));
+                    }
+                    byModel.put(m, Map.copyOf(byProvider));
+                }
+                routeResilience.put(name, Map.copyOf(byModel));
+            }
+        }
+        return out;
+    }
+
     /** {@code price: {input, cached-input, output}} in USD per million tokens; cached-input defaults to input. */
     private Price price(JsonNode n, String p) {
         if (n == null || n.isNull()) return null;
@@ -400,7 +471,7 @@ public final class ConfigCompiler {
      * @param discovery some provider discovers its models: a team may then list a model name the
      *                  file does not configure, since it can only be checked once discovered
      */
-    private void teams(JsonNode list, Map<String, ModelConfig> models, boolean discovery, Map<String, TeamConfig> out,
+    private void teams(JsonNode list, Set<String> callable, boolean discovery, Map<String, TeamConfig> out,
                        Map<String, TeamConfig> byKey) {
         if (!isList(list, "teams", true)) return;
         Map<String, String> keyOwner = new HashMap<>();
@@ -423,7 +494,7 @@ public final class ConfigCompiler {
                     hashes.add(hash);
                 }
             }
-            TeamConfig team = team(n, p, hashes, discovery ? null : models.keySet(), "reference-model");
+            TeamConfig team = team(n, p, hashes, discovery ? null : callable, "reference-model");
             if (team == null) continue;
             if (out.containsKey(team.name())) { error(p + ".name", "duplicate team name '" + team.name() + "'"); continue; }
             out.put(team.name(), team);

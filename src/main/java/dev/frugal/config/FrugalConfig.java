@@ -12,12 +12,25 @@ import java.util.Map;
  * current when they started; a reload swaps in a new one atomically.
  *
  * @param pricing the top-level {@code pricing} section (models without a price)
+ * @param routes  the virtual models of {@code routes[]}, by name (never the name of a model)
+ * @param routeResilience route → model → provider → settings: a route's {@code resilience} section over
+ *                        each candidate's own settings, precomputed for routes that have one
  */
 public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers,
                            Map<String, ModelConfig> models, Map<String, TeamConfig> teams,
                            Map<String, TeamConfig> teamsByKeyHash, ResilienceSettings resilience,
                            Map<String, ResilienceSettings> providerResilience,
-                           Map<String, Map<String, ResilienceSettings>> modelResilience, PricingSettings pricing) {
+                           Map<String, Map<String, ResilienceSettings>> modelResilience, PricingSettings pricing,
+                           Map<String, RouteConfig> routes,
+                           Map<String, Map<String, Map<String, ResilienceSettings>>> routeResilience) {
+
+    public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                        Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceSettings resilience,
+                        Map<String, ResilienceSettings> providerResilience,
+                        Map<String, Map<String, ResilienceSettings>> modelResilience, PricingSettings pricing) {
+        this(server, providers, models, teams, teamsByKeyHash, resilience, providerResilience, modelResilience, pricing,
+                Map.of(), Map.of());
+    }
 
     public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                         Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceSettings resilience,
@@ -28,6 +41,9 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
     }
 
     public ModelConfig model(String name) { return models.get(name); }
+
+    /** The route of this name, or null. */
+    public RouteConfig route(String name) { return routes.get(name); }
 
     /** The resilience settings of a provider: its own section, else the top-level defaults. */
     public ResilienceSettings resilienceFor(String provider) {
@@ -42,6 +58,21 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
         Map<String, ResilienceSettings> own = modelResilience.get(model);
         ResilienceSettings s = own == null ? null : own.get(provider);
         return s != null ? s : resilienceFor(provider);
+    }
+
+    /**
+     * The settings for one model on one provider when a route chose it: the route's own
+     * {@code resilience} section over {@link #resilienceFor(String, String)}. A null route is the
+     * model alone. No allocation: called per attempt.
+     */
+    public ResilienceSettings resilienceFor(String route, String model, String provider) {
+        if (route != null) {
+            Map<String, Map<String, ResilienceSettings>> byModel = routeResilience.get(route);
+            Map<String, ResilienceSettings> byProvider = byModel == null ? null : byModel.get(model);
+            ResilienceSettings s = byProvider == null ? null : byProvider.get(provider);
+            if (s != null) return s;
+        }
+        return resilienceFor(model, provider);
     }
 
     public ProviderConfig provider(String name) { return providers.get(name); }
@@ -69,6 +100,6 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
         }
         if (merged == null) return this;
         return new FrugalConfig(server, providers, Collections.unmodifiableMap(merged), teams, teamsByKeyHash, resilience,
-                providerResilience, modelResilience, pricing);
+                providerResilience, modelResilience, pricing, routes, routeResilience);
     }
 }

@@ -24,6 +24,8 @@ public final class Exchange {
     /** {@code caller.team()}: what routing and the model list read. */
     TeamConfig team;
     String model = "unknown";
+    /** The route the client named (then {@code model} is the route's name too), or null. */
+    String route;
     String provider = "none";
     int attempts;
     long firstChunkNanos;

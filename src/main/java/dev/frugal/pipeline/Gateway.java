@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ConfigHolder;
 import dev.frugal.config.ModelConfig;
 import dev.frugal.config.ProviderConfig;
+import dev.frugal.config.RouteConfig;
 import dev.frugal.catalog.Pricing;
 import dev.frugal.catalog.TokenCounter;
 import dev.frugal.core.GatewayError;
@@ -156,6 +157,11 @@ public class Gateway {
         return ex.config.models().values().stream().filter(m -> ex.team.mayUse(m.name())).toList();
     }
 
+    /** The routes this exchange's team may call (its model list is empty or names them), in config order. */
+    public List<RouteConfig> routes(Exchange ex) {
+        return ex.config.routes().values().stream().filter(r -> ex.team.mayUse(r.name())).toList();
+    }
+
     /**
      * Plans, admits and executes one metered request. Admission reserves the worst case over the
      * plan: the estimated prompt plus the most output any candidate may produce, at the highest price.
@@ -165,8 +171,9 @@ public class Gateway {
     private <T> Future<PlanExecutor.Outcome<T>> run(Exchange ex, String model, Class<?> capability, String operation,
                                                     ObjectNode body, boolean embeddings, Function<Attempt, Future<T>> call) {
         Plan plan = RoutePlanner.plan(ex.config, ex.team, model, (ProviderConfig p) -> providers.supports(p, capability),
-                operation, ThreadLocalRandom.current());
+                operation, ThreadLocalRandom.current(), a -> nominalPrice(ex, a));
         ex.model = model;
+        if (ex.config.route(model) != null) ex.route = model;
         ex.metered = true;
         plan = priced(ex, plan);
         long[] worst = worstCase(ex, plan, body, embeddings);
@@ -180,7 +187,7 @@ public class Gateway {
         Plan admitted = plan;
         return quotas.admit(ex.caller, worst[0], worst[1]).compose(ticket -> {
             ex.ticket = ticket;
-            return executor.execute(admitted, a -> ex.config.resilienceFor(a.model(), a.provider().name()), call,
+            return executor.execute(admitted, a -> ex.config.resilienceFor(a.route(), a.model(), a.provider().name()), call,
                     ex::attempted, ex.clientGone.future());
         }).andThen(ar -> {
             if (ar.succeeded()) {
@@ -189,7 +196,8 @@ public class Gateway {
                 ex.served = served;
                 ex.provider = served.provider().name();
                 ex.price = pricing.price(ex.config, ex.config.model(served.model()), served.deployment());
-                ex.deadlineNanos = ex.startNanos + ex.config.resilienceFor(ex.model, ex.provider).total().toNanos();
+                ex.deadlineNanos = ex.startNanos
+                        + ex.config.resilienceFor(served.route(), served.model(), ex.provider).total().toNanos();
                 Runnable gatewaySlot = ex.release;
                 Runnable deploymentSlot = ar.result().release();
                 ex.release = () -> { deploymentSlot.run(); gatewaySlot.run(); };
@@ -197,6 +205,15 @@ public class Gateway {
                 ex.attempts = f.attempts();
             }
         });
+    }
+
+    /** A nominal request of 1 000 prompt and 1 000 completion tokens: what a {@code cheapest} route compares. */
+    private static final Usage NOMINAL = new Usage(1_000, 1_000, 0, 0);
+
+    /** The cost of {@link #NOMINAL} on an attempt's deployment in micro-USD, or {@link RoutePlanner#UNPRICED}. */
+    private long nominalPrice(Exchange ex, Attempt a) {
+        Price p = pricing.price(ex.config, ex.config.model(a.model()), a.deployment());
+        return p == null ? RoutePlanner.UNPRICED : p.costMicros(NOMINAL);
     }
 
     /** The plan without unpriced deployments when the config rejects those; 403 {@code model_unpriced} if none is left. */
@@ -292,7 +309,7 @@ public class Gateway {
         Price price = ex.price;
         long cost = price == null ? 0 : price.costMicros(usage);
         boolean unpriced = used && ex.served != null && price == null;
-        if (unpriced) pricing.unpriced(ex.config, ex.model);
+        if (unpriced) pricing.unpriced(ex.config, ex.served.model());
         long referenceCost = cost;
         if (used && ex.team != null && ex.team.referenceModel() != null) {
             Price reference = pricing.referencePrice(ex.config, ex.team.referenceModel());
@@ -303,7 +320,7 @@ public class Gateway {
             else ex.ticket.release();
         }
         String team = ex.team == null ? "unauthenticated" : ex.team.name();
-        String model = ex.config.models().containsKey(ex.model) ? ex.model : "unknown";
+        String model = ex.config.models().containsKey(ex.model) || ex.route != null ? ex.model : "unknown";
         Duration took = Duration.ofNanos(endNanos - ex.startNanos);
         metrics.request(ex.endpoint, team, model, ex.provider, status, took, usage, ex.attempts, cost, referenceCost - cost);
         if (!ex.metered || ex.team == null) return; // listings and unauthenticated calls are not ledger rows
@@ -311,7 +328,7 @@ public class Gateway {
         String provider = last == null ? "" : last.provider().name();
         String upstream = last == null || last.deployment().upstreamModel() == null ? "" : last.deployment().upstreamModel();
         ledger.record(new LedgerRow(ex.requestId, Instant.ofEpochMilli(ex.startMillis), ex.team.name(),
-                ex.caller == null ? null : ex.caller.keyId(), ex.endpoint, ex.model, null, provider,
+                ex.caller == null ? null : ex.caller.keyId(), ex.endpoint, ex.model, ex.route, provider,
                 last == null ? "" : provider + "/" + upstream, upstream, status, errorCode,
                 usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), usage.reasoningTokens(),
                 cost, referenceCost, price == null ? null : price.version(), unpriced, estimated, took.toMillis(),

@@ -402,6 +402,65 @@ class ConfigCompilerTest {
                           - { name: "bad name", kind: simulator }
                         """, "providers[0].name: 'bad name' is not a valid name (letters, digits and . _ : / @ -, at most 128)"),
                 Arguments.of("providers is not a list", "providers: { name: p }\n", "providers: must be a list"),
+                Arguments.of("route candidate unknown, with a suggestion", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                          - { name: strong-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model, strong-modl] }
+                        """, "routes[0].candidates[1]: unknown model 'strong-modl' (did you mean 'strong-model'?)"),
+                Arguments.of("route named like a model", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                          - { name: strong-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: cheap-model, candidates: [strong-model] }
+                        """, "routes[0].name: 'cheap-model' is already a model name (a route needs a name of its own)"),
+                Arguments.of("route objective not yet supported", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                          - { name: strong-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model], objective: best }
+                        """, "routes[0].objective: must be 'ordered' or 'cheapest', got 'best' (best and fastest come with the routing policy)"),
+                Arguments.of("route without candidates", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                          - { name: strong-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [] }
+                        """, "routes[0].candidates: must name at least one model"),
+                Arguments.of("route candidate listed twice", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                          - { name: strong-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model, cheap-model] }
+                        """, "routes[0].candidates[1]: model 'cheap-model' is already a candidate"),
+                Arguments.of("duplicate route", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                          - { name: strong-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model] }
+                          - { name: auto, candidates: [strong-model] }
+                        """, "routes[1].name: duplicate route name 'auto'"),
+                Arguments.of("bad route resilience", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                          - { name: strong-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model], resilience: { first-token-timeout: soon } }
+                        """, "routes[0].resilience.first-token-timeout: must be a duration such as 250ms, 5s or 2m"),
+                Arguments.of("team lists an unknown route", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                          - { name: strong-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model] }
+                        teams:
+                          - { name: t, models: [autp] }
+                        """, "teams[0].models[0]: unknown model 'autp' (did you mean 'auto'?)"),
                 Arguments.of("root is not a mapping", "- a\n- b\n", "(root): must be a mapping"));
     }
 
@@ -478,5 +537,50 @@ class ConfigCompilerTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    // ---- routes ---------------------------------------------------------------------------
+
+    @Test
+    void aRoutesResilienceLayersOverEachCandidatesOwnSettings() {
+        FrugalConfig c = ConfigCompiler.compile("""
+                resilience: { retries: 2, total-timeout: 5m }
+                providers:
+                  - { name: box, kind: simulator, resilience: { first-token-timeout: 20s, breaker-failures: 9 } }
+                  - { name: other, kind: simulator }
+                models:
+                  - name: reasoner
+                    resilience: { first-token-timeout: 3m, max-concurrent: 2 }
+                    deployments: [{ provider: box }, { provider: other }]
+                  - name: chat
+                    deployments: [{ provider: box }]
+                routes:
+                  - name: auto
+                    candidates: [reasoner, chat]
+                    objective: cheapest
+                    resilience: { first-token-timeout: 5s, retries: 0 }
+                  - { name: plain, candidates: [chat] }
+                teams:
+                  - { name: t, models: [auto] }
+                """, NO_ENV);
+        RouteConfig auto = c.route("auto");
+        assertEquals(List.of("reasoner", "chat"), auto.candidates());
+        assertEquals(RouteConfig.Objective.CHEAPEST, auto.objective());
+        assertEquals(RouteConfig.Objective.ORDERED, c.route("plain").objective(), "ordered is the default");
+        assertEquals(Set.of("auto"), c.teams().get("t").models(), "a team may name a route");
+
+        ResilienceSettings onBox = c.resilienceFor("auto", "reasoner", "box");
+        assertEquals(Duration.ofSeconds(5), onBox.firstToken(), "the route's own");
+        assertEquals(0, onBox.retries(), "the route's own");
+        assertEquals(2, onBox.maxConcurrent(), "the model's underneath");
+        assertEquals(9, onBox.breakerFailures(), "the provider's underneath");
+        assertEquals(Duration.ofMinutes(5), onBox.total(), "the top level underneath");
+        assertEquals(2, c.resilienceFor("auto", "reasoner", "other").maxConcurrent());
+        assertEquals(Duration.ofSeconds(5), c.resilienceFor("auto", "chat", "box").firstToken());
+        assertEquals(0, c.resilienceFor("auto", "chat", "box").maxConcurrent(), "chat has no model section");
+
+        assertEquals(c.resilienceFor("reasoner", "box"), c.resilienceFor(null, "reasoner", "box"), "no route: the model's");
+        assertEquals(c.resilienceFor("chat", "box"), c.resilienceFor("plain", "chat", "box"), "a route without a section");
+        assertEquals(Duration.ofMinutes(3), c.resilienceFor("reasoner", "box").firstToken(), "the model alone is unchanged");
     }
 }

@@ -154,6 +154,92 @@ class RoutePlannerTest {
         assertEquals(List.of("c"), upstreamModels(p));
     }
 
+    // ---- routes ---------------------------------------------------------------------------
+
+    private static final FrugalConfig ROUTED = dev.frugal.config.ConfigCompiler.compile("""
+            providers:
+              - { name: a, kind: simulator }
+              - { name: b, kind: simulator }
+              - { name: embed, kind: local }
+            models:
+              - { name: strong, deployments: [{ provider: a, model: strong-a }, { provider: b, model: strong-b }] }
+              - { name: free, deployments: [{ provider: b, model: free-b }] }
+              - { name: cheap, deployments: [{ provider: a, model: cheap-a }] }
+              - { name: minilm, deployments: [{ provider: embed }] }
+            routes:
+              - { name: auto, candidates: [strong, free, cheap] }
+              - { name: thrifty, candidates: [strong, free, cheap], objective: cheapest }
+              - { name: embed-route, candidates: [minilm] }
+            """, v -> null);
+    /** strong costs 900 on a and 500 on b (its cheapest), cheap 100, free is unpriced. */
+    private static final java.util.function.ToLongFunction<Attempt> PRICES = a -> switch (a.deployment().upstreamModel()) {
+        case "strong-a" -> 900;
+        case "strong-b" -> 500;
+        case "cheap-a" -> 100;
+        default -> RoutePlanner.UNPRICED;
+    };
+
+    private static Plan route(TeamConfig team, String name, Predicate<ProviderConfig> capable) {
+        return RoutePlanner.plan(ROUTED, team, name, capable, "chat completions", new Random(1), PRICES);
+    }
+
+    @Test
+    void orderedRouteTriesCandidatesAsListedEachWithItsOwnDeploymentOrder() {
+        Plan p = route(EVERY_MODEL, "auto", ANY);
+        assertEquals(List.of("strong-a", "strong-b", "free-b", "cheap-a"), upstreamModels(p));
+        assertEquals(List.of("strong", "strong", "free", "cheap"), p.attempts().stream().map(Attempt::model).toList());
+        for (Attempt a : p.attempts()) assertEquals("auto", a.route());
+        assertEquals("route auto, candidates as listed: strong free cheap", p.reason());
+    }
+
+    @Test
+    void cheapestRouteOrdersCandidatesByTheirCheapestDeploymentUnpricedLast() {
+        Plan p = route(EVERY_MODEL, "thrifty", ANY);
+        assertEquals(List.of("cheap-a", "strong-a", "strong-b", "free-b"), upstreamModels(p),
+                "cheap (100), then strong (500 on b) with its own deployment order, then free (unpriced)");
+        assertEquals("route thrifty, cheapest first: cheap (100 µUSD) strong (500 µUSD) free (unpriced)", p.reason());
+    }
+
+    @Test
+    void cheapestRouteWithNoPricesKeepsTheListedOrder() {
+        Plan p = RoutePlanner.plan(ROUTED, EVERY_MODEL, "thrifty", ANY, "chat completions", new Random(1),
+                a -> RoutePlanner.UNPRICED);
+        assertEquals(List.of("strong-a", "strong-b", "free-b", "cheap-a"), upstreamModels(p));
+    }
+
+    @Test
+    void routeSkipsCandidatesThatCannotServeTheOperation() {
+        Plan p = route(EVERY_MODEL, "auto", prov -> prov.name().equals("b"));
+        assertEquals(List.of("strong-b", "free-b"), upstreamModels(p));
+        GatewayError e = assertThrows(GatewayError.class, () -> route(EVERY_MODEL, "embed-route", prov -> prov.kind() != ProviderKind.LOCAL));
+        assertEquals(400, e.status());
+        assertEquals("No model of the route `embed-route` supports chat completions.", e.getMessage());
+    }
+
+    @Test
+    void aTeamNamingTheRouteMayCallItButNotItsCandidatesDirectly() {
+        TeamConfig routeOnly = new TeamConfig("route-only", Set.of(), Set.of("auto"));
+        assertEquals(4, route(routeOnly, "auto", ANY).attempts().size());
+        GatewayError direct = assertThrows(GatewayError.class, () -> route(routeOnly, "strong", ANY));
+        assertEquals(404, direct.status());
+        assertEquals("model_not_found", direct.code());
+    }
+
+    @Test
+    void aRouteTheTeamDoesNotNameLooksExactlyLikeAnUnknownModel() {
+        TeamConfig modelsOnly = new TeamConfig("models-only", Set.of(), Set.of("strong", "free", "cheap"));
+        GatewayError notAllowed = assertThrows(GatewayError.class, () -> route(modelsOnly, "auto", ANY));
+        GatewayError unknown = assertThrows(GatewayError.class, () -> route(EVERY_MODEL, "nope", ANY));
+        assertEquals(404, notAllowed.status());
+        assertEquals("model_not_found", notAllowed.code());
+        assertEquals(unknown.getMessage().replace("nope", "auto"), notAllowed.getMessage());
+    }
+
+    @Test
+    void aModelPlanCarriesNoRoute() {
+        for (Attempt a : route(EVERY_MODEL, "strong", ANY).attempts()) assertEquals(null, a.route());
+    }
+
     // ---- helpers -------------------------------------------------------------------------
 
     private Plan plan(TeamConfig team, String model, Predicate<ProviderConfig> capable) {
