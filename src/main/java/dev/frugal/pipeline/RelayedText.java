@@ -10,40 +10,53 @@ import java.util.List;
  * The generated text of the OpenAI-shaped chunks a stream relayed to its client, kept so that a
  * stream that ends without usage (the client disconnected, or the upstream never reported it) is
  * still billed for what was sent. Chunks are kept as the strings already made for the client (no
- * copy) and parsed only when needed. One per stream; event loop only; not thread-safe.
+ * copy) and, once they add up to {@link #FOLD_CHARS}, folded into their text alone (a chunk's JSON is
+ * mostly envelope), so a long stream holds about its text, not every chunk. One per stream; event
+ * loop only; not thread-safe.
  */
 final class RelayedText {
-    /** Past this many characters of chunk JSON, the rest is counted by size only (bounded memory). */
-    static final int MAX_KEPT_CHARS = 4 * 1024 * 1024;
+    /** Chunk JSON held before it is folded into text: bounds what every stream keeps. */
+    static final int FOLD_CHARS = 32 * 1024;
+    /** Past this much text, further chunks are counted by size only (bounded memory). */
+    static final int MAX_TEXT_CHARS = 4 * 1024 * 1024;
 
-    private final List<String> chunks = new ArrayList<>();
-    private long keptChars;
+    private final List<String> pending = new ArrayList<>();
+    private final StringBuilder text = new StringBuilder();
+    private long pendingChars;
     private long droppedChars;
+    private boolean any;
 
     void add(String chunkJson) {
-        if (keptChars + chunkJson.length() > MAX_KEPT_CHARS) {
+        any = true;
+        if (text.length() >= MAX_TEXT_CHARS) {
             droppedChars += chunkJson.length();
             return;
         }
-        keptChars += chunkJson.length();
-        chunks.add(chunkJson);
+        pending.add(chunkJson);
+        pendingChars += chunkJson.length();
+        if (pendingChars >= FOLD_CHARS) fold();
     }
 
-    boolean isEmpty() { return chunks.isEmpty() && droppedChars == 0; }
+    /** Whether any chunk was relayed. */
+    boolean isEmpty() { return !any; }
 
-    /** JSON characters of the chunks kept. */
-    long keptChars() { return keptChars; }
+    /** Characters still to count: the folded text plus the chunk JSON not folded yet. */
+    long keptChars() { return text.length() + pendingChars; }
 
     /** JSON characters of chunks not kept; their text is estimated from this. */
     long droppedChars() { return droppedChars; }
 
     /**
-     * The text the model produced in the kept chunks: content, reasoning, tool-call names and
-     * arguments (chat), or text (completions), in order.
+     * The text the model produced: content, reasoning, tool-call names and arguments (chat), or text
+     * (completions), in order.
      */
     String text() {
-        StringBuilder sb = new StringBuilder();
-        for (String c : chunks) {
+        fold();
+        return text.toString();
+    }
+
+    private void fold() {
+        for (String c : pending) {
             JsonNode n;
             try {
                 n = Json.parse(c);
@@ -52,20 +65,21 @@ final class RelayedText {
             }
             for (JsonNode choice : n.path("choices")) {
                 JsonNode delta = choice.path("delta");
-                append(sb, delta.path("content"));
-                append(sb, delta.path("reasoning_content"));
-                append(sb, delta.path("reasoning"));
+                append(delta.path("content"));
+                append(delta.path("reasoning_content"));
+                append(delta.path("reasoning"));
                 for (JsonNode call : delta.path("tool_calls")) {
-                    append(sb, call.path("function").path("name"));
-                    append(sb, call.path("function").path("arguments"));
+                    append(call.path("function").path("name"));
+                    append(call.path("function").path("arguments"));
                 }
-                append(sb, choice.path("text"));
+                append(choice.path("text"));
             }
         }
-        return sb.toString();
+        pending.clear();
+        pendingChars = 0;
     }
 
-    private static void append(StringBuilder sb, JsonNode n) {
-        if (n.isTextual()) sb.append(n.asText());
+    private void append(JsonNode n) {
+        if (n.isTextual()) text.append(n.asText());
     }
 }
