@@ -67,6 +67,9 @@ public class Quotas {
     /** Bounds keeping every counter exact in Redis's Lua numbers (doubles, exact below 2^53). */
     private static final long MAX_TOKENS = 100_000_000_000L, MAX_MICROS = 1_000_000_000_000_000L, MAX_RATE = 10_000_000_000L;
 
+    /** A completed future is immutable, so one serves every unlimited admission. */
+    private static final Future<Ticket> ADMITTED_UNLIMITED = Future.succeededFuture(Ticket.UNLIMITED);
+
     private QuotaStore store;
     private SpendSource spend;
     private Clock clock;
@@ -119,8 +122,9 @@ public class Quotas {
      * @param reserveMicros   the request's worst-case cost, reserved from every budget until settled
      */
     public Future<Ticket> admit(Caller caller, long estimatedTokens, long reserveMicros) {
+        if (unlimited(caller)) return ADMITTED_UNLIMITED; // most callers: nothing to build or count
         Demand d = demand(caller, clamp(estimatedTokens, MAX_TOKENS), clamp(reserveMicros, MAX_MICROS), clock.millis());
-        if (d.checks().isEmpty()) return Future.succeededFuture(Ticket.UNLIMITED);
+        if (d.checks().isEmpty()) return ADMITTED_UNLIMITED;
         Context context = Vertx.currentContext();
         Future<Ticket> ticket = admitSeeded(d, 0).transform(ar -> {
             if (ar.failed()) return storeFailed(ar.cause());
@@ -230,6 +234,13 @@ public class Quotas {
      * stores): {@code t:c}, {@code t:r}, {@code t:tk} for the team's concurrency, requests and
      * tokens; {@code t:b:<period>:<start>} for a team budget; {@code k:…:<keyId>} likewise for the key.
      */
+    /** No limit and no budget for the team nor for the key: {@link #demand} would have no check. */
+    private static boolean unlimited(Caller caller) {
+        TeamConfig team = caller.team();
+        if (!team.limits().isNone() || (team.budgets() != null && !team.budgets().isEmpty())) return false;
+        return caller.keyId() == null || (caller.keyLimits().isNone() && (caller.keyBudgets() == null || caller.keyBudgets().isEmpty()));
+    }
+
     static Demand demand(Caller caller, long tokens, long reserve, long now) {
         TeamConfig team = caller.team();
         Limits tl = capped(team.limits());
