@@ -1,9 +1,9 @@
 package dev.frugal.catalog;
 
+import dev.frugal.core.Money;
 import dev.frugal.core.Price;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -210,9 +210,9 @@ public final class CatalogTable {
         CatalogEntry entry(String version) {
             Price price = null;
             if (in != null && out != null) {
-                long i = micros(in);
+                long i = Money.micros(in);
                 // A blank cached price means no cache discount is known: cached tokens cost the input price.
-                price = new Price(i, cached == null ? i : micros(cached), micros(out), version, Price.Source.CATALOG);
+                price = new Price(i, cached == null ? i : Money.micros(cached), Money.micros(out), version, Price.Source.CATALOG);
             }
             return new CatalogEntry(provider, model, context, maxOutput, price, tools, vision, json, reasoning,
                     blankToNull(qualitySignal), quality, blankToNull(qualitySource), blankToNull(priceSource), asOf);
@@ -280,10 +280,7 @@ public final class CatalogTable {
             }
         }
 
-        /** USD per million tokens to micro-USD per million tokens, rounded half up below a micro-dollar. */
-        private static long micros(BigDecimal usd) {
-            return usd.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
-        }
+
 
         private static String blankToNull(String s) { return s.isEmpty() ? null : s; }
     }

@@ -629,7 +629,7 @@ public final class ConfigCompiler {
             java.math.BigDecimal usd = new java.math.BigDecimal(n.asText().trim());
             if (usd.signum() < 0) { error(path, "must not be negative"); return fallback; }
             if (usd.compareTo(java.math.BigDecimal.valueOf(1_000_000_000L)) > 0) { error(path, "must be at most 1000000000"); return fallback; }
-            return usd.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+            return dev.frugal.core.Money.micros(usd);
         } catch (NumberFormatException | ArithmeticException e) {
             error(path, "must be an amount in USD, e.g. 12.5");
             return fallback;

@@ -2,6 +2,7 @@ package dev.frugal.ledger;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.core.Money;
 import dev.frugal.ledger.ReportQuery.Dimension;
 import dev.frugal.wire.Json;
 
@@ -37,9 +38,9 @@ public final class ReportFormat {
             o.put("requests", r.requests()).put("errors", r.errors()).put("prompt_tokens", r.promptTokens())
                     .put("completion_tokens", r.completionTokens()).put("cached_tokens", r.cachedTokens())
                     .put("reasoning_tokens", r.reasoningTokens())
-                    .put("cost_usd", ReportRow.usd(r.costMicros()))
-                    .put("reference_cost_usd", ReportRow.usd(r.referenceCostMicros()))
-                    .put("savings_usd", ReportRow.usd(r.savingsMicros()))
+                    .put("cost_usd", Money.usd(r.costMicros()))
+                    .put("reference_cost_usd", Money.usd(r.referenceCostMicros()))
+                    .put("savings_usd", Money.usd(r.savingsMicros()))
                     .put("cache_hits", r.cacheHits()).put("unpriced_requests", r.unpricedRequests())
                     .put("estimated_requests", r.estimatedRequests());
             if (r.p50LatencyMs() < 0) o.putNull("p50_latency_ms"); else o.put("p50_latency_ms", r.p50LatencyMs());
@@ -59,9 +60,9 @@ public final class ReportFormat {
             for (String g : r.group()) out.append(',').append(field(g));
             out.append(',').append(r.requests()).append(',').append(r.errors()).append(',').append(r.promptTokens())
                     .append(',').append(r.completionTokens()).append(',').append(r.cachedTokens()).append(',').append(r.reasoningTokens())
-                    .append(',').append(ReportRow.usd(r.costMicros()).toPlainString())
-                    .append(',').append(ReportRow.usd(r.referenceCostMicros()).toPlainString())
-                    .append(',').append(ReportRow.usd(r.savingsMicros()).toPlainString())
+                    .append(',').append(Money.usd(r.costMicros()).toPlainString())
+                    .append(',').append(Money.usd(r.referenceCostMicros()).toPlainString())
+                    .append(',').append(Money.usd(r.savingsMicros()).toPlainString())
                     .append(',').append(r.cacheHits()).append(',').append(r.unpricedRequests()).append(',').append(r.estimatedRequests())
                     .append(',').append(r.p50LatencyMs() < 0 ? "" : Long.toString(r.p50LatencyMs()))
                     .append(',').append(r.p95LatencyMs() < 0 ? "" : Long.toString(r.p95LatencyMs()))

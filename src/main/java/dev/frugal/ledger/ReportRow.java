@@ -1,6 +1,5 @@
 package dev.frugal.ledger;
 
-import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -25,8 +24,4 @@ public record ReportRow(String period, List<String> group, long requests, long e
         return referenceCostMicros - costMicros;
     }
 
-    /** Micro-USD as exact US dollars with six decimals. */
-    public static BigDecimal usd(long micros) {
-        return BigDecimal.valueOf(micros, 6);
-    }
 }

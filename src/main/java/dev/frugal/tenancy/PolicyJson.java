@@ -10,6 +10,7 @@ import dev.frugal.config.Budget;
 import dev.frugal.config.ConfigCompiler;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
+import dev.frugal.core.Money;
 import dev.frugal.wire.Json;
 
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class PolicyJson {
         ArrayNode a = NODES.arrayNode();
         for (Budget b : budgets) {
             ObjectNode o = a.addObject();
-            o.set("usd", DecimalNode.valueOf(usd(b.limitMicros()))); // not put(BigDecimal): the factory may write 5E+2
+            o.set("usd", DecimalNode.valueOf(Money.usdShort(b.limitMicros()))); // not put(BigDecimal): the factory may write 5E+2
             o.put("period", b.period().name().toLowerCase(Locale.ROOT))
                     .put("mode", b.hard() ? "hard" : "soft");
         }
@@ -63,11 +64,6 @@ public final class PolicyJson {
         return NODES.objectNode().put("rpm", l.requestsPerMinute()).put("tpm", l.tokensPerMinute()).put("concurrent", l.concurrent());
     }
 
-    /** micro-USD as USD with no trailing zeros and no exponent: 500, 12.5, 0.000001. */
-    static BigDecimal usd(long micros) {
-        BigDecimal d = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
-        return d.scale() < 0 ? d.setScale(0) : d;
-    }
 
     /** A team read back from its stored columns (the models named are not checked: they may have gone since). */
     static TeamConfig team(String name, String models, String budgets, String limits, String referenceModel) {

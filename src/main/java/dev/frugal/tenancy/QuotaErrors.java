@@ -2,6 +2,7 @@ package dev.frugal.tenancy;
 
 import dev.frugal.config.Budget;
 import dev.frugal.core.GatewayError;
+import dev.frugal.core.Money;
 import dev.frugal.tenancy.QuotaStore.Admission;
 import dev.frugal.tenancy.QuotaStore.Check;
 import dev.frugal.tenancy.QuotaStore.Demand;
@@ -68,7 +69,7 @@ final class QuotaErrors {
 
     /** Micro-USD as dollars: {@code $500.00}, {@code $0.000150}→{@code $0.00015}. */
     static String usd(long micros) {
-        BigDecimal d = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
+        BigDecimal d = Money.usdShort(micros);
         return "$" + (d.scale() < 2 ? d.setScale(2) : d).toPlainString();
     }
 

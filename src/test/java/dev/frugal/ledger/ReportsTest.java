@@ -2,6 +2,7 @@ package dev.frugal.ledger;
 
 import dev.frugal.config.Database;
 import dev.frugal.core.GatewayError;
+import dev.frugal.core.Money;
 import dev.frugal.ledger.ReportQuery.Dimension;
 import dev.frugal.ledger.ReportQuery.Interval;
 import dev.frugal.testsupport.RequiresPostgres;
@@ -198,9 +199,9 @@ class ReportsTest {
             for (int i = 0; i < 3; i++) rows.add(row().id("m" + i).team("delta").ts("2026-11-21T00:00:00Z").cost(333_333, 1_000_001).build());
             store.write(rows);
             ReportRow r = reports.run(query("from", "2026-11-21", "to", "2026-11-21", "team", "delta")).get(0);
-            assertEquals("0.999999", ReportRow.usd(r.costMicros()).toPlainString());
-            assertEquals("3.000003", ReportRow.usd(r.referenceCostMicros()).toPlainString());
-            assertEquals("2.000004", ReportRow.usd(r.savingsMicros()).toPlainString());
+            assertEquals("0.999999", Money.usd(r.costMicros()).toPlainString());
+            assertEquals("3.000003", Money.usd(r.referenceCostMicros()).toPlainString());
+            assertEquals("2.000004", Money.usd(r.savingsMicros()).toPlainString());
         }
 
         @Test
