@@ -39,7 +39,7 @@ final class LocalQuotaStore implements QuotaStore {
     }
 
     @Override
-    public Future<Void> seed(String team, Check budget, long spentMicros) {
+    public Future<Void> seed(String team, Check budget, long spentMicros, long now) {
         Group g = group(team);
         synchronized (g) {
             // A new period: counters of ended periods are not needed any more.

@@ -57,8 +57,12 @@ interface QuotaStore {
     /** Whether the budget counter exists already (seeded by this or another replica). */
     Future<Boolean> seeded(String team, Check budget);
 
-    /** Creates the budget counter with this spend unless it exists (first seed wins). */
-    Future<Void> seed(String team, Check budget, long spentMicros);
+    /**
+     * Creates the budget counter with this spend unless it exists (first seed wins). {@code now} is
+     * epoch millis by the same clock that computed the check's period end: a store that expires the
+     * counter does so after a duration measured from it, never at an instant of its own clock.
+     */
+    Future<Void> seed(String team, Check budget, long spentMicros, long now);
 
     /** Checks and charges all of {@code d}'s counters, or none. */
     Future<Admission> admit(Demand d);

@@ -183,7 +183,7 @@ public class Quotas {
     private Future<Void> seed(Demand d, Check c) {
         String keyId = c.scope() == Scope.KEY ? d.keyId() : null;
         return store.seeded(d.team(), c).compose(exists -> exists ? Future.succeededFuture()
-                : spend.spentMicros(d.team(), keyId, c.periodStart()).compose(micros -> store.seed(d.team(), c, micros)));
+                : spend.spentMicros(d.team(), keyId, c.periodStart()).compose(micros -> store.seed(d.team(), c, micros, d.now())));
     }
 
     private static String seedKey(String team, Check c) {

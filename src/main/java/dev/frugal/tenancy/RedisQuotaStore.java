@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * A concurrency slot and a budget reservation are leases (sorted-set members scored by their
  * expiry): if a replica dies with requests in flight, they stop counting after
- * {@code frugal.quotas.lease} instead of forever. Window keys expire once drained; budget keys at
- * the end of their period plus a day. Non-blocking; thread-safe.
+ * {@code frugal.quotas.lease} instead of forever. Window keys expire once drained; budget keys a
+ * day after the end of their period, measured from the replica's own clock (a duration, so clock
+ * skew between a replica and Redis cannot expire a counter early). Non-blocking; thread-safe.
  */
 final class RedisQuotaStore implements QuotaStore {
     private static final Script ADMIT = Script.load("quota-admit.lua");
@@ -84,9 +85,12 @@ final class RedisQuotaStore implements QuotaStore {
     }
 
     @Override
-    public Future<Void> seed(String team, Check budget, long spentMicros) {
+    public Future<Void> seed(String team, Check budget, long spentMicros, long now) {
+        // A duration, not an instant: a replica whose clock differs from Redis's (or a test's fake
+        // clock) must not have its counter expire at once, or live on for days.
+        long ttl = Math.max(DAY_MILLIS, budget.periodEnd() + DAY_MILLIS - now);
         return eval(SEED, List.of(key(team, budget.counter())),
-                List.of(Long.toString(spentMicros), Long.toString(budget.periodEnd() + DAY_MILLIS))).mapEmpty();
+                List.of(Long.toString(spentMicros), Long.toString(ttl))).mapEmpty();
     }
 
     @Override

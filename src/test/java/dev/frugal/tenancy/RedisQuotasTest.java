@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,6 +110,42 @@ class RedisQuotasTest extends QuotaContract {
         spend.next = Future.succeededFuture(10 * R); // the ledger knows the budget is spent
         assertEquals("budget_exceeded", error(a.admit(c, 1, R)).code());
         assertEquals(2, spend.calls.get());
+    }
+
+    /**
+     * Redis expires keys by its own (real) clock; a replica's clock may be behind it (or a test's
+     * fake clock on a fixed date). A budget counter must live until a day after its period's end
+     * by the replica's clock, not expire at once because that instant is past by Redis's.
+     */
+    @Test
+    void aReplicaWhoseClockIsADayBehindRedisKeepsItsBudgetCounter() throws Exception {
+        clock.set(Instant.now().minus(Duration.ofDays(1)));
+        checkBudgetCounterLivesByTheReplicasClock("behind");
+    }
+
+    @Test
+    void aReplicaClockYearsInThePastStillSeedsAndEnforcesBudgets() throws Exception {
+        clock.set(Instant.parse("2019-03-31T23:59:00Z"));
+        checkBudgetCounterLivesByTheReplicasClock("past");
+    }
+
+    @Test
+    void aReplicaClockAheadOfRedisDoesNotKeepCountersLongerThanItsPeriod() throws Exception {
+        clock.set(Instant.now().plus(Duration.ofDays(3)));
+        checkBudgetCounterLivesByTheReplicasClock("ahead");
+    }
+
+    private void checkBudgetCounterLivesByTheReplicasClock(String name) throws Exception {
+        Caller c = team(name, Limits.NONE, new Budget(2 * R, Budget.Period.DAY, true));
+        long replicaNow = clock.millis();
+        await(ticket(a.admit(c, 1, R)).settle(1, R));
+        await(ticket(b.admit(c, 1, R)).settle(1, R));
+        assertEquals("budget_exceeded", error(a.admit(c, 1, R)).code(), "the seeded counter was kept and enforced");
+        String counter = keys().stream().filter(k -> k.contains(":b:day:")).findFirst().orElseThrow();
+        long pttl = await(admin.send(Request.cmd(Command.PTTL).arg(counter))).toLong();
+        long periodEnd = LocalDate.ofEpochDay(Math.floorDiv(replicaNow, 86_400_000L) + 1).toEpochDay() * 86_400_000L;
+        long expected = periodEnd + 86_400_000L - replicaNow; // the end of the replica's day, plus a day
+        assertTrue(pttl > expected - 60_000 && pttl <= expected, "PTTL " + pttl + " ms, expected about " + expected + " ms");
     }
 
     @Test
