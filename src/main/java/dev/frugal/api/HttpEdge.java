@@ -147,6 +147,7 @@ class HttpEdge {
             LOG.errorf(t, "Request %s failed inside the gateway", ex.requestId());
             e = GatewayError.internal("The gateway failed to process the request (request id " + ex.requestId() + ").");
         }
+        gateway.answering(ex);
         style.errors().write(resp, e);
         gateway.finish(ex, e.status(), Usage.NONE, e.code());
     }

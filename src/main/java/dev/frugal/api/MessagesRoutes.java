@@ -58,6 +58,7 @@ public class MessagesRoutes {
                 return;
             }
             HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
+            gateway.answering(ex);
             Responses.json(resp, Json.writeBuffer(MessagesResponseMapper.toAnthropic(completion, t.model(), c.usage())));
             gateway.finish(ex, HttpEdge.answered(resp), c.usage());
         });

@@ -72,6 +72,7 @@ public class OpenAiRoutes {
         if (ar.failed()) { fail(ex, resp, ar.cause()); return; }
         Completion c = ar.result().value();
         HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
+        gateway.answering(ex);
         Responses.json(resp, c.body());
         gateway.finish(ex, HttpEdge.answered(resp), c.usage());
     }
@@ -81,6 +82,7 @@ public class OpenAiRoutes {
         gateway.embed(ex, e.model(), e.texts(), body, e.dimensions()).onComplete(ar -> {
             if (ar.failed()) { fail(ex, resp, ar.cause()); return; }
             HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
+            gateway.answering(ex);
             Responses.json(resp, EmbeddingsWriter.write(e.model(), ar.result().value(), e.base64()));
             gateway.finish(ex, HttpEdge.answered(resp), ar.result().value().usage());
         });

@@ -128,6 +128,7 @@ final class StreamWriter implements ChunkStream.Handler {
         cancelDeadline();
         Buffer last = takePending();
         format.end(stream.usage(), last);
+        gateway.answering(ex);
         resp.end(last);
         gateway.finish(ex, 200, stream.usage());
     }
@@ -163,6 +164,7 @@ final class StreamWriter implements ChunkStream.Handler {
                 : failure instanceof GatewayError ge ? ge : GatewayError.internal("The stream failed inside the gateway.");
         Buffer last = takePending();
         format.error(e, last);
+        gateway.answering(ex);
         resp.end(last);
         gateway.finish(ex, e.status(), stream.usage(), e.code());
     }

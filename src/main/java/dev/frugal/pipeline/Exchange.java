@@ -29,6 +29,8 @@ public final class Exchange {
     String provider = "none";
     int attempts;
     long firstChunkNanos;
+    /** When the answer (or the error, or a stream's last event) began to be written; 0 until then. */
+    long endNanos;
     /** Frees the deployment slot and the gateway's in-flight slot; run once, by finish. */
     Runnable release;
     boolean finished;

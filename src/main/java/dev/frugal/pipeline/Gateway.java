@@ -256,6 +256,14 @@ public class Gateway {
         metrics.timeToFirstToken(ex.model, Duration.ofNanos(ex.firstChunkNanos - ex.startNanos));
     }
 
+    /**
+     * The answer is about to be written: its time ends now, before the write, so the ledger's
+     * latency is never longer than what the client measured.
+     */
+    public void answering(Exchange ex) {
+        if (ex.endNanos == 0) ex.endNanos = System.nanoTime();
+    }
+
     /** Settles a finished exchange once: frees its slots and records its outcome. */
     public void finish(Exchange ex, int status, Usage usage) {
         finish(ex, status, usage, null);
@@ -272,7 +280,7 @@ public class Gateway {
     public void finish(Exchange ex, int status, Usage reported, String errorCode) {
         if (ex.finished) return;
         ex.finished = true;
-        long endNanos = System.nanoTime();
+        long endNanos = ex.endNanos != 0 ? ex.endNanos : System.nanoTime();
         // the client left: mid-stream or waiting for the first chunk as well as while queued, one code for all
         String code = status == 499 && errorCode == null ? GatewayError.CLIENT_CLOSED : errorCode;
         if (ex.release != null) ex.release.run();
