@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,6 +59,35 @@ final class ConfigReader {
         if (n != null && n.isArray()) return true;
         error(path, "must be a list");
         return false;
+    }
+
+    /**
+     * Calls {@code each} with every mapping of the optional list {@code section[]} and its path
+     * ({@code models[2]}), in file order; an item that is not a mapping is reported and skipped.
+     */
+    void eachMapping(JsonNode list, String section, BiConsumer<JsonNode, String> each) {
+        if (!isList(list, section, true)) return;
+        for (int i = 0; i < list.size(); i++) {
+            String path = section + "[" + i + "]";
+            JsonNode n = list.get(i);
+            if (isMap(n, path)) each.accept(n, path);
+        }
+    }
+
+    /**
+     * Keeps {@code value} under {@code name} unless the name is null (missing or bad, already
+     * reported) or already taken by another {@code kind} (reported at {@code path.name}).
+     *
+     * @return whether it was kept
+     */
+    <T> boolean putUnique(Map<String, T> out, String name, T value, String path, String kind) {
+        if (name == null) return false;
+        if (out.containsKey(name)) {
+            error(path + ".name", "duplicate " + kind + " name '" + name + "'");
+            return false;
+        }
+        out.put(name, value);
+        return true;
     }
 
     // ---- values ---------------------------------------------------------------------------

@@ -27,18 +27,11 @@ final class ModelsCompiler {
     /** The models by name, in file order. */
     Map<String, ModelConfig> compile(JsonNode list, Map<String, ProviderConfig> providers, ResilienceLayers.Builder layers) {
         Map<String, ModelConfig> out = new LinkedHashMap<>();
-        if (!r.isList(list, "models", true)) return out;
-        for (int i = 0; i < list.size(); i++) {
-            String p = "models[" + i + "]";
-            JsonNode n = list.get(i);
-            if (!r.isMap(n, p)) continue;
+        r.eachMapping(list, "models", (n, p) -> {
             ModelConfig model = model(n, p, providers);
             UnaryOperator<ResilienceSettings> own = resilience.section(n.get("resilience"), p + ".resilience");
-            if (model.name() == null) continue;
-            if (out.containsKey(model.name())) { r.error(p + ".name", "duplicate model name '" + model.name() + "'"); continue; }
-            out.put(model.name(), model);
-            if (own != null) layers.model(model.name(), providersOf(model), own);
-        }
+            if (r.putUnique(out, model.name(), model, p, "model") && own != null) layers.model(model.name(), providersOf(model), own);
+        });
         return out;
     }
 

@@ -40,19 +40,11 @@ final class ProvidersCompiler {
     /** The providers by name, in file order. */
     Map<String, ProviderConfig> compile(JsonNode list, ResilienceLayers.Builder layers) {
         Map<String, ProviderConfig> out = new LinkedHashMap<>();
-        if (!r.isList(list, "providers", true)) return out;
-        for (int i = 0; i < list.size(); i++) {
-            String p = "providers[" + i + "]";
-            JsonNode n = list.get(i);
-            if (!r.isMap(n, p)) continue;
+        r.eachMapping(list, "providers", (n, p) -> {
             ProviderConfig provider = provider(n, p);
             UnaryOperator<ResilienceSettings> own = resilience.section(n.get("resilience"), p + ".resilience");
-            String name = provider.name();
-            if (name == null) continue;
-            if (out.containsKey(name)) { r.error(p + ".name", "duplicate provider name '" + name + "'"); continue; }
-            out.put(name, provider);
-            if (own != null) layers.provider(name, own);
-        }
+            if (r.putUnique(out, provider.name(), provider, p, "provider") && own != null) layers.provider(provider.name(), own);
+        });
         return out;
     }
 

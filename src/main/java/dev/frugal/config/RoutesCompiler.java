@@ -25,21 +25,14 @@ final class RoutesCompiler {
     /** The routes by name, in file order. */
     Map<String, RouteConfig> compile(JsonNode list, Map<String, ModelConfig> models, ResilienceLayers.Builder layers) {
         Map<String, RouteConfig> out = new LinkedHashMap<>();
-        if (!r.isList(list, "routes", true)) return out;
-        for (int i = 0; i < list.size(); i++) {
-            String p = "routes[" + i + "]";
-            JsonNode n = list.get(i);
-            if (!r.isMap(n, p)) continue;
+        r.eachMapping(list, "routes", (n, p) -> {
             RouteConfig route = route(n, p, models);
             UnaryOperator<ResilienceSettings> own = resilience.section(n.get("resilience"), p + ".resilience");
-            if (route.name() == null) continue;
-            if (out.containsKey(route.name())) { r.error(p + ".name", "duplicate route name '" + route.name() + "'"); continue; }
-            out.put(route.name(), route);
-            if (own == null) continue;
+            if (!r.putUnique(out, route.name(), route, p, "route") || own == null) return;
             Map<String, Set<String>> providersByCandidate = new LinkedHashMap<>();
             for (String m : route.candidates()) providersByCandidate.put(m, ModelsCompiler.providersOf(models.get(m)));
             layers.route(route.name(), providersByCandidate, own);
-        }
+        });
         return out;
     }
 

@@ -31,19 +31,13 @@ final class TeamsCompiler {
      */
     Map<String, TeamConfig> compile(JsonNode list, Set<String> callable) {
         Map<String, TeamConfig> out = new LinkedHashMap<>();
-        if (!r.isList(list, "teams", true)) return out;
         Map<String, String> keyOwner = new HashMap<>();
-        for (int i = 0; i < list.size(); i++) {
-            String p = "teams[" + i + "]";
-            JsonNode n = list.get(i);
-            if (!r.isMap(n, p)) continue;
+        r.eachMapping(list, "teams", (n, p) -> {
             r.allowOnly(n, p, "name", "keys", "models", "budget", "limits", "reference-model");
             Set<String> hashes = keyHashes(n.get("keys"), p, keyOwner);
             TeamConfig team = team(n, p, hashes, callable, "reference-model");
-            if (team == null) continue;
-            if (out.containsKey(team.name())) { r.error(p + ".name", "duplicate team name '" + team.name() + "'"); continue; }
-            out.put(team.name(), team);
-        }
+            if (team != null) r.putUnique(out, team.name(), team, p, "team");
+        });
         return out;
     }
 
