@@ -273,7 +273,7 @@ class RoutePlannerTest {
         }
         Map<String, ModelConfig> byName = new LinkedHashMap<>();
         Arrays.stream(models).forEach(m -> byName.put(m.name(), m));
-        return new FrugalConfig(new ServerSettings(ServerSettings.DEFAULT_MAX_BODY_BYTES, 0), providers, byName, Map.of(), Map.of(),
-                dev.frugal.config.ResilienceSettings.DEFAULT, Map.of(), Map.of());
+        return new FrugalConfig(new ServerSettings(dev.frugal.config.Defaults.MAX_BODY_BYTES, 0), providers, byName, Map.of(), Map.of(),
+                dev.frugal.config.ResilienceLayers.of(dev.frugal.config.ResilienceSettings.DEFAULT));
     }
 }

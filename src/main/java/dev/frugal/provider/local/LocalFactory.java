@@ -36,7 +36,7 @@ public class LocalFactory implements ProviderFactory {
 
     @Override
     public Object create(ProviderConfig config) {
-        Supplier<EmbeddingModel> model = this::miniLm; // the only local model so far (ConfigCompiler.LOCAL_MODELS)
+        Supplier<EmbeddingModel> model = this::miniLm; // the only local model so far (config.ProvidersCompiler.LOCAL_MODELS)
         return new LocalEmbeddingAdapter(config.name(), workers, model);
     }
 
