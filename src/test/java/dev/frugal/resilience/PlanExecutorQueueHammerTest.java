@@ -1,6 +1,7 @@
 package dev.frugal.resilience;
 
 import dev.frugal.config.ResilienceSettings;
+import dev.frugal.core.TimeSource;
 import dev.frugal.routing.Plan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,7 +37,7 @@ class PlanExecutorQueueHammerTest {
 
     @Test
     void noSlotLeaksWhenWaitersTimeOutOrTheirClientsLeave() throws Exception {
-        Backends backends = new Backends();
+        Backends backends = new Backends(TimeSource.SYSTEM);
         Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
         PlanExecutor executor = new PlanExecutor(backends, new VertxScheduler(vertx), new java.util.Random(1), new RetryBudget(10),
                 (a, o) -> outcomes.computeIfAbsent(a.deployment().upstreamModel() + ":" + o.tag(), k -> new AtomicInteger()).incrementAndGet());

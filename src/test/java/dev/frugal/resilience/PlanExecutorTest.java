@@ -8,6 +8,7 @@ import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
 import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Plan;
+import dev.frugal.testsupport.FakeTime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The retry loop, with a hand-moved clock and a scheduler that records delays instead of waiting. */
 class PlanExecutorTest {
-    final AtomicLong now = new AtomicLong(1_000_000_000L);
-    final Backends backends = new Backends(now::get);
+    final FakeTime now = new FakeTime();
+    final Backends backends = new Backends(now);
     final List<Long> delays = new ArrayList<>();
     final Deque<Runnable> scheduled = new ArrayDeque<>();
     final List<Runnable> deadlines = new ArrayList<>();
@@ -44,7 +44,7 @@ class PlanExecutorTest {
     final PlanExecutor.Scheduler scheduler = new PlanExecutor.Scheduler() {
         @Override public void schedule(long delay, Runnable task) {
             delays.add(delay);
-            now.addAndGet(delay * 1_000_000L);
+            now.advance(Duration.ofMillis(delay));
             task.run();
         }
 
@@ -192,7 +192,7 @@ class PlanExecutorTest {
         assertEquals(503, open.error().status());
         assertEquals(0, open.attempts());
         assertEquals(List.of(), calls, "an open circuit is not called");
-        now.addAndGet(Duration.ofSeconds(31).toNanos());
+        now.advance(Duration.ofSeconds(31));
         answers("a", "recovered");
         assertEquals("recovered", ok(executor(10).execute(onlyA, a -> noRetry, call)).value());
         assertEquals(CircuitBreaker.State.CLOSED, backends.of(attempt("a")).circuit());
@@ -366,7 +366,7 @@ class PlanExecutorTest {
         PlanExecutor ex = executor(10);
         Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, a -> s, held("r1"));
         ex.execute(ONLY_A, a -> s, held("r2"));
-        now.addAndGet(Duration.ofMillis(300).toNanos());
+        now.advance(Duration.ofMillis(300));
         pending.get(0).complete("one");
         ok(r1).release().run();
         pump();
@@ -443,7 +443,7 @@ class PlanExecutorTest {
         ResilienceSettings s = queued(1, 1, 1);
         PlanExecutor ex = executor(10);
         failed(ex.execute(ONLY_A, a -> s, x -> Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1)))); // opens a
-        now.addAndGet(Duration.ofSeconds(31).toNanos());
+        now.advance(Duration.ofSeconds(31));
         ex.execute(ONLY_A, a -> s, held("probe")); // the half-open probe holds the only slot
         int timers = deadlines.size();
         PlanExecutor.AttemptsFailed busy = failed(ex.execute(ONLY_A, a -> s, held("r2")));
