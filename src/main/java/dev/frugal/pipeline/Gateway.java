@@ -330,6 +330,7 @@ public class Gateway {
                 usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), usage.reasoningTokens(),
                 cost, referenceCost, price == null ? null : price.version(), unpriced, estimated, took.toMillis(),
                 ex.firstChunkNanos == 0 ? -1 : (ex.firstChunkNanos - ex.startNanos) / 1_000_000, ex.streamed, false,
-                status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString()));
+                status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString(),
+                ex.decision == null ? null : ex.decision.compact()));
     }
 }
