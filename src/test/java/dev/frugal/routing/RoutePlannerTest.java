@@ -161,10 +161,7 @@ class RoutePlannerTest {
 
     @Test
     void weightedModelWithOneCapableDeploymentNeedsNoDraw() {
-        RandomGenerator noRandomness = new RandomGenerator() {
-            @Override public long nextLong() { throw new AssertionError("no draw expected"); }
-        };
-        Plan p = plan(config, EVERY_MODEL, "spread", prov -> prov.name().equals("sim"), noRandomness);
+        Plan p = plan(config, EVERY_MODEL, "spread", prov -> prov.name().equals("sim"), NO_DRAW);
         assertEquals(List.of("c"), upstreamModels(p));
     }
 
