@@ -5,6 +5,7 @@ import dev.frugal.config.TeamConfig;
 import dev.frugal.core.Price;
 import dev.frugal.resilience.AttemptOutcome;
 import dev.frugal.routing.Attempt;
+import dev.frugal.routing.Decision;
 import dev.frugal.tenancy.Caller;
 import dev.frugal.tenancy.Ticket;
 import io.vertx.core.Promise;
@@ -26,6 +27,8 @@ public final class Exchange {
     String model = "unknown";
     /** The route the client named (then {@code model} is the route's name too), or null. */
     String route;
+    /** The routing decision behind the plan (the ledger keeps its compact form); null until planned. */
+    Decision decision;
     String provider = "none";
     int attempts;
     long firstChunkNanos;

@@ -39,7 +39,6 @@ import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -171,11 +170,12 @@ public class Gateway {
     private <T> Future<PlanExecutor.Outcome<T>> run(Exchange ex, String model, Class<?> capability, String operation,
                                                     ObjectNode body, boolean embeddings, Function<Attempt, Future<T>> call) {
         Plan plan = RoutePlanner.plan(ex.config, ex.team, model, (ProviderConfig p) -> providers.supports(p, capability),
-                operation, ThreadLocalRandom.current(), a -> nominalPrice(ex, a));
+                operation, ThreadLocalRandom.current(), a -> nominalPrice(ex, a), pricing.rejectUnpriced(ex.config));
         ex.model = model;
         if (ex.config.route(model) != null) ex.route = model;
         ex.metered = true;
-        plan = priced(ex, plan);
+        ex.decision = plan.decision();
+        if (plan.attempts().isEmpty()) throw GatewayError.modelUnpriced(model); // all unpriced, and the config refuses those
         long[] worst = worstCase(ex, plan, body, embeddings);
         int limit = ex.config.server().maxInFlight();
         if (inFlight.incrementAndGet() > limit && limit > 0) {
@@ -214,17 +214,6 @@ public class Gateway {
     private long nominalPrice(Exchange ex, Attempt a) {
         Price p = pricing.price(ex.config, ex.config.model(a.model()), a.deployment());
         return p == null ? RoutePlanner.UNPRICED : p.costMicros(NOMINAL);
-    }
-
-    /** The plan without unpriced deployments when the config rejects those; 403 {@code model_unpriced} if none is left. */
-    private Plan priced(Exchange ex, Plan plan) {
-        if (!pricing.rejectUnpriced(ex.config)) return plan;
-        List<Attempt> kept = new ArrayList<>(plan.attempts().size());
-        for (Attempt a : plan.attempts()) {
-            if (pricing.price(ex.config, ex.config.model(a.model()), a.deployment()) != null) kept.add(a);
-        }
-        if (kept.isEmpty()) throw GatewayError.modelUnpriced(ex.model);
-        return kept.size() == plan.attempts().size() ? plan : new Plan(List.copyOf(kept), plan.reason());
     }
 
     /** {tokens, micro-USD}: the most a request may use over its plan (prompt estimate + output limit). */
@@ -341,6 +330,7 @@ public class Gateway {
                 usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), usage.reasoningTokens(),
                 cost, referenceCost, price == null ? null : price.version(), unpriced, estimated, took.toMillis(),
                 ex.firstChunkNanos == 0 ? -1 : (ex.firstChunkNanos - ex.startNanos) / 1_000_000, ex.streamed, false,
-                status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString()));
+                status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString(),
+                ex.decision == null ? null : ex.decision.compact()));
     }
 }

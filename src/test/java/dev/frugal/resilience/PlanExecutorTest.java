@@ -8,6 +8,7 @@ import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
 import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Plan;
+import dev.frugal.routing.Plans;
 import dev.frugal.testsupport.FakeTime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -84,7 +85,7 @@ class PlanExecutorTest {
                 ProviderConfig.http(name, ProviderKind.OPENAI, URI.create("http://h/v1"), null));
     }
 
-    static final Plan PLAN = new Plan(List.of(attempt("a"), attempt("b")), "test");
+    static final Plan PLAN = Plans.of(attempt("a"), attempt("b"));
 
     PlanExecutor executor(double budgetBurst) {
         return new PlanExecutor(backends, scheduler, new java.util.Random(7), new RetryBudget(budgetBurst));
@@ -183,7 +184,7 @@ class PlanExecutorTest {
     @Test
     void theBreakerOpensAfterConsecutiveFailuresAndClosesAfterARecoveredProbe() {
         ResilienceSettings noRetry = settings(0, 1.0, 3, 0);
-        Plan onlyA = new Plan(List.of(attempt("a")), "test");
+        Plan onlyA = Plans.of(attempt("a"));
         answers("a", fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1));
         for (int i = 0; i < 3; i++) failed(executor(10).execute(onlyA, a -> noRetry, call));
         assertEquals(CircuitBreaker.State.OPEN, backends.of(attempt("a")).circuit());
@@ -201,7 +202,7 @@ class PlanExecutorTest {
     @Test
     void aDeploymentAtCapacityIsPassedOverUntilItsSlotIsReleased() {
         ResilienceSettings one = settings(1, 1.0, 3, 1);
-        Plan onlyA = new Plan(List.of(attempt("a")), "test");
+        Plan onlyA = Plans.of(attempt("a"));
         answers("a", "first", "third");
         PlanExecutor.Outcome<String> first = ok(executor(10).execute(onlyA, a -> one, call));
         PlanExecutor.AttemptsFailed busy = failed(executor(10).execute(onlyA, a -> one, call));
@@ -238,7 +239,7 @@ class PlanExecutorTest {
         List<String> seen = new ArrayList<>();
         AttemptListener listener = (a, o) -> seen.add(a.deployment().upstreamModel() + ":" + o.tag());
         PlanExecutor executor = new PlanExecutor(backends, scheduler, new java.util.Random(7), new RetryBudget(10), listener);
-        Plan three = new Plan(List.of(attempt("a"), attempt("b"), attempt("c")), "test");
+        Plan three = Plans.of(attempt("a"), attempt("b"), attempt("c"));
         answers("a", fail(Kind.OVERLOADED, -1), fail(Kind.RATE_LIMITED, 60)); // the 60 s Retry-After is past the cap: next
         answers("b", fail(Kind.TIMEOUT, -1), fail(Kind.NETWORK, -1));
         answers("c", "from c");
@@ -270,7 +271,7 @@ class PlanExecutorTest {
     }
     // ---- the bulkhead's queue ----------------------------------------------------------------
 
-    static final Plan ONLY_A = new Plan(List.of(attempt("a")), "test");
+    static final Plan ONLY_A = Plans.of(attempt("a"));
 
     /** A call that answers only when the test completes its promise; each call's promise is kept in order. */
     final List<Promise<String>> pending = new ArrayList<>();
