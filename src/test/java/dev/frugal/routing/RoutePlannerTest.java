@@ -446,7 +446,7 @@ class RoutePlannerTest {
 
     private static FrugalConfig withRoute(FrugalConfig c, RouteConfig route) {
         return new FrugalConfig(c.server(), c.providers(), c.models(), c.teams(), c.teamsByKeyHash(), c.resilience(),
-                c.providerResilience(), c.modelResilience(), c.pricing(), Map.of(route.name(), route), c.routeResilience());
+                c.pricing(), Map.of(route.name(), route));
     }
 
     private static List<String> upstreamModels(Plan p) {
