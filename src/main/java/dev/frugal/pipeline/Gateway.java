@@ -187,8 +187,9 @@ public class Gateway {
         Plan admitted = plan;
         return quotas.admit(ex.caller, worst[0], worst[1]).compose(ticket -> {
             ex.ticket = ticket;
-            return executor.execute(admitted, a -> ex.config.resilienceFor(a.route(), a.model(), a.provider().name()), call,
-                    ex::attempted, ex.clientGone.future());
+            return executor.execute(admitted, dev.frugal.resilience.Execution.of(
+                    (Attempt a) -> ex.config.resilienceFor(a.route(), a.model(), a.provider().name()), call)
+                    .listener(ex::attempted).until(ex.clientGone.future()));
         }).andThen(ar -> {
             if (ar.succeeded()) {
                 Attempt served = ar.result().attempt();
