@@ -1,9 +1,7 @@
 package dev.frugal.api;
 
-import dev.frugal.core.Usage;
 import dev.frugal.ledger.ReportEndpoint;
 import dev.frugal.pipeline.Exchange;
-import dev.frugal.pipeline.Gateway;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,14 +16,13 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class UsageRoutes {
     @Inject HttpEdge edge;
-    @Inject Gateway gateway;
     @Inject ReportEndpoint reports;
 
     void register(@Observes Router router) {
         router.get("/v1/usage").handler(ctx -> {
             Exchange ex = edge.authenticated(ctx, "usage", OpenAiRoutes.STYLE);
             if (ex == null) return;
-            reports.serve(ctx, ex.team().name(), status -> gateway.finish(ex, status, Usage.NONE));
+            reports.serve(ctx, ex.team().name(), ex::delivered);
         });
     }
 }
