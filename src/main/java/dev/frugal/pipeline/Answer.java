@@ -19,10 +19,11 @@ public sealed interface Answer permits Answer.Whole, Answer.Vectors, AnswerStrea
     sealed interface Origin permits Upstream {}
 
     /**
-     * @param deployment {@code provider/upstream-model} of the attempt that answered
-     * @param attempts   upstream calls made for the request, this one included
+     * @param provider      the provider of the attempt that answered
+     * @param upstreamModel the model it was asked for (null when the adapter names none)
+     * @param attempts      upstream calls made for the request, this one included
      */
-    record Upstream(String provider, String deployment, int attempts) implements Origin {}
+    record Upstream(String provider, String upstreamModel, int attempts) implements Origin {}
 
     /** A whole (non-streamed) chat or completions response: the OpenAI-shaped body to send as it is. */
     record Whole(Buffer body, Usage usage, Origin origin) implements Answer {}

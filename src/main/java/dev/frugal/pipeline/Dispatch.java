@@ -101,6 +101,6 @@ class Dispatch {
     }
 
     private static Answer.Origin origin(Exchange ex) {
-        return new Answer.Upstream(ex.provider, ex.provider + "/" + ex.served.deployment().upstreamModel(), ex.attempts);
+        return new Answer.Upstream(ex.provider, ex.served.deployment().upstreamModel(), ex.attempts);
     }
 }

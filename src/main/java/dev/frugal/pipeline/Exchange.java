@@ -3,6 +3,7 @@ package dev.frugal.pipeline;
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
+import dev.frugal.core.Price;
 import dev.frugal.core.RequestView;
 import dev.frugal.core.TimeSource;
 import dev.frugal.core.UpstreamFailure;
@@ -67,7 +68,7 @@ public final class Exchange {
     Ticket ticket;
     /** The attempt that answered, and its price (null: unpriced). */
     Attempt served;
-    dev.frugal.core.Price price;
+    Price price;
     /** The last deployment tried or passed over, and the trace of all of them ({@code provider/model=outcome;…}). */
     Attempt lastTried;
     StringBuilder attemptLog;
