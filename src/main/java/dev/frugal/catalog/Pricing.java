@@ -5,6 +5,7 @@ import dev.frugal.config.ModelConfig;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
 import dev.frugal.core.Price;
+import dev.frugal.core.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * What a deployment costs, what a team's reference model would have cost, how many tokens a
@@ -51,22 +51,22 @@ public class Pricing {
 
     private final CatalogTable catalog;
     private final MeterRegistry registry;
-    private final LongSupplier nanoTime;
+    private final TimeSource time;
     private volatile Memo latest;
     private volatile Memo previous;
     private final Map<String, Counter> unpricedCounters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastWarning = new ConcurrentHashMap<>();
 
     @Inject
-    public Pricing(Catalog catalog, MeterRegistry registry) {
-        this(catalog.table(), registry, System::nanoTime);
+    public Pricing(Catalog catalog, MeterRegistry registry, TimeSource time) {
+        this(catalog.table(), registry, time);
     }
 
-    /** @param nanoTime the clock of the warning interval (a fake one in tests) */
-    public Pricing(CatalogTable catalog, MeterRegistry registry, LongSupplier nanoTime) {
+    /** @param time the clock of the warning interval (a fake one in tests) */
+    public Pricing(CatalogTable catalog, MeterRegistry registry, TimeSource time) {
         this.catalog = catalog;
         this.registry = registry;
-        this.nanoTime = nanoTime;
+        this.time = time;
     }
 
     /**
@@ -126,7 +126,7 @@ public class Pricing {
         c.increment();
         AtomicLong last = lastWarning.get(tag);
         if (last == null) last = lastWarning.computeIfAbsent(tag, t -> new AtomicLong(NEVER));
-        long now = nanoTime.getAsLong();
+        long now = time.nanoTime();
         long prev = last.get();
         if ((prev == NEVER || now - prev >= cfg.pricing().unpricedWarningInterval().toNanos()) && last.compareAndSet(prev, now)) {
             LOG.warnf("Model '%s' has no price: its requests are recorded as unpriced (cost unknown, not $0; %d so far). "

@@ -11,33 +11,19 @@ import java.util.Map;
  * discovered on upstreams merged in ({@link #withDiscovered}). Requests read the snapshot
  * current when they started; a reload swaps in a new one atomically.
  *
- * @param pricing the top-level {@code pricing} section (models without a price)
- * @param routes  the virtual models of {@code routes[]}, by name (never the name of a model)
- * @param routeResilience route → model → provider → settings: a route's {@code resilience} section over
- *                        each candidate's own settings, precomputed for routes that have one
+ * @param resilience the resilience settings of every attempt, layered defaults ← provider ← model ← route
+ * @param pricing    the top-level {@code pricing} section (models without a price)
+ * @param routes     the virtual models of {@code routes[]}, by name (never the name of a model)
  */
 public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers,
                            Map<String, ModelConfig> models, Map<String, TeamConfig> teams,
-                           Map<String, TeamConfig> teamsByKeyHash, ResilienceSettings resilience,
-                           Map<String, ResilienceSettings> providerResilience,
-                           Map<String, Map<String, ResilienceSettings>> modelResilience, PricingSettings pricing,
-                           Map<String, RouteConfig> routes,
-                           Map<String, Map<String, Map<String, ResilienceSettings>>> routeResilience) {
+                           Map<String, TeamConfig> teamsByKeyHash, ResilienceLayers resilience, PricingSettings pricing,
+                           Map<String, RouteConfig> routes) {
 
+    /** A snapshot without routes and with the default pricing (tests). */
     public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
-                        Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceSettings resilience,
-                        Map<String, ResilienceSettings> providerResilience,
-                        Map<String, Map<String, ResilienceSettings>> modelResilience, PricingSettings pricing) {
-        this(server, providers, models, teams, teamsByKeyHash, resilience, providerResilience, modelResilience, pricing,
-                Map.of(), Map.of());
-    }
-
-    public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
-                        Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceSettings resilience,
-                        Map<String, ResilienceSettings> providerResilience,
-                        Map<String, Map<String, ResilienceSettings>> modelResilience) {
-        this(server, providers, models, teams, teamsByKeyHash, resilience, providerResilience, modelResilience,
-                PricingSettings.DEFAULT);
+                        Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceLayers resilience) {
+        this(server, providers, models, teams, teamsByKeyHash, resilience, PricingSettings.DEFAULT, Map.of());
     }
 
     public ModelConfig model(String name) { return models.get(name); }
@@ -47,32 +33,21 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
 
     /** The resilience settings of a provider: its own section, else the top-level defaults. */
     public ResilienceSettings resilienceFor(String provider) {
-        return providerResilience.getOrDefault(provider, resilience);
+        return resilience.forProvider(provider);
     }
 
-    /**
-     * The settings for one model on one provider: the model's own {@code resilience} section over the
-     * provider's ({@code modelResilience}: model → provider → settings). No allocation: called per attempt.
-     */
+    /** The settings for one model on one provider: the model's own {@code resilience} section over the provider's. */
     public ResilienceSettings resilienceFor(String model, String provider) {
-        Map<String, ResilienceSettings> own = modelResilience.get(model);
-        ResilienceSettings s = own == null ? null : own.get(provider);
-        return s != null ? s : resilienceFor(provider);
+        return resilience.forModel(model, provider);
     }
 
     /**
-     * The settings for one model on one provider when a route chose it: the route's own
-     * {@code resilience} section over {@link #resilienceFor(String, String)}. A null route is the
-     * model alone. No allocation: called per attempt.
+     * The settings of one attempt: the route's own {@code resilience} section over
+     * {@link #resilienceFor(String, String)}; a null route is the model alone. Allocates nothing:
+     * called per attempt.
      */
     public ResilienceSettings resilienceFor(String route, String model, String provider) {
-        if (route != null) {
-            Map<String, Map<String, ResilienceSettings>> byModel = routeResilience.get(route);
-            Map<String, ResilienceSettings> byProvider = byModel == null ? null : byModel.get(model);
-            ResilienceSettings s = byProvider == null ? null : byProvider.get(provider);
-            if (s != null) return s;
-        }
-        return resilienceFor(model, provider);
+        return resilience.forAttempt(route, model, provider);
     }
 
     public ProviderConfig provider(String name) { return providers.get(name); }
@@ -100,6 +75,6 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
         }
         if (merged == null) return this;
         return new FrugalConfig(server, providers, Collections.unmodifiableMap(merged), teams, teamsByKeyHash, resilience,
-                providerResilience, modelResilience, pricing, routes, routeResilience);
+                pricing, routes);
     }
 }

@@ -9,5 +9,5 @@ import java.time.Duration;
  * @param unpricedWarningInterval at most one warning per model per this interval is logged for them
  */
 public record PricingSettings(boolean rejectUnpriced, Duration unpricedWarningInterval) {
-    public static final PricingSettings DEFAULT = new PricingSettings(false, Duration.ofMinutes(10));
+    public static final PricingSettings DEFAULT = new PricingSettings(Defaults.REJECT_UNPRICED, Defaults.UNPRICED_WARNING_INTERVAL);
 }

@@ -27,12 +27,13 @@ public record ProviderConfig(String name, ProviderKind kind, URI baseUrl, Secret
 
     /** An HTTP provider of the given kind with default settings (tests, examples). */
     public static ProviderConfig http(String name, ProviderKind kind, URI baseUrl, Secret apiKey) {
-        return new ProviderConfig(name, kind, baseUrl, apiKey, Map.of(), kind == ProviderKind.OPENAI ? "openai" : null,
-                Timeouts.DEFAULT, null, null, kind == ProviderKind.ANTHROPIC ? "2023-06-01" : null, 4096, false, null);
+        return new ProviderConfig(name, kind, baseUrl, apiKey, Map.of(), kind == ProviderKind.OPENAI ? Defaults.DIALECT : null,
+                Timeouts.DEFAULT, null, null, kind == ProviderKind.ANTHROPIC ? Defaults.ANTHROPIC_VERSION : null,
+                Defaults.DEFAULT_MAX_TOKENS, false, null);
     }
 
     public record Timeouts(Duration connect, Duration idle) {
-        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(120));
+        public static final Timeouts DEFAULT = new Timeouts(Defaults.CONNECT_TIMEOUT, Defaults.IDLE_TIMEOUT);
     }
 
     /**

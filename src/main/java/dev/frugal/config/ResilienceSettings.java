@@ -3,8 +3,9 @@ package dev.frugal.config;
 import java.time.Duration;
 
 /**
- * How calls to one provider's deployments are retried, broken and bounded. Defaults come from
- * the top-level {@code resilience} section; a provider's own {@code resilience} overrides them.
+ * How calls to one deployment are retried, broken and bounded. The top-level {@code resilience}
+ * section sets them over {@link #DEFAULT}; providers, models and routes layer their own sections on
+ * top ({@link ResilienceLayers}).
  *
  * @param retries          extra attempts on the same deployment after a retryable failure before the first byte
  * @param backoff          base of the jittered exponential backoff between those attempts
@@ -31,9 +32,12 @@ public record ResilienceSettings(int retries, Duration backoff, Duration maxBack
                                  int breakerFailures, Duration breakerCooldown, int maxConcurrent, Duration firstToken,
                                  Duration total, Duration probeInterval, double breakerFailureRatio, int breakerWindow,
                                  int maxQueue, Duration queueTimeout) {
-    public static final ResilienceSettings DEFAULT = new ResilienceSettings(1, Duration.ofMillis(200), Duration.ofSeconds(2),
-            Duration.ofSeconds(5), 0.2, 5, Duration.ofSeconds(30), 0, Duration.ofSeconds(60), Duration.ofMinutes(10),
-            Duration.ofSeconds(30), 0.5, 20, 0, Duration.ofSeconds(1));
+    /** The built-in settings, under the file's top-level {@code resilience} section. */
+    public static final ResilienceSettings DEFAULT = new ResilienceSettings(Defaults.RETRIES, Defaults.BACKOFF,
+            Defaults.MAX_BACKOFF, Defaults.MAX_RETRY_AFTER, Defaults.RETRY_BUDGET, Defaults.BREAKER_FAILURES,
+            Defaults.BREAKER_COOLDOWN, Defaults.MAX_CONCURRENT, Defaults.FIRST_TOKEN_TIMEOUT, Defaults.TOTAL_TIMEOUT,
+            Defaults.PROBE_INTERVAL, Defaults.BREAKER_FAILURE_RATIO, Defaults.BREAKER_WINDOW, Defaults.MAX_QUEUE,
+            Defaults.QUEUE_TIMEOUT);
 
     /** The same settings with other deadlines (tests, overrides). */
     public ResilienceSettings withDeadlines(Duration firstToken, Duration total) {

@@ -8,6 +8,5 @@ package dev.frugal.config;
  *                     are shed at once with 503 and Retry-After (0 = unbounded)
  */
 public record ServerSettings(long maxBodyBytes, int maxInFlight) {
-    public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
-    public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
+    public static final ServerSettings DEFAULT = new ServerSettings(Defaults.MAX_BODY_BYTES, Defaults.MAX_IN_FLIGHT);
 }

@@ -1,6 +1,7 @@
 package dev.frugal.ledger;
 
 import dev.frugal.config.Database;
+import dev.frugal.core.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -11,7 +12,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +44,7 @@ public class Ledger {
 
     @Inject Database database;
     @Inject MeterRegistry registry;
+    @Inject TimeSource time;
 
     @ConfigProperty(name = "frugal.ledger.batch-size") int batchSize;
     @ConfigProperty(name = "frugal.ledger.flush-interval") Duration flushInterval;
@@ -59,8 +60,8 @@ public class Ledger {
     @PostConstruct
     void init() {
         writer = new LedgerWriter(new LedgerStore(database.dataSource(), database.dialect())::write, batchSize, flushInterval,
-                maxPending, registry);
-        retentionTask = new Retention(database.dataSource(), database.dialect(), retention, Clock.systemUTC());
+                maxPending, registry, time);
+        retentionTask = new Retention(database.dataSource(), database.dialect(), retention, time);
         writer.start();
     }
 

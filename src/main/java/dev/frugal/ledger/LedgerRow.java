@@ -34,13 +34,17 @@ import java.util.Objects;
  * @param attempts            deployments tried (0 when none was)
  * @param attemptLog          short trace of the attempts, e.g. {@code openai/gpt-4o=rate_limited;anthropic/claude=ok},
  *                            or null; cut to {@link #ATTEMPT_LOG_MAX} characters
+ * @param routeDecision       the routing decision in one line (the strategy, the deployments in the order tried with
+ *                            their scores, those left out with why; at most 512 characters), or null when no plan was
+ *                            made
  */
 public record LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
                         String route, String provider, String deployment, String upstreamModel, int status,
                         String errorCode, long promptTokens, long completionTokens, long cachedTokens,
                         long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
                         boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
-                        boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog) {
+                        boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog,
+                        String routeDecision) {
     /** The longest attempt log kept (the column's width). */
     public static final int ATTEMPT_LOG_MAX = 1000;
 

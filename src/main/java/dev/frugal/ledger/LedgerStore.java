@@ -26,7 +26,7 @@ final class LedgerStore {
             "route", "provider", "deployment", "upstream_model", "status", "error_code", "prompt_tokens",
             "completion_tokens", "cached_tokens", "reasoning_tokens", "cost_micros", "reference_cost_micros",
             "price_version", "unpriced", "estimated", "latency_ms", "ttft_ms", "streamed", "cache_hit",
-            "client_disconnected", "attempts", "attempt_log"};
+            "client_disconnected", "attempts", "attempt_log", "route_decision"};
     static final String[] ROLLUP_KEYS = {"usage_day", "team", "key_id", "model", "provider"};
     /** The counters of {@code ledger_daily}, histogram columns last, in the order {@link Delta#values} gives them. */
     static final List<String> ROLLUP_COUNTERS;
@@ -195,7 +195,8 @@ final class LedgerStore {
         ps.setBoolean(i++, r.cacheHit());
         ps.setBoolean(i++, r.clientDisconnected());
         ps.setInt(i++, r.attempts());
-        ps.setString(i, r.attemptLog());
+        ps.setString(i++, r.attemptLog());
+        ps.setString(i, r.routeDecision());
     }
 
     private static void bindRollup(PreparedStatement ps, RollupKey k, Delta d) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.frugal.ledger;
 
+import dev.frugal.core.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +43,7 @@ final class LedgerWriter {
     private final int batchSize;
     private final long flushIntervalNanos;
     private final int maxPending;
+    private final TimeSource time;
 
     private final ConcurrentLinkedQueue<LedgerRow> queue = new ConcurrentLinkedQueue<>();
     /** Rows accepted and not yet written or dropped: the queue plus the batch in the writer's hands. */
@@ -54,16 +56,19 @@ final class LedgerWriter {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile boolean closed;
+    /** While the writer thread waits for a full batch or the interval: everything before was handed to the sink. */
+    private volatile boolean idle;
 
     private final Counter written;
     private final Counter droppedFull;
     private final Counter droppedInvalid;
     private final Counter droppedClosed;
     private final Counter failures;
-    private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final AtomicLong lastDropLog;
     private final AtomicLong droppedSinceLog = new AtomicLong();
 
-    LedgerWriter(Sink sink, int batchSize, Duration flushInterval, int maxPending, MeterRegistry registry) {
+    /** @param time the clock of the flush interval, backoff, flush timeouts and log throttling */
+    LedgerWriter(Sink sink, int batchSize, Duration flushInterval, int maxPending, MeterRegistry registry, TimeSource time) {
         if (batchSize < 1) throw new IllegalArgumentException("frugal.ledger.batch-size must be at least 1");
         if (maxPending < batchSize) throw new IllegalArgumentException("frugal.ledger.max-pending must be at least the batch size");
         if (flushInterval.isNegative() || flushInterval.isZero()) throw new IllegalArgumentException("frugal.ledger.flush-interval must be positive");
@@ -71,6 +76,8 @@ final class LedgerWriter {
         this.batchSize = batchSize;
         this.flushIntervalNanos = flushInterval.toNanos();
         this.maxPending = maxPending;
+        this.time = time;
+        this.lastDropLog = new AtomicLong(time.nanoTime() - LOG_EVERY_NANOS);
         Gauge.builder(Ledger.METRIC_PENDING, pending, AtomicInteger::get)
                 .description("Ledger rows accepted and not yet written").register(registry);
         written = Counter.builder(Ledger.METRIC_WRITTEN).description("Ledger rows written").register(registry);
@@ -115,16 +122,24 @@ final class LedgerWriter {
         return pending.get();
     }
 
+    /**
+     * Whether the writer thread waits for a full batch, a flush or the interval: it writes nothing
+     * until one of them comes. Lets a test prove that rows were held back without sleeping.
+     */
+    boolean idle() {
+        return idle;
+    }
+
     /** Waits until every row accepted before the call is written (or refused); false when the timeout passed first. */
     boolean flush(Duration timeout) {
         long target = accepted.get();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = time.nanoTime() + timeout.toNanos();
         flushWaiters.incrementAndGet();
         try {
             LockSupport.unpark(thread);
             synchronized (settledLock) {
                 while (settled.get() < target) {
-                    long left = deadline - System.nanoTime();
+                    long left = deadline - time.nanoTime();
                     if (left <= 0) return false;
                     settledLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                 }
@@ -185,7 +200,7 @@ final class LedgerWriter {
                 }
                 failures.increment();
                 failuresInRow++;
-                long now = System.nanoTime();
+                long now = time.nanoTime();
                 if (failuresInRow == 1 || now - lastFailureLog > LOG_EVERY_NANOS) {
                     lastFailureLog = now;
                     LOG.warnf("Ledger write failed (%d in a row; %d rows pending, kept and retried): %s",
@@ -202,11 +217,13 @@ final class LedgerWriter {
 
     /** Collects rows for up to one flush interval: returns early for a full batch, a flush, or stop. */
     private void awaitBatch() {
-        long deadline = System.nanoTime() + flushIntervalNanos;
+        long deadline = time.nanoTime() + flushIntervalNanos;
         long left;
-        while (pending.get() < batchSize && flushWaiters.get() == 0 && !stopping && (left = deadline - System.nanoTime()) > 0) {
+        idle = true;
+        while (pending.get() < batchSize && flushWaiters.get() == 0 && !stopping && (left = deadline - time.nanoTime()) > 0) {
             LockSupport.parkNanos(this, left);
         }
+        idle = false;
     }
 
     private void drain(List<LedgerRow> batch) {
@@ -246,9 +263,9 @@ final class LedgerWriter {
 
     /** Sleeps the backoff; wakes early only to stop (a flush does not hurry a database that is failing). */
     private void sleep(long nanos) {
-        long deadline = System.nanoTime() + nanos;
+        long deadline = time.nanoTime() + nanos;
         long left;
-        while (!stopping && (left = deadline - System.nanoTime()) > 0) LockSupport.parkNanos(this, left);
+        while (!stopping && (left = deadline - time.nanoTime()) > 0) LockSupport.parkNanos(this, left);
     }
 
     /** Data exceptions (22) and integrity violations (23) fail again on retry; everything else may pass later. */
@@ -270,7 +287,7 @@ final class LedgerWriter {
 
     private void logDrop(String why) {
         droppedSinceLog.incrementAndGet();
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         long last = lastDropLog.get();
         if (now - last >= LOG_EVERY_NANOS && lastDropLog.compareAndSet(last, now)) {
             LOG.errorf("Ledger rows dropped: %d since the last report; %s", droppedSinceLog.getAndSet(0), why);

@@ -1,6 +1,7 @@
 package dev.frugal.ledger;
 
 import dev.frugal.config.Database;
+import dev.frugal.core.TimeSource;
 import dev.frugal.core.GatewayError;
 import dev.frugal.ledger.ReportQuery.Dimension;
 import dev.frugal.ledger.ReportQuery.Interval;
@@ -53,8 +54,8 @@ public class Reports {
     private final Clock clock;
 
     @Inject
-    Reports(Database database, @ConfigProperty(name = "frugal.ledger.retention") Duration retention) {
-        this(database.dataSource(), retention, Clock.systemUTC());
+    Reports(Database database, @ConfigProperty(name = "frugal.ledger.retention") Duration retention, TimeSource time) {
+        this(database.dataSource(), retention, time);
     }
 
     /** For tests and tools: reports over {@code dataSource} (H2 or PostgreSQL, migrated). */

@@ -11,6 +11,7 @@ import dev.frugal.core.Usage;
 import dev.frugal.resilience.AttemptOutcome;
 import dev.frugal.resilience.PlanExecutor;
 import dev.frugal.routing.Attempt;
+import dev.frugal.routing.Decision;
 import dev.frugal.tenancy.Caller;
 import dev.frugal.tenancy.Ticket;
 import io.vertx.core.Promise;
@@ -47,6 +48,8 @@ public final class Exchange {
     String model = "unknown";
     /** The route the client named (then {@code model} is the route's name too), or null. */
     String route;
+    /** The routing decision behind the plan (the ledger keeps its compact form); null until planned. */
+    Decision decision;
     String provider = "none";
     int attempts;
     long firstChunkNanos;

@@ -16,14 +16,12 @@ import dev.frugal.routing.RoutePlanner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The plan stage: the ordered deployments that may serve the request ({@link RoutePlanner}, over
- * the providers that can do the operation), without unpriced ones when the config rejects those.
- * From here on the request is metered: it gets a ledger row.
+ * The plan stage: the ordered deployments that may serve the request and the decision behind
+ * them ({@link RoutePlanner}, over the providers that can do the operation; unpriced ones dropped
+ * when the config rejects those). From here on the request is metered: it gets a ledger row.
  */
 @ApplicationScoped
 class Planning {
@@ -46,26 +44,18 @@ class Planning {
             case EMBEDDINGS -> "embeddings";
         };
         Plan plan = RoutePlanner.plan(ex.config, ex.team, view.model(), (ProviderConfig p) -> providers.supports(p, capability),
-                operation, ThreadLocalRandom.current(), a -> nominalPrice(ex, a));
+                operation, ThreadLocalRandom.current(), a -> nominalPrice(ex, a), pricing.rejectUnpriced(ex.config));
         ex.model = view.model();
         if (ex.config.route(ex.model) != null) ex.route = ex.model;
         ex.metered = true;
-        return priced(ex, plan);
+        ex.decision = plan.decision();
+        if (plan.attempts().isEmpty()) throw GatewayError.modelUnpriced(ex.model); // all unpriced, and the config refuses those
+        return plan;
     }
 
     /** The cost of {@link #NOMINAL} on an attempt's deployment in micro-USD, or {@link RoutePlanner#UNPRICED}. */
     private long nominalPrice(Exchange ex, Attempt a) {
         Price p = pricing.price(ex.config, ex.config.model(a.model()), a.deployment());
         return p == null ? RoutePlanner.UNPRICED : p.costMicros(NOMINAL);
-    }
-
-    private Plan priced(Exchange ex, Plan plan) {
-        if (!pricing.rejectUnpriced(ex.config)) return plan;
-        List<Attempt> kept = new ArrayList<>(plan.attempts().size());
-        for (Attempt a : plan.attempts()) {
-            if (pricing.price(ex.config, ex.config.model(a.model()), a.deployment()) != null) kept.add(a);
-        }
-        if (kept.isEmpty()) throw GatewayError.modelUnpriced(ex.model);
-        return kept.size() == plan.attempts().size() ? plan : new Plan(List.copyOf(kept), plan.reason());
     }
 }

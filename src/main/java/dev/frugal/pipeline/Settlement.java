@@ -138,7 +138,8 @@ class Settlement {
                 usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), usage.reasoningTokens(),
                 cost, referenceCost, price == null ? null : price.version(), unpriced, estimated, took.toMillis(),
                 ex.firstChunkNanos == 0 ? -1 : (ex.firstChunkNanos - ex.startNanos) / 1_000_000, ex.streamed, false,
-                status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString());
+                status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString(),
+                ex.decision == null ? null : ex.decision.compact());
     }
 
     /** A hook that throws must not keep the others from running. */

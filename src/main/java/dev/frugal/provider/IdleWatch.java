@@ -6,23 +6,30 @@ import io.vertx.core.Vertx;
  * Cuts a streamed response that received no byte for the provider's idle timeout. Needed because
  * Vert.x's request idle timeout only guards the wait for the response head: once a stream has
  * begun, an upstream that stalls mid-way would hold the client forever. One periodic timer per
- * stream, checking every half timeout, so a stall is noticed within 1.5 timeouts; the hot path only
- * stores a timestamp. Used on the stream's event loop; not thread-safe.
+ * stream, ticking every half timeout: the stream is cut at the second tick in a row that saw no
+ * byte, so a stall is noticed between one and 1.5 timeouts after the last byte. It counts ticks
+ * rather than reading a clock, so the hot path only sets a flag. Used on the stream's event loop;
+ * not thread-safe.
  */
 public final class IdleWatch {
     private final Vertx vertx;
-    private final long idleNanos;
     private final long timer;
-    private long lastByte = System.nanoTime();
+    /** Silent ticks in a row that make a stall: enough whole tick periods to cover the timeout. */
+    private final int silentTicksToStall;
+    private int silentTicks;
+    private boolean touched;
     private boolean stopped;
     private boolean held;
 
     private IdleWatch(Vertx vertx, long idleMillis, Runnable onIdle) {
         this.vertx = vertx;
-        this.idleNanos = idleMillis * 1_000_000L;
-        this.timer = vertx.setPeriodic(Math.max(10, idleMillis / 2), id -> {
+        long period = Math.max(10, (idleMillis + 1) / 2);
+        this.silentTicksToStall = (int) Math.max(1, (idleMillis + period - 1) / period);
+        this.timer = vertx.setPeriodic(period, id -> {
             if (stopped || held) return;
-            if (System.nanoTime() - lastByte >= idleNanos) {
+            silentTicks = touched ? 0 : silentTicks + 1;
+            touched = false;
+            if (silentTicks >= silentTicksToStall) {
                 stop();
                 onIdle.run();
             }
@@ -35,11 +42,11 @@ public final class IdleWatch {
     }
 
     /** Bytes arrived. */
-    public void touch() { lastByte = System.nanoTime(); }
+    public void touch() { touched = true; }
 
     /**
      * While the gateway itself holds the upstream paused (a slow client), silence is not a stall;
-     * the clock restarts on release.
+     * the count restarts on release.
      */
     public void hold(boolean paused) {
         held = paused;

@@ -5,6 +5,7 @@ import dev.frugal.wire.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -38,8 +39,10 @@ public final class UpstreamErrors {
     /**
      * {@code retry-after-ms}, then {@code retry-after} as seconds or an HTTP date, rounded up to
      * whole seconds; -1 when absent, negative (Azure sends {@code -1} in some headers) or unreadable.
+     *
+     * @param clock now, which an HTTP date is counted from
      */
-    public static long retryAfterSeconds(MultiMap headers) {
+    public static long retryAfterSeconds(MultiMap headers, Clock clock) {
         if (headers == null) return -1;
         try {
             String ms = headers.get("retry-after-ms");
@@ -52,7 +55,7 @@ public final class UpstreamErrors {
             ra = ra.trim();
             if (ra.matches("\\d+(\\.\\d+)?")) return (long) Math.ceil(Double.parseDouble(ra));
             ZonedDateTime at = ZonedDateTime.parse(ra, DateTimeFormatter.RFC_1123_DATE_TIME);
-            return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toSeconds());
+            return Math.max(0, Duration.between(clock.instant(), at.toInstant()).toSeconds());
         } catch (RuntimeException unparseable) {
             return -1;
         }

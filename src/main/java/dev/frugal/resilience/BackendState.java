@@ -1,9 +1,9 @@
 package dev.frugal.resilience;
 
 import dev.frugal.config.ResilienceSettings;
+import dev.frugal.core.TimeSource;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * What the gateway knows of one deployment right now: its circuit, the requests in flight and
@@ -16,7 +16,7 @@ public final class BackendState {
 
     private final String key;
     private final String provider;
-    private final LongSupplier nanoTime;
+    private final TimeSource time;
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead = new Bulkhead();
     private final AtomicLong coolUntil = new AtomicLong(Long.MIN_VALUE);
@@ -26,11 +26,11 @@ public final class BackendState {
     /** The breaker window of the settings last seen (a success carries no settings). */
     private volatile int window = ResilienceSettings.DEFAULT.breakerWindow();
 
-    BackendState(String key, String provider, LongSupplier nanoTime) {
+    BackendState(String key, String provider, TimeSource time) {
         this.key = key;
         this.provider = provider;
-        this.nanoTime = nanoTime;
-        this.breaker = new CircuitBreaker(nanoTime);
+        this.time = time;
+        this.breaker = new CircuitBreaker(time);
     }
 
     /**
@@ -85,7 +85,7 @@ public final class BackendState {
         failures.incrementAndGet();
         window = s.breakerWindow();
         breaker.onFailure(s.breakerFailures(), s.breakerFailureRatio(), s.breakerWindow());
-        if (retryAfterSeconds > 0) coolUntil.set(nanoTime.getAsLong() + retryAfterSeconds * 1_000_000_000L);
+        if (retryAfterSeconds > 0) coolUntil.set(time.nanoTime() + retryAfterSeconds * 1_000_000_000L);
     }
 
     /** A call let through that ended for another reason (client error, client gone). */
@@ -98,7 +98,7 @@ public final class BackendState {
     public int inFlight() { return bulkhead.inFlight(); }
     /** Requests waiting now for a slot of this deployment's bulkhead. */
     public int queued() { return bulkhead.queued(); }
-    public boolean coolingDown() { return nanoTime.getAsLong() < coolUntil.get(); }
+    public boolean coolingDown() { return time.nanoTime() < coolUntil.get(); }
     public long successes() { return successes.get(); }
     public long failures() { return failures.get(); }
     public double latencyEwmaMs() { return latencyEwmaMs; }

@@ -1,18 +1,18 @@
 package dev.frugal.resilience;
 
-import java.util.function.LongSupplier;
+import dev.frugal.core.TimeSource;
 
 /**
  * A deployment's circuit: closed while calls succeed; open after N consecutive failures, so
  * routing skips the deployment; after the cooldown one probe is let through (half-open); its
- * success closes the circuit, its failure opens it again. Time comes from an injected ticker.
+ * success closes the circuit, its failure opens it again. Time comes from an injected {@link TimeSource}.
  * Thread-safe (event loops share deployments).
  */
 public final class CircuitBreaker {
     /** The states a circuit can be in. */
     public enum State { CLOSED, OPEN, HALF_OPEN }
 
-    private final LongSupplier nanoTime;
+    private final TimeSource time;
     private int consecutiveFailures;
     /** Outcomes of the most recent calls, as a ring (true = failed); resized when the window setting changes. */
     private boolean[] recent = new boolean[0];
@@ -23,11 +23,11 @@ public final class CircuitBreaker {
     private long openedAt;
     private boolean probeInFlight;
 
-    public CircuitBreaker(LongSupplier nanoTime) { this.nanoTime = nanoTime; }
+    public CircuitBreaker(TimeSource time) { this.time = time; }
 
     /** Whether a call may go to this deployment now; in half-open state only one probe at a time. */
     public synchronized boolean tryAcquire(int threshold, long cooldownNanos) {
-        if (state == State.OPEN && nanoTime.getAsLong() - openedAt >= cooldownNanos) {
+        if (state == State.OPEN && time.nanoTime() - openedAt >= cooldownNanos) {
             state = State.HALF_OPEN;
             probeInFlight = false;
         }
@@ -48,7 +48,7 @@ public final class CircuitBreaker {
      * waiting for a slot of a deployment it could not call anyway.
      */
     public synchronized boolean wouldRefuse(long cooldownNanos) {
-        return state == State.OPEN && nanoTime.getAsLong() - openedAt < cooldownNanos
+        return state == State.OPEN && time.nanoTime() - openedAt < cooldownNanos
                 || state == State.HALF_OPEN && probeInFlight;
     }
 
@@ -67,7 +67,7 @@ public final class CircuitBreaker {
         boolean tooMany = recorded >= window && recentFailures >= ratio * window;
         if (state == State.HALF_OPEN || consecutiveFailures >= threshold || tooMany) {
             state = State.OPEN;
-            openedAt = nanoTime.getAsLong();
+            openedAt = time.nanoTime();
             probeInFlight = false;
         }
     }

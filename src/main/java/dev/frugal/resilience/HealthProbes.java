@@ -1,23 +1,22 @@
 package dev.frugal.resilience;
 
 import dev.frugal.config.ProviderConfig;
+import dev.frugal.core.TimeSource;
 import dev.frugal.provider.Probeable;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 
 /**
  * Active health of each provider, from probes on an endpoint that costs nothing (its model list).
  * {@link #tick} starts the probes that are due — at most one in flight per provider — and their
  * results update the provider's {@link Health}. Two failures in a row mark the provider down,
  * which makes routing pass its deployments over; one success marks it up again. Time comes from
- * an injected ticker and clock, so tests drive it by hand. Thread-safe.
+ * an injected {@link TimeSource}, so tests drive it by hand. Thread-safe.
  */
 public final class HealthProbes {
     /** Failures in a row that mark a provider down. */
@@ -43,13 +42,9 @@ public final class HealthProbes {
     }
 
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
-    private final LongSupplier nanoTime;
-    private final Clock clock;
+    private final TimeSource time;
 
-    public HealthProbes(LongSupplier nanoTime, Clock clock) {
-        this.nanoTime = nanoTime;
-        this.clock = clock;
-    }
+    public HealthProbes(TimeSource time) { this.time = time; }
 
     /**
      * Starts a probe of each provider whose interval has passed since its last probe started.
@@ -67,7 +62,7 @@ public final class HealthProbes {
             if (probeable == null) continue;
             seen.add(p.name());
             Slot slot = slots.computeIfAbsent(p.name(), n -> new Slot());
-            long now = nanoTime.getAsLong();
+            long now = time.nanoTime();
             synchronized (slot) {
                 if (slot.inFlight || (slot.started && now - slot.lastStart < every.toNanos())) continue;
                 slot.started = true;
@@ -75,17 +70,17 @@ public final class HealthProbes {
                 slot.lastStart = now;
             }
             probeable.probe().onComplete(ar -> {
-                long ms = (nanoTime.getAsLong() - now) / 1_000_000;
+                long ms = (time.nanoTime() - now) / 1_000_000;
                 synchronized (slot) {
                     slot.inFlight = false;
                     Health before = slot.health;
                     if (ar.succeeded()) {
-                        slot.health = new Health(Status.UP, 0, null, ms, clock.instant());
+                        slot.health = new Health(Status.UP, 0, null, ms, time.instant());
                     } else {
                         int failures = before.consecutiveFailures() + 1;
                         Status status = failures >= FAILURES_TO_DOWN ? Status.DOWN : before.status();
                         String error = ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName() : ar.cause().getMessage();
-                        slot.health = new Health(status, failures, error, ms, clock.instant());
+                        slot.health = new Health(status, failures, error, ms, time.instant());
                     }
                 }
             });

@@ -153,7 +153,7 @@ public final class PlanExecutor {
         /** Calls a deployment whose slot is held, racing the answer against {@code firstTokenMillis}. */
         void call(Attempt a, ResilienceSettings s, BackendState b, long firstTokenMillis) {
             attempts++;
-            long started = backends.ticker().getAsLong();
+            long started = backends.time().nanoTime();
             Future<T> f;
             try {
                 f = call.apply(a);
@@ -176,7 +176,7 @@ public final class PlanExecutor {
                 decided[0] = true;
                 cancelDeadline.run();
                 if (ar.succeeded()) {
-                    b.onSuccess(backends.ticker().getAsLong() - started);
+                    b.onSuccess(backends.time().nanoTime() - started);
                     tell(a, AttemptOutcome.SUCCESS);
                     result.complete(new Outcome<>(ar.result(), a, attempts, once(b)));
                 } else {
@@ -242,7 +242,7 @@ public final class PlanExecutor {
             final Attempt a;
             final ResilienceSettings s;
             final BackendState b;
-            final long since = backends.ticker().getAsLong();
+            final long since = backends.time().nanoTime();
             /** Handed a slot on the releasing thread; hops to this request's loop. */
             final Bulkhead.Waiter waiter = new Bulkhead.Waiter(() -> home.execute(this::granted));
             Runnable cancelTimer = () -> {};
@@ -272,7 +272,7 @@ public final class PlanExecutor {
                     next();
                     return;
                 }
-                long waitedMillis = (backends.ticker().getAsLong() - since) / 1_000_000;
+                long waitedMillis = (backends.time().nanoTime() - since) / 1_000_000;
                 call(a, s, b, Math.max(1, s.firstToken().toMillis() - waitedMillis));
             }
 

@@ -5,16 +5,16 @@ import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.ModelConfig;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.Price;
+import dev.frugal.testsupport.FakeTime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -74,8 +74,8 @@ class PricingTest {
             """;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final AtomicLong clock = new AtomicLong(1_000);
-    private final Pricing pricing = new Pricing(CatalogTableTest.CATALOG, registry, clock::get);
+    private final FakeTime clock = new FakeTime();
+    private final Pricing pricing = new Pricing(CatalogTableTest.CATALOG, registry, clock);
     private final FrugalConfig cfg = ConfigCompiler.compile(YAML, name -> null);
     private final List<LogRecord> warnings = new ArrayList<>();
     private final Handler capture = new Handler() {
@@ -197,10 +197,10 @@ class PricingTest {
         String first = warnings.get(0) instanceof ExtLogRecord e ? e.getFormattedMessage() : warnings.get(0).getMessage();
         assertTrue(first.startsWith("Model 'llama-local' has no price"), first);
 
-        clock.addAndGet(TimeUnit.MINUTES.toNanos(10) - 1);
+        clock.advance(Duration.ofMinutes(10).minusNanos(1));
         pricing.unpriced(cfg, "llama-local");
         assertEquals(3, warnings.size(), "still within the default 10 minutes");
-        clock.addAndGet(1);
+        clock.advance(Duration.ofNanos(1));
         pricing.unpriced(cfg, "llama-local");
         assertEquals(4, warnings.size());
         assertEquals(4, registry.get(Pricing.UNPRICED_REQUESTS).tag("model", "llama-local").counter().count());

@@ -4,6 +4,7 @@ import dev.frugal.config.ConfigCompiler;
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.ModelConfig;
 import dev.frugal.core.Price;
+import dev.frugal.core.TimeSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shipped configs price what they serve: the default config entirely, and any example that refuses unpriced models. */
 class ShippedPricesTest {
-    private final Pricing pricing = new Pricing(CatalogTableTest.CATALOG, new SimpleMeterRegistry(), System::nanoTime);
+    private final Pricing pricing = new Pricing(CatalogTableTest.CATALOG, new SimpleMeterRegistry(), TimeSource.SYSTEM);
 
     @Test
     void theDefaultConfigPricesEveryModel() throws IOException {

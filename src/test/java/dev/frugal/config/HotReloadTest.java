@@ -1,8 +1,12 @@
 package dev.frugal.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.frugal.testsupport.GatewayTestResource;
+import dev.frugal.wire.Json;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,9 +44,21 @@ class HotReloadTest {
     }
 
     static String withHotModel() throws Exception {
-        String text = new String(GatewayTestResource.original(), StandardCharsets.UTF_8);
-        return text.replace("models: [gpt-test,", "models: [hot-added, gpt-test,")
-                .replace("\nteams:", "\n  - name: hot-added\n    deployments: [{ provider: sim }]\n\nteams:");
+        return withHotModel("sim");
+    }
+
+    /**
+     * The shipped test config plus a model {@code hot-added} deployed on {@code provider}, which team
+     * alpha may call: edited as a YAML tree, so it holds wherever the sections stand in the file.
+     */
+    static String withHotModel(String provider) throws Exception {
+        ObjectNode root = (ObjectNode) Json.parseYaml(new String(GatewayTestResource.original(), StandardCharsets.UTF_8));
+        ((ArrayNode) root.get("models")).addObject().put("name", "hot-added")
+                .putArray("deployments").addObject().put("provider", provider);
+        for (JsonNode team : root.get("teams")) {
+            if (team.get("name").asText().equals("alpha")) ((ArrayNode) team.get("models")).insert(0, "hot-added");
+        }
+        return new YAMLMapper().writeValueAsString(root);
     }
 
     static List<String> models() {
@@ -63,7 +79,7 @@ class HotReloadTest {
         write(withHotModel());
         assertTrue(holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG));
         FrugalConfig good = holder.get();
-        write(withHotModel().replace("provider: sim }", "provider: simm }"));
+        write(withHotModel("simm"));
         assertFalse(holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG));
         assertTrue(good == holder.get(), "the snapshot was not replaced");
         write("providers: [ this is not yaml");

@@ -39,4 +39,20 @@ class ModelResilienceTest {
                 """, v -> null));
         assertEquals("models[0].resilience.retries: must be a number", e.problems().get(0));
     }
+
+    @Test
+    void aSectionIsCheckedEvenWhereItLayersOverNothing() {
+        InvalidConfigException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidConfigException.class, () -> ConfigCompiler.compile("""
+                providers: [{ name: box, kind: simulator }]
+                models:
+                  - { name: "bad name", deployments: [{ provider: box }], resilience: { retries: many } }
+                routes:
+                  - { name: r, candidates: [], resilience: { backoff: soon } }
+                """, v -> null));
+        assertEquals(java.util.List.of(
+                "models[0].name: 'bad name' is not a valid name (letters, digits and . _ : / @ -, at most 128)",
+                "models[0].resilience.retries: must be a number",
+                "routes[0].candidates: must name at least one model",
+                "routes[0].resilience.backoff: must be a duration such as 250ms, 5s or 2m"), e.problems());
+    }
 }

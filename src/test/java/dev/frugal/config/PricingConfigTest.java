@@ -54,7 +54,7 @@ class PricingConfigTest {
                 """);
         assertEquals(new ModelConfig.Gpu(2_500_000, 400, 6000), c.model("llama").deployments().get(0).gpu());
         assertEquals(new ModelConfig.Gpu(1_100_000, 37.5, 375), c.model("llama").deployments().get(1).gpu(),
-                "input speed defaults to " + ConfigCompiler.GPU_INPUT_SPEEDUP + "x output");
+                "input speed defaults to " + Defaults.GPU_INPUT_SPEEDUP + "x output");
     }
 
     @Test

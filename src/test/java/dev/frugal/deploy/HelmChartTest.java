@@ -116,6 +116,17 @@ class HelmChartTest {
     }
 
     @Test
+    void aMetricsKeyFromASecretGuardsMetricsAndTheServiceMonitorSendsIt() throws IOException {
+        assertTrue(!env(one(render(""), "Deployment")).containsKey("FRUGAL_METRICS_KEY"), "open by default");
+        List<JsonNode> docs = render("metrics: { keySecret: frugal-metrics, serviceMonitor: { enabled: true } }");
+        assertSecretRef(env(one(docs, "Deployment")), "FRUGAL_METRICS_KEY", "frugal-metrics", "metrics-key");
+        JsonNode auth = one(docs, "ServiceMonitor").at("/spec/endpoints/0/authorization");
+        assertEquals("Bearer", auth.path("type").asText());
+        assertEquals("frugal-metrics", auth.at("/credentials/name").asText());
+        assertEquals("metrics-key", auth.at("/credentials/key").asText());
+    }
+
+    @Test
     void severalPodsWithoutPostgresAndRedisAreRefusedWithTheReason() {
         IllegalStateException none = assertThrows(IllegalStateException.class, () -> render("replicaCount: 3"));
         assertTrue(none.getMessage().contains("replicaCount=3 runs more than one pod"), none.getMessage());

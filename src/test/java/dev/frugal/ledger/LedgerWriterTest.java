@@ -1,5 +1,6 @@
 package dev.frugal.ledger;
 
+import dev.frugal.core.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +41,7 @@ class LedgerWriterTest {
     };
 
     LedgerWriter start(LedgerWriter.Sink s, int batchSize, Duration interval, int maxPending) {
-        writer = new LedgerWriter(s, batchSize, interval, maxPending, registry);
+        writer = new LedgerWriter(s, batchSize, interval, maxPending, registry, TimeSource.SYSTEM);
         writer.start();
         return writer;
     }
@@ -74,7 +75,7 @@ class LedgerWriterTest {
         start(sink, 10, Duration.ofHours(1), 1000);
         for (int i = 0; i < 25; i++) writer.record(row().id("r" + i).build());
         await("two full batches without waiting for the interval", () -> written() >= 20);
-        Thread.sleep(100);
+        await("the writer waits for more rows or the interval", writer::idle); // it wrote all it will before then
         assertEquals(20, written(), "the remaining 5 wait for the interval");
         assertEquals(5, writer.pending());
         assertTrue(writer.flush(Duration.ofSeconds(5)));
@@ -89,7 +90,7 @@ class LedgerWriterTest {
 
     @Test
     void aPartialBatchIsWrittenAfterTheFlushInterval() throws Exception {
-        writer = new LedgerWriter(sink, 500, Duration.ofMillis(50), 1000, registry);
+        writer = new LedgerWriter(sink, 500, Duration.ofMillis(50), 1000, registry, TimeSource.SYSTEM);
         for (int i = 0; i < 3; i++) writer.record(row().id("r" + i).build());
         writer.start(); // the rows wait before the first interval ends, whatever the machine's load
         await("rows written within the flush interval", () -> written() == 3);

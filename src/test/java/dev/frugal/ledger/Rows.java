@@ -48,6 +48,6 @@ final class Rows {
                 provider.isEmpty() ? "" : provider + "/" + upstreamModel, upstreamModel, status,
                 status >= 400 ? "some_error" : null, prompt, completion, cached, reasoning, cost, referenceCost,
                 unpriced ? null : "2026-11", unpriced, estimated, latency, -1, false, cacheHit, false, 1,
-                provider.isEmpty() ? null : provider + "/" + upstreamModel + "=ok");
+                provider.isEmpty() ? null : provider + "/" + upstreamModel + "=ok", null);
     }
 }

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Routes end to end (routes[] of frugal-test.yaml): fallback across a route's candidates, a route's
- * own first-token deadline over its candidate's, cheapest first, the ledger's route column, team
- * access and {@code /v1/models}.
+ * own first-token deadline over its candidate's, cheapest first, the ledger's route and route decision
+ * columns, team access and {@code /v1/models}.
  */
 @QuarkusTest
 class RoutesE2ETest {
@@ -72,6 +72,27 @@ class RoutesE2ETest {
         assertEquals("sim-slow", row.get("provider"), "priced-sim is priced, route-echo is not: " + row);
         assertEquals("route-cheapest", row.get("route"));
         assertTrue(number(row, "cost_micros") > 0, "billed at priced-sim's price: " + row);
+    }
+
+    @Test
+    void aRoutesRowShowsItsCandidatesInTheOrderTriedWithTheirPrices() throws Exception {
+        Response r = chat(E2E, "route-cheapest");
+        assertEquals(200, r.statusCode(), r.asString());
+        Map<String, Object> row = ledgerRows.row(r.header("x-request-id"));
+        // priced-sim: $1000 per million output tokens, so 1 000 000 µUSD for the nominal 1 000 + 1 000 tokens
+        assertEquals("cheapest: priced-sim [sim-slow/priced-sim cost=1000000], route-echo [fake/echo-route cost=unpriced]",
+                row.get("route_decision"));
+    }
+
+    @Test
+    void aModelsRowShowsItsDeploymentsInTheOrderTried() throws Exception {
+        Response r = chat(E2E, "flaky");
+        assertEquals(200, r.statusCode(), r.asString());
+        Map<String, Object> row = ledgerRows.row(r.header("x-request-id"));
+        assertEquals("ordered: flaky [fake/error-500, fake/echo-second]", row.get("route_decision"));
+        Response routed = chat(E2E, "route-fallback");
+        assertEquals("ordered: route-broken [fake/error-500], route-echo [fake/echo-route]",
+                ledgerRows.row(routed.header("x-request-id")).get("route_decision"), "a route's candidates as listed");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.frugal.config.ConfigHolder;
 import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.GatewayTestResource;
 import dev.frugal.testsupport.InjectFakeUpstream;
+import dev.frugal.testsupport.LedgerRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -16,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** With {@code pricing.reject-unpriced}, a model without a price is refused before any upstream call; priced ones still serve. */
@@ -24,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UnpricedRejectionTest {
     @Inject ConfigHolder holder;
     @InjectFakeUpstream FakeUpstream upstream;
+    @Inject LedgerRows ledgerRows;
 
     @AfterEach
     void restore() throws Exception {
@@ -36,11 +39,14 @@ class UnpricedRejectionTest {
         write("pricing: { reject-unpriced: true }\n" + new String(GatewayTestResource.original(), StandardCharsets.UTF_8));
         assertTrue(holder.reloadIfChanged(GatewayTestResource.LIVE_CONFIG));
         int before = upstream.all().size();
-        given().header("Authorization", "Bearer frg-test-metered-key").contentType("application/json")
+        String id = given().header("Authorization", "Bearer frg-test-metered-key").contentType("application/json")
                 .body("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post("/v1/chat/completions").then().statusCode(403)
-                .body("error.code", equalTo("model_unpriced")).body("error.param", equalTo("model"));
+                .body("error.code", equalTo("model_unpriced")).body("error.param", equalTo("model"))
+                .extract().header("x-request-id");
         assertTrue(upstream.all().size() == before, "nothing was sent upstream");
+        assertEquals("ordered: none; dropped: gpt-test [fake/echo-upstream unpriced]", ledgerRows.row(id).get("route_decision"),
+                "the refusal has its ledger row, and the row says why");
         given().header("Authorization", "Bearer frg-test-metered-key").contentType("application/json")
                 .body("{\"model\":\"gpt-4o-mini-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200);

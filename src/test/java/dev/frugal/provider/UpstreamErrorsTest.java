@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -14,6 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UpstreamErrorsTest {
     private static final MultiMap NO_HEADERS = MultiMap.caseInsensitiveMultiMap();
+    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     // ---- retry-after ----------------------------------------------------------------------
 
@@ -32,32 +37,32 @@ class UpstreamErrorsTest {
             "retry-after-ms, abc, -1",
             "x-other, 7, -1"})
     void retryAfterIsReadInSeconds(String header, String value, long expected) {
-        assertEquals(expected, UpstreamErrors.retryAfterSeconds(MultiMap.caseInsensitiveMultiMap().add(header, value)));
+        assertEquals(expected, UpstreamErrors.retryAfterSeconds(MultiMap.caseInsensitiveMultiMap().add(header, value), CLOCK));
     }
 
     @Test
     void retryAfterMsWinsOverRetryAfter() {
         MultiMap h = MultiMap.caseInsensitiveMultiMap().add("retry-after", "30").add("retry-after-ms", "2000");
-        assertEquals(2, UpstreamErrors.retryAfterSeconds(h));
+        assertEquals(2, UpstreamErrors.retryAfterSeconds(h, CLOCK));
     }
 
     @Test
     void retryAfterAsAnHttpDateInThePastIsZero() {
         assertEquals(0, UpstreamErrors.retryAfterSeconds(
-                MultiMap.caseInsensitiveMultiMap().add("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")));
+                MultiMap.caseInsensitiveMultiMap().add("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"), CLOCK));
     }
 
     @Test
     void retryAfterAsAnHttpDateInTheFutureIsTheSecondsUntilThen() {
-        String inAnHour = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusHours(1));
-        long s = UpstreamErrors.retryAfterSeconds(MultiMap.caseInsensitiveMultiMap().add("retry-after", inAnHour));
+        String inAnHour = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(NOW.plus(Duration.ofHours(1)), ZoneOffset.UTC));
+        long s = UpstreamErrors.retryAfterSeconds(MultiMap.caseInsensitiveMultiMap().add("retry-after", inAnHour), CLOCK);
         assertTrue(s > 3000 && s <= 3600, "got " + s);
     }
 
     @Test
     void missingHeadersMeanUnknown() {
-        assertEquals(-1, UpstreamErrors.retryAfterSeconds(null));
-        assertEquals(-1, UpstreamErrors.retryAfterSeconds(NO_HEADERS));
+        assertEquals(-1, UpstreamErrors.retryAfterSeconds(null, CLOCK));
+        assertEquals(-1, UpstreamErrors.retryAfterSeconds(NO_HEADERS, CLOCK));
     }
 
     @ParameterizedTest

@@ -1,8 +1,9 @@
 package dev.frugal.resilience;
 
+import dev.frugal.testsupport.FakeTime;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The circuit opens on consecutive failures or on a failure ratio over a window, probes after the cooldown. */
 class CircuitBreakerTest {
-    final AtomicLong now = new AtomicLong();
-    final CircuitBreaker breaker = new CircuitBreaker(now::get);
+    final FakeTime now = new FakeTime();
+    final CircuitBreaker breaker = new CircuitBreaker(now);
     static final long COOLDOWN = 1_000;
 
     @Test
@@ -45,7 +46,7 @@ class CircuitBreakerTest {
     @Test
     void afterTheCooldownOneProbePassesAndItsSuccessCloses() {
         for (int i = 0; i < 3; i++) breaker.onFailure(3, 0.9, 10);
-        now.addAndGet(COOLDOWN);
+        now.advance(Duration.ofNanos(COOLDOWN));
         assertTrue(breaker.tryAcquire(3, COOLDOWN), "the probe");
         assertFalse(breaker.tryAcquire(3, COOLDOWN), "only one probe at a time");
         breaker.onSuccess(10);
@@ -57,7 +58,7 @@ class CircuitBreakerTest {
     @Test
     void aFailedProbeOpensItAgain() {
         for (int i = 0; i < 3; i++) breaker.onFailure(3, 0.9, 10);
-        now.addAndGet(COOLDOWN);
+        now.advance(Duration.ofNanos(COOLDOWN));
         assertTrue(breaker.tryAcquire(3, COOLDOWN));
         breaker.onFailure(3, 0.9, 10);
         assertEquals(CircuitBreaker.State.OPEN, breaker.state());

@@ -3,6 +3,7 @@ package dev.frugal.resilience;
 import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
 import dev.frugal.testsupport.LedgerRows;
+import dev.frugal.testsupport.TestTime;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +108,7 @@ class FaultToleranceE2ETest {
         assertEquals(503, open.statusCode(), open.asString());
         assertEquals("1", open.header("retry-after"));
         assertEquals(calls, upstream.all().size(), "an open circuit is not called");
-        Thread.sleep(1100); // breaker-cooldown: 1s, then one probe may pass
+        TestTime.advance(Duration.ofSeconds(1)); // breaker-cooldown: 1s of the gateway's time, then one probe may pass
         Response probe = chat("breaker");
         assertEquals(200, probe.statusCode(), probe.asString());
         Response closed = chat("breaker");

@@ -3,6 +3,7 @@ package dev.frugal.resilience;
 import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
 import dev.frugal.testsupport.LedgerRows;
+import dev.frugal.testsupport.TestTime;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -21,17 +23,23 @@ import static dev.frugal.testsupport.LedgerRows.assertOutcome;
 /**
  * A provider failing its health probes (GET {base-url}/models, every 250 ms for {@code probed})
  * is passed over before any request reaches it, says so in /admin/backends, and is used again
- * once its probes succeed.
+ * once its probes succeed. The test runs the probes by hand, moving the gateway's clock past the
+ * interval, instead of waiting for the prober's timer.
  */
 @QuarkusTest
 class HealthProbeE2ETest {
     static final String PROBE_PATH = "/probed/v1/models";
+    /** The {@code probe-interval} of the probed providers in frugal-test.yaml. */
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
 
     @InjectFakeUpstream
     FakeUpstream upstream;
 
     @jakarta.inject.Inject
     LedgerRows ledger;
+
+    @jakarta.inject.Inject
+    Prober prober;
 
     /** The request was served after the trace given, as many calls as x-frugal-attempts said. */
     void assertServedRow(Response r, String attemptLog) throws Exception {
@@ -63,13 +71,16 @@ class HealthProbeE2ETest {
         return admin.getMap("data.find { it.deployment == '" + deployment + "' }");
     }
 
+    /** Starts the due probes by hand, each time a probe interval later, until the deployment's probe says {@code status}. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> awaitProbe(String deployment, String status) throws InterruptedException {
+    Map<String, Object> awaitProbe(String deployment, String status) throws InterruptedException {
         Map<String, Object> last = null;
-        for (int i = 0; i < 200; i++) { // up to 20 s on a loaded machine; a probe runs every 250 ms
+        for (int i = 0; i < 1000; i++) { // up to 20 s on a loaded machine; a probe answers in a few ms
+            TestTime.advance(PROBE_INTERVAL);
+            prober.tick();
             last = probeOf(deployment);
             if (last != null && status.equals(((Map<String, Object>) last.get("probe")).get("status"))) return last;
-            Thread.sleep(100);
+            Thread.sleep(20);
         }
         throw new AssertionError("probe of " + deployment + " never became " + status + ": " + last);
     }

@@ -3,18 +3,16 @@ package dev.frugal.resilience;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
 import dev.frugal.provider.Probeable;
+import dev.frugal.testsupport.FakeTime;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The probe schedule and the up/down logic, with a hand-moved clock and probes answered by hand. */
 class HealthProbesTest {
-    final AtomicLong now = new AtomicLong(5_000_000_000L);
-    final HealthProbes probes = new HealthProbes(now::get, Clock.fixed(Instant.parse("2026-11-28T20:00:00Z"), ZoneOffset.UTC));
+    /** 40 ms before 20:00, so that the first probe of {@link #twoFailuresInARowMarkDownAndOneSuccessMarksUp} ends at 20:00. */
+    final FakeTime now = new FakeTime(Instant.parse("2026-11-28T19:59:59.960Z"));
+    final HealthProbes probes = new HealthProbes(now);
     final Deque<Promise<Void>> pending = new ArrayDeque<>();
     final Probeable probeable = () -> {
         Promise<Void> p = Promise.promise();
@@ -36,7 +35,7 @@ class HealthProbesTest {
 
     void tick(Duration interval) { probes.tick(List.of(BOX), p -> interval, p -> probeable); }
 
-    void advance(Duration d) { now.addAndGet(d.toNanos()); }
+    void advance(Duration d) { now.advance(d); }
 
     @Test
     void probesAtOnceThenEveryIntervalNeverTwiceAtATime() {

@@ -1,7 +1,9 @@
 package dev.frugal.resilience;
 
 import dev.frugal.config.ResilienceSettings;
+import dev.frugal.core.TimeSource;
 import dev.frugal.routing.Plan;
+import dev.frugal.routing.Plans;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -36,7 +38,7 @@ class PlanExecutorQueueHammerTest {
 
     @Test
     void noSlotLeaksWhenWaitersTimeOutOrTheirClientsLeave() throws Exception {
-        Backends backends = new Backends();
+        Backends backends = new Backends(TimeSource.SYSTEM);
         Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
         PlanExecutor executor = new PlanExecutor(backends, new VertxScheduler(vertx), new java.util.Random(1), new RetryBudget(10),
                 (a, o) -> outcomes.computeIfAbsent(a.deployment().upstreamModel() + ":" + o.tag(), k -> new AtomicInteger()).incrementAndGet());
@@ -46,7 +48,7 @@ class PlanExecutorQueueHammerTest {
         ResilienceSettings unbounded = new ResilienceSettings(0, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1),
                 1.0, 1000, Duration.ofSeconds(30), 0, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ZERO, 0.5, 20,
                 0, Duration.ofMillis(4));
-        Plan plan = new Plan(List.of(PlanExecutorTest.attempt("a"), PlanExecutorTest.attempt("b")), "test");
+        Plan plan = Plans.of(PlanExecutorTest.attempt("a"), PlanExecutorTest.attempt("b"));
 
         int requests = 3000;
         AtomicInteger open = new AtomicInteger();

@@ -8,6 +8,8 @@ import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
 import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Plan;
+import dev.frugal.routing.Plans;
+import dev.frugal.testsupport.FakeTime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The retry loop, with a hand-moved clock and a scheduler that records delays instead of waiting. */
 class PlanExecutorTest {
-    final AtomicLong now = new AtomicLong(1_000_000_000L);
-    final Backends backends = new Backends(now::get);
+    final FakeTime now = new FakeTime();
+    final Backends backends = new Backends(now);
     final List<Long> delays = new ArrayList<>();
     final Deque<Runnable> scheduled = new ArrayDeque<>();
     final List<Runnable> deadlines = new ArrayList<>();
@@ -44,7 +45,7 @@ class PlanExecutorTest {
     final PlanExecutor.Scheduler scheduler = new PlanExecutor.Scheduler() {
         @Override public void schedule(long delay, Runnable task) {
             delays.add(delay);
-            now.addAndGet(delay * 1_000_000L);
+            now.advance(Duration.ofMillis(delay));
             task.run();
         }
 
@@ -84,7 +85,7 @@ class PlanExecutorTest {
                 ProviderConfig.http(name, ProviderKind.OPENAI, URI.create("http://h/v1"), null));
     }
 
-    static final Plan PLAN = new Plan(List.of(attempt("a"), attempt("b")), "test");
+    static final Plan PLAN = Plans.of(attempt("a"), attempt("b"));
 
     PlanExecutor executor(double budgetBurst) {
         return new PlanExecutor(backends, scheduler, new java.util.Random(7), new RetryBudget(budgetBurst));
@@ -183,7 +184,7 @@ class PlanExecutorTest {
     @Test
     void theBreakerOpensAfterConsecutiveFailuresAndClosesAfterARecoveredProbe() {
         ResilienceSettings noRetry = settings(0, 1.0, 3, 0);
-        Plan onlyA = new Plan(List.of(attempt("a")), "test");
+        Plan onlyA = Plans.of(attempt("a"));
         answers("a", fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1));
         for (int i = 0; i < 3; i++) failed(executor(10).execute(onlyA, Execution.of(a -> noRetry, call)));
         assertEquals(CircuitBreaker.State.OPEN, backends.of(attempt("a")).circuit());
@@ -192,7 +193,7 @@ class PlanExecutorTest {
         assertEquals(503, open.error().status());
         assertEquals(0, open.attempts());
         assertEquals(List.of(), calls, "an open circuit is not called");
-        now.addAndGet(Duration.ofSeconds(31).toNanos());
+        now.advance(Duration.ofSeconds(31));
         answers("a", "recovered");
         assertEquals("recovered", ok(executor(10).execute(onlyA, Execution.of(a -> noRetry, call))).value());
         assertEquals(CircuitBreaker.State.CLOSED, backends.of(attempt("a")).circuit());
@@ -201,7 +202,7 @@ class PlanExecutorTest {
     @Test
     void aDeploymentAtCapacityIsPassedOverUntilItsSlotIsReleased() {
         ResilienceSettings one = settings(1, 1.0, 3, 1);
-        Plan onlyA = new Plan(List.of(attempt("a")), "test");
+        Plan onlyA = Plans.of(attempt("a"));
         answers("a", "first", "third");
         PlanExecutor.Outcome<String> first = ok(executor(10).execute(onlyA, Execution.of(a -> one, call)));
         PlanExecutor.AttemptsFailed busy = failed(executor(10).execute(onlyA, Execution.of(a -> one, call)));
@@ -238,7 +239,7 @@ class PlanExecutorTest {
         List<String> seen = new ArrayList<>();
         AttemptListener listener = (a, o) -> seen.add(a.deployment().upstreamModel() + ":" + o.tag());
         PlanExecutor executor = new PlanExecutor(backends, scheduler, new java.util.Random(7), new RetryBudget(10), listener);
-        Plan three = new Plan(List.of(attempt("a"), attempt("b"), attempt("c")), "test");
+        Plan three = Plans.of(attempt("a"), attempt("b"), attempt("c"));
         answers("a", fail(Kind.OVERLOADED, -1), fail(Kind.RATE_LIMITED, 60)); // the 60 s Retry-After is past the cap: next
         answers("b", fail(Kind.TIMEOUT, -1), fail(Kind.NETWORK, -1));
         answers("c", "from c");
@@ -270,7 +271,7 @@ class PlanExecutorTest {
     }
     // ---- the bulkhead's queue ----------------------------------------------------------------
 
-    static final Plan ONLY_A = new Plan(List.of(attempt("a")), "test");
+    static final Plan ONLY_A = Plans.of(attempt("a"));
 
     /** A call that answers only when the test completes its promise; each call's promise is kept in order. */
     final List<Promise<String>> pending = new ArrayList<>();
@@ -366,7 +367,7 @@ class PlanExecutorTest {
         PlanExecutor ex = executor(10);
         Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, Execution.of(a -> s, held("r1")));
         ex.execute(ONLY_A, Execution.of(a -> s, held("r2")));
-        now.addAndGet(Duration.ofMillis(300).toNanos());
+        now.advance(Duration.ofMillis(300));
         pending.get(0).complete("one");
         ok(r1).release().run();
         pump();
@@ -443,7 +444,7 @@ class PlanExecutorTest {
         ResilienceSettings s = queued(1, 1, 1);
         PlanExecutor ex = executor(10);
         failed(ex.execute(ONLY_A, Execution.of(a -> s, x -> Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1))))); // opens a
-        now.addAndGet(Duration.ofSeconds(31).toNanos());
+        now.advance(Duration.ofSeconds(31));
         ex.execute(ONLY_A, Execution.of(a -> s, held("probe"))); // the half-open probe holds the only slot
         int timers = deadlines.size();
         PlanExecutor.AttemptsFailed busy = failed(ex.execute(ONLY_A, Execution.of(a -> s, held("r2"))));

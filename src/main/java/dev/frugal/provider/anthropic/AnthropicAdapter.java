@@ -75,7 +75,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
         return http.client().request(options(call.requestId(), false)).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
-                        throw AnthropicErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secret);
+                        throw AnthropicErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secret, clock);
                     }
                     return toCompletion(bytes, jsonMode, keepThinking);
                 })).recover(t -> Future.failedFuture(Failures.transport(config.name(), t)));
@@ -118,7 +118,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
             @Override public boolean isStream(String type) { return type != null && type.startsWith("text/event-stream"); }
 
             @Override public UpstreamFailure notAStream(int status, MultiMap headers, String type, Buffer b) {
-                return status != 200 ? AnthropicErrorMapper.toFailure(config.name(), status, headers, b, secret)
+                return status != 200 ? AnthropicErrorMapper.toFailure(config.name(), status, headers, b, secret, clock)
                         : protocol("answered HTTP 200 with content type '" + type + "' instead of an event stream");
             }
 

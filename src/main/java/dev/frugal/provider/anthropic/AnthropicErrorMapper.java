@@ -7,6 +7,8 @@ import dev.frugal.provider.UpstreamErrors;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
+import java.time.Clock;
+
 import java.util.Locale;
 
 /**
@@ -22,7 +24,7 @@ final class AnthropicErrorMapper {
     private AnthropicErrorMapper() {}
 
     /** The failure for a non-2xx answer. */
-    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
+    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret, Clock clock) {
         JsonNode error = UpstreamErrors.errorNode(body);
         String type = text(error, "type");
         String upstreamMessage = text(error, "message");
@@ -32,7 +34,7 @@ final class AnthropicErrorMapper {
                 ? "The upstream provider '" + provider + "' rejected the gateway's credentials (HTTP " + status + ")."
                 : "Upstream provider '" + provider + "' answered HTTP " + status
                         + (upstreamMessage == null ? "." : ": " + scrub(upstreamMessage, secret));
-        long retryAfter = kind == Kind.RATE_LIMITED || kind == Kind.OVERLOADED ? UpstreamErrors.retryAfterSeconds(headers) : -1;
+        long retryAfter = kind == Kind.RATE_LIMITED || kind == Kind.OVERLOADED ? UpstreamErrors.retryAfterSeconds(headers, clock) : -1;
         return new UpstreamFailure(kind, status, message, null, retryAfter);
     }
 

@@ -16,6 +16,7 @@ import dev.frugal.provider.openaiwire.OpenAiWire;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
 
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -29,14 +30,14 @@ final class AzureAdapter implements ChatCapable, CompletionsCapable, EmbeddingCa
     private final String apiVersion;
     private final OpenAiWire wire;
 
-    AzureAdapter(ProviderConfig config, UpstreamHttp http) {
+    AzureAdapter(ProviderConfig config, UpstreamHttp http, Clock clock) {
         this.apiVersion = config.apiVersion();
         String secret = config.apiKey() == null ? null : config.apiKey().reveal();
         // Azure's key header; without a key, a configured Authorization header (Entra ID) is the credential.
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(config, secret == null ? Map.of() : Map.of("api-key", secret));
         String provider = config.name();
         this.wire = new OpenAiWire(provider, endpoint, http, secret,
-                (status, headers, body) -> AzureErrorMapper.toFailure(provider, status, headers, body, secret));
+                (status, headers, body) -> AzureErrorMapper.toFailure(provider, status, headers, body, secret, clock));
     }
 
     @Override public Future<Completion> chat(GenerationCall call) { return whole(call); }

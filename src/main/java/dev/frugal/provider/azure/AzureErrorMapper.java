@@ -8,6 +8,8 @@ import dev.frugal.provider.openaiwire.OpenAiErrorMapper;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
+import java.time.Clock;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +33,10 @@ final class AzureErrorMapper {
 
     private AzureErrorMapper() {}
 
-    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
+    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret, Clock clock) {
         JsonNode error = UpstreamErrors.errorNode(body);
         if (isContentFilter(error)) return contentFiltered(provider, status, error);
-        UpstreamFailure f = OpenAiErrorMapper.toFailure(provider, status, headers, body, secret);
+        UpstreamFailure f = OpenAiErrorMapper.toFailure(provider, status, headers, body, secret, clock);
         if (f.kind() == Kind.RATE_LIMITED && f.retryAfterSeconds() < 0) {
             Matcher m = RETRY_AFTER_TEXT.matcher(error.path("message").asText(""));
             if (m.find()) {

@@ -25,6 +25,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -44,9 +45,12 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     private final OllamaEndpoint endpoint;
     private final String provider;
     private final String secret;
+    private final Clock clock;
 
-    OllamaAdapter(ProviderConfig config, UpstreamHttp http) {
+    /** @param clock the {@code created} time of answers, and now for a {@code retry-after} date */
+    OllamaAdapter(ProviderConfig config, UpstreamHttp http, Clock clock) {
         this.http = http;
+        this.clock = clock;
         this.endpoint = OllamaEndpoint.of(config);
         this.provider = config.name();
         this.secret = endpoint.secret();
@@ -63,7 +67,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
             return Future.failedFuture(f);
         }
         String id = Ids.random("chatcmpl-", 24);
-        long created = System.currentTimeMillis() / 1000;
+        long created = clock.instant().getEpochSecond();
         return exchange("/api/chat", call.requestId(), Json.writeBuffer(body), bytes -> {
             JsonNode answer = parseOk(bytes);
             if (answer.has("error")) throw OllamaErrorMapper.inBand(provider, answer.get("error"), secret);
@@ -81,7 +85,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
             return Future.failedFuture(f);
         }
         OllamaStreamMapper mapper = new OllamaStreamMapper(provider, secret, Ids.random("chatcmpl-", 24),
-                System.currentTimeMillis() / 1000, call.clientWantsUsage(), CALL_IDS, call.deployment());
+                clock.instant().getEpochSecond(), call.clientWantsUsage(), CALL_IDS, call.deployment());
         return UpstreamStream.open(http.client(), endpoint.options(HttpMethod.POST, "/api/chat", call.requestId(), "application/x-ndjson"),
                 body, provider, new UpstreamStream.Protocol() {
             private Consumer<String> emit;
@@ -90,7 +94,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
             @Override public boolean isStream(String type) { return type != null && type.contains("json"); }
 
             @Override public UpstreamFailure notAStream(int status, MultiMap headers, String type, Buffer b) {
-                return status != 200 ? OllamaErrorMapper.toFailure(provider, status, headers, b, secret)
+                return status != 200 ? OllamaErrorMapper.toFailure(provider, status, headers, b, secret, clock)
                         : OllamaResponseMapper.protocol(provider, "answered HTTP 200 with content type '" + type + "' instead of NDJSON");
             }
 
@@ -135,7 +139,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         return http.client().request(endpoint.options(HttpMethod.POST, path, requestId, "application/json")).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
-                        throw OllamaErrorMapper.toFailure(provider, resp.statusCode(), resp.headers(), bytes, secret);
+                        throw OllamaErrorMapper.toFailure(provider, resp.statusCode(), resp.headers(), bytes, secret, clock);
                     }
                     return onOk.apply(bytes);
                 })).recover(t -> Future.failedFuture(Failures.transport(provider, t)));

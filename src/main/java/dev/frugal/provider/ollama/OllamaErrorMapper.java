@@ -8,6 +8,8 @@ import dev.frugal.wire.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
+import java.time.Clock;
+
 /**
  * Classifies Ollama's errors (provider-protocols.md §6.2): {@code {"error":"text"}} with status
  * 400 (bad input, or {@code think} on a model that cannot think), 404 ({@code model 'x' not
@@ -17,14 +19,14 @@ import io.vertx.core.buffer.Buffer;
 final class OllamaErrorMapper {
     private OllamaErrorMapper() {}
 
-    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
+    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret, Clock clock) {
         String upstream = message(body);
         Kind kind = Kind.forStatus(status);
         String message = kind == Kind.UNAUTHORIZED
                 ? "The upstream provider '" + provider + "' rejected the gateway's credentials (HTTP " + status + ")."
                 : "Upstream provider '" + provider + "' answered HTTP " + status
                         + (upstream == null ? "." : ": " + UpstreamErrors.scrub(upstream, secret));
-        return new UpstreamFailure(kind, status, message, null, UpstreamErrors.retryAfterSeconds(headers));
+        return new UpstreamFailure(kind, status, message, null, UpstreamErrors.retryAfterSeconds(headers, clock));
     }
 
     /** An {@code {"error":…}} line inside a 200 stream, or a 200 body that is one. */

@@ -18,6 +18,7 @@ import dev.frugal.provider.openaiwire.OpenAiWire;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
 
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -29,11 +30,11 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
     private final Dialect dialect;
     private final OpenAiWire wire;
 
-    OpenAiAdapter(ProviderConfig config, UpstreamHttp http) {
+    OpenAiAdapter(ProviderConfig config, UpstreamHttp http, Clock clock) {
         this.dialect = Dialect.of(config.dialect());
         String secret = config.apiKey() == null ? null : config.apiKey().reveal();
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(config, secret == null ? Map.of() : Map.of("Authorization", "Bearer " + secret));
-        this.wire = new OpenAiWire(config.name(), endpoint, http, secret, OpenAiWire.standardErrors(config.name(), secret));
+        this.wire = new OpenAiWire(config.name(), endpoint, http, secret, OpenAiWire.standardErrors(config.name(), secret, clock));
     }
 
     @Override public Future<Completion> chat(GenerationCall call) { return whole(call); }

@@ -8,6 +8,7 @@ import dev.frugal.wire.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
+import java.time.Clock;
 
 /**
  * Classifies an error answer of an OpenAI-compatible server. Reads every error shape seen in
@@ -17,7 +18,9 @@ import io.vertx.core.buffer.Buffer;
 public final class OpenAiErrorMapper {
     private OpenAiErrorMapper() {}
 
-    public static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
+    /** @param clock now, for a {@code retry-after} given as an HTTP date */
+    public static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret,
+                                            Clock clock) {
         JsonNode error = UpstreamErrors.errorNode(body);
         String upstreamMessage = text(error, "message");
         String code = text(error, "code");
@@ -29,7 +32,7 @@ public final class OpenAiErrorMapper {
             default -> "Upstream provider '" + provider + "' answered HTTP " + status
                     + (upstreamMessage == null ? "." : ": " + UpstreamErrors.scrub(upstreamMessage, secret));
         };
-        return new UpstreamFailure(kind, status, message, param, UpstreamErrors.retryAfterSeconds(headers));
+        return new UpstreamFailure(kind, status, message, param, UpstreamErrors.retryAfterSeconds(headers, clock));
     }
 
     /** Classifies an error object that arrived inside a 200 stream or body. */

@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -63,9 +64,9 @@ public final class OpenAiWire {
         this.errors = errors;
     }
 
-    /** The standard OpenAI error mapping for this provider. */
-    public static ErrorMapper standardErrors(String provider, String secret) {
-        return (status, headers, body) -> OpenAiErrorMapper.toFailure(provider, status, headers, body, secret);
+    /** The standard OpenAI error mapping for this provider; {@code clock} counts a {@code retry-after} date from now. */
+    public static ErrorMapper standardErrors(String provider, String secret, Clock clock) {
+        return (status, headers, body) -> OpenAiErrorMapper.toFailure(provider, status, headers, body, secret, clock);
     }
 
     // ---- whole answers -------------------------------------------------------------------

@@ -20,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
+import java.time.Clock;
 import java.util.random.RandomGenerator;
 
 /**
@@ -33,12 +34,15 @@ final class SimulatorAdapter implements ChatCapable, CompletionsCapable {
     private final SimulatorSettings s;
     private final Vertx vertx;
     private final RandomGenerator random;
+    private final Clock clock;
 
-    SimulatorAdapter(ProviderConfig config, Vertx vertx, RandomGenerator random) {
+    /** @param clock the {@code created} time of answers */
+    SimulatorAdapter(ProviderConfig config, Vertx vertx, RandomGenerator random, Clock clock) {
         this.config = config;
         this.s = config.simulator();
         this.vertx = vertx;
         this.random = random;
+        this.clock = clock;
     }
 
     @Override public Future<Completion> chat(GenerationCall call) { return whole(call); }
@@ -59,7 +63,7 @@ final class SimulatorAdapter implements ChatCapable, CompletionsCapable {
             if (f != null) { p.fail(f); return; }
             String id = Ids.random(chat ? "chatcmpl-sim" : "cmpl-sim", 20);
             ObjectNode r = Json.object().put("id", id).put("object", chat ? "chat.completion" : "text_completion")
-                    .put("created", vertxNowSeconds()).put("model", call.deployment().upstreamModel());
+                    .put("created", nowSeconds()).put("model", call.deployment().upstreamModel());
             ObjectNode choice = r.putArray("choices").addObject().put("index", 0);
             String text = String.join("", answer.tokens());
             if (chat) {
@@ -110,7 +114,7 @@ final class SimulatorAdapter implements ChatCapable, CompletionsCapable {
         final GenerationCall call;
         final boolean chat;
         final String id;
-        final long created = vertxNowSeconds();
+        final long created = nowSeconds();
         final long tickMillis;
         final int perTick;
         int next;
@@ -261,5 +265,5 @@ final class SimulatorAdapter implements ChatCapable, CompletionsCapable {
         else vertx.setTimer(millis, id -> r.run());
     }
 
-    private static long vertxNowSeconds() { return System.currentTimeMillis() / 1000; }
+    private long nowSeconds() { return clock.instant().getEpochSecond(); }
 }

@@ -2,6 +2,7 @@ package dev.frugal.provider.simulator;
 
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
+import dev.frugal.core.TimeSource;
 import dev.frugal.provider.ProviderFactory;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,10 +14,11 @@ import java.util.concurrent.ThreadLocalRandom;
 @ApplicationScoped
 public class SimulatorFactory implements ProviderFactory {
     @Inject Vertx vertx;
+    @Inject TimeSource time;
 
     @Override public ProviderKind kind() { return ProviderKind.SIMULATOR; }
 
     @Override public Object create(ProviderConfig config) {
-        return new SimulatorAdapter(config, vertx, ThreadLocalRandom.current());
+        return new SimulatorAdapter(config, vertx, ThreadLocalRandom.current(), time);
     }
 }

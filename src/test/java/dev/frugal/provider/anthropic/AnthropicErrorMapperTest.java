@@ -1,5 +1,6 @@
 package dev.frugal.provider.anthropic;
 
+import dev.frugal.core.TimeSource;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
 import dev.frugal.wire.Json;
@@ -18,7 +19,7 @@ class AnthropicErrorMapperTest {
     static final String SECRET = "sk-ant-api03-abcdefghijklmnop";
 
     static UpstreamFailure failure(int status, String body, MultiMap headers) {
-        return AnthropicErrorMapper.toFailure("claude", status, headers, Buffer.buffer(body), SECRET);
+        return AnthropicErrorMapper.toFailure("claude", status, headers, Buffer.buffer(body), SECRET, TimeSource.SYSTEM);
     }
 
     @ParameterizedTest(name = "HTTP {0} → {1}")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ModelConfig;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
+import dev.frugal.core.TimeSource;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
 import dev.frugal.provider.EmbeddingCapable;
@@ -76,7 +77,7 @@ class AnthropicFixturesTest {
         if (Files.exists(dir.resolve("unsupported.txt"))) {
             // Only embeddings are unsupported as a whole: the adapter must not claim the capability.
             assertTrue(dir.getFileName().toString().startsWith("embeddings"), "unexpected unsupported case " + dir);
-            Object adapter = new AnthropicFactory(null).create(CONFIG);
+            Object adapter = new AnthropicFactory(null, TimeSource.SYSTEM).create(CONFIG);
             assertFalse(adapter instanceof EmbeddingCapable, "Anthropic has no embeddings API");
             return;
         }
@@ -106,7 +107,7 @@ class AnthropicFixturesTest {
             meta.stringPropertyNames().stream().filter(k -> k.startsWith("header."))
                     .forEach(k -> headers.set(k.substring(7), meta.getProperty(k)));
             UpstreamFailure f = AnthropicErrorMapper.toFailure("anthropic", status, headers,
-                    Buffer.buffer(Files.readAllBytes(dir.resolve("response.json"))), SECRET);
+                    Buffer.buffer(Files.readAllBytes(dir.resolve("response.json"))), SECRET, TimeSource.SYSTEM);
             assertFailure(expected.get("failure"), f);
         } else {
             JsonNode body = read(dir, "response.json");

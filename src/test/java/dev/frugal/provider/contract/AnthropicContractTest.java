@@ -3,6 +3,7 @@ package dev.frugal.provider.contract;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
 import dev.frugal.config.Secret;
+import dev.frugal.core.TimeSource;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.provider.anthropic.AnthropicFactory;
 import io.vertx.core.Vertx;
@@ -19,6 +20,6 @@ class AnthropicContractTest extends ProviderContractTest {
     }
 
     @Override protected Object adapter(ProviderConfig config, UpstreamHttp http, Vertx vertx) {
-        return new AnthropicFactory(http).create(config);
+        return new AnthropicFactory(http, TimeSource.SYSTEM).create(config);
     }
 }

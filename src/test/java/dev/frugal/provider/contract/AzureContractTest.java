@@ -3,6 +3,7 @@ package dev.frugal.provider.contract;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
 import dev.frugal.config.Secret;
+import dev.frugal.core.TimeSource;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.provider.azure.AzureFactory;
 import io.vertx.core.Vertx;
@@ -24,6 +25,6 @@ class AzureContractTest extends ProviderContractTest {
     }
 
     @Override protected Object adapter(ProviderConfig config, UpstreamHttp http, Vertx vertx) {
-        return new AzureFactory(http).create(config);
+        return new AzureFactory(http, TimeSource.SYSTEM).create(config);
     }
 }

@@ -3,6 +3,7 @@ package dev.frugal.provider.contract;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
 import dev.frugal.config.Secret;
+import dev.frugal.core.TimeSource;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.provider.gemini.GeminiFactory;
 import io.vertx.core.Vertx;
@@ -18,6 +19,6 @@ class GeminiContractTest extends ProviderContractTest {
     }
 
     @Override protected Object adapter(ProviderConfig config, UpstreamHttp http, Vertx vertx) {
-        return new GeminiFactory(http).create(config);
+        return new GeminiFactory(http, TimeSource.SYSTEM).create(config);
     }
 }

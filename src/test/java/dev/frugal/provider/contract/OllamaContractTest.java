@@ -2,6 +2,7 @@ package dev.frugal.provider.contract;
 
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
+import dev.frugal.core.TimeSource;
 import dev.frugal.provider.UpstreamHttp;
 import dev.frugal.provider.ollama.OllamaFactory;
 import io.vertx.core.Vertx;
@@ -17,6 +18,6 @@ class OllamaContractTest extends ProviderContractTest {
     }
 
     @Override protected Object adapter(ProviderConfig config, UpstreamHttp http, Vertx vertx) {
-        return new OllamaFactory(http).create(config);
+        return new OllamaFactory(http, TimeSource.SYSTEM).create(config);
     }
 }

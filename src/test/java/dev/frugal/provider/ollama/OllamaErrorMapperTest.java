@@ -1,5 +1,6 @@
 package dev.frugal.provider.ollama;
 
+import dev.frugal.core.TimeSource;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
 import io.vertx.core.MultiMap;
@@ -20,7 +21,7 @@ class OllamaErrorMapperTest {
             "error-404, 404, NOT_FOUND, 'Upstream provider ''box'' answered HTTP 404: model ''llama9'' not found'",
             "error-503, 503, OVERLOADED, 'Upstream provider ''box'' answered HTTP 503: server busy, please try again.  maximum pending requests exceeded'"})
     void fixtureErrorsAreClassified(String caseName, int status, Kind kind, String message) {
-        UpstreamFailure f = OllamaErrorMapper.toFailure("box", status, NO_HEADERS, Buffer.buffer(Fixtures.bytes(caseName, "response.json")), null);
+        UpstreamFailure f = OllamaErrorMapper.toFailure("box", status, NO_HEADERS, Buffer.buffer(Fixtures.bytes(caseName, "response.json")), null, TimeSource.SYSTEM);
         assertEquals(kind, f.kind());
         assertEquals(status, f.upstreamStatus());
         assertEquals(message, f.getMessage());
@@ -30,13 +31,13 @@ class OllamaErrorMapperTest {
     @CsvSource({"401, UNAUTHORIZED", "403, UNAUTHORIZED", "408, TIMEOUT", "413, INVALID_REQUEST", "429, RATE_LIMITED",
             "500, UPSTREAM_ERROR", "502, UPSTREAM_ERROR", "504, TIMEOUT", "529, OVERLOADED"})
     void statusIsClassified(int status, Kind kind) {
-        assertEquals(kind, OllamaErrorMapper.toFailure("box", status, NO_HEADERS, Buffer.buffer("{\"error\":\"x\"}"), null).kind());
+        assertEquals(kind, OllamaErrorMapper.toFailure("box", status, NO_HEADERS, Buffer.buffer("{\"error\":\"x\"}"), null, TimeSource.SYSTEM).kind());
     }
 
     @Test
     void retryAfterIsRead() {
         UpstreamFailure f = OllamaErrorMapper.toFailure("box", 429, MultiMap.caseInsensitiveMultiMap().add("retry-after", "3"),
-                Buffer.buffer("{\"error\":\"too many requests\"}"), null);
+                Buffer.buffer("{\"error\":\"too many requests\"}"), null, TimeSource.SYSTEM);
         assertEquals(3, f.retryAfterSeconds());
     }
 
@@ -44,16 +45,16 @@ class OllamaErrorMapperTest {
     void htmlFromAProxyIsShortenedAndTheSecretNeverShows() {
         String secret = "proxy-token-abcdef123";
         UpstreamFailure f = OllamaErrorMapper.toFailure("box", 502, NO_HEADERS,
-                Buffer.buffer("<html>bad gateway for " + secret + "</html>"), secret);
+                Buffer.buffer("<html>bad gateway for " + secret + "</html>"), secret, TimeSource.SYSTEM);
         assertEquals("Upstream provider 'box' answered HTTP 502: <html>bad gateway for ***</html>", f.getMessage());
         UpstreamFailure unauthorized = OllamaErrorMapper.toFailure("box", 401, NO_HEADERS,
-                Buffer.buffer("{\"error\":\"bad key " + secret + "\"}"), secret);
+                Buffer.buffer("{\"error\":\"bad key " + secret + "\"}"), secret, TimeSource.SYSTEM);
         assertFalse(unauthorized.getMessage().contains("proxy-to"));
     }
 
     @Test
     void emptyBodyStillNamesTheStatus() {
         assertEquals("Upstream provider 'box' answered HTTP 500.",
-                OllamaErrorMapper.toFailure("box", 500, NO_HEADERS, Buffer.buffer(), null).getMessage());
+                OllamaErrorMapper.toFailure("box", 500, NO_HEADERS, Buffer.buffer(), null, TimeSource.SYSTEM).getMessage());
     }
 }

@@ -6,6 +6,7 @@ import dev.frugal.config.ModelConfig;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
 import dev.frugal.config.Secret;
+import dev.frugal.core.TimeSource;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
 import dev.frugal.wire.Json;
@@ -36,7 +37,7 @@ class OpenAiAdapterToUpstreamTest {
     private static ObjectNode upstream(String dialect, String body, boolean stream, boolean clientWantsUsage) {
         ProviderConfig config = new ProviderConfig("p", ProviderKind.OPENAI, URI.create("http://127.0.0.1:8000/v1"),
                 new Secret("sk-test-secret-123456"), Map.of(), dialect, ProviderConfig.Timeouts.DEFAULT, null, null, null, 4096, false, null);
-        OpenAiAdapter adapter = new OpenAiAdapter(config, null); // the constructor never touches the client
+        OpenAiAdapter adapter = new OpenAiAdapter(config, null, TimeSource.SYSTEM); // the constructor never touches the client
         GenerationCall call = new GenerationCall("req_1", Operation.CHAT,
                 new ModelConfig.Deployment("p", "llama3.2:latest", 1), parse(body), stream, clientWantsUsage);
         return adapter.toUpstream(call);
@@ -67,7 +68,7 @@ class OpenAiAdapterToUpstreamTest {
         ObjectNode before = original.deepCopy();
         ProviderConfig config = new ProviderConfig("p", ProviderKind.OPENAI, URI.create("http://h/v1"), null, Map.of(),
                 dialect, ProviderConfig.Timeouts.DEFAULT, null, null, null, 4096, false, null);
-        new OpenAiAdapter(config, null).toUpstream(new GenerationCall("req_1", Operation.CHAT,
+        new OpenAiAdapter(config, null, TimeSource.SYSTEM).toUpstream(new GenerationCall("req_1", Operation.CHAT,
                 new ModelConfig.Deployment("p", "up", 1), original, true, false));
         assertEquals(before, original);
     }

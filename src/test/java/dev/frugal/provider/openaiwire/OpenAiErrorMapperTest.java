@@ -1,6 +1,7 @@
 package dev.frugal.provider.openaiwire;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.frugal.core.TimeSource;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
 import dev.frugal.wire.Json;
@@ -26,7 +27,7 @@ class OpenAiErrorMapperTest {
     private static final MultiMap NO_HEADERS = MultiMap.caseInsensitiveMultiMap();
 
     private static UpstreamFailure failure(int status, String body) {
-        return OpenAiErrorMapper.toFailure("up", status, NO_HEADERS, Buffer.buffer(body), SECRET);
+        return OpenAiErrorMapper.toFailure("up", status, NO_HEADERS, Buffer.buffer(body), SECRET, TimeSource.SYSTEM);
     }
 
     // ---- status → kind --------------------------------------------------------------------
@@ -132,7 +133,7 @@ class OpenAiErrorMapperTest {
     @MethodSource("secretLeaks")
     void providerSecretNeverAppearsInTheFailure(String name, String secret, String body) {
         for (int status : new int[] {400, 404, 422, 429, 500}) {
-            UpstreamFailure f = OpenAiErrorMapper.toFailure("up", status, NO_HEADERS, Buffer.buffer(body), secret);
+            UpstreamFailure f = OpenAiErrorMapper.toFailure("up", status, NO_HEADERS, Buffer.buffer(body), secret, TimeSource.SYSTEM);
             assertFalse(f.getMessage().contains(secret), f.getMessage());
             assertFalse(f.getMessage().contains(secret.substring(0, Math.min(8, secret.length()))), f.getMessage());
         }
@@ -156,7 +157,7 @@ class OpenAiErrorMapperTest {
     @Test
     void failureCarriesRetryAfterFromTheResponse() {
         MultiMap h = MultiMap.caseInsensitiveMultiMap().add("retry-after", "20");
-        UpstreamFailure f = OpenAiErrorMapper.toFailure("up", 429, h, Buffer.buffer("{\"error\":{\"message\":\"slow down\"}}"), null);
+        UpstreamFailure f = OpenAiErrorMapper.toFailure("up", 429, h, Buffer.buffer("{\"error\":{\"message\":\"slow down\"}}"), null, TimeSource.SYSTEM);
         assertEquals(Kind.RATE_LIMITED, f.kind());
         assertEquals(20, f.retryAfterSeconds());
         assertNull(f.param());

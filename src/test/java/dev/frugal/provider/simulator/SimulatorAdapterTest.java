@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ModelConfig;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
+import dev.frugal.core.TimeSource;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
@@ -45,7 +46,7 @@ class SimulatorAdapterTest {
         ProviderConfig c = new ProviderConfig("sim", ProviderKind.SIMULATOR, null, null, Map.of(), null,
                 ProviderConfig.Timeouts.DEFAULT, s, null, null, 4096, false, null);
         RandomGenerator alwaysZero = () -> 0L; // nextDouble() == 0.0 < any positive failure rate
-        return new SimulatorAdapter(c, vertx, alwaysZero);
+        return new SimulatorAdapter(c, vertx, alwaysZero, TimeSource.SYSTEM);
     }
 
     static GenerationCall call(String body, boolean stream, boolean usage) throws Exception {

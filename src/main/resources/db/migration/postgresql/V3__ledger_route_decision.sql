@@ -1,0 +1,5 @@
+-- The routing decision of each request in one line (dev.frugal.routing.Decision#compact, at most 512
+-- characters): the strategy, the deployments in the order tried with their scores, those left out with
+-- why. Null for rows written before this migration. Keep equivalent to ../h2/V3__ledger_route_decision.sql.
+-- Added on the partitioned parent: existing partitions get the column too, and Retention's new ones inherit it.
+ALTER TABLE ledger ADD COLUMN route_decision text;
