@@ -1,6 +1,9 @@
 package dev.frugal.admin;
 
-import dev.frugal.ledger.ReportEndpoint;
+import dev.frugal.core.GatewayError;
+import dev.frugal.pipeline.UsageReports;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -9,13 +12,22 @@ import jakarta.inject.Inject;
 /**
  * {@code GET /admin/reports/usage?from=&to=&group_by=&interval=&format=&team=}: usage and cost of
  * every team (or one, with {@code team=}). The admin key is checked by {@link AdminRoutes}'s guard
- * on {@code /admin/*}. The report itself is {@link ReportEndpoint}'s (docs/ledger.md).
+ * on {@code /admin/*}. The report itself is {@link UsageReports}'s (docs/ledger.md).
  */
 @ApplicationScoped
 public class ReportRoutes {
-    @Inject ReportEndpoint reports;
+    @Inject UsageReports reports;
 
     void register(@Observes Router router) {
-        router.get("/admin/reports/usage").handler(ctx -> reports.serve(ctx, null, status -> { }));
+        router.get("/admin/reports/usage").handler(ctx -> reports.report(ctx::queryParam, null).onComplete(ar -> {
+            HttpServerResponse resp = ctx.response();
+            if (resp.closed() || resp.ended()) return;
+            if (ar.failed()) {
+                AdminResponses.error(ctx, ar.cause() instanceof GatewayError e ? e
+                        : GatewayError.internal("The admin API failed to process the request."));
+            } else {
+                resp.putHeader(HttpHeaders.CONTENT_TYPE, ar.result().contentType()).end(ar.result().body());
+            }
+        }));
     }
 }

@@ -1,11 +1,12 @@
 package dev.frugal.api;
 
-import dev.frugal.provider.Embeddings;
+import dev.frugal.core.Usage;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Writes an OpenAI embeddings response. With {@code encoding_format: base64} (what the official
@@ -14,11 +15,11 @@ import java.util.Base64;
 final class EmbeddingsWriter {
     private EmbeddingsWriter() {}
 
-    static Buffer write(String model, Embeddings e, boolean base64) {
-        StringBuilder sb = new StringBuilder(64 + e.vectors().size() * (base64 ? 2100 : 4000));
+    static Buffer write(String model, List<float[]> vectors, Usage usage, boolean base64) {
+        StringBuilder sb = new StringBuilder(64 + vectors.size() * (base64 ? 2100 : 4000));
         sb.append("{\"object\":\"list\",\"data\":[");
-        for (int i = 0; i < e.vectors().size(); i++) {
-            float[] v = e.vectors().get(i);
+        for (int i = 0; i < vectors.size(); i++) {
+            float[] v = vectors.get(i);
             if (i > 0) sb.append(',');
             sb.append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":");
             if (base64) {
@@ -38,7 +39,7 @@ final class EmbeddingsWriter {
         }
         sb.append("],\"model\":");
         appendString(sb, model);
-        long tokens = e.usage().promptTokens();
+        long tokens = usage.promptTokens();
         sb.append(",\"usage\":{\"prompt_tokens\":").append(tokens).append(",\"total_tokens\":").append(tokens).append("}}");
         return Buffer.buffer(sb.toString());
     }

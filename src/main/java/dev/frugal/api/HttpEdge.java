@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.Ids;
-import dev.frugal.core.UpstreamFailure;
-import dev.frugal.core.Usage;
+import dev.frugal.pipeline.Answer;
+import dev.frugal.pipeline.AnswerStream;
 import dev.frugal.pipeline.Exchange;
 import dev.frugal.pipeline.Gateway;
-import dev.frugal.provider.ChunkStream;
-import dev.frugal.resilience.PlanExecutor;
 import dev.frugal.wire.Json;
-import io.vertx.core.Future;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,8 +18,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -32,7 +30,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 class HttpEdge {
-    private static final Logger LOG = Logger.getLogger(HttpEdge.class);
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
 
     /** Writes one error in a surface's shape (status and headers included). */
@@ -119,51 +116,54 @@ class HttpEdge {
     }
 
     /**
-     * Relays a stream once the gateway has one, in the given format; answers the failure when it has none.
+     * Writes what the pipeline answered a generation request with: a whole response as it is
+     * (through {@code whole}, which may translate it), a stream in the given format, or the failure.
      */
-    void relay(Exchange ex, HttpServerResponse resp, Future<PlanExecutor.Outcome<ChunkStream>> outcome,
-               StreamWriter.Format format, Style style) {
-        outcome.onComplete(ar -> {
-            if (ar.failed()) { fail(ex, resp, ar.cause(), style); return; }
-            ChunkStream stream = ar.result().value();
-            if (resp.closed()) { // the client left while we waited for the first chunk
-                stream.cancel();
-                gateway.finish(ex, 499, stream.usage());
+    void answer(Exchange ex, HttpServerResponse resp, AsyncResult<Answer> ar, Style style,
+                Function<Answer.Whole, Buffer> whole, StreamWriter.Format format) {
+        if (ar.failed()) {
+            fail(ex, resp, ar.cause(), style);
+        } else if (ar.result() instanceof AnswerStream s) {
+            relay(ex, resp, s, format);
+        } else if (ar.result() instanceof Answer.Whole w) {
+            Buffer body;
+            try {
+                body = whole.apply(w);
+            } catch (RuntimeException e) {
+                fail(ex, resp, e, style);
                 return;
             }
-            new StreamWriter(resp, stream, gateway, ex, format).start();
-        });
+            write(ex, resp, body);
+        } else {
+            fail(ex, resp, new IllegalStateException("unexpected answer " + ar.result()), style);
+        }
     }
 
-    /** Answers a failure in the surface's shape and settles the exchange. */
-    void fail(Exchange ex, HttpServerResponse resp, Throwable t, Style style) {
-        GatewayError e;
-        if (t instanceof PlanExecutor.AttemptsFailed f) {
-            e = f.error();
-            outcomeHeaders(resp, ex, f.attempts());
-        } else if (t instanceof GatewayError g) e = g;
-        else if (t instanceof UpstreamFailure u) e = u.toClientError();
-        else {
-            LOG.errorf(t, "Request %s failed inside the gateway", ex.requestId());
-            e = GatewayError.internal("The gateway failed to process the request (request id " + ex.requestId() + ").");
+    /** Writes a whole answer with its outcome headers, then tells the exchange how it went. */
+    void write(Exchange ex, HttpServerResponse resp, Buffer body) {
+        outcomeHeaders(resp, ex);
+        Responses.json(resp, body);
+        // 499 when the client had already left: billed all the same, since the upstream did the work
+        ex.delivered(resp.closed() ? 499 : 200);
+    }
+
+    /** Relays a stream, unless the client left while the gateway waited for its first chunk. */
+    private static void relay(Exchange ex, HttpServerResponse resp, AnswerStream stream, StreamWriter.Format format) {
+        if (resp.closed()) {
+            ex.clientLeft();
+            return;
         }
-        gateway.answering(ex);
-        style.errors().write(resp, e);
-        gateway.finish(ex, e.status(), Usage.NONE, e.code());
+        new StreamWriter(resp, stream, ex, format).start();
+    }
+
+    /** Answers a failure in the surface's shape; the exchange settles it. */
+    void fail(Exchange ex, HttpServerResponse resp, Throwable t, Style style) {
+        style.errors().write(resp, ex.failed(t));
     }
 
     /** The headers of an answered request: the attempts made and its rate-limit state ({@code x-ratelimit-*}). */
-    static void outcomeHeaders(HttpServerResponse resp, Exchange ex, int attempts) {
-        resp.putHeader("x-frugal-attempts", Integer.toString(attempts));
-        for (java.util.Map.Entry<String, String> h : ex.responseHeaders().entrySet()) resp.putHeader(h.getKey(), h.getValue());
-    }
-
-    /**
-     * The status to settle a whole (non-streamed) answer with once written: 200, or 499 when the
-     * client had already left — it is billed all the same, since the upstream did the work.
-     */
-    static int answered(HttpServerResponse resp) {
-        return resp.closed() ? 499 : 200;
+    static void outcomeHeaders(HttpServerResponse resp, Exchange ex) {
+        ex.outcomeHeaders(resp::putHeader);
     }
 
     static String requestId(HttpServerRequest req) {

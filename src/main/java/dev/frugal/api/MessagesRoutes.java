@@ -8,10 +8,9 @@ import dev.frugal.api.messages.MessagesResponseMapper;
 import dev.frugal.api.messages.MessagesStreamMapper;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.Usage;
+import dev.frugal.pipeline.Answer;
 import dev.frugal.pipeline.Exchange;
 import dev.frugal.pipeline.Gateway;
-import dev.frugal.provider.Completion;
-import dev.frugal.provider.Operation;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.Sse;
 import io.vertx.core.buffer.Buffer;
@@ -42,26 +41,19 @@ public class MessagesRoutes {
 
     private void messages(Exchange ex, ObjectNode body, HttpServerResponse resp) {
         MessagesRequestMapper.Translated t = MessagesRequestMapper.toOpenAi(body);
-        if (t.stream()) {
-            // include_usage: the usage chunk feeds message_delta's usage
-            edge.relay(ex, resp, gateway.generateStream(ex, Operation.CHAT, t.model(), t.openAi(), true), new Events(t.model()), STYLE);
-            return;
+        // a stream asks for include_usage: the usage chunk feeds message_delta's usage
+        gateway.chat(ex, t.openAi()).onComplete(ar -> edge.answer(ex, resp, ar, STYLE, w -> message(w, t.model()), new Events(t.model())));
+    }
+
+    /** A whole OpenAI answer as Anthropic's message. */
+    private static Buffer message(Answer.Whole w, String model) {
+        JsonNode completion;
+        try {
+            completion = Json.parse(w.body());
+        } catch (Exception e) { // adapters answer JSON they made or checked; this is a gateway bug
+            throw new IllegalStateException("the upstream's answer is not JSON", e);
         }
-        gateway.generate(ex, Operation.CHAT, t.model(), t.openAi()).onComplete(ar -> {
-            if (ar.failed()) { edge.fail(ex, resp, ar.cause(), STYLE); return; }
-            Completion c = ar.result().value();
-            JsonNode completion;
-            try {
-                completion = Json.parse(c.body());
-            } catch (Exception e) { // adapters answer JSON they made or checked; this is a gateway bug
-                edge.fail(ex, resp, e, STYLE);
-                return;
-            }
-            HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
-            gateway.answering(ex);
-            Responses.json(resp, Json.writeBuffer(MessagesResponseMapper.toAnthropic(completion, t.model(), c.usage())));
-            gateway.finish(ex, HttpEdge.answered(resp), c.usage());
-        });
+        return Json.writeBuffer(MessagesResponseMapper.toAnthropic(completion, model, w.usage()));
     }
 
     private static void error(HttpServerResponse resp, GatewayError e) {

@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ModelConfig;
 import dev.frugal.config.RouteConfig;
 import dev.frugal.core.GatewayError;
-import dev.frugal.core.Usage;
+import dev.frugal.pipeline.Answer;
 import dev.frugal.pipeline.Exchange;
 import dev.frugal.pipeline.Gateway;
-import dev.frugal.provider.Completion;
-import dev.frugal.provider.Operation;
-import dev.frugal.resilience.PlanExecutor;
 import dev.frugal.wire.Json;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -51,40 +47,21 @@ public class OpenAiRoutes {
     // ---- endpoints -----------------------------------------------------------------------
 
     private void chat(Exchange ex, ObjectNode body, HttpServerResponse resp) {
-        RequestValidator.Generation g = RequestValidator.chat(body);
-        generate(ex, Operation.CHAT, g, body, resp);
+        RequestValidator.chat(body);
+        gateway.chat(ex, body).onComplete(ar -> edge.answer(ex, resp, ar, STYLE, Answer.Whole::body, StreamWriter.OPENAI));
     }
 
     private void completions(Exchange ex, ObjectNode body, HttpServerResponse resp) {
-        RequestValidator.Generation g = RequestValidator.completion(body);
-        generate(ex, Operation.COMPLETIONS, g, body, resp);
-    }
-
-    private void generate(Exchange ex, Operation op, RequestValidator.Generation g, ObjectNode body, HttpServerResponse resp) {
-        if (g.stream()) {
-            edge.relay(ex, resp, gateway.generateStream(ex, op, g.model(), body, g.includeUsage()), StreamWriter.OPENAI, STYLE);
-        } else {
-            gateway.generate(ex, op, g.model(), body).onComplete(ar -> answer(ex, resp, ar));
-        }
-    }
-
-    private void answer(Exchange ex, HttpServerResponse resp, AsyncResult<PlanExecutor.Outcome<Completion>> ar) {
-        if (ar.failed()) { fail(ex, resp, ar.cause()); return; }
-        Completion c = ar.result().value();
-        HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
-        gateway.answering(ex);
-        Responses.json(resp, c.body());
-        gateway.finish(ex, HttpEdge.answered(resp), c.usage());
+        RequestValidator.completion(body);
+        gateway.completions(ex, body).onComplete(ar -> edge.answer(ex, resp, ar, STYLE, Answer.Whole::body, StreamWriter.OPENAI));
     }
 
     private void embeddings(Exchange ex, ObjectNode body, HttpServerResponse resp) {
         RequestValidator.Embedding e = RequestValidator.embeddings(body);
-        gateway.embed(ex, e.model(), e.texts(), body, e.dimensions()).onComplete(ar -> {
+        gateway.embeddings(ex, body, e.texts(), e.dimensions()).onComplete(ar -> {
             if (ar.failed()) { fail(ex, resp, ar.cause()); return; }
-            HttpEdge.outcomeHeaders(resp, ex, ar.result().attempts());
-            gateway.answering(ex);
-            Responses.json(resp, EmbeddingsWriter.write(e.model(), ar.result().value(), e.base64()));
-            gateway.finish(ex, HttpEdge.answered(resp), ar.result().value().usage());
+            if (!(ar.result() instanceof Answer.Vectors v)) { fail(ex, resp, new IllegalStateException("unexpected answer " + ar.result())); return; }
+            edge.write(ex, resp, EmbeddingsWriter.write(e.model(), v.vectors(), v.usage(), e.base64()));
         });
     }
 
@@ -96,7 +73,7 @@ public class OpenAiRoutes {
         for (ModelConfig m : gateway.models(ex)) data.add(model(m));
         for (RouteConfig r : gateway.routes(ex)) data.add(route(r));
         Responses.json(ctx.response(), Json.writeBuffer(root));
-        gateway.finish(ex, 200, Usage.NONE);
+        ex.delivered(200);
     }
 
     private void getModel(RoutingContext ctx) {
@@ -112,14 +89,14 @@ public class OpenAiRoutes {
         for (ModelConfig m : gateway.models(ex)) {
             if (m.name().equals(id)) {
                 Responses.json(ctx.response(), Json.writeBuffer(model(m)));
-                gateway.finish(ex, 200, Usage.NONE);
+                ex.delivered(200);
                 return;
             }
         }
         for (RouteConfig r : gateway.routes(ex)) {
             if (r.name().equals(id)) {
                 Responses.json(ctx.response(), Json.writeBuffer(route(r)));
-                gateway.finish(ex, 200, Usage.NONE);
+                ex.delivered(200);
                 return;
             }
         }

@@ -20,18 +20,16 @@ final class RequestValidator {
 
     private RequestValidator() {}
 
-    /** What the gateway itself needs from a valid generation request. */
-    record Generation(String model, boolean stream, boolean includeUsage) {}
-
-    static Generation chat(JsonNode body) {
-        String model = Fields.requiredString(body, "model");
+    /** Checks a chat request; the pipeline reads what it needs of it (core.RequestView). */
+    static void chat(JsonNode body) {
+        Fields.requiredString(body, "model");
         JsonNode messages = body.get("messages");
         if (messages == null || messages.isNull()) throw GatewayError.missingField("messages");
         if (!messages.isArray()) throw GatewayError.wrongType("messages", "an array");
         if (messages.isEmpty()) throw GatewayError.invalidRequest("'messages' must contain at least one message.", "messages");
         Set<String> toolCallIds = new HashSet<>();
         for (int i = 0; i < messages.size(); i++) message(messages.get(i), "messages[" + i + "]", toolCallIds);
-        Generation g = common(body, model);
+        common(body);
         Fields.optionalInt(body, "max_completion_tokens", 1, Integer.MAX_VALUE);
         Fields.optionalNumber(body, "top_p", 0, 1);
         Fields.optionalBoolean(body, "parallel_tool_calls", "parallel_tool_calls");
@@ -42,11 +40,10 @@ final class RequestValidator {
         }
         Fields.optionalObject(body, "response_format");
         tools(body);
-        return g;
     }
 
-    static Generation completion(JsonNode body) {
-        String model = Fields.requiredString(body, "model");
+    static void completion(JsonNode body) {
+        Fields.requiredString(body, "model");
         JsonNode prompt = body.get("prompt");
         if (prompt == null || prompt.isNull()) throw GatewayError.missingField("prompt");
         if (!prompt.isTextual() && !(prompt.isArray() && !prompt.isEmpty())) {
@@ -54,7 +51,7 @@ final class RequestValidator {
         }
         if (body.hasNonNull("logprobs")) Fields.optionalInt(body, "logprobs", 0, 5);
         Fields.optionalInt(body, "best_of", 1, 20);
-        return common(body, model);
+        common(body);
     }
 
     /** A valid embeddings request: its model, its text inputs (null for token arrays) and options. */
@@ -102,14 +99,13 @@ final class RequestValidator {
 
     // ---- pieces --------------------------------------------------------------------------
 
-    private static Generation common(JsonNode body, String model) {
+    private static void common(JsonNode body) {
         boolean stream = Fields.optionalBoolean(body, "stream", "stream");
         JsonNode so = body.get("stream_options");
-        boolean includeUsage = false;
         if (so != null && !so.isNull()) {
             if (!stream) throw GatewayError.invalidRequest("'stream_options' is only allowed when 'stream' is true.", "stream_options");
             if (!so.isObject()) throw GatewayError.wrongType("stream_options", "an object");
-            includeUsage = Fields.optionalBoolean(so, "include_usage", "stream_options.include_usage");
+            Fields.optionalBoolean(so, "include_usage", "stream_options.include_usage");
         }
         Fields.optionalInt(body, "n", 1, 128);
         Fields.optionalInt(body, "max_tokens", 1, Integer.MAX_VALUE);
@@ -117,7 +113,6 @@ final class RequestValidator {
         Fields.optionalNumber(body, "presence_penalty", -2, 2);
         Fields.optionalNumber(body, "frequency_penalty", -2, 2);
         Fields.optionalStop(body);
-        return new Generation(model, stream, includeUsage);
     }
 
     private static void message(JsonNode m, String p, Set<String> toolCallIds) {

@@ -1,11 +1,9 @@
 package dev.frugal.api;
 
 import dev.frugal.core.GatewayError;
-import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
+import dev.frugal.pipeline.AnswerStream;
 import dev.frugal.pipeline.Exchange;
-import dev.frugal.pipeline.Gateway;
-import dev.frugal.provider.ChunkStream;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.Sse;
 import io.vertx.core.Vertx;
@@ -14,13 +12,13 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Relays one upstream stream to the client as SSE, event by event as it arrives, with
+ * Writes one streamed answer to the client as SSE, event by event as it arrives, with
  * back-pressure both ways, in a {@link Format} (OpenAI's chunks, or Anthropic's events). A client
- * that goes away cancels the upstream call; an upstream that fails after the first chunk is
- * reported in-band (OpenAI: one {@code data: {"error":…}} event and no {@code [DONE]}). One
- * instance per request; event loop only.
+ * that goes away stops the upstream call; a stream that fails after the first chunk is reported
+ * in-band (OpenAI: one {@code data: {"error":…}} event and no {@code [DONE]}). One instance per
+ * request; event loop only.
  */
-final class StreamWriter implements ChunkStream.Handler {
+final class StreamWriter implements AnswerStream.Sink {
 
     /** How the OpenAI chunks of a stream are written to one API surface's clients. One per stream. */
     interface Format {
@@ -47,20 +45,16 @@ final class StreamWriter implements ChunkStream.Handler {
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
 
     private final HttpServerResponse resp;
-    private final ChunkStream stream;
-    private final Gateway gateway;
+    private final AnswerStream stream;
     private final Exchange ex;
     private final Format format;
     private boolean finished;
     /** Chunks emitted during the current event-loop task, written together when it ends. */
     private Buffer pending;
-    private Vertx vertx;
-    private long deadlineTimer = -1;
 
-    StreamWriter(HttpServerResponse resp, ChunkStream stream, Gateway gateway, Exchange ex, Format format) {
+    StreamWriter(HttpServerResponse resp, AnswerStream stream, Exchange ex, Format format) {
         this.resp = resp;
         this.stream = stream;
-        this.gateway = gateway;
         this.ex = ex;
         this.format = format;
     }
@@ -69,25 +63,14 @@ final class StreamWriter implements ChunkStream.Handler {
         resp.setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
                 .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
-        HttpEdge.outcomeHeaders(resp, ex, ex.attempts());
+        HttpEdge.outcomeHeaders(resp, ex);
         resp.closeHandler(v -> {
             if (!finished) {
                 finished = true;
-                cancelDeadline();
-                stream.cancel();
-                gateway.finish(ex, 499, stream.usage()); // client closed the request
+                ex.clientLeft(); // stops the upstream; settled as 499
             }
         });
         resp.drainHandler(v -> stream.resume());
-        vertx = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
-        if (vertx != null) {
-            deadlineTimer = vertx.setTimer(gateway.millisLeft(ex), id -> {
-                deadlineTimer = -1;
-                if (finished) return;
-                stream.cancel();
-                onError(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "The response exceeded its total deadline."));
-            });
-        }
         stream.start(this);
     }
 
@@ -96,9 +79,8 @@ final class StreamWriter implements ChunkStream.Handler {
      * current event-loop task, instead of one socket write each.
      */
     @Override
-    public void onChunk(String json) {
+    public void chunk(String json) {
         if (finished) return;
-        gateway.chunk(ex, json);
         if (pending == null) {
             io.vertx.core.Context ctx = Vertx.currentContext();
             if (ctx == null) { // not on an event loop: nothing to gather with
@@ -122,50 +104,28 @@ final class StreamWriter implements ChunkStream.Handler {
     }
 
     @Override
-    public void onEnd() {
+    public void end(Usage usage) {
         if (finished) return;
         finished = true;
-        cancelDeadline();
         Buffer last = takePending();
-        format.end(stream.usage(), last);
-        gateway.answering(ex);
+        format.end(usage, last);
         resp.end(last);
-        gateway.finish(ex, 200, stream.usage());
+        ex.delivered(200);
     }
 
-    /**
-     * The in-band error of an upstream that failed after its first chunk. A lost connection is not
-     * "no backend available" (one was, and answered): it is reported as 502 {@code upstream_connection_lost}.
-     */
-    private static GatewayError midStream(UpstreamFailure f) {
-        if (f.kind() == UpstreamFailure.Kind.NETWORK) {
-            return new GatewayError(502, "upstream_error", "upstream_connection_lost", null, f.getMessage());
-        }
-        return f.toClientError();
-    }
-
-    private void cancelDeadline() {
-        if (deadlineTimer >= 0 && vertx != null) vertx.cancelTimer(deadlineTimer);
-        deadlineTimer = -1;
+    @Override
+    public void error(GatewayError e) {
+        if (finished) return;
+        finished = true;
+        Buffer last = takePending();
+        format.error(e, last);
+        resp.end(last);
+        ex.failed(e);
     }
 
     private Buffer takePending() {
         Buffer b = pending == null ? Buffer.buffer() : pending;
         pending = null;
         return b;
-    }
-
-    @Override
-    public void onError(Throwable failure) {
-        if (finished) return;
-        finished = true;
-        cancelDeadline();
-        GatewayError e = failure instanceof UpstreamFailure uf ? midStream(uf)
-                : failure instanceof GatewayError ge ? ge : GatewayError.internal("The stream failed inside the gateway.");
-        Buffer last = takePending();
-        format.error(e, last);
-        gateway.answering(ex);
-        resp.end(last);
-        gateway.finish(ex, e.status(), stream.usage(), e.code());
     }
 }

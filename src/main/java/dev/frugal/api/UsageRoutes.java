@@ -1,9 +1,9 @@
 package dev.frugal.api;
 
-import dev.frugal.core.Usage;
-import dev.frugal.ledger.ReportEndpoint;
 import dev.frugal.pipeline.Exchange;
-import dev.frugal.pipeline.Gateway;
+import dev.frugal.pipeline.UsageReports;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,14 +18,23 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class UsageRoutes {
     @Inject HttpEdge edge;
-    @Inject Gateway gateway;
-    @Inject ReportEndpoint reports;
+    @Inject UsageReports reports;
 
     void register(@Observes Router router) {
         router.get("/v1/usage").handler(ctx -> {
             Exchange ex = edge.authenticated(ctx, "usage", OpenAiRoutes.STYLE);
             if (ex == null) return;
-            reports.serve(ctx, ex.team().name(), status -> gateway.finish(ex, status, Usage.NONE));
+            HttpServerResponse resp = ctx.response();
+            reports.report(ctx::queryParam, ex.team().name()).onComplete(ar -> {
+                if (ar.failed()) {
+                    edge.fail(ex, resp, ar.cause(), OpenAiRoutes.STYLE);
+                } else if (resp.closed() || resp.ended()) {
+                    ex.delivered(499);
+                } else {
+                    resp.putHeader(HttpHeaders.CONTENT_TYPE, ar.result().contentType()).end(ar.result().body());
+                    ex.delivered(200);
+                }
+            });
         });
     }
 }

@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of API keys: the only form in which client keys are held. */
+/** SHA-256: of API keys (the only form in which client keys are held), and of request cache keys. */
 public final class KeyHash {
     /** One digest per thread: looking up a provider on every request costs more than hashing. */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {

@@ -2,28 +2,49 @@ package dev.frugal.pipeline;
 
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.TeamConfig;
+import dev.frugal.core.GatewayError;
 import dev.frugal.core.Price;
+import dev.frugal.core.RequestView;
+import dev.frugal.core.TimeSource;
+import dev.frugal.core.UpstreamFailure;
+import dev.frugal.core.Usage;
 import dev.frugal.resilience.AttemptOutcome;
+import dev.frugal.resilience.PlanExecutor;
 import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Decision;
 import dev.frugal.tenancy.Caller;
 import dev.frugal.tenancy.Ticket;
 import io.vertx.core.Promise;
+import org.jboss.logging.Logger;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * One client request on its way through the gateway: its id, the config snapshot it started
- * with, its team, and what it became. Lives on one event loop; not thread-safe.
+ * with, its caller, what the stages made of it, and its answer. The edge ends it with exactly one
+ * of {@link #delivered}, {@link #failed} or {@link #clientLeft} once it wrote (or could not write)
+ * the answer; the request is then settled once ({@link Settlement}), whichever comes first and
+ * however often they are called. Lives on one event loop; not thread-safe.
  */
 public final class Exchange {
+    private static final Logger LOG = Logger.getLogger(Exchange.class);
+
     final String requestId;
     final String endpoint;
+    final FrugalConfig config;
     final long startNanos;
     final long startMillis;
-    final FrugalConfig config;
+    private final TimeSource time;
+    private final Settlement settlement;
+
     /** Who sent the request (team, key id, the key's own limits and budgets); null until authenticated. */
     Caller caller;
     /** {@code caller.team()}: what routing and the model list read. */
     TeamConfig team;
+    /** The request as routing and caching read it; null for requests that are not for a model. */
+    RequestView view;
     String model = "unknown";
     /** The route the client named (then {@code model} is the route's name too), or null. */
     String route;
@@ -34,37 +55,104 @@ public final class Exchange {
     long firstChunkNanos;
     /** When the answer (or the error, or a stream's last event) began to be written; 0 until then. */
     long endNanos;
-    /** Frees the deployment slot and the gateway's in-flight slot; run once, by finish. */
+    /** Frees the deployment slot and the gateway's in-flight slot; run once, when settled. */
     Runnable release;
-    boolean finished;
-    /** When a streamed response must be over (System.nanoTime scale). */
+    boolean settled;
+    /** When a streamed response must be over ({@link TimeSource#nanoTime} scale). */
     long deadlineNanos = Long.MAX_VALUE;
     /** Completed when the client's connection closes before the answer is over. */
     final Promise<Void> clientGone = Promise.promise();
 
     // ---- metering ----
-    /** A request for a model (chat, completions, embeddings, messages): it gets a ledger row. */
+    /** A request for a model (chat, completions, embeddings, messages) that got past planning: it gets a ledger row. */
     boolean metered;
     boolean streamed;
-    /** The stream's relayed chunks, to bill a stream that ends without usage; null when not streamed. */
-    RelayedText relayed;
-    /** The admission of this request's rate limits and budget reservation; settled or released by finish. */
+    /** The admission of this request's rate limits and budget reservation; settled or released when the request is. */
     Ticket ticket;
-    /** Prompt tokens estimated before dispatch (used when the upstream reports none). */
-    long promptEstimate;
     /** The attempt that answered, and its price (null: unpriced). */
     Attempt served;
     Price price;
     /** The last deployment tried or passed over, and the trace of all of them ({@code provider/model=outcome;…}). */
     Attempt lastTried;
     StringBuilder attemptLog;
+    /** What the pipeline answered, once it did. */
+    Answer answer;
 
-    Exchange(String requestId, String endpoint, long startNanos, long startMillis, FrugalConfig config) {
+    Exchange(String requestId, String endpoint, FrugalConfig config, TimeSource time, Settlement settlement) {
         this.requestId = requestId;
         this.endpoint = endpoint;
-        this.startNanos = startNanos;
-        this.startMillis = startMillis;
         this.config = config;
+        this.time = time;
+        this.settlement = settlement;
+        this.startNanos = time.nanoTime();
+        this.startMillis = time.millis();
+    }
+
+    // ---- the edge's side ------------------------------------------------------------------
+
+    public String requestId() { return requestId; }
+
+    /** The caller's team; null until authenticated. */
+    public TeamConfig team() { return team; }
+
+    /** Max request body size in force for this request. */
+    public long maxBodyBytes() { return config.server().maxBodyBytes(); }
+
+    /** The headers of an answered request: the attempts made and its rate-limit state ({@code x-ratelimit-*}). */
+    public void outcomeHeaders(BiConsumer<String, String> put) {
+        put.accept("x-frugal-attempts", Integer.toString(attempts));
+        if (ticket != null) ticket.headers().forEach(put);
+    }
+
+    /**
+     * The answer (or a listing, a report) was written with {@code status}: 200, or 499 when the
+     * client had left — a whole answer is billed all the same, since the upstream did the work.
+     */
+    public void delivered(int status) {
+        settlement.settle(this, status, null, usage());
+    }
+
+    /**
+     * The request failed: returns the error the client is to be told (the pipeline's own failures
+     * already are such errors) and settles the request with it. A stream that failed midway is
+     * billed for what it relayed; any other failure for nothing.
+     */
+    public GatewayError failed(Throwable t) {
+        GatewayError e = clientError(t);
+        answered();
+        settlement.settle(this, e.status(), e.code(), answer instanceof AnswerStream s ? s.usage() : Usage.NONE);
+        return e;
+    }
+
+    /**
+     * The client closed its connection. A wait for an upstream slot is given up and no further
+     * attempt starts; a stream is stopped and settled as 499 {@code client_closed_request}, billed
+     * for what it relayed. A whole answer still on its way is settled when it comes.
+     */
+    public void clientLeft() {
+        clientGone.tryComplete();
+        if (answer instanceof AnswerStream s && !settled) {
+            s.cancel();
+            settlement.settle(this, 499, null, s.usage());
+        }
+    }
+
+    // ---- the pipeline's side ---------------------------------------------------------------
+
+    /** The answer begins to be written now: the request's time ends before the write, so the ledger's latency is never longer than what the client measured. */
+    void answered() {
+        if (endNanos == 0) endNanos = time.nanoTime();
+    }
+
+    /** The first chunk of a stream reaches the client. */
+    void firstChunk() {
+        firstChunkNanos = time.nanoTime();
+        settlement.firstChunk(this);
+    }
+
+    /** Milliseconds left before the total deadline (at least 1). */
+    long millisLeft() {
+        return Math.max(1, (deadlineNanos - time.nanoTime()) / 1_000_000);
     }
 
     /** Told of each deployment the plan tried or passed over. */
@@ -75,24 +163,24 @@ public final class Exchange {
         attemptLog.append(a.provider().name()).append('/').append(a.deployment().upstreamModel()).append('=').append(outcome.tag());
     }
 
-    /** Headers every answer to this request carries once it was admitted: {@code x-ratelimit-*}. */
-    public java.util.Map<String, String> responseHeaders() {
-        return ticket == null ? java.util.Map.of() : ticket.headers();
+    private Usage usage() {
+        if (answer instanceof Answer.Whole w) return w.usage();
+        if (answer instanceof Answer.Vectors v) return v.usage();
+        if (answer instanceof AnswerStream s) return s.usage();
+        return Usage.NONE;
     }
 
-    public String requestId() { return requestId; }
-
-    public FrugalConfig config() { return config; }
-
-    public TeamConfig team() { return team; }
-
-    public Caller caller() { return caller; }
-
-    public int attempts() { return attempts; }
-
-    /** The client closed its connection: a wait for an upstream slot is given up, no further attempt starts. */
-    public void clientLeft() { clientGone.tryComplete(); }
-
-    /** Max request body size in force for this request. */
-    public long maxBodyBytes() { return config.server().maxBodyBytes(); }
+    /** What the client is told of a failure; a failure of every attempt carries the attempt count and rate-limit headers. */
+    private GatewayError clientError(Throwable t) {
+        if (t instanceof GatewayError g) return g;
+        if (t instanceof PlanExecutor.AttemptsFailed f) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            outcomeHeaders(headers::put);
+            headers.putAll(f.error().headers()); // the error's own headers win
+            return f.error().withHeaders(headers);
+        }
+        if (t instanceof UpstreamFailure u) return u.toClientError();
+        LOG.errorf(t, "Request %s failed inside the gateway", requestId);
+        return GatewayError.internal("The gateway failed to process the request (request id " + requestId + ").");
+    }
 }

@@ -68,31 +68,14 @@ public final class PlanExecutor {
         this.listener = listener;
     }
 
-    /** Fails with {@link AttemptsFailed} carrying the client-facing error when no attempt succeeded. */
-    public <T> Future<Outcome<T>> execute(Plan plan, Function<Attempt, ResilienceSettings> settings,
-                                          Function<Attempt, Future<T>> call) {
-        return execute(plan, settings, call, AttemptListener.NONE, null);
-    }
-
-    /** As above, also telling {@code perRequest} of each attempt (after the executor's own listener). */
-    public <T> Future<Outcome<T>> execute(Plan plan, Function<Attempt, ResilienceSettings> settings,
-                                          Function<Attempt, Future<T>> call, AttemptListener perRequest) {
-        return execute(plan, settings, call, perRequest, null);
-    }
-
     /**
-     * As above, and stopping when the client leaves.
-     *
-     * @param clientGone completes when the client leaves (on the request's event loop), or null: a
-     *                   wait for a slot is given up at once and no further attempt is started; the
-     *                   result then fails with a 499
+     * Runs the plan's attempts in order until one succeeds. Fails with {@link AttemptsFailed}
+     * carrying the client-facing error when none did.
      */
-    public <T> Future<Outcome<T>> execute(Plan plan, Function<Attempt, ResilienceSettings> settings,
-                                          Function<Attempt, Future<T>> call, AttemptListener perRequest,
-                                          Future<?> clientGone) {
-        budget.onRequest(settings.apply(plan.attempts().get(0)).retryBudget());
-        Run<T> run = new Run<>(plan, settings, call, perRequest);
-        if (clientGone != null) clientGone.onComplete(v -> run.clientLeft());
+    public <T> Future<Outcome<T>> execute(Plan plan, Execution<T> execution) {
+        budget.onRequest(execution.settings().apply(plan.attempts().get(0)).retryBudget());
+        Run<T> run = new Run<>(plan, execution.settings(), execution.call(), execution.perRequest());
+        if (execution.clientGone() != null) execution.clientGone().onComplete(v -> run.clientLeft());
         run.next();
         return run.result.future();
     }

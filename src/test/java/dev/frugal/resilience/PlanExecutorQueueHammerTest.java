@@ -63,7 +63,7 @@ class PlanExecutorQueueHammerTest {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 Promise<Void> gone = Promise.promise();
                 if (random.nextInt(4) == 0) vertx.setTimer(1 + random.nextInt(6), t -> gone.tryComplete());
-                executor.<String>execute(plan, a -> a.deployment().upstreamModel().equals("a") ? s : unbounded, a -> {
+                executor.<String>execute(plan, Execution.of(a -> a.deployment().upstreamModel().equals("a") ? s : unbounded, a -> {
                     if (a.deployment().upstreamModel().equals("b")) return Future.succeededFuture("b");
                     maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
                     Promise<String> answer = Promise.promise();
@@ -72,7 +72,7 @@ class PlanExecutorQueueHammerTest {
                         answer.complete("a");
                     });
                     return answer.future();
-                }, AttemptListener.NONE, gone.future()).onComplete(ar -> {
+                }).until(gone.future())).onComplete(ar -> {
                     if (ar.succeeded()) { // the response is written, then the slot is given back
                         vertx.setTimer(1 + random.nextInt(2), t -> {
                             ar.result().release().run();

@@ -120,7 +120,7 @@ class PlanExecutorTest {
     @Test
     void aServerErrorIsRetriedOnTheSameDeploymentAfterABackoff() {
         answers("a", fail(Kind.UPSTREAM_ERROR, -1), "second try");
-        PlanExecutor.Outcome<String> o = ok(executor(10).execute(PLAN, a -> S, call));
+        PlanExecutor.Outcome<String> o = ok(executor(10).execute(PLAN, Execution.of(a -> S, call)));
         assertEquals("second try", o.value());
         assertEquals(List.of("a", "a"), calls);
         assertEquals(2, o.attempts());
@@ -131,7 +131,7 @@ class PlanExecutorTest {
     void retryAfterIsHonouredThenTheNextDeploymentIsTried() {
         answers("a", fail(Kind.RATE_LIMITED, 1), fail(Kind.RATE_LIMITED, 1));
         answers("b", "from b");
-        PlanExecutor.Outcome<String> o = ok(executor(10).execute(PLAN, a -> S, call));
+        PlanExecutor.Outcome<String> o = ok(executor(10).execute(PLAN, Execution.of(a -> S, call)));
         assertEquals("from b", o.value());
         assertEquals(List.of("a", "a", "b"), calls);
         assertEquals(List.of(1005L), delays, "waited out Retry-After: 1 once, then fell back");
@@ -141,7 +141,7 @@ class PlanExecutorTest {
     void aRetryAfterLongerThanTheCapMovesOnAtOnce() {
         answers("a", fail(Kind.RATE_LIMITED, 60));
         answers("b", "from b");
-        assertEquals("from b", ok(executor(10).execute(PLAN, a -> S, call)).value());
+        assertEquals("from b", ok(executor(10).execute(PLAN, Execution.of(a -> S, call))).value());
         assertEquals(List.of(), delays);
     }
 
@@ -149,9 +149,9 @@ class PlanExecutorTest {
     void aDeploymentCoolingDownAfter429IsSkippedByOtherRequests() {
         answers("a", fail(Kind.RATE_LIMITED, 60));
         answers("b", "b1", "b2");
-        ok(executor(10).execute(PLAN, a -> S, call));
+        ok(executor(10).execute(PLAN, Execution.of(a -> S, call)));
         calls.clear();
-        ok(executor(10).execute(PLAN, a -> S, call));
+        ok(executor(10).execute(PLAN, Execution.of(a -> S, call)));
         assertEquals(List.of("b"), calls, "a is cooling down for 60 s");
     }
 
@@ -159,14 +159,14 @@ class PlanExecutorTest {
     void anEmptyRetryBudgetMeansFallbackWithoutRetry() {
         answers("a", fail(Kind.UPSTREAM_ERROR, -1));
         answers("b", "from b");
-        ok(executor(0).execute(PLAN, a -> settings(1, 0.0, 3, 0), call));
+        ok(executor(0).execute(PLAN, Execution.of(a -> settings(1, 0.0, 3, 0), call)));
         assertEquals(List.of("a", "b"), calls);
     }
 
     @Test
     void aClientErrorEndsThePlanAtOnce() {
         answers("a", new UpstreamFailure(Kind.INVALID_REQUEST, 400, "bad", "temperature", -1));
-        PlanExecutor.AttemptsFailed f = failed(executor(10).execute(PLAN, a -> S, call));
+        PlanExecutor.AttemptsFailed f = failed(executor(10).execute(PLAN, Execution.of(a -> S, call)));
         assertEquals(400, f.error().status());
         assertEquals(1, f.attempts());
         assertEquals(List.of("a"), calls);
@@ -176,7 +176,7 @@ class PlanExecutorTest {
     void whenEveryDeploymentFailsTheLastFailureIsReported() {
         answers("a", fail(Kind.TIMEOUT, -1), fail(Kind.TIMEOUT, -1));
         answers("b", fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1));
-        PlanExecutor.AttemptsFailed f = failed(executor(10).execute(PLAN, a -> S, call));
+        PlanExecutor.AttemptsFailed f = failed(executor(10).execute(PLAN, Execution.of(a -> S, call)));
         assertEquals(502, f.error().status());
         assertEquals(4, f.attempts());
     }
@@ -186,16 +186,16 @@ class PlanExecutorTest {
         ResilienceSettings noRetry = settings(0, 1.0, 3, 0);
         Plan onlyA = Plans.of(attempt("a"));
         answers("a", fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1), fail(Kind.UPSTREAM_ERROR, -1));
-        for (int i = 0; i < 3; i++) failed(executor(10).execute(onlyA, a -> noRetry, call));
+        for (int i = 0; i < 3; i++) failed(executor(10).execute(onlyA, Execution.of(a -> noRetry, call)));
         assertEquals(CircuitBreaker.State.OPEN, backends.of(attempt("a")).circuit());
         calls.clear();
-        PlanExecutor.AttemptsFailed open = failed(executor(10).execute(onlyA, a -> noRetry, call));
+        PlanExecutor.AttemptsFailed open = failed(executor(10).execute(onlyA, Execution.of(a -> noRetry, call)));
         assertEquals(503, open.error().status());
         assertEquals(0, open.attempts());
         assertEquals(List.of(), calls, "an open circuit is not called");
         now.advance(Duration.ofSeconds(31));
         answers("a", "recovered");
-        assertEquals("recovered", ok(executor(10).execute(onlyA, a -> noRetry, call)).value());
+        assertEquals("recovered", ok(executor(10).execute(onlyA, Execution.of(a -> noRetry, call))).value());
         assertEquals(CircuitBreaker.State.CLOSED, backends.of(attempt("a")).circuit());
     }
 
@@ -204,14 +204,14 @@ class PlanExecutorTest {
         ResilienceSettings one = settings(1, 1.0, 3, 1);
         Plan onlyA = Plans.of(attempt("a"));
         answers("a", "first", "third");
-        PlanExecutor.Outcome<String> first = ok(executor(10).execute(onlyA, a -> one, call));
-        PlanExecutor.AttemptsFailed busy = failed(executor(10).execute(onlyA, a -> one, call));
+        PlanExecutor.Outcome<String> first = ok(executor(10).execute(onlyA, Execution.of(a -> one, call)));
+        PlanExecutor.AttemptsFailed busy = failed(executor(10).execute(onlyA, Execution.of(a -> one, call)));
         assertEquals(503, busy.error().status());
         assertEquals(1, busy.error().retryAfterSeconds());
         assertTrue(busy.error().getMessage().contains("at capacity"));
         first.release().run();
         first.release().run(); // twice is harmless
-        assertEquals("third", ok(executor(10).execute(onlyA, a -> one, call)).value());
+        assertEquals("third", ok(executor(10).execute(onlyA, Execution.of(a -> one, call))).value());
         assertEquals(1, backends.of(attempt("a")).inFlight());
     }
 
@@ -223,7 +223,7 @@ class PlanExecutorTest {
             seen.add(a.deployment().upstreamModel());
             return a.deployment().upstreamModel().equals("a") ? never.future() : Future.succeededFuture("from b");
         };
-        Future<PlanExecutor.Outcome<String>> f = executor(0).execute(PLAN, a -> settings(0, 0, 3, 0), slowA);
+        Future<PlanExecutor.Outcome<String>> f = executor(0).execute(PLAN, Execution.of(a -> settings(0, 0, 3, 0), slowA));
         assertTrue(!f.isComplete(), "waiting for a");
         assertEquals(1, deadlines.size());
         deadlines.get(0).run(); // a's first-token deadline passes
@@ -243,12 +243,12 @@ class PlanExecutorTest {
         answers("a", fail(Kind.OVERLOADED, -1), fail(Kind.RATE_LIMITED, 60)); // the 60 s Retry-After is past the cap: next
         answers("b", fail(Kind.TIMEOUT, -1), fail(Kind.NETWORK, -1));
         answers("c", "from c");
-        assertEquals("from c", ok(executor.execute(three, x -> S, call)).value());
+        assertEquals("from c", ok(executor.execute(three, Execution.of(x -> S, call))).value());
         assertEquals(List.of("a:overloaded", "a:rate_limited", "b:timeout", "b:network", "c:success"), seen);
 
         seen.clear(); // a now cools down for 60 s; a client error ends the plan at once
         answers("b", fail(Kind.CONTEXT_TOO_LONG, -1));
-        assertEquals(400, failed(executor.execute(three, x -> S, call)).error().status());
+        assertEquals(400, failed(executor.execute(three, Execution.of(x -> S, call))).error().status());
         assertEquals(List.of("a:skipped_cooling", "b:context_too_long"), seen);
     }
 
@@ -259,10 +259,10 @@ class PlanExecutorTest {
                 (a, o) -> seen.add(a.deployment().upstreamModel() + ":" + o.tag()));
         ResilienceSettings one = settings(0, 1.0, 1, 1);
         Promise<String> never = Promise.promise();
-        Future<PlanExecutor.Outcome<String>> slow = executor.execute(PLAN, x -> one, a -> a.deployment().upstreamModel().equals("a")
-                ? never.future() : Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1)));
+        Future<PlanExecutor.Outcome<String>> slow = executor.execute(PLAN, Execution.of(x -> one, a -> a.deployment().upstreamModel().equals("a")
+                ? never.future() : Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1))));
         // a holds its only slot; a second request passes it over for capacity, and b's failure opens b's circuit
-        failed(executor.execute(PLAN, x -> one, a -> Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1))));
+        failed(executor.execute(PLAN, Execution.of(x -> one, a -> Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1)))));
         assertEquals(List.of("a:skipped_capacity", "b:upstream_error"), seen);
         seen.clear();
         deadlines.get(0).run(); // a's first-token deadline fires; b's circuit is open
@@ -290,9 +290,9 @@ class PlanExecutorTest {
     void aReleasedSlotGoesToTheOldestWaiterOnItsOwnEventLoop() {
         ResilienceSettings s = queued(1, 2, 3);
         PlanExecutor ex = executor(10);
-        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, a -> s, held("r1"));
-        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, a -> s, held("r2"));
-        Future<PlanExecutor.Outcome<String>> r3 = ex.execute(ONLY_A, a -> s, held("r3"));
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, Execution.of(a -> s, held("r1")));
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, Execution.of(a -> s, held("r2")));
+        Future<PlanExecutor.Outcome<String>> r3 = ex.execute(ONLY_A, Execution.of(a -> s, held("r3")));
         BackendState a = backends.of(attempt("a"));
         assertEquals(List.of("r1@a"), calls, "r2 and r3 wait");
         assertEquals(1, a.inFlight());
@@ -306,7 +306,7 @@ class PlanExecutorTest {
         assertEquals(List.of("r1@a", "r2@a"), calls, "the oldest waiter first");
         assertEquals(1, a.queued());
 
-        Future<PlanExecutor.Outcome<String>> r4 = ex.execute(ONLY_A, a2 -> s, held("r4"));
+        Future<PlanExecutor.Outcome<String>> r4 = ex.execute(ONLY_A, Execution.of(a2 -> s, held("r4")));
         assertEquals(2, a.queued(), "a newcomer queues behind r3");
         pending.get(1).complete("two");
         ok(r2).release().run();
@@ -328,8 +328,8 @@ class PlanExecutorTest {
         PlanExecutor ex = new PlanExecutor(backends, scheduler, new java.util.Random(7), new RetryBudget(10),
                 (a, o) -> seen.add(a.deployment().upstreamModel() + ":" + o.tag()));
         ResilienceSettings s = queued(1, 1, 3);
-        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(PLAN, a -> s, held("r1"));
-        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(PLAN, a -> s, held("r2"));
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(PLAN, Execution.of(a -> s, held("r1")));
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(PLAN, Execution.of(a -> s, held("r2")));
         assertTrue(!r2.isComplete(), "r2 waits for a");
         assertEquals(List.of(60_000L, 1_000L), deadlineDelays, "r1's first-token deadline, then r2's queue timeout");
         deadlines.get(1).run(); // r2's queue timeout passes
@@ -349,11 +349,11 @@ class PlanExecutorTest {
     void aFullQueueMovesOnAtOnceAndWithNoDeploymentLeftTheClientGets503() {
         ResilienceSettings s = queued(1, 1, 3);
         PlanExecutor ex = executor(10);
-        ex.execute(ONLY_A, a -> s, held("r1"));
-        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, a -> s, held("r2"));
-        Future<PlanExecutor.Outcome<String>> r3 = ex.execute(PLAN, a -> s, held("r3"));
+        ex.execute(ONLY_A, Execution.of(a -> s, held("r1")));
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, Execution.of(a -> s, held("r2")));
+        Future<PlanExecutor.Outcome<String>> r3 = ex.execute(PLAN, Execution.of(a -> s, held("r3")));
         assertEquals("r3 from b", ok(r3).value(), "the queue is full: straight to b");
-        PlanExecutor.AttemptsFailed busy = failed(ex.execute(ONLY_A, a -> s, held("r4")));
+        PlanExecutor.AttemptsFailed busy = failed(ex.execute(ONLY_A, Execution.of(a -> s, held("r4"))));
         assertEquals(503, busy.error().status());
         assertEquals("no_backend_available", busy.error().code());
         assertEquals(1, busy.error().retryAfterSeconds());
@@ -365,8 +365,8 @@ class PlanExecutorTest {
     void theWaitCountsAgainstTheAttemptsFirstTokenDeadline() {
         ResilienceSettings s = queued(1, 1, 3);
         PlanExecutor ex = executor(10);
-        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, a -> s, held("r1"));
-        ex.execute(ONLY_A, a -> s, held("r2"));
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, Execution.of(a -> s, held("r1")));
+        ex.execute(ONLY_A, Execution.of(a -> s, held("r2")));
         now.advance(Duration.ofMillis(300));
         pending.get(0).complete("one");
         ok(r1).release().run();
@@ -379,8 +379,8 @@ class PlanExecutorTest {
     void aWaitIsBoundedByTheFirstTokenDeadlineToo() {
         ResilienceSettings s = queued(1, 1, 3).withDeadlines(Duration.ofMillis(400), Duration.ofMinutes(10));
         PlanExecutor ex = executor(10);
-        ex.execute(ONLY_A, a -> s, held("r1"));
-        ex.execute(ONLY_A, a -> s, held("r2"));
+        ex.execute(ONLY_A, Execution.of(a -> s, held("r1")));
+        ex.execute(ONLY_A, Execution.of(a -> s, held("r2")));
         assertEquals(List.of(400L, 400L), deadlineDelays);
     }
 
@@ -388,9 +388,9 @@ class PlanExecutorTest {
     void aClientThatLeavesWhileWaitingGivesUpAtOnceAndNeverTakesASlot() {
         ResilienceSettings s = queued(1, 1, 3);
         PlanExecutor ex = executor(10);
-        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, a -> s, held("r1"));
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, Execution.of(a -> s, held("r1")));
         Promise<Void> gone = Promise.promise();
-        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, a -> s, held("r2"), AttemptListener.NONE, gone.future());
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, Execution.of(a -> s, held("r2")).until(gone.future()));
         gone.complete();
         PlanExecutor.AttemptsFailed left = failed(r2);
         assertEquals(499, left.error().status());
@@ -409,10 +409,10 @@ class PlanExecutorTest {
     void aClientThatLeavesJustAfterItsSlotWasHandedOverPassesTheSlotOn() {
         ResilienceSettings s = queued(1, 2, 3);
         PlanExecutor ex = executor(10);
-        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, a -> s, held("r1"));
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(ONLY_A, Execution.of(a -> s, held("r1")));
         Promise<Void> gone = Promise.promise();
-        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, a -> s, held("r2"), AttemptListener.NONE, gone.future());
-        ex.execute(ONLY_A, a -> s, held("r3"));
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(ONLY_A, Execution.of(a -> s, held("r2")).until(gone.future()));
+        ex.execute(ONLY_A, Execution.of(a -> s, held("r3")));
         pending.get(0).complete("one");
         ok(r1).release().run(); // the slot is handed to r2; its wake-up is not yet run on its loop
         gone.complete();
@@ -427,8 +427,8 @@ class PlanExecutorTest {
     void aQueueTimeoutThatRacesAHandOverLetsTheWaiterUseTheSlot() {
         ResilienceSettings s = queued(1, 1, 3);
         PlanExecutor ex = executor(10);
-        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(PLAN, a -> s, held("r1"));
-        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(PLAN, a -> s, held("r2"));
+        Future<PlanExecutor.Outcome<String>> r1 = ex.execute(PLAN, Execution.of(a -> s, held("r1")));
+        Future<PlanExecutor.Outcome<String>> r2 = ex.execute(PLAN, Execution.of(a -> s, held("r2")));
         pending.get(0).complete("one");
         ok(r1).release().run(); // handed to r2 ...
         deadlines.get(deadlines.size() - 1).run(); // ... while its queue timer fires on its loop
@@ -443,11 +443,11 @@ class PlanExecutorTest {
     void nobodyWaitsForADeploymentWhoseCircuitWouldRefuseIt() {
         ResilienceSettings s = queued(1, 1, 1);
         PlanExecutor ex = executor(10);
-        failed(ex.execute(ONLY_A, a -> s, x -> Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1)))); // opens a
+        failed(ex.execute(ONLY_A, Execution.of(a -> s, x -> Future.failedFuture(fail(Kind.UPSTREAM_ERROR, -1))))); // opens a
         now.advance(Duration.ofSeconds(31));
-        ex.execute(ONLY_A, a -> s, held("probe")); // the half-open probe holds the only slot
+        ex.execute(ONLY_A, Execution.of(a -> s, held("probe"))); // the half-open probe holds the only slot
         int timers = deadlines.size();
-        PlanExecutor.AttemptsFailed busy = failed(ex.execute(ONLY_A, a -> s, held("r2")));
+        PlanExecutor.AttemptsFailed busy = failed(ex.execute(ONLY_A, Execution.of(a -> s, held("r2"))));
         assertEquals(503, busy.error().status());
         assertEquals(0, backends.of(attempt("a")).queued());
         assertEquals(timers, deadlines.size(), "no queue timer: r2 did not wait");

@@ -1,0 +1,58 @@
+package dev.frugal.pipeline;
+
+import dev.frugal.catalog.Pricing;
+import dev.frugal.config.ModelConfig;
+import dev.frugal.core.GatewayError;
+import dev.frugal.core.Price;
+import dev.frugal.core.RequestView;
+import dev.frugal.core.Usage;
+import dev.frugal.routing.Attempt;
+import dev.frugal.routing.Plan;
+import dev.frugal.tenancy.Quotas;
+import io.vertx.core.Future;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The admit stage: a slot of the gateway's in-flight limit (503 {@code overloaded} past it), then
+ * the caller's rate limits and a budget reservation of the worst case over the plan — the
+ * estimated prompt plus the most output any candidate may produce, at the highest price —
+ * admitted all or nothing ({@link Quotas}). Both are given back when the request is settled.
+ */
+@ApplicationScoped
+class Admission {
+    @Inject Quotas quotas;
+    @Inject Pricing pricing;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    /** Upstream requests in flight now, across the gateway. */
+    int inFlight() { return inFlight.get(); }
+
+    /** Fails with the quota's refusal (429, 402…); throws 503 {@code overloaded} at the in-flight limit. */
+    Future<Void> admit(Exchange ex, Plan plan, RequestView view) {
+        long prompt = view.promptTokens();
+        long asked = view.outputLimit();
+        long worstTokens = prompt, worstMicros = 0;
+        for (Attempt a : plan.attempts()) {
+            ModelConfig m = ex.config.model(a.model());
+            long out = asked >= 0 ? asked : pricing.maxOutputTokens(ex.config, m, a.deployment());
+            worstTokens = Math.max(worstTokens, prompt + out);
+            Price p = pricing.price(ex.config, m, a.deployment());
+            if (p != null) worstMicros = Math.max(worstMicros, p.costMicros(new Usage(prompt, out, 0, 0)));
+        }
+        int limit = ex.config.server().maxInFlight();
+        if (inFlight.incrementAndGet() > limit && limit > 0) {
+            inFlight.decrementAndGet();
+            throw new GatewayError(503, "service_unavailable_error", "overloaded", null,
+                    "The gateway is at capacity; retry shortly.", 1);
+        }
+        ex.release = inFlight::decrementAndGet;
+        return quotas.admit(ex.caller, worstTokens, worstMicros).map(ticket -> {
+            ex.ticket = ticket;
+            return null;
+        });
+    }
+}

@@ -1,0 +1,106 @@
+package dev.frugal.pipeline;
+
+import dev.frugal.catalog.Pricing;
+import dev.frugal.core.RequestView;
+import dev.frugal.provider.ChatCapable;
+import dev.frugal.provider.ChunkStream;
+import dev.frugal.provider.Completion;
+import dev.frugal.provider.CompletionsCapable;
+import dev.frugal.provider.EmbeddingCall;
+import dev.frugal.provider.EmbeddingCapable;
+import dev.frugal.provider.Embeddings;
+import dev.frugal.provider.GenerationCall;
+import dev.frugal.provider.Operation;
+import dev.frugal.provider.ProviderRegistry;
+import dev.frugal.resilience.Backends;
+import dev.frugal.resilience.Execution;
+import dev.frugal.resilience.PlanExecutor;
+import dev.frugal.resilience.RetryBudget;
+import dev.frugal.resilience.VertxScheduler;
+import dev.frugal.routing.Attempt;
+import dev.frugal.routing.Plan;
+import dev.frugal.telemetry.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The execute stage: runs an admitted plan with {@link PlanExecutor} (fallback, retries, deadlines,
+ * the client's departure), calling each deployment's adapter for the request's operation, and
+ * turns what answered into an {@link Answer}: whole, vectors, or a stream past its first chunk.
+ */
+@ApplicationScoped
+class Dispatch {
+    @Inject ProviderRegistry providers;
+    @Inject Backends backends;
+    @Inject Vertx vertx;
+    @Inject GatewayMetrics metrics;
+    @Inject Pricing pricing;
+
+    private final RetryBudget retryBudget = new RetryBudget(20);
+    private PlanExecutor executor;
+
+    /** The texts and options of an embeddings request, as validated (texts null for token arrays). */
+    record EmbeddingInput(List<String> texts, Integer dimensions) {}
+
+    @PostConstruct
+    void init() {
+        executor = new PlanExecutor(backends, new VertxScheduler(vertx), ThreadLocalRandom.current(), retryBudget,
+                (attempt, outcome) -> metrics.attempt(attempt.provider().name(), attempt.model(), outcome.tag()));
+    }
+
+    Future<Answer> execute(Exchange ex, Plan plan, RequestView view, EmbeddingInput input) {
+        if (view.kind() == RequestView.Kind.EMBEDDINGS) {
+            return run(ex, plan, a -> ((EmbeddingCapable) providers.adapter(a.provider()))
+                    .embed(new EmbeddingCall(ex.requestId, a.deployment(), input.texts(), view.body(), input.dimensions())))
+                    .map(o -> new Answer.Vectors(o.value().vectors(), o.value().usage(), origin(ex)));
+        }
+        Operation op = view.kind() == RequestView.Kind.CHAT ? Operation.CHAT : Operation.COMPLETIONS;
+        if (view.stream()) {
+            Future<PlanExecutor.Outcome<ChunkStream>> streamed = run(ex, plan, a -> {
+                GenerationCall call = new GenerationCall(ex.requestId, op, a.deployment(), view.body(), true, view.includeUsage());
+                Object adapter = providers.adapter(a.provider());
+                return op == Operation.CHAT ? ((ChatCapable) adapter).chatStream(call) : ((CompletionsCapable) adapter).completeStream(call);
+            });
+            return streamed.map(o -> new AnswerStream(ex, o.value(), origin(ex)));
+        }
+        Future<PlanExecutor.Outcome<Completion>> whole = run(ex, plan, a -> {
+            GenerationCall call = new GenerationCall(ex.requestId, op, a.deployment(), view.body(), false, false);
+            Object adapter = providers.adapter(a.provider());
+            return op == Operation.CHAT ? ((ChatCapable) adapter).chat(call) : ((CompletionsCapable) adapter).complete(call);
+        });
+        return whole.map(o -> new Answer.Whole(o.value().body(), o.value().usage(), origin(ex)));
+    }
+
+    /** Executes the plan; on success the exchange knows the attempt that answered, its price, its deadline and its slot. */
+    private <T> Future<PlanExecutor.Outcome<T>> run(Exchange ex, Plan plan, Function<Attempt, Future<T>> call) {
+        Execution<T> execution = Execution.of((Attempt a) -> ex.config.resilienceFor(a.route(), a.model(), a.provider().name()), call)
+                .listener(ex::attempted).until(ex.clientGone.future());
+        return executor.execute(plan, execution).andThen(ar -> {
+            if (ar.succeeded()) {
+                Attempt served = ar.result().attempt();
+                ex.attempts = ar.result().attempts();
+                ex.served = served;
+                ex.provider = served.provider().name();
+                ex.price = pricing.price(ex.config, ex.config.model(served.model()), served.deployment());
+                ex.deadlineNanos = ex.startNanos
+                        + ex.config.resilienceFor(served.route(), served.model(), ex.provider).total().toNanos();
+                Runnable gatewaySlot = ex.release;
+                Runnable deploymentSlot = ar.result().release();
+                ex.release = () -> { deploymentSlot.run(); gatewaySlot.run(); };
+            } else if (ar.cause() instanceof PlanExecutor.AttemptsFailed f) {
+                ex.attempts = f.attempts();
+            }
+        });
+    }
+
+    private static Answer.Origin origin(Exchange ex) {
+        return new Answer.Upstream(ex.provider, ex.served.deployment().upstreamModel(), ex.attempts);
+    }
+}

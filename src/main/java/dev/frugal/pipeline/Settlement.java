@@ -1,0 +1,153 @@
+package dev.frugal.pipeline;
+
+import dev.frugal.catalog.Pricing;
+import dev.frugal.catalog.TokenCounter;
+import dev.frugal.core.GatewayError;
+import dev.frugal.core.Price;
+import dev.frugal.core.TimeSource;
+import dev.frugal.core.Usage;
+import dev.frugal.ledger.Ledger;
+import dev.frugal.ledger.LedgerRow;
+import dev.frugal.routing.Attempt;
+import dev.frugal.telemetry.GatewayMetrics;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/**
+ * The after-steps of every request, run exactly once however it ended (served, refused, failed,
+ * abandoned by its client): free its slots, settle its cost against the budgets (or release the
+ * reservation), write its ledger row and metrics, then the hooks — store the answer in the cache,
+ * record a shadow decision, close the span. A stream that relayed chunks but ended without usage
+ * is billed from its {@link StreamFold}, counted off the event loop when long, and flagged estimated.
+ */
+@ApplicationScoped
+class Settlement {
+    private static final Logger LOG = Logger.getLogger(Settlement.class);
+    /** Relayed text up to this size is counted on the event loop (same task as the response, so the row is
+     *  recorded before a shutdown's final ledger flush); longer streams are counted on a worker. */
+    private static final int COUNT_ON_LOOP_CHARS = 16 * 1024;
+
+    @Inject GatewayMetrics metrics;
+    @Inject Ledger ledger;
+    @Inject Pricing pricing;
+    @Inject TokenCounter tokens;
+    @Inject Vertx vertx;
+    @Inject TimeSource time;
+    @Inject AnswerCache cache;
+    /** Seams of the issues to come: a shadow policy's decision for the request, and its trace span. */
+    AfterStep shadow = AfterStep.NONE;
+    AfterStep span = AfterStep.NONE;
+
+    /** How a request ended, as settled: what the after-steps read. */
+    record Settled(int status, String errorCode, Usage usage, boolean estimated, long costMicros) {}
+
+    /** One of the steps after the ledger row. Must not throw; runs on the event loop (or the worker that counted a long stream). */
+    @FunctionalInterface
+    interface AfterStep {
+        AfterStep NONE = (ex, settled) -> { };
+
+        void after(Exchange ex, Settled settled);
+    }
+
+    /** The first chunk of a stream reached the client. */
+    void firstChunk(Exchange ex) {
+        metrics.timeToFirstToken(ex.model, Duration.ofNanos(ex.firstChunkNanos - ex.startNanos));
+    }
+
+    /**
+     * Settles {@code ex} once; later calls do nothing.
+     *
+     * @param errorCode the error code the client got, or null ({@code client_closed_request} for a 499 without one)
+     */
+    void settle(Exchange ex, int status, String errorCode, Usage reported) {
+        if (ex.settled) return;
+        ex.settled = true;
+        long endNanos = ex.endNanos != 0 ? ex.endNanos : time.nanoTime();
+        // the client left: mid-stream or waiting for the first chunk as well as while queued, one code for all
+        String code = status == 499 && errorCode == null ? GatewayError.CLIENT_CLOSED : errorCode;
+        if (ex.release != null) ex.release.run();
+        Usage usage = reported == null ? Usage.NONE : reported;
+        StreamFold fold = ex.answer instanceof AnswerStream s ? s.fold() : null;
+        if (fold == null || fold.isEmpty() || usage.completionTokens() > 0) {
+            record(ex, status, usage, false, code, endNanos);
+            return;
+        }
+        String upstreamModel = ex.served == null ? null : ex.served.deployment().upstreamModel();
+        long prompt = usage.promptTokens() > 0 ? usage.promptTokens() : ex.view == null ? 0 : ex.view.promptTokens();
+        Callable<Usage> counted = () -> {
+            long completion = tokens.count(upstreamModel, fold.text()).tokens()
+                    + fold.droppedChars() / 4; // text past the fold's bound: about 4 characters per token
+            return new Usage(prompt, completion, usage.cachedTokens(), usage.reasoningTokens());
+        };
+        if (fold.keptChars() <= COUNT_ON_LOOP_CHARS) { // a short answer counts in well under a millisecond
+            Usage u;
+            try {
+                u = counted.call();
+            } catch (Exception e) {
+                u = new Usage(prompt, 0, 0, 0);
+            }
+            record(ex, status, u, true, code, endNanos);
+            return;
+        }
+        vertx.executeBlocking(counted, false).onComplete(ar -> record(ex, status,
+                ar.succeeded() ? ar.result() : new Usage(prompt, 0, 0, 0), true, code, endNanos));
+    }
+
+    private void record(Exchange ex, int status, Usage usage, boolean estimated, String errorCode, long endNanos) {
+        boolean used = usage.totalTokens() > 0;
+        Price price = ex.price;
+        long cost = price == null ? 0 : price.costMicros(usage);
+        boolean unpriced = used && ex.served != null && price == null;
+        if (unpriced) pricing.unpriced(ex.config, ex.served.model());
+        long referenceCost = cost;
+        if (used && ex.team != null && ex.team.referenceModel() != null) {
+            Price reference = pricing.referencePrice(ex.config, ex.team.referenceModel());
+            if (reference != null) referenceCost = reference.costMicros(usage);
+        }
+        if (ex.ticket != null) {
+            if (used || cost > 0) ex.ticket.settle(usage.totalTokens(), cost);
+            else ex.ticket.release();
+        }
+        String team = ex.team == null ? "unauthenticated" : ex.team.name();
+        String model = ex.config.models().containsKey(ex.model) || ex.route != null ? ex.model : "unknown";
+        Duration took = Duration.ofNanos(endNanos - ex.startNanos);
+        metrics.request(ex.endpoint, team, model, ex.provider, status, took, usage, ex.attempts, cost, referenceCost - cost);
+        if (ex.metered && ex.team != null) ledger.record(row(ex, status, errorCode, usage, estimated, cost, referenceCost, unpriced, took));
+        Settled settled = new Settled(status, errorCode, usage, estimated, cost);
+        after(cache::store, ex, settled);
+        after(shadow, ex, settled);
+        after(span, ex, settled);
+    }
+
+    /** One ledger row per request for a model; listings and unauthenticated calls have none. */
+    private static LedgerRow row(Exchange ex, int status, String errorCode, Usage usage, boolean estimated, long cost,
+                                 long referenceCost, boolean unpriced, Duration took) {
+        Attempt last = ex.served != null ? ex.served : ex.lastTried;
+        String provider = last == null ? "" : last.provider().name();
+        String upstream = last == null || last.deployment().upstreamModel() == null ? "" : last.deployment().upstreamModel();
+        Price price = ex.price;
+        return new LedgerRow(ex.requestId, Instant.ofEpochMilli(ex.startMillis), ex.team.name(),
+                ex.caller == null ? null : ex.caller.keyId(), ex.endpoint, ex.model, ex.route, provider,
+                last == null ? "" : provider + "/" + upstream, upstream, status, errorCode,
+                usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), usage.reasoningTokens(),
+                cost, referenceCost, price == null ? null : price.version(), unpriced, estimated, took.toMillis(),
+                ex.firstChunkNanos == 0 ? -1 : (ex.firstChunkNanos - ex.startNanos) / 1_000_000, ex.streamed, false,
+                status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString(),
+                ex.decision == null ? null : ex.decision.compact());
+    }
+
+    /** A hook that throws must not keep the others from running. */
+    private static void after(AfterStep step, Exchange ex, Settled settled) {
+        try {
+            step.after(ex, settled);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "An after-step of request %s failed", ex.requestId);
+        }
+    }
+}
