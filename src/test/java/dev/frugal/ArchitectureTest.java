@@ -11,6 +11,9 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.frugal.core.TimeSource;
+import dev.frugal.provider.ChatCapable;
+import dev.frugal.provider.CompletionsCapable;
+import dev.frugal.provider.EmbeddingCapable;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
@@ -71,6 +74,39 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule resilience_uses_only_core_config_provider_and_routing =
             mayOnlyUse("resilience", "core", "config", "provider", "routing");
+
+    /** The OpenAI and Anthropic edge parses, calls the pipeline, and writes: nothing of what lies behind it. */
+    @ArchTest
+    static final ArchRule api_uses_only_pipeline_core_config_and_wire = mayOnlyUse("api", "pipeline", "core", "config", "wire");
+
+    /** Only the HTTP surfaces handle HTTP requests: everything behind them is transport-free. */
+    @ArchTest
+    static final ArchRule vertx_web_only_in_the_http_surfaces =
+            noClasses().that().resideOutsideOfPackages("dev.frugal.api..", "dev.frugal.admin..")
+                    .should().dependOnClassesThat().resideInAPackage("io.vertx.ext.web..")
+                    .because("api and admin parse and write HTTP; the pipeline and below take typed values");
+
+    /**
+     * One retry loop: an upstream call starts only in {@code pipeline.Dispatch}, which hands it to
+     * {@code resilience.PlanExecutor}; backoff, retry budgets, breakers and bulkheads belong to resilience.
+     */
+    @ArchTest
+    static final ArchRule upstream_calls_start_only_in_dispatch =
+            noClasses().that().doNotHaveFullyQualifiedName("dev.frugal.pipeline.Dispatch")
+                    .and().resideOutsideOfPackage("dev.frugal.provider..")
+                    .should().callMethodWhere(target(assignableTo(ChatCapable.class)
+                            .or(assignableTo(CompletionsCapable.class)).or(assignableTo(EmbeddingCapable.class)),
+                            "chat", "chatStream", "complete", "completeStream", "embed"))
+                    .because("every upstream call goes through PlanExecutor, the only retry loop");
+
+    @ArchTest
+    static final ArchRule retry_machinery_stays_in_resilience =
+            noClasses().that().resideOutsideOfPackages("dev.frugal.resilience..", "dev.frugal.pipeline..")
+                    .should().dependOnClassesThat().haveFullyQualifiedName("dev.frugal.resilience.Backoff")
+                    .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.frugal.resilience.RetryBudget")
+                    .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.frugal.resilience.Bulkhead")
+                    .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.frugal.resilience.PlanExecutor")
+                    .because("retries, backoff and bulkheads are resilience's; the pipeline only builds and calls the executor");
 
     @ArchTest
     static final ArchRule pipeline_is_used_only_by_the_http_edge =
@@ -137,9 +173,8 @@ class ArchitectureTest {
                                 && t.getRawParameterTypes().stream().anyMatch(p -> p.isAssignableTo(Clock.class)));
             });
 
-    // TODO(lead): remove once the pipeline, api, config and tenancy branches are merged
-    private static final String[] NOT_YET_ON_TIME_SOURCE = {"dev.frugal.pipeline..", "dev.frugal.api..", "dev.frugal.config..",
-            "dev.frugal.tenancy.."};
+    // TODO(lead): remove once the tenancy branch is merged
+    private static final String[] NOT_YET_ON_TIME_SOURCE = {"dev.frugal.tenancy.."};
 
     @ArchTest
     static final ArchRule no_direct_clock_calls =
