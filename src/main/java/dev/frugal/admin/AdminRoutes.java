@@ -1,13 +1,7 @@
 package dev.frugal.admin;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.core.KeyHash;
-import dev.frugal.resilience.BackendState;
-import dev.frugal.resilience.Backends;
-import dev.frugal.resilience.CircuitBreaker;
-import dev.frugal.resilience.HealthProbes;
-import dev.frugal.wire.Json;
+import dev.frugal.pipeline.BackendsReport;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,7 +12,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.security.MessageDigest;
-import java.util.Comparator;
 import java.util.Optional;
 
 /**
@@ -28,7 +21,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class AdminRoutes {
     private static final Logger LOG = Logger.getLogger(AdminRoutes.class);
-    @Inject Backends backends;
+    @Inject BackendsReport backendsReport;
 
     @ConfigProperty(name = "frugal.admin.key")
     Optional<String> adminKey;
@@ -71,32 +64,6 @@ public class AdminRoutes {
 
     /** Every deployment the gateway has called: circuit, cooldown, load, recent outcomes. */
     private void backends(RoutingContext ctx) {
-        ObjectNode root = Json.object().put("object", "list");
-        ArrayNode data = root.putArray("data");
-        backends.all().stream().sorted(Comparator.comparing(BackendState::key)).forEach(b -> {
-            long total = b.successes() + b.failures();
-            ObjectNode o = data.addObject().put("deployment", b.key()).put("state", state(b))
-                    .put("circuit", b.circuit().name().toLowerCase()).put("cooling_down", b.coolingDown())
-                    .put("in_flight", b.inFlight()).put("queued", b.queued()).put("successes", b.successes()).put("failures", b.failures())
-                    .put("error_rate", total == 0 ? 0.0 : (double) b.failures() / total);
-            if (b.latencyEwmaMs() >= 0) o.put("latency_ms", Math.round(b.latencyEwmaMs() * 10) / 10.0);
-            else o.putNull("latency_ms");
-            HealthProbes.Health h = backends.probes().health(b.provider());
-            ObjectNode probe = o.putObject("probe").put("status", h.status().name().toLowerCase());
-            if (h.lastError() != null) probe.put("last_error", h.lastError()); else probe.putNull("last_error");
-            if (h.latencyMs() >= 0) probe.put("latency_ms", h.latencyMs()); else probe.putNull("latency_ms");
-            if (h.checkedAt() != null) probe.put("checked_at", h.checkedAt().toString()); else probe.putNull("checked_at");
-        });
-        AdminResponses.json(ctx, 200, root);
+        AdminResponses.json(ctx, 200, backendsReport.list());
     }
-
-    /** probe_down (failing health probes), open (circuit open), cooling_down (after a 429), degraded (recent failures), healthy. */
-    private String state(BackendState b) {
-        if (backends.probes().down(b.provider())) return "probe_down";
-        if (b.circuit() == CircuitBreaker.State.OPEN) return "open";
-        if (b.coolingDown()) return "cooling_down";
-        if (b.circuit() == CircuitBreaker.State.HALF_OPEN || b.consecutiveFailures() > 0) return "degraded";
-        return "healthy";
-    }
-
 }
