@@ -1,8 +1,12 @@
 package dev.frugal.admin;
 
-import dev.frugal.core.KeyHash;
+import dev.frugal.core.GatewayError;
+import dev.frugal.core.TimeSource;
 import dev.frugal.pipeline.BackendsReport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,25 +15,50 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The admin API ({@code /admin/...}), guarded by its own key from {@code FRUGAL_ADMIN_KEY} —
- * never a team key. Without that variable the admin API is off (every path answers 404).
+ * never a team key. Without that variable the admin API is off (every path answers 404); a weak
+ * key stops the start ({@link AdminKey}). Wrong keys are throttled per client address
+ * ({@link AdminThrottle}: 429 with {@code Retry-After}), logged without the key and counted in
+ * {@value #AUTH_FAILURES}. A request that passes carries its {@link AuditTrail.Actor}.
  */
 @ApplicationScoped
 public class AdminRoutes {
+    /** Wrong admin keys; tag {@code outcome}: {@code rejected} (401) or {@code throttled} (429, the address is locked out). */
+    public static final String AUTH_FAILURES = "frugal.admin.auth.failures";
     private static final Logger LOG = Logger.getLogger(AdminRoutes.class);
+    private static final int MAX_LOGGED_PATH = 200;
     @Inject BackendsReport backendsReport;
+    @Inject TimeSource time;
+    @Inject MeterRegistry registry;
 
     @ConfigProperty(name = "frugal.admin.key")
     Optional<String> adminKey;
+    @ConfigProperty(name = "frugal.admin.auth.max-failures", defaultValue = "10")
+    int maxFailures;
+    @ConfigProperty(name = "frugal.admin.auth.failure-window", defaultValue = "1m")
+    Duration failureWindow;
+    @ConfigProperty(name = "frugal.admin.auth.lockout", defaultValue = "1m")
+    Duration lockout;
+    @ConfigProperty(name = "frugal.admin.auth.max-lockout", defaultValue = "1h")
+    Duration maxLockout;
+    @ConfigProperty(name = "frugal.admin.auth.max-addresses", defaultValue = "10000")
+    int maxAddresses;
 
-    private byte[] adminKeyHash;
+    private AdminKey key;
+    private AdminThrottle throttle;
+    private Counter rejected;
+    private Counter throttled;
 
     void register(@Observes Router router) {
-        adminKeyHash = adminKey.filter(k -> !k.isBlank()).map(KeyHash::sha256).orElse(null);
+        key = AdminKey.fromConfig(adminKey).orElse(null);
+        if (key != null) LOG.infof("Admin API on; admin key id %s", key.id());
+        throttle = new AdminThrottle(maxFailures, failureWindow, lockout, maxLockout, maxAddresses, time::nanoTime);
+        rejected = Counter.builder(AUTH_FAILURES).tag("outcome", "rejected").register(registry);
+        throttled = Counter.builder(AUTH_FAILURES).tag("outcome", "throttled").register(registry);
         router.route("/admin/*").order(-10).handler(this::authorize);
         router.get("/admin/backends").handler(this::backends);
         router.route("/admin/*").failureHandler(this::failed);
@@ -48,18 +77,57 @@ public class AdminRoutes {
         }
     }
 
+    /**
+     * Admin key check. A locked-out address is refused before its key is compared; a wrong key counts
+     * against its address, a missing one does not (nothing was guessed). The presented key is never logged.
+     */
     private void authorize(RoutingContext ctx) {
-        if (adminKeyHash == null) {
+        if (key == null) {
             AdminResponses.error(ctx, 404, "not_found", "The admin API is off: set FRUGAL_ADMIN_KEY to turn it on.");
             return;
         }
+        SocketAddress remote = ctx.request().remoteAddress();
+        String address = remote == null ? "unknown" : remote.host();
+        Duration wait = throttle.lockedFor(address);
+        if (!wait.isZero()) {
+            throttled.increment();
+            tooManyFailures(ctx, wait);
+            return;
+        }
         String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-        String key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : "";
-        if (!MessageDigest.isEqual(adminKeyHash, KeyHash.sha256(key))) { // constant time
+        String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : "";
+        if (!key.matches(presented)) {
+            if (!presented.isEmpty()) wrongKey(ctx, address);
             AdminResponses.error(ctx, 401, "invalid_api_key", "The admin API needs the admin key as 'Authorization: Bearer <key>'.");
             return;
         }
+        throttle.succeeded(address);
+        new AuditTrail.Actor("admin-key:" + key.id(), address).attachTo(ctx);
         ctx.next();
+    }
+
+    private void wrongKey(RoutingContext ctx, String address) {
+        rejected.increment();
+        AdminThrottle.Failure f = throttle.failed(address);
+        String path = ctx.request().path();
+        if (path != null && path.length() > MAX_LOGGED_PATH) path = path.substring(0, MAX_LOGGED_PATH) + "…";
+        LOG.warnf("Admin authentication failed from %s on %s %s: %d failure(s) within %d s", address, ctx.request().method(), path,
+                f.count(), failureWindow.toSeconds());
+        if (!f.lockout().isZero()) {
+            LOG.warnf("Admin authentication from %s locked out for %d s after %d failures", address, seconds(f.lockout()), f.count());
+        }
+    }
+
+    private static void tooManyFailures(RoutingContext ctx, Duration wait) {
+        long s = seconds(wait);
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(s));
+        AdminResponses.error(ctx, new GatewayError(429, "rate_limit_error", "too_many_failed_authentications", null,
+                "Too many failed admin authentications from this address: try again in " + s + " s."));
+    }
+
+    /** Whole seconds, rounded up, at least 1 (what Retry-After can say). */
+    private static long seconds(Duration d) {
+        return Math.max(1, (d.toNanos() + 999_999_999L) / 1_000_000_000L);
     }
 
     /** Every deployment the gateway has called: circuit, cooldown, load, recent outcomes. */

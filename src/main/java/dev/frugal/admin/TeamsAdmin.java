@@ -23,15 +23,19 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 /**
  * The admin API for teams and keys ({@code /admin/teams…}), behind {@link AdminRoutes}'s admin-key
  * guard. Handlers parse on the event loop nothing but path parameters; the body, the rules and the
  * database work run on a worker thread ({@code executeBlocking}), and the answer is written back.
  * Issued keys appear in the response that creates them and nowhere else: never logged, never listed.
+ * Every change that succeeds leaves one record in the {@link AuditTrail}, with the state before and
+ * after (keys as lists show them, without their display prefix; never the key, never its hash).
  */
 @ApplicationScoped
 public class TeamsAdmin {
@@ -41,11 +45,15 @@ public class TeamsAdmin {
     @Inject TeamDirectory directory;
     @Inject ConfigHolder configs;
     @Inject Vertx vertx;
+    @Inject AuditTrail audit;
 
     void register(@Observes Router router) {
         router.route("/admin/teams*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-        router.post("/admin/teams").handler(ctx -> run(ctx, 201, () ->
-                team(directory.createTeam(TeamBodies.newTeam(body(ctx), models())))));
+        router.post("/admin/teams").handler(ctx -> change(ctx, 201, actor -> {
+            TeamRecord t = directory.createTeam(TeamBodies.newTeam(body(ctx), models()));
+            audit.record(actor, "team.create", t.name(), t.name(), null, PolicyJson.team(t.team()));
+            return team(t);
+        }));
         router.get("/admin/teams").handler(ctx -> run(ctx, 200, () -> {
             ObjectNode list = Json.object().put("object", "list");
             ArrayNode data = list.putArray("data");
@@ -53,25 +61,31 @@ public class TeamsAdmin {
             return list;
         }));
         router.get("/admin/teams/:team").handler(ctx -> run(ctx, 200, () -> team(directory.team(teamName(ctx)))));
-        router.patch("/admin/teams/:team").handler(ctx -> run(ctx, 200, () -> {
+        router.patch("/admin/teams/:team").handler(ctx -> change(ctx, 200, actor -> {
             String name = teamName(ctx);
             JsonNode body = body(ctx);
-            return team(directory.updateTeam(name, current -> TeamBodies.patched(current, body, models())));
+            return updated(actor, name, current -> TeamBodies.patched(current, body, models()));
         }));
-        router.put("/admin/teams/:team").handler(ctx -> run(ctx, 200, () -> {
+        router.put("/admin/teams/:team").handler(ctx -> change(ctx, 200, actor -> {
             String name = teamName(ctx);
             TeamConfig replacement = TeamBodies.replacement(name, body(ctx), models());
-            return team(directory.updateTeam(name, current -> replacement));
+            return updated(actor, name, current -> replacement);
         }));
-        router.delete("/admin/teams/:team").handler(ctx -> run(ctx, 200, () -> {
+        router.delete("/admin/teams/:team").handler(ctx -> change(ctx, 200, actor -> {
             String name = teamName(ctx);
+            ObjectNode before = PolicyJson.team(directory.team(name).team());
+            ArrayNode keyIds = before.putArray("keys");
+            directory.keys(name).forEach(k -> keyIds.add(k.id()));
             int keys = directory.deleteTeam(name);
+            audit.record(actor, "team.delete", name, name, before, null);
             return Json.object().put("object", "team.deleted").put("name", name).put("deleted", true).put("keys_deleted", keys);
         }));
-        router.post("/admin/teams/:team/keys").handler(ctx -> run(ctx, 201, () -> {
+        router.post("/admin/teams/:team/keys").handler(ctx -> change(ctx, 201, actor -> {
             String name = teamName(ctx);
             TeamBodies.KeyRequest r = TeamBodies.key(body(ctx), directory.now());
-            return issued(directory.issueKey(name, r.name(), r.expiresAt(), r.limits(), r.budgets()));
+            IssuedKey issued = directory.issueKey(name, r.name(), r.expiresAt(), r.limits(), r.budgets());
+            audit.record(actor, "key.issue", name, issued.record().id(), null, audited(issued.record()));
+            return issued(issued);
         }));
         router.get("/admin/teams/:team/keys").handler(ctx -> run(ctx, 200, () -> {
             ObjectNode list = Json.object().put("object", "list");
@@ -80,15 +94,46 @@ public class TeamsAdmin {
             directory.keys(teamName(ctx)).forEach(k -> data.add(key(k, now)));
             return list;
         }));
-        router.delete("/admin/teams/:team/keys/:id").handler(ctx -> run(ctx, 200, () -> {
-            String name = teamName(ctx);
-            return key(directory.revokeKey(name, keyId(ctx, name)), directory.now());
-        }));
-        router.post("/admin/teams/:team/keys/:id/rotate").handler(ctx -> run(ctx, 201, () -> {
+        router.delete("/admin/teams/:team/keys/:id").handler(ctx -> change(ctx, 200, actor -> {
             String name = teamName(ctx);
             String id = keyId(ctx, name);
-            return issued(directory.rotateKey(name, id, TeamBodies.grace(body(ctx))));
+            ObjectNode before = storedKey(name, id);
+            KeyRecord revoked = directory.revokeKey(name, id);
+            audit.record(actor, "key.revoke", name, id, before, audited(revoked));
+            return key(revoked, directory.now());
         }));
+        router.post("/admin/teams/:team/keys/:id/rotate").handler(ctx -> change(ctx, 201, actor -> {
+            String name = teamName(ctx);
+            String id = keyId(ctx, name);
+            Duration grace = TeamBodies.grace(body(ctx));
+            ObjectNode before = storedKey(name, id);
+            IssuedKey fresh = directory.rotateKey(name, id, grace);
+            ObjectNode after = storedKey(name, id);
+            if (after != null) after.set("replaced_by", audited(fresh.record()));
+            audit.record(actor, "key.rotate", name, id, before, after);
+            return issued(fresh);
+        }));
+    }
+
+    /** Work that changes something, given who asks ({@link AuditTrail.Actor}); it records its change in the audit trail. */
+    private interface Change {
+        JsonNode run(AuditTrail.Actor actor) throws Exception;
+    }
+
+    /** Like {@link #run}, for a change: the actor is read on the event loop, the work runs on a worker thread. */
+    private void change(RoutingContext ctx, int status, Change work) {
+        AuditTrail.Actor actor = AuditTrail.Actor.of(ctx);
+        run(ctx, status, () -> work.run(actor));
+    }
+
+    private JsonNode updated(AuditTrail.Actor actor, String name, UnaryOperator<TeamConfig> change) {
+        TeamConfig[] before = new TeamConfig[1];
+        TeamRecord t = directory.updateTeam(name, current -> {
+            before[0] = current;
+            return change.apply(current);
+        });
+        audit.record(actor, "team.update", name, name, PolicyJson.team(before[0]), PolicyJson.team(t.team()));
+        return team(t);
     }
 
     /** Runs {@code work} on a worker thread (it touches the database) and answers with its JSON or its error. */
@@ -149,6 +194,24 @@ public class TeamsAdmin {
         if (k.limits().isNone()) o.putNull("limits"); else o.set("limits", PolicyJson.limits(k.limits()));
         o.set("budget", PolicyJson.budgets(k.budgets()));
         return o;
+    }
+
+    /** A key as the audit trail keeps it: as lists show it, without even its display prefix. */
+    private ObjectNode audited(KeyRecord k) {
+        ObjectNode o = key(k, directory.now());
+        o.remove("prefix");
+        return o;
+    }
+
+    /** A stored key of the team as the audit trail keeps it, or null (404 comes from the change itself). */
+    private ObjectNode storedKey(String team, String id) {
+        java.util.List<KeyRecord> keys;
+        try {
+            keys = directory.keys(team);
+        } catch (GatewayError noSuchTeam) {
+            return null;
+        }
+        return keys.stream().filter(k -> k.id().equals(id)).findFirst().map(this::audited).orElse(null);
     }
 
     /** A key just issued: the one response that ever carries the key itself. */

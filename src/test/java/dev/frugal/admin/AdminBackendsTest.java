@@ -18,7 +18,7 @@ class AdminBackendsTest {
                 .post("/v1/chat/completions").then().statusCode(200);
         given().get("/admin/backends").then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
         given().header("Authorization", "Bearer frg-test-e2e-key").get("/admin/backends").then().statusCode(401);
-        given().header("Authorization", "Bearer frg-test-admin-key").get("/admin/backends").then().statusCode(200)
+        given().header("Authorization", "Bearer frg-test-admin-key-2c5e8a1f9b7d4306").get("/admin/backends").then().statusCode(200)
                 .body("data.deployment", hasItem("sim/sim-chat"))
                 .body("data.find { it.deployment == 'sim/sim-chat' }.state", equalTo("healthy"))
                 .body("data.find { it.deployment == 'sim/sim-chat' }.circuit", equalTo("closed"))

@@ -33,7 +33,7 @@ class MetricsKeyTest {
         given().header("Authorization", "Bearer frg-test-alpha-key").contentType("application/json")
                 .body("{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200);
-        for (String auth : new String[] {null, "Bearer ", "Bearer frg-test-alpha-key", "Bearer frg-test-admin-key", "Bearer " + METRICS_KEY + "x"}) {
+        for (String auth : new String[] {null, "Bearer ", "Bearer frg-test-alpha-key", "Bearer frg-test-admin-key-2c5e8a1f9b7d4306", "Bearer " + METRICS_KEY + "x"}) {
             var req = given();
             if (auth != null) req.header("Authorization", auth);
             req.get("/q/metrics").then().statusCode(401)

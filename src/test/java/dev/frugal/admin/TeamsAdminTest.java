@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(GatewayTestResource.class)
 class TeamsAdminTest {
-    static final String ADMIN = "Bearer frg-test-admin-key";
+    static final String ADMIN = "Bearer frg-test-admin-key-2c5e8a1f9b7d4306";
     static final String CHAT = "{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     @Inject Database database;

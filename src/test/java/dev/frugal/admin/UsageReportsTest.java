@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(GatewayTestResource.class)
 class UsageReportsTest {
-    static final String ADMIN = "Bearer frg-test-admin-key";
+    static final String ADMIN = "Bearer frg-test-admin-key-2c5e8a1f9b7d4306";
     static final String ALPHA = "Bearer frg-test-alpha-key";
     static final String OTHER = "Bearer frg-test-other-key";
     static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(40);
@@ -143,7 +143,7 @@ class UsageReportsTest {
                 .body("data.team", contains("other")).body("data[0].cost_usd", equalTo(7.0f));
         get(ALPHA, "/v1/usage?" + range() + "&team=other").then().statusCode(400).body("error.param", equalTo("team"));
         get(null, "/v1/usage?" + range()).then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
-        get("Bearer frg-test-admin-key", "/v1/usage?" + range()).then().statusCode(401);
+        get("Bearer frg-test-admin-key-2c5e8a1f9b7d4306", "/v1/usage?" + range()).then().statusCode(401);
         get(ALPHA, "/v1/usage?" + range() + "&format=csv").then().statusCode(200).contentType(startsWith("text/csv"))
                 .body(containsString(DAY + ",3,1,300,60,0,0,0.003500,0.005000,0.001500,")).header("x-request-id", startsWith("req_"));
         given().header("Authorization", ALPHA).post("/v1/usage").then().statusCode(405);

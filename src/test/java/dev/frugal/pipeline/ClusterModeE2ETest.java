@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterModeE2ETest {
     static final String SCHEMA = "cluster_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     static final String PREFIX = "frugal-test-" + SCHEMA + ":";
-    static final String ADMIN = "Bearer frg-test-admin-key";
+    static final String ADMIN = "Bearer frg-test-admin-key-2c5e8a1f9b7d4306";
 
     public static class Cluster implements QuarkusTestProfile {
         @Override

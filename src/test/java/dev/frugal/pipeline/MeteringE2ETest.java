@@ -93,7 +93,7 @@ class MeteringE2ETest {
 
     @Test
     void aKeysOwnLimitsAndBudgetApplyBesideItsTeams() throws Exception {
-        String key = given().header("Authorization", "Bearer frg-test-admin-key").contentType("application/json")
+        String key = given().header("Authorization", "Bearer frg-test-admin-key-2c5e8a1f9b7d4306").contentType("application/json")
                 .body("{\"name\":\"per-key\",\"limits\":{\"rpm\":2}}")
                 .post("/admin/teams/metered/keys").then().statusCode(201).extract().jsonPath().getString("key");
         List<Integer> statuses = new ArrayList<>();
@@ -107,7 +107,7 @@ class MeteringE2ETest {
                 .body("{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200); // the team's other key is not limited by it
 
-        String budgeted = given().header("Authorization", "Bearer frg-test-admin-key").contentType("application/json")
+        String budgeted = given().header("Authorization", "Bearer frg-test-admin-key-2c5e8a1f9b7d4306").contentType("application/json")
                 .body("{\"name\":\"tiny-budget\",\"budget\":{\"usd\":0.015,\"period\":\"day\"}}")
                 .post("/admin/teams/metered/keys").then().statusCode(201).extract().jsonPath().getString("key");
         String priced = "{\"model\":\"priced-sim\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

@@ -191,7 +191,7 @@ class FaultToleranceE2ETest {
     }
     /** The bulkhead of {@code deployment} as /admin/backends shows it: in_flight and queued, or null before its first call. */
     static Map<String, Object> backend(String deployment) {
-        JsonPath admin = given().header("Authorization", "Bearer frg-test-admin-key").get("/admin/backends")
+        JsonPath admin = given().header("Authorization", "Bearer frg-test-admin-key-2c5e8a1f9b7d4306").get("/admin/backends")
                 .then().statusCode(200).extract().jsonPath();
         return admin.getMap("data.find { it.deployment == '" + deployment + "' }");
     }

@@ -66,7 +66,7 @@ class HealthProbeE2ETest {
     }
 
     static Map<String, Object> probeOf(String deployment) {
-        JsonPath admin = given().header("Authorization", "Bearer frg-test-admin-key").get("/admin/backends")
+        JsonPath admin = given().header("Authorization", "Bearer frg-test-admin-key-2c5e8a1f9b7d4306").get("/admin/backends")
                 .then().statusCode(200).extract().jsonPath();
         return admin.getMap("data.find { it.deployment == '" + deployment + "' }");
     }

@@ -1,0 +1,68 @@
+package dev.frugal.admin;
+
+import dev.frugal.core.KeyHash;
+
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * The admin API's key ({@code FRUGAL_ADMIN_KEY}): the strength rule it must pass for the gateway to
+ * start, the only form in which it is held (its SHA-256), and the short id that names it in the
+ * audit trail and the log. The key itself is never printed, not even in the start-up refusal.
+ * Immutable.
+ */
+final class AdminKey {
+    static final int MIN_LENGTH = 32;
+    static final int MIN_DISTINCT = 10;
+    static final String RULE = "at least " + MIN_LENGTH + " characters, at least " + MIN_DISTINCT
+            + " of them different, and not a shorter sequence repeated";
+
+    private final byte[] hash;
+    private final String id;
+
+    private AdminKey(String key) {
+        this.hash = KeyHash.sha256(key);
+        this.id = KeyHash.sha256Hex(key).substring(0, 8);
+    }
+
+    /**
+     * The configured key, or empty when none is set (the admin API is off). Surrounding whitespace
+     * (a trailing newline from a secret file) is ignored, as it is on a presented key.
+     *
+     * @throws IllegalStateException naming the variable and the rule, never the key, when it is too weak
+     */
+    static Optional<AdminKey> fromConfig(Optional<String> configured) {
+        Optional<String> key = configured.map(String::strip).filter(k -> !k.isEmpty());
+        key.map(AdminKey::weakness).ifPresent(why -> {
+            throw new IllegalStateException("FRUGAL_ADMIN_KEY (frugal.admin.key) is too weak: " + why
+                    + ". The admin key must have " + RULE + ". Generate one with `openssl rand -hex 32`, "
+                    + "or leave FRUGAL_ADMIN_KEY unset to keep the admin API off.");
+        });
+        return key.map(AdminKey::new);
+    }
+
+    /** Why {@code key} is too weak for the admin key, or null when it passes the rule. */
+    static String weakness(String key) {
+        if (key.length() < MIN_LENGTH) return "it is shorter than " + MIN_LENGTH + " characters";
+        if (key.chars().distinct().count() < MIN_DISTINCT) return "it has fewer than " + MIN_DISTINCT + " different characters";
+        if (repeats(key)) return "it is a shorter sequence repeated";
+        return null;
+    }
+
+    /** Whether {@code s} is some shorter sequence written twice or more ({@code abcabcabc}). */
+    private static boolean repeats(String s) {
+        int n = s.length();
+        for (int period = 1; period <= n / 2; period++) {
+            if (n % period == 0 && s.regionMatches(0, s, period, n - period)) return true;
+        }
+        return false;
+    }
+
+    /** Whether a presented key is this one; constant time in the key's content. */
+    boolean matches(String presented) {
+        return MessageDigest.isEqual(hash, KeyHash.sha256(presented));
+    }
+
+    /** The first 8 hex digits of the key's SHA-256: names the credential without revealing it. */
+    String id() { return id; }
+}

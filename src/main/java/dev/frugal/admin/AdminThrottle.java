@@ -1,0 +1,110 @@
+package dev.frugal.admin;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Failed admin authentications per client address. {@code maxFailures} failures within
+ * {@code window} lock the address out for {@code lockout}; each further lockout of the same address
+ * lasts twice as long as the one before, up to {@code maxLockout}, until the address has stayed
+ * quiet (no failure, no lockout) for {@code maxLockout}. While locked out an address is refused before its key is even
+ * compared, so guessing cannot go on. A success forgets its own address, never another's.
+ *
+ * <p>Memory is bounded: at most {@code maxAddresses} addresses are remembered, the least recently
+ * seen forgotten first. IPv6 clients count per /64 network (one host usually holds a whole /64).
+ *
+ * <p>Time comes from {@code nanoTime} (monotonic). Thread-safe: a lock per call, taken only for
+ * admin requests.
+ */
+final class AdminThrottle {
+    /** What one failure did: the address's failures in the current window, and the lockout it started (zero if none). */
+    record Failure(int count, Duration lockout) {}
+
+    private static final class Entry {
+        long windowStart;
+        int failures;
+        long lockedUntil;
+        int lockouts;
+        long lastFailure;
+    }
+
+    private final int maxFailures;
+    private final long windowNanos;
+    private final long lockoutNanos;
+    private final long maxLockoutNanos;
+    private final LongSupplier nanoTime;
+    private final Map<String, Entry> byAddress;
+
+    AdminThrottle(int maxFailures, Duration window, Duration lockout, Duration maxLockout, int maxAddresses, LongSupplier nanoTime) {
+        if (maxFailures < 1 || maxAddresses < 1 || window.isNegative() || lockout.isNegative() || maxLockout.compareTo(lockout) < 0) {
+            throw new IllegalArgumentException("admin auth throttle: max-failures and max-addresses >= 1, durations >= 0, max-lockout >= lockout");
+        }
+        this.maxFailures = maxFailures;
+        this.windowNanos = window.toNanos();
+        this.lockoutNanos = lockout.toNanos();
+        this.maxLockoutNanos = maxLockout.toNanos();
+        this.nanoTime = nanoTime;
+        this.byAddress = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                return size() > maxAddresses;
+            }
+        };
+    }
+
+    /** How long {@code address} must still wait before it may try again; zero when it may try now. */
+    synchronized Duration lockedFor(String address) {
+        Entry e = byAddress.get(clientKey(address));
+        if (e == null) return Duration.ZERO;
+        long left = e.lockedUntil - nanoTime.getAsLong();
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+    }
+
+    /** Records a wrong key from {@code address}. */
+    synchronized Failure failed(String address) {
+        long now = nanoTime.getAsLong();
+        Entry e = byAddress.computeIfAbsent(clientKey(address), a -> new Entry());
+        if (e.failures == 0 || now - e.windowStart > windowNanos) {
+            e.windowStart = now;
+            e.failures = 0;
+        }
+        if (e.lockouts > 0 && now - Math.max(e.lastFailure, e.lockedUntil) > maxLockoutNanos) e.lockouts = 0; // quiet long enough: forgiven
+        e.lastFailure = now;
+        int count = ++e.failures;
+        if (count < maxFailures) return new Failure(count, Duration.ZERO);
+        long lockout = lockoutNanos;
+        for (int i = 0; i < e.lockouts && lockout < maxLockoutNanos; i++) lockout *= 2;
+        lockout = Math.min(lockout, maxLockoutNanos);
+        e.lockouts++;
+        e.lockedUntil = now + lockout;
+        e.failures = 0;
+        return new Failure(count, Duration.ofNanos(lockout));
+    }
+
+    /** The right key from {@code address}: its failures are forgotten. */
+    synchronized void succeeded(String address) {
+        byAddress.remove(clientKey(address));
+    }
+
+    synchronized int size() { return byAddress.size(); }
+
+    /** The unit counted: the address itself, or for IPv6 its /64 network. Never resolves a name. */
+    static String clientKey(String address) {
+        if (address == null) return "";
+        if (address.indexOf(':') < 0) return address;
+        try {
+            InetAddress a = InetAddress.getByName(address); // a literal with ':' is parsed, never looked up
+            if (!(a instanceof Inet6Address)) return a.getHostAddress();
+            byte[] b = a.getAddress();
+            StringBuilder net = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) net.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
+            return net.append(":/64").toString();
+        } catch (UnknownHostException e) {
+            return address;
+        }
+    }
+}
