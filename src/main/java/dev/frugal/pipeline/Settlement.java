@@ -133,13 +133,19 @@ class Settlement {
         String upstream = last == null || last.deployment().upstreamModel() == null ? "" : last.deployment().upstreamModel();
         Price price = ex.price;
         return new LedgerRow(ex.requestId, Instant.ofEpochMilli(ex.startMillis), ex.team.name(),
-                ex.caller == null ? null : ex.caller.keyId(), ex.endpoint, ex.model, ex.route, provider,
+                ex.caller == null ? null : ex.caller.keyId(), ex.endpoint, requestedModel(ex), ex.route, provider,
                 last == null ? "" : provider + "/" + upstream, upstream, status, errorCode,
                 usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), usage.reasoningTokens(),
                 cost, referenceCost, price == null ? null : price.version(), unpriced, estimated, took.toMillis(),
                 ex.firstChunkNanos == 0 ? -1 : (ex.firstChunkNanos - ex.startNanos) / 1_000_000, ex.streamed, false,
                 status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString(),
                 ex.decision == null ? null : ex.decision.compact());
+    }
+
+    /** The model as the client sent it (bounded), else as planned; "" when the body could not be read. */
+    private static String requestedModel(Exchange ex) {
+        if (ex.requestedModel != null && !ex.requestedModel.isEmpty()) return ex.requestedModel;
+        return ex.view != null ? Exchange.bounded(ex.view.model()) : ex.requestedModel == null ? "" : ex.requestedModel;
     }
 
     /** A hook that throws must not keep the others from running. */
