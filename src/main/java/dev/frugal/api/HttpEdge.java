@@ -107,7 +107,10 @@ class HttpEdge {
             if (tooLarge[0]) return;
             resp.closeHandler(gone -> ex.clientLeft()); // a stream's writer takes this handler over once it starts
             try {
-                handler.handle(ex, parseObject(body), resp);
+                ObjectNode parsed = parseObject(body);
+                JsonNode model = parsed.get("model");
+                ex.requestedModel(model != null && model.isTextual() ? model.asText() : null);
+                handler.handle(ex, parsed, resp);
             } catch (RuntimeException e) {
                 fail(ex, resp, e, style);
             }
@@ -139,12 +142,20 @@ class HttpEdge {
         }
     }
 
-    /** Writes a whole answer with its outcome headers, then tells the exchange how it went. */
+    /**
+     * Writes a whole answer with its outcome headers, then tells the exchange how it went, by the
+     * write's outcome — not by the connection's state afterwards, which a {@code Connection: close}
+     * or HTTP/1.0 client closes as soon as it has its answer. 499 when the client had left (before
+     * the write, or the write failed): billed all the same, since the upstream did the work.
+     */
     void write(Exchange ex, HttpServerResponse resp, Buffer body) {
+        if (resp.ended() || resp.closed()) {
+            ex.delivered(499);
+            return;
+        }
         outcomeHeaders(resp, ex);
-        Responses.json(resp, body);
-        // 499 when the client had already left: billed all the same, since the upstream did the work
-        ex.delivered(resp.closed() ? 499 : 200);
+        resp.putHeader(HttpHeaders.CONTENT_TYPE, Responses.JSON).end(body)
+                .onComplete(written -> ex.delivered(written.succeeded() ? 200 : 499));
     }
 
     /** Relays a stream, unless the client left while the gateway waited for its first chunk. */

@@ -109,8 +109,11 @@ final class StreamWriter implements AnswerStream.Sink {
         finished = true;
         Buffer last = takePending();
         format.end(usage, last);
-        resp.end(last);
-        ex.delivered(200);
+        // decided by the write's outcome: a client that closes once it has the last event got its answer
+        resp.end(last).onComplete(written -> {
+            if (written.succeeded()) ex.delivered(200);
+            else ex.clientLeft();
+        });
     }
 
     @Override

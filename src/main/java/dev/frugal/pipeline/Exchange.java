@@ -30,6 +30,8 @@ import java.util.function.BiConsumer;
  */
 public final class Exchange {
     private static final Logger LOG = Logger.getLogger(Exchange.class);
+    /** The longest requested model name a ledger row keeps: an attacker-chosen name cannot grow the table. */
+    static final int MAX_MODEL_CHARS = 128;
 
     final String requestId;
     final String endpoint;
@@ -64,8 +66,10 @@ public final class Exchange {
     final Promise<Void> clientGone = Promise.promise();
 
     // ---- metering ----
-    /** A request for a model (chat, completions, embeddings, messages) that got past planning: it gets a ledger row. */
+    /** An authenticated request to a model endpoint (chat, completions, embeddings, messages): it gets a ledger row, refused or not. */
     boolean metered;
+    /** The model (or route) name the client sent, bounded ({@link #MAX_MODEL_CHARS}); null until the body was read. */
+    String requestedModel;
     boolean streamed;
     /** The admission of this request's rate limits and budget reservation; settled or released when the request is. */
     Ticket ticket;
@@ -97,6 +101,33 @@ public final class Exchange {
 
     /** Max request body size in force for this request. */
     public long maxBodyBytes() { return config.server().maxBodyBytes(); }
+
+    /** The model the request's body names, as sent (null or not text: none); read before validation, so a refused request's row names it too. */
+    public void requestedModel(String model) {
+        requestedModel = bounded(model);
+    }
+
+    /**
+     * A requested model name as the ledger keeps it: at most {@link #MAX_MODEL_CHARS} characters
+     * (cut with {@code …}), control characters replaced by {@code ?}; "" for none.
+     */
+    static String bounded(String model) {
+        if (model == null) return "";
+        boolean cut = model.length() > MAX_MODEL_CHARS;
+        String s = cut ? model.substring(0, MAX_MODEL_CHARS - 1) : model;
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean pairStart = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            boolean pairEnd = Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+            if (Character.isISOControl(c) || Character.isSurrogate(c) && !pairStart && !pairEnd) {
+                if (sb == null) sb = new StringBuilder(s);
+                sb.setCharAt(i, '?');
+            }
+        }
+        String out = sb == null ? s : sb.toString();
+        return cut ? out + "\u2026" : out;
+    }
 
     /** The headers of an answered request: the attempts made and its rate-limit state ({@code x-ratelimit-*}). */
     public void outcomeHeaders(BiConsumer<String, String> put) {

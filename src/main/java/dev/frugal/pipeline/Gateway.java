@@ -21,6 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The pipeline's door, and the one place that knows every step of a request, in order:
@@ -33,6 +34,9 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class Gateway {
+    /** The endpoints whose authenticated requests each get a ledger row, whatever their outcome ({@code docs/ledger.md}). */
+    static final Set<String> MODEL_ENDPOINTS = Set.of("chat", "text_completion", "embeddings", "messages");
+
     @Inject ConfigHolder configs;
     @Inject TeamDirectory teams;
     @Inject TimeSource time;
@@ -114,6 +118,7 @@ public class Gateway {
     private static void identify(Exchange ex, Caller caller) {
         ex.caller = caller;
         ex.team = caller.team();
+        ex.metered = MODEL_ENDPOINTS.contains(ex.endpoint); // from here on, every outcome gets a ledger row
     }
 
     private Future<Answer> serve(Exchange ex, RequestView.Kind kind, ObjectNode body, Dispatch.EmbeddingInput input) {

@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The plan stage: the ordered deployments that may serve the request and the decision behind
  * them ({@link RoutePlanner}, over the providers that can do the operation; unpriced ones dropped
- * when the config rejects those). From here on the request is metered: it gets a ledger row.
+ * when the config rejects those). The request is metered since its authentication ({@link Gateway}).
  */
 @ApplicationScoped
 class Planning {
@@ -47,7 +47,6 @@ class Planning {
                 operation, ThreadLocalRandom.current(), a -> nominalPrice(ex, a), pricing.rejectUnpriced(ex.config));
         ex.model = view.model();
         if (ex.config.route(ex.model) != null) ex.route = ex.model;
-        ex.metered = true;
         ex.decision = plan.decision();
         if (plan.attempts().isEmpty()) throw GatewayError.modelUnpriced(ex.model); // all unpriced, and the config refuses those
         return plan;

@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
  * abandoned by its client): free its slots, settle its cost against the budgets (or release the
  * reservation), write its ledger row and metrics, then the hooks — store the answer in the cache,
  * record a shadow decision, close the span. A stream that relayed chunks but ended without usage
- * is billed from its {@link StreamFold}, counted off the event loop when long, and flagged estimated.
+ * is billed from its {@link StreamFold}, counted off the event loop when long, and flagged estimated;
+ * one whose client left before the first chunk, after a deployment answered, is billed the
+ * estimated prompt (flagged estimated too).
  */
 @ApplicationScoped
 class Settlement {
@@ -74,6 +76,11 @@ class Settlement {
         if (ex.release != null) ex.release.run();
         Usage usage = reported == null ? Usage.NONE : reported;
         StreamFold fold = ex.answer instanceof AnswerStream s ? s.fold() : null;
+        if (status == 499 && usage.totalTokens() == 0 && (fold == null || fold.isEmpty()) && ex.served != null) {
+            // the client left before its first token, but a deployment had answered: it read the prompt
+            record(ex, status, new Usage(ex.view == null ? 0 : ex.view.promptTokens(), 0, 0, 0), true, code, endNanos);
+            return;
+        }
         if (fold == null || fold.isEmpty() || usage.completionTokens() > 0) {
             record(ex, status, usage, false, code, endNanos);
             return;
@@ -133,13 +140,19 @@ class Settlement {
         String upstream = last == null || last.deployment().upstreamModel() == null ? "" : last.deployment().upstreamModel();
         Price price = ex.price;
         return new LedgerRow(ex.requestId, Instant.ofEpochMilli(ex.startMillis), ex.team.name(),
-                ex.caller == null ? null : ex.caller.keyId(), ex.endpoint, ex.model, ex.route, provider,
+                ex.caller == null ? null : ex.caller.keyId(), ex.endpoint, requestedModel(ex), ex.route, provider,
                 last == null ? "" : provider + "/" + upstream, upstream, status, errorCode,
                 usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), usage.reasoningTokens(),
                 cost, referenceCost, price == null ? null : price.version(), unpriced, estimated, took.toMillis(),
                 ex.firstChunkNanos == 0 ? -1 : (ex.firstChunkNanos - ex.startNanos) / 1_000_000, ex.streamed, false,
                 status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString(),
                 ex.decision == null ? null : ex.decision.compact());
+    }
+
+    /** The model as the client sent it (bounded), else as planned; "" when the body could not be read. */
+    private static String requestedModel(Exchange ex) {
+        if (ex.requestedModel != null && !ex.requestedModel.isEmpty()) return ex.requestedModel;
+        return ex.view != null ? Exchange.bounded(ex.view.model()) : ex.requestedModel == null ? "" : ex.requestedModel;
     }
 
     /** A hook that throws must not keep the others from running. */

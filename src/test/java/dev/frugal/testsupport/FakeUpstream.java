@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>a folder {@code fixtures/<protocol>/<case>/} — its response replayed byte for byte, SSE
  *       events written one by one, NDJSON ({@code response.ndjson}) line by line;</li>
+ *   <li>{@code slow-ok} — answers (as the echo does) after 100 ms, {@code slow-ok-<ms>} after that long;</li>
  *   <li>{@code hang} — never answers; {@code reset} — closes the connection at once;</li>
  *   <li>{@code slow-stream} — one chunk every 50 ms for 10 s, noting when the client went away;</li>
  *   <li>{@code stall-stream} — two chunks, then silence with the connection left open;</li>
@@ -155,10 +156,11 @@ public final class FakeUpstream {
                         .end("{\"error\":{\"message\":\"scripted " + status + "\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
                 return;
             }
-            if (behaviour.startsWith("slow-ok")) { // answers after 100 ms, counting how many are open at once
+            if (behaviour.startsWith("slow-ok")) { // answers after 100 ms (slow-ok-<ms>: that long), counting how many are open at once
                 int now = concurrent.incrementAndGet();
                 maxConcurrent.accumulateAndGet(now, Math::max);
-                vertx.setTimer(100, id -> {
+                long delay = behaviour.matches("slow-ok-\\d{1,5}") ? Long.parseLong(behaviour.substring(8)) : 100;
+                vertx.setTimer(delay, id -> {
                     concurrent.decrementAndGet();
                     echo(req.path(), body, resp);
                 });

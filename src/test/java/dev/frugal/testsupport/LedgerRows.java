@@ -61,6 +61,12 @@ public class LedgerRows {
         return out;
     }
 
+    /** How many rows a request has now, after flushing the writer (0 for a request that gets none). */
+    public int count(String requestId) throws Exception {
+        ledger.flush(Duration.ofSeconds(5));
+        return select(List.of(requestId)).size();
+    }
+
     /** Rows by request id; a second row for one id fails the test. */
     private Map<String, Map<String, Object>> select(List<String> ids) throws SQLException {
         String sql = "SELECT * FROM ledger WHERE request_id IN (" + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ")";
