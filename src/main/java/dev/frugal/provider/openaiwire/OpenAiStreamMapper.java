@@ -1,5 +1,6 @@
 package dev.frugal.provider.openaiwire;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +34,7 @@ final class OpenAiStreamMapper {
 
     private static final Skip SKIP = new Skip();
     private final String provider;
-    private final String secret;
+    private final Credentials secret;
     private final Operation operation;
     private final boolean clientWantsUsage;
     /** The field that carries a choice's content: {@code delta} in chat chunks, {@code text} in text completions. */
@@ -48,7 +49,7 @@ final class OpenAiStreamMapper {
     private String model;
     private long created;
 
-    OpenAiStreamMapper(String provider, String secret, Operation operation, boolean clientWantsUsage) {
+    OpenAiStreamMapper(String provider, Credentials secret, Operation operation, boolean clientWantsUsage) {
         this(provider, secret, operation, clientWantsUsage, Reasoning.SPLIT, false, 1);
     }
 
@@ -57,7 +58,7 @@ final class OpenAiStreamMapper {
      * @param prefilled the deployment's chat template already opened {@code <think>}
      * @param choices   the number of choices the client asked for ({@code n})
      */
-    OpenAiStreamMapper(String provider, String secret, Operation operation, boolean clientWantsUsage,
+    OpenAiStreamMapper(String provider, Credentials secret, Operation operation, boolean clientWantsUsage,
                        Reasoning reasoning, boolean prefilled, int choices) {
         this.provider = provider;
         this.secret = secret;
