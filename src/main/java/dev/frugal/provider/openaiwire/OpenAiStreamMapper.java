@@ -44,6 +44,8 @@ final class OpenAiStreamMapper {
     private Usage usage = Usage.NONE;
     private boolean sawToolCalls;
     private boolean sawFinish;
+    /** A chunk with at least one choice arrived: the stream answered something. */
+    private boolean sawChoice;
     private boolean done;
     private String id;
     private String model;
@@ -102,6 +104,7 @@ final class OpenAiStreamMapper {
         JsonNode choices = chunk.get("choices");
         if (choices instanceof ArrayNode arr && dropChoicesWithoutContent(arr)) changed = true;
         boolean noChoices = choices == null || !choices.isArray() || choices.isEmpty();
+        if (!noChoices) sawChoice = true;
         // Azure opens with prompt_filter_results and choices: [] (empty id, model and object), and
         // sends content-filter annotations whose choices carry no delta, even after the finish
         // chunk. Such a chunk means nothing to an OpenAI client and would break one that reads
@@ -163,6 +166,11 @@ final class OpenAiStreamMapper {
         if (incompleteEvent) {
             throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
                     "The stream from upstream provider '" + provider + "' was cut off in the middle of an event.");
+        }
+        if (!sawChoice && usage == Usage.NONE) {
+            // e.g. only `choices: []` chunks, then [DONE]: no answer at all, not an empty one (issue 10)
+            throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
+                    "The stream from upstream provider '" + provider + "' ended without any choice or usage.");
         }
         if (!done && !sawFinish) {
             throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,

@@ -102,6 +102,8 @@ public final class OpenAiWire {
         if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
         if (node.has("error")) throw OpenAiErrorMapper.inBand(provider, node.get("error"), secret);
         if (!node.path("choices").isArray()) throw protocol("answered HTTP 200 without 'choices'");
+        // a 200 with no choice is no answer: a protocol failure, so the plan falls back (issue 10)
+        if (node.get("choices").isEmpty()) throw protocol("answered HTTP 200 with no choice");
         boolean changed = false;
         boolean chat = call.operation() == Operation.CHAT;
         for (JsonNode c : node.get("choices")) {
