@@ -12,6 +12,12 @@ public final class UpstreamFailure extends RuntimeException {
         /** The upstream answered something that is not its protocol (HTML on 200, cut stream). */
         PROTOCOL(true),
         UNAUTHORIZED(false), INVALID_REQUEST(false), NOT_FOUND(false), CONTEXT_TOO_LONG(false),
+        /**
+         * The provider account behind the deployment is out of credit or quota (OpenAI's 429
+         * {@code insufficient_quota}, 402, Anthropic's {@code billing_error}): the gateway's account,
+         * never the caller's. Not retried on the same deployment, but the plan moves on to the next
+         * one and the deployment cools down (resilience).
+         */
         QUOTA_EXHAUSTED(false);
 
         private final boolean retryable;
@@ -63,7 +69,9 @@ public final class UpstreamFailure extends RuntimeException {
         String msg = getMessage();
         return switch (kind) {
             case RATE_LIMITED -> new GatewayError(429, "rate_limit_error", "upstream_rate_limited", null, msg, retryAfterSeconds);
-            case QUOTA_EXHAUSTED -> new GatewayError(429, "insufficient_quota", "insufficient_quota", null, msg, -1)
+            // Not the caller's insufficient_quota (SDKs read that as the caller's own quota): the gateway's provider account.
+            case QUOTA_EXHAUSTED -> new GatewayError(503, "upstream_error", "upstream_quota_exhausted", null,
+                    "The gateway's account with the upstream provider is out of credit or quota (not your quota). " + msg, -1)
                     .withHeaders(GatewayError.DO_NOT_RETRY);
             case OVERLOADED -> new GatewayError(503, "service_unavailable_error", "upstream_overloaded", null, msg, retryAfterSeconds);
             case TIMEOUT -> new GatewayError(504, "timeout_error", "upstream_timeout", null, msg);

@@ -22,16 +22,13 @@ public final class UpstreamErrors {
     private UpstreamErrors() {}
 
     /**
-     * The upstream's message made safe to show a client: the provider credential (whole, or its
-     * first 8 characters as providers print masked keys) and anything shaped like an
+     * The upstream's message made safe to show a client: every configured credential of the provider ({@link Credentials}: the
+     * key whole or its first 8 characters as providers print masked keys, the extra headers' values, URL credentials) and anything shaped like an
      * {@code sk-} key replaced, and the text cut to 500 characters.
      */
-    public static String scrub(String message, String secret) {
-        String m = message;
-        if (secret != null && !secret.isEmpty()) {
-            m = m.replace(secret, "***");
-            if (secret.length() >= 8) m = m.replace(secret.substring(0, 8), "***");
-        }
+    public static String scrub(String message, Credentials secrets) {
+        if (message == null) return null;
+        String m = Credentials.mask(message, secrets, 8);
         m = SK_KEY.matcher(m).replaceAll("sk-***");
         return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
     }

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the gateway knows of one deployment right now: its circuit, the requests in flight and
- * waiting (the bulkhead), a cooldown after a 429 with Retry-After, and recent outcomes.
+ * waiting (the bulkhead), a cooldown after a 429 with Retry-After or an exhausted provider account, and recent outcomes.
  * Thread-safe: shared by every event loop.
  */
 public final class BackendState {
@@ -86,6 +86,17 @@ public final class BackendState {
         window = s.breakerWindow();
         breaker.onFailure(s.breakerFailures(), s.breakerFailureRatio(), s.breakerWindow());
         if (retryAfterSeconds > 0) coolUntil.set(time.nanoTime() + retryAfterSeconds * 1_000_000_000L);
+    }
+
+    /**
+     * The provider account is out of credit or quota: a failure in the counts, not the circuit's
+     * (the cooldown already keeps requests away), and a cooldown of {@code cooldownSeconds}.
+     */
+    void onQuotaExhausted(long cooldownSeconds) {
+        failures.incrementAndGet();
+        breaker.onAbandoned();
+        long until = time.nanoTime() + cooldownSeconds * 1_000_000_000L;
+        coolUntil.accumulateAndGet(until, Math::max);
     }
 
     /** A call let through that ended for another reason (client error, client gone). */

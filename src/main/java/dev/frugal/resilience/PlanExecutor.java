@@ -19,11 +19,18 @@ import java.util.random.RandomGenerator;
  * may wait a bounded time for a slot; otherwise call it. A retryable failure before the first byte
  * is retried on the same deployment after a jittered backoff (or the upstream's Retry-After, up to
  * a cap) while the retry budget allows, then the plan falls back to the next deployment. A failure
- * that is the client's (a bad request) ends the plan at once, and so does the client leaving
+ * that is the client's (a bad request) ends the plan at once; a provider account out of credit
+ * ({@code QUOTA_EXHAUSTED}) is not retried but cools its deployment down and moves to the next one; and so does the client leaving
  * (no further attempt is started for it). Nothing is retried once a byte reached the client: a
  * stream's future completes with its first chunk.
  */
 public final class PlanExecutor {
+    /**
+     * How long a deployment whose provider account is out of credit or quota
+     * ({@link UpstreamFailure.Kind#QUOTA_EXHAUSTED}) is passed over by every request, unless the
+     * upstream asked for longer with {@code Retry-After}.
+     */
+    public static final long QUOTA_COOLDOWN_SECONDS = 60;
 
     /** Runs tasks later on an event loop: the caller's in production, by hand in tests. */
     public interface Scheduler {
@@ -197,6 +204,15 @@ public final class PlanExecutor {
             if (!(t instanceof UpstreamFailure uf)) {
                 b.onNeutral();
                 result.fail(t);
+                return;
+            }
+            if (uf.kind() == UpstreamFailure.Kind.QUOTA_EXHAUSTED) {
+                // the provider account is empty: no retry here, cool it down for everyone, try the next deployment
+                b.onQuotaExhausted(Math.max(QUOTA_COOLDOWN_SECONDS, uf.retryAfterSeconds()));
+                last = uf;
+                index++;
+                retriesHere = 0;
+                next();
                 return;
             }
             if (!uf.retryable()) {

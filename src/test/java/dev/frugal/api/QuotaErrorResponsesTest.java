@@ -84,7 +84,8 @@ class QuotaErrorResponsesTest {
     void anUpstreamOutOfQuotaAlsoTellsTheSdksNotToRetry() throws Exception {
         GatewayError e = new UpstreamFailure(UpstreamFailure.Kind.QUOTA_EXHAUSTED, "You exceeded your current quota.").toClientError();
         for (HttpResponse<String> r : List.of(written(e, false), written(e, true))) {
-            assertEquals(429, r.statusCode());
+            // issue 10: the provider account's exhaustion is a gateway-side 503, no longer the caller's own 429 insufficient_quota
+            assertEquals(503, r.statusCode());
             assertEquals("false", r.headers().firstValue("x-should-retry").orElseThrow());
         }
     }

@@ -72,7 +72,7 @@ class UpstreamErrorsTest {
             "key sk-proj-abcdefghijkl            |                        | key sk-***",
             "short abc123 key                    | abc123                 | short *** key"})
     void scrubRemovesTheCredential(String message, String secret, String expected) {
-        assertEquals(expected, UpstreamErrors.scrub(message, secret));
+        assertEquals(expected, UpstreamErrors.scrub(message, Credentials.ofKey(secret)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.frugal.provider.anthropic;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ModelConfig;
@@ -44,13 +45,14 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
     private final Clock clock;
     private final UpstreamEndpoint endpoint;
     private final String uri;
-    private final String secret;
+    private final Credentials secrets;
 
     AnthropicAdapter(ProviderConfig config, UpstreamHttp http, Clock clock) {
         this.config = config;
         this.http = http;
         this.clock = clock;
-        this.secret = config.apiKey() == null ? null : config.apiKey().reveal();
+        String secret = config.apiKey() == null ? null : config.apiKey().reveal();
+        this.secrets = Credentials.of(config);
         Map<String, String> h = new java.util.LinkedHashMap<>();
         h.put("anthropic-version", config.apiVersion() == null ? "2023-06-01" : config.apiVersion());
         if (secret != null) h.put("x-api-key", secret);
@@ -75,7 +77,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
         return http.client().request(options(call.requestId(), false)).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
-                        throw AnthropicErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secret, clock);
+                        throw AnthropicErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secrets, clock);
                     }
                     return toCompletion(bytes, jsonMode, keepThinking);
                 })).recover(t -> Future.failedFuture(Failures.transport(config.name(), t)));
@@ -89,7 +91,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
             throw protocol("answered HTTP 200 with a body that is not JSON");
         }
         if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
-        if ("error".equals(node.path("type").asText())) throw AnthropicErrorMapper.inBand(config.name(), node, secret);
+        if ("error".equals(node.path("type").asText())) throw AnthropicErrorMapper.inBand(config.name(), node, secrets);
         if (!node.path("content").isArray()) throw protocol("answered HTTP 200 without 'content'");
         ObjectNode openAi = AnthropicResponseMapper.toOpenAi(node, clock.instant().getEpochSecond(), jsonMode, keepThinking);
         return new Completion(Json.writeBuffer(openAi), AnthropicResponseMapper.usage(node).toCore());
@@ -105,7 +107,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
         } catch (UpstreamFailure f) {
             return Future.failedFuture(f);
         }
-        AnthropicStreamMapper mapper = new AnthropicStreamMapper(config.name(), secret, clock.instant().getEpochSecond(),
+        AnthropicStreamMapper mapper = new AnthropicStreamMapper(config.name(), secrets, clock.instant().getEpochSecond(),
                 AnthropicRequestMapper.jsonMode(call.body()), keepThinking(call.deployment()), call.clientWantsUsage());
         return UpstreamStream.open(http.client(), options(call.requestId(), true), body, config.name(), new UpstreamStream.Protocol() {
             private Consumer<String> emit;
@@ -118,7 +120,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
             @Override public boolean isStream(String type) { return type != null && type.startsWith("text/event-stream"); }
 
             @Override public UpstreamFailure notAStream(int status, MultiMap headers, String type, Buffer b) {
-                return status != 200 ? AnthropicErrorMapper.toFailure(config.name(), status, headers, b, secret, clock)
+                return status != 200 ? AnthropicErrorMapper.toFailure(config.name(), status, headers, b, secrets, clock)
                         : protocol("answered HTTP 200 with content type '" + type + "' instead of an event stream");
             }
 

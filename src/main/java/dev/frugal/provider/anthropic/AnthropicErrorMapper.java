@@ -3,6 +3,7 @@ package dev.frugal.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
+import dev.frugal.provider.Credentials;
 import dev.frugal.provider.UpstreamErrors;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -24,7 +25,7 @@ final class AnthropicErrorMapper {
     private AnthropicErrorMapper() {}
 
     /** The failure for a non-2xx answer. */
-    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret, Clock clock) {
+    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, Credentials secret, Clock clock) {
         JsonNode error = UpstreamErrors.errorNode(body);
         String type = text(error, "type");
         String upstreamMessage = text(error, "message");
@@ -39,7 +40,7 @@ final class AnthropicErrorMapper {
     }
 
     /** The failure for an {@code error} event in a stream, or an error object in a 200 body. */
-    static UpstreamFailure inBand(String provider, JsonNode root, String secret) {
+    static UpstreamFailure inBand(String provider, JsonNode root, Credentials secret) {
         JsonNode error = root.has("error") ? root.get("error") : root;
         String type = text(error, "type");
         String message = text(error, "message");
@@ -79,14 +80,11 @@ final class AnthropicErrorMapper {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    /** Never let the provider credential travel back to a client, whole or in part. */
-    static String scrub(String message, String secret) {
+    /** Never let a provider credential (any of {@link Credentials}) travel back to a client, whole or in part. */
+    static String scrub(String message, Credentials secret) {
         // Anthropic-shaped keys first, whole: masking a prefix first would hide them from the pattern.
         String m = message.replaceAll("sk-ant-[A-Za-z0-9_*-]{4,}", "sk-ant-***");
-        if (secret != null && !secret.isEmpty()) {
-            m = m.replace(secret, "***");
-            if (secret.length() >= 12) m = m.replace(secret.substring(0, 12), "***");
-        }
+        m = Credentials.mask(m, secret, 12);
         return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
     }
 }

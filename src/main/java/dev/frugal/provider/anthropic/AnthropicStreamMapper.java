@@ -1,5 +1,6 @@
 package dev.frugal.provider.anthropic;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -42,7 +43,7 @@ final class AnthropicStreamMapper {
     private record Block(BlockKind kind, int toolIndex) {}
 
     private final String provider;
-    private final String secret;
+    private final Credentials secret;
     private final long created;
     private final boolean jsonMode;
     private final boolean keepThinking;
@@ -63,7 +64,7 @@ final class AnthropicStreamMapper {
      * @param jsonMode     the request asked for JSON through the {@code json_response} tool, whose input is the content
      * @param keepThinking thinking deltas are passed on as {@code delta.reasoning_content}
      */
-    AnthropicStreamMapper(String provider, String secret, long created, boolean jsonMode, boolean keepThinking,
+    AnthropicStreamMapper(String provider, Credentials secret, long created, boolean jsonMode, boolean keepThinking,
                           boolean clientWantsUsage) {
         this.provider = provider;
         this.secret = secret;

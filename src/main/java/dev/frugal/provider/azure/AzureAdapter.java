@@ -1,5 +1,6 @@
 package dev.frugal.provider.azure;
 
+import dev.frugal.provider.Credentials;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.provider.ChatCapable;
 import dev.frugal.provider.ChunkStream;
@@ -36,8 +37,9 @@ final class AzureAdapter implements ChatCapable, CompletionsCapable, EmbeddingCa
         // Azure's key header; without a key, a configured Authorization header (Entra ID) is the credential.
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(config, secret == null ? Map.of() : Map.of("api-key", secret));
         String provider = config.name();
-        this.wire = new OpenAiWire(provider, endpoint, http, secret,
-                (status, headers, body) -> AzureErrorMapper.toFailure(provider, status, headers, body, secret, clock));
+        Credentials secrets = Credentials.of(config);
+        this.wire = new OpenAiWire(provider, endpoint, http, secrets,
+                (status, headers, body) -> AzureErrorMapper.toFailure(provider, status, headers, body, secrets, clock));
     }
 
     @Override public Future<Completion> chat(GenerationCall call) { return whole(call); }

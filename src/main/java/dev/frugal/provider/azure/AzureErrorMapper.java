@@ -1,5 +1,6 @@
 package dev.frugal.provider.azure;
 
+import dev.frugal.provider.Credentials;
 import dev.frugal.provider.UpstreamErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
@@ -33,9 +34,9 @@ final class AzureErrorMapper {
 
     private AzureErrorMapper() {}
 
-    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret, Clock clock) {
+    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, Credentials secret, Clock clock) {
         JsonNode error = UpstreamErrors.errorNode(body);
-        if (isContentFilter(error)) return contentFiltered(provider, status, error);
+        if (isContentFilter(error)) return contentFiltered(provider, status, error, secret);
         UpstreamFailure f = OpenAiErrorMapper.toFailure(provider, status, headers, body, secret, clock);
         if (f.kind() == Kind.RATE_LIMITED && f.retryAfterSeconds() < 0) {
             Matcher m = RETRY_AFTER_TEXT.matcher(error.path("message").asText(""));
@@ -51,15 +52,15 @@ final class AzureErrorMapper {
                 || "ResponsibleAIPolicyViolation".equals(error.path("innererror").path("code").asText(null));
     }
 
-    private static UpstreamFailure contentFiltered(String provider, int status, JsonNode error) {
+    private static UpstreamFailure contentFiltered(String provider, int status, JsonNode error, Credentials secret) {
         List<String> categories = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : error.path("innererror").path("content_filter_result").properties()) {
             if (e.getValue().path("filtered").asBoolean(false)) categories.add(e.getKey());
         }
-        String param = error.hasNonNull("param") ? error.get("param").asText() : "prompt";
+        String param = error.hasNonNull("param") ? UpstreamErrors.scrub(error.get("param").asText(), secret) : "prompt";
         String message = "Upstream provider '" + provider + "' (Azure OpenAI) filtered the content: the " + param
                 + " triggered Azure's content management policy"
-                + (categories.isEmpty() ? "" : " (" + String.join(", ", categories) + ")")
+                + (categories.isEmpty() ? "" : " (" + UpstreamErrors.scrub(String.join(", ", categories), secret) + ")")
                 + ". Change the " + param + " and try again.";
         // The request itself was refused: a client error, answered at once rather than tried elsewhere.
         return new UpstreamFailure(Kind.INVALID_REQUEST, status, message, param, -1);

@@ -1,5 +1,6 @@
 package dev.frugal.provider.gemini;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ProviderConfig;
@@ -54,7 +55,7 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     private final IdSource ids;
     private final UpstreamEndpoint endpoint;
     private final String basePath;
-    private final String secret;
+    private final Credentials secrets;
 
     GeminiAdapter(ProviderConfig config, UpstreamHttp http, Clock clock, IdSource ids) {
         this.config = config;
@@ -62,7 +63,8 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         this.clock = clock;
         this.ids = ids;
         this.basePath = basePath(config.baseUrl());
-        this.secret = config.apiKey() == null ? null : config.apiKey().reveal();
+        String secret = config.apiKey() == null ? null : config.apiKey().reveal();
+        this.secrets = Credentials.of(config);
         this.endpoint = UpstreamEndpoint.of(config, secret == null ? Map.of() : Map.of("x-goog-api-key", secret));
     }
 
@@ -80,7 +82,7 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         long created = clock.millis() / 1000;
         return exchange(path(basePath, model, "generateContent", false), call.requestId(), body, bytes -> {
             JsonNode node = parseOk(bytes);
-            if (GeminiErrorMapper.isError(node)) throw GeminiErrorMapper.inBand(config.name(), node, secret);
+            if (GeminiErrorMapper.isError(node)) throw GeminiErrorMapper.inBand(config.name(), node, secrets);
             if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
             ObjectNode answer = GeminiResponseMapper.toOpenAi(config.name(), node, model, created, ids);
             Usage usage = GeminiUsage.toCore(node);
@@ -97,7 +99,7 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         } catch (UpstreamFailure f) {
             return Future.failedFuture(f);
         }
-        GeminiStreamMapper mapper = new GeminiStreamMapper(config.name(), secret, model, clock.millis() / 1000, ids,
+        GeminiStreamMapper mapper = new GeminiStreamMapper(config.name(), secrets, model, clock.millis() / 1000, ids,
                 call.clientWantsUsage());
         return UpstreamStream.open(http.client(), options(path(basePath, model, "streamGenerateContent", true), call.requestId(), true),
                 body, config.name(), new UpstreamStream.Protocol() {
@@ -127,10 +129,10 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
 
     /** The failure for a stream request that was not answered with a 200 event stream. */
     private UpstreamFailure notAStream(int status, MultiMap headers, String type, Buffer body) {
-        if (status != 200) return GeminiErrorMapper.toFailure(config.name(), status, headers, body, secret);
+        if (status != 200) return GeminiErrorMapper.toFailure(config.name(), status, headers, body, secrets);
         try {
             JsonNode node = Json.parse(body);
-            if (GeminiErrorMapper.isError(node)) return GeminiErrorMapper.inBand(config.name(), node, secret);
+            if (GeminiErrorMapper.isError(node)) return GeminiErrorMapper.inBand(config.name(), node, secrets);
         } catch (Exception notJson) {
             // fall through: not the protocol
         }
@@ -160,7 +162,7 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         return http.client().request(options(path, requestId, false)).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
-                        throw GeminiErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secret);
+                        throw GeminiErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secrets);
                     }
                     return onOk.apply(bytes);
                 })).recover(t -> Future.failedFuture(Failures.transport(config.name(), t)));

@@ -3,6 +3,7 @@ package dev.frugal.provider.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
+import dev.frugal.provider.Credentials;
 import dev.frugal.wire.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -21,7 +22,7 @@ final class GeminiErrorMapper {
     private GeminiErrorMapper() {}
 
     /** The failure for an HTTP error answer. */
-    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret) {
+    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, Credentials secret) {
         JsonNode error = errorNode(body);
         long retryAfter = retryInfoSeconds(error);
         if (retryAfter < 0) retryAfter = retryAfterHeader(headers);
@@ -29,7 +30,7 @@ final class GeminiErrorMapper {
     }
 
     /** The failure for an error object that arrived inside a 200 stream, with its own {@code code}. */
-    static UpstreamFailure inBand(String provider, JsonNode root, String secret) {
+    static UpstreamFailure inBand(String provider, JsonNode root, Credentials secret) {
         JsonNode error = unwrap(root);
         return classify(provider, error.path("code").asInt(0), error, secret, retryInfoSeconds(error));
     }
@@ -40,7 +41,7 @@ final class GeminiErrorMapper {
         return first != null && first.isObject() && first.path("error").isObject();
     }
 
-    private static UpstreamFailure classify(String provider, int status, JsonNode error, String secret, long retryAfter) {
+    private static UpstreamFailure classify(String provider, int status, JsonNode error, Credentials secret, long retryAfter) {
         String grpc = text(error, "status");
         String upstreamMessage = text(error, "message");
         Kind kind = kind(status, grpc, upstreamMessage, error);
@@ -119,12 +120,8 @@ final class GeminiErrorMapper {
     }
 
     /** Removes the provider key, whole or in part, and anything shaped like a Google API key. */
-    static String scrub(String message, String secret) {
-        String m = message;
-        if (secret != null && !secret.isEmpty()) {
-            m = m.replace(secret, "***");
-            if (secret.length() >= 8) m = m.replace(secret.substring(0, 8), "***");
-        }
+    static String scrub(String message, Credentials secret) {
+        String m = Credentials.mask(message, secret, 8);
         m = m.replaceAll("AIza[0-9A-Za-z_-]{8,}", "AIza***");
         return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
     }

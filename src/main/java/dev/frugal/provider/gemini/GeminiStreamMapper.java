@@ -1,5 +1,6 @@
 package dev.frugal.provider.gemini;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.core.UpstreamFailure;
@@ -37,7 +38,7 @@ final class GeminiStreamMapper {
     private static final Chunks NOTHING = new Chunks(List.of());
 
     private final String provider;
-    private final String secret;
+    private final Credentials secret;
     private final String requestedModel;
     private final long created;
     private final IdSource ids;
@@ -52,7 +53,7 @@ final class GeminiStreamMapper {
     private boolean blocked;
     private Usage usage = Usage.NONE;
 
-    GeminiStreamMapper(String provider, String secret, String requestedModel, long created, IdSource ids, boolean clientWantsUsage) {
+    GeminiStreamMapper(String provider, Credentials secret, String requestedModel, long created, IdSource ids, boolean clientWantsUsage) {
         this.provider = provider;
         this.secret = secret;
         this.requestedModel = requestedModel;

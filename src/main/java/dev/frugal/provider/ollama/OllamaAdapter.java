@@ -1,5 +1,6 @@
 package dev.frugal.provider.ollama;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ProviderConfig;
@@ -44,7 +45,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     private final UpstreamHttp http;
     private final OllamaEndpoint endpoint;
     private final String provider;
-    private final String secret;
+    private final Credentials secret;
     private final Clock clock;
 
     /** @param clock the {@code created} time of answers, and now for a {@code retry-after} date */

@@ -1,5 +1,6 @@
 package dev.frugal.provider.ollama;
 
+import dev.frugal.provider.Credentials;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.provider.UpstreamEndpoint;
 import io.vertx.core.http.HttpMethod;
@@ -14,11 +15,11 @@ import java.util.Map;
  * @param secret the credential sent as a bearer token (Ollama itself needs none; ollama.com or an
  *               authenticating proxy in front of a box does), or null
  */
-record OllamaEndpoint(String provider, String secret, UpstreamEndpoint upstream) {
+record OllamaEndpoint(String provider, Credentials secret, UpstreamEndpoint upstream) {
 
     static OllamaEndpoint of(ProviderConfig config) {
         String secret = config.apiKey() == null ? null : config.apiKey().reveal();
-        return new OllamaEndpoint(config.name(), secret,
+        return new OllamaEndpoint(config.name(), Credentials.of(config),
                 UpstreamEndpoint.of(config, secret == null ? Map.of() : Map.of("Authorization", "Bearer " + secret)));
     }
 

@@ -3,6 +3,7 @@ package dev.frugal.provider.ollama;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
+import dev.frugal.provider.Credentials;
 import dev.frugal.provider.UpstreamErrors;
 import dev.frugal.wire.Json;
 import io.vertx.core.MultiMap;
@@ -19,7 +20,7 @@ import java.time.Clock;
 final class OllamaErrorMapper {
     private OllamaErrorMapper() {}
 
-    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret, Clock clock) {
+    static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, Credentials secret, Clock clock) {
         String upstream = message(body);
         Kind kind = Kind.forStatus(status);
         String message = kind == Kind.UNAUTHORIZED
@@ -30,7 +31,7 @@ final class OllamaErrorMapper {
     }
 
     /** An {@code {"error":…}} line inside a 200 stream, or a 200 body that is one. */
-    static UpstreamFailure inBand(String provider, JsonNode error, String secret) {
+    static UpstreamFailure inBand(String provider, JsonNode error, Credentials secret) {
         String text = error.isTextual() ? error.asText() : error.path("message").asText(error.toString());
         return new UpstreamFailure(Kind.UPSTREAM_ERROR, 0,
                 "Upstream provider '" + provider + "' reported an error: " + UpstreamErrors.scrub(text, secret), null, -1);

@@ -1,5 +1,6 @@
 package dev.frugal.provider.ollama;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  */
 final class OllamaStreamMapper {
     private final String provider;
-    private final String secret;
+    private final Credentials secret;
     private final String id;
     private final long created;
     private final boolean clientWantsUsage;
@@ -45,7 +46,7 @@ final class OllamaStreamMapper {
      * @param created Unix seconds, the same on every chunk
      * @param callIds ids for tool calls that arrive without one
      */
-    OllamaStreamMapper(String provider, String secret, String id, long created, boolean clientWantsUsage, Supplier<String> callIds,
+    OllamaStreamMapper(String provider, Credentials secret, String id, long created, boolean clientWantsUsage, Supplier<String> callIds,
                        ModelConfig.Deployment deployment) {
         this.splitter = ThinkSplitter.of(deployment);
         this.provider = provider;

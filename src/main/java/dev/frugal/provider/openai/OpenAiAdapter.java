@@ -1,5 +1,6 @@
 package dev.frugal.provider.openai;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ProviderConfig;
@@ -34,7 +35,8 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
         this.dialect = Dialect.of(config.dialect());
         String secret = config.apiKey() == null ? null : config.apiKey().reveal();
         UpstreamEndpoint endpoint = UpstreamEndpoint.of(config, secret == null ? Map.of() : Map.of("Authorization", "Bearer " + secret));
-        this.wire = new OpenAiWire(config.name(), endpoint, http, secret, OpenAiWire.standardErrors(config.name(), secret, clock));
+        Credentials secrets = Credentials.of(config);
+        this.wire = new OpenAiWire(config.name(), endpoint, http, secrets, OpenAiWire.standardErrors(config.name(), secrets, clock));
     }
 
     @Override public Future<Completion> chat(GenerationCall call) { return whole(call); }

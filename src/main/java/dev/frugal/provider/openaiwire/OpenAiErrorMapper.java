@@ -3,6 +3,7 @@ package dev.frugal.provider.openaiwire;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
+import dev.frugal.provider.Credentials;
 import dev.frugal.provider.UpstreamErrors;
 import dev.frugal.wire.Json;
 import io.vertx.core.MultiMap;
@@ -19,7 +20,7 @@ public final class OpenAiErrorMapper {
     private OpenAiErrorMapper() {}
 
     /** @param clock now, for a {@code retry-after} given as an HTTP date */
-    public static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, String secret,
+    public static UpstreamFailure toFailure(String provider, int status, MultiMap headers, Buffer body, Credentials secret,
                                             Clock clock) {
         JsonNode error = UpstreamErrors.errorNode(body);
         String upstreamMessage = text(error, "message");
@@ -32,11 +33,11 @@ public final class OpenAiErrorMapper {
             default -> "Upstream provider '" + provider + "' answered HTTP " + status
                     + (upstreamMessage == null ? "." : ": " + UpstreamErrors.scrub(upstreamMessage, secret));
         };
-        return new UpstreamFailure(kind, status, message, param, UpstreamErrors.retryAfterSeconds(headers, clock));
+        return new UpstreamFailure(kind, status, message, UpstreamErrors.scrub(param, secret), UpstreamErrors.retryAfterSeconds(headers, clock));
     }
 
     /** Classifies an error object that arrived inside a 200 stream or body. */
-    public static UpstreamFailure inBand(String provider, JsonNode error, String secret) {
+    public static UpstreamFailure inBand(String provider, JsonNode error, Credentials secret) {
         JsonNode e = error.isObject() ? error : Json.object().put("message", error.asText());
         String message = text(e, "message");
         String code = text(e, "code");

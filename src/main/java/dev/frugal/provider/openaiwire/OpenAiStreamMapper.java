@@ -1,5 +1,6 @@
 package dev.frugal.provider.openaiwire;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +34,7 @@ final class OpenAiStreamMapper {
 
     private static final Skip SKIP = new Skip();
     private final String provider;
-    private final String secret;
+    private final Credentials secret;
     private final Operation operation;
     private final boolean clientWantsUsage;
     /** The field that carries a choice's content: {@code delta} in chat chunks, {@code text} in text completions. */
@@ -43,12 +44,14 @@ final class OpenAiStreamMapper {
     private Usage usage = Usage.NONE;
     private boolean sawToolCalls;
     private boolean sawFinish;
+    /** A chunk with at least one choice arrived: the stream answered something. */
+    private boolean sawChoice;
     private boolean done;
     private String id;
     private String model;
     private long created;
 
-    OpenAiStreamMapper(String provider, String secret, Operation operation, boolean clientWantsUsage) {
+    OpenAiStreamMapper(String provider, Credentials secret, Operation operation, boolean clientWantsUsage) {
         this(provider, secret, operation, clientWantsUsage, Reasoning.SPLIT, false, 1);
     }
 
@@ -57,7 +60,7 @@ final class OpenAiStreamMapper {
      * @param prefilled the deployment's chat template already opened {@code <think>}
      * @param choices   the number of choices the client asked for ({@code n})
      */
-    OpenAiStreamMapper(String provider, String secret, Operation operation, boolean clientWantsUsage,
+    OpenAiStreamMapper(String provider, Credentials secret, Operation operation, boolean clientWantsUsage,
                        Reasoning reasoning, boolean prefilled, int choices) {
         this.provider = provider;
         this.secret = secret;
@@ -101,6 +104,7 @@ final class OpenAiStreamMapper {
         JsonNode choices = chunk.get("choices");
         if (choices instanceof ArrayNode arr && dropChoicesWithoutContent(arr)) changed = true;
         boolean noChoices = choices == null || !choices.isArray() || choices.isEmpty();
+        if (!noChoices) sawChoice = true;
         // Azure opens with prompt_filter_results and choices: [] (empty id, model and object), and
         // sends content-filter annotations whose choices carry no delta, even after the finish
         // chunk. Such a chunk means nothing to an OpenAI client and would break one that reads
@@ -162,6 +166,11 @@ final class OpenAiStreamMapper {
         if (incompleteEvent) {
             throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
                     "The stream from upstream provider '" + provider + "' was cut off in the middle of an event.");
+        }
+        if (!sawChoice && usage == Usage.NONE) {
+            // e.g. only `choices: []` chunks, then [DONE]: no answer at all, not an empty one (issue 10)
+            throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,
+                    "The stream from upstream provider '" + provider + "' ended without any choice or usage.");
         }
         if (!done && !sawFinish) {
             throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL,

@@ -1,5 +1,6 @@
 package dev.frugal.provider.openaiwire;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.core.UpstreamFailure;
@@ -49,14 +50,14 @@ public final class OpenAiWire {
     private final String provider;
     private final UpstreamEndpoint endpoint;
     private final UpstreamHttp http;
-    private final String secret;
+    private final Credentials secret;
     private final ErrorMapper errors;
 
     /**
      * @param endpoint where the server is, with the headers of every request (authentication, configured extras)
-     * @param secret   the provider credential, scrubbed from every message that could reach a client
+     * @param secret   the provider's credentials, scrubbed from every message that could reach a client
      */
-    public OpenAiWire(String provider, UpstreamEndpoint endpoint, UpstreamHttp http, String secret, ErrorMapper errors) {
+    public OpenAiWire(String provider, UpstreamEndpoint endpoint, UpstreamHttp http, Credentials secret, ErrorMapper errors) {
         this.provider = provider;
         this.endpoint = endpoint;
         this.http = http;
@@ -65,7 +66,7 @@ public final class OpenAiWire {
     }
 
     /** The standard OpenAI error mapping for this provider; {@code clock} counts a {@code retry-after} date from now. */
-    public static ErrorMapper standardErrors(String provider, String secret, Clock clock) {
+    public static ErrorMapper standardErrors(String provider, Credentials secret, Clock clock) {
         return (status, headers, body) -> OpenAiErrorMapper.toFailure(provider, status, headers, body, secret, clock);
     }
 
@@ -101,6 +102,8 @@ public final class OpenAiWire {
         if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
         if (node.has("error")) throw OpenAiErrorMapper.inBand(provider, node.get("error"), secret);
         if (!node.path("choices").isArray()) throw protocol("answered HTTP 200 without 'choices'");
+        // a 200 with no choice is no answer: a protocol failure, so the plan falls back (issue 10)
+        if (node.get("choices").isEmpty()) throw protocol("answered HTTP 200 with no choice");
         boolean changed = false;
         boolean chat = call.operation() == Operation.CHAT;
         for (JsonNode c : node.get("choices")) {

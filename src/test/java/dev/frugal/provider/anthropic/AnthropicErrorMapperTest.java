@@ -1,5 +1,6 @@
 package dev.frugal.provider.anthropic;
 
+import dev.frugal.provider.Credentials;
 import dev.frugal.core.TimeSource;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
@@ -19,7 +20,7 @@ class AnthropicErrorMapperTest {
     static final String SECRET = "sk-ant-api03-abcdefghijklmnop";
 
     static UpstreamFailure failure(int status, String body, MultiMap headers) {
-        return AnthropicErrorMapper.toFailure("claude", status, headers, Buffer.buffer(body), SECRET, TimeSource.SYSTEM);
+        return AnthropicErrorMapper.toFailure("claude", status, headers, Buffer.buffer(body), Credentials.ofKey(SECRET), TimeSource.SYSTEM);
     }
 
     @ParameterizedTest(name = "HTTP {0} → {1}")
@@ -73,7 +74,7 @@ class AnthropicErrorMapperTest {
     @Test
     void inBandErrorsUseTheirTypeNotTheStatus() throws Exception {
         assertEquals(Kind.OVERLOADED, AnthropicErrorMapper.inBand("claude",
-                Json.parse("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"), SECRET).kind());
-        assertEquals(Kind.UPSTREAM_ERROR, AnthropicErrorMapper.inBand("claude", Json.parse("{\"type\":\"error\"}"), SECRET).kind());
+                Json.parse("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"), Credentials.ofKey(SECRET)).kind());
+        assertEquals(Kind.UPSTREAM_ERROR, AnthropicErrorMapper.inBand("claude", Json.parse("{\"type\":\"error\"}"), Credentials.ofKey(SECRET)).kind());
     }
 }

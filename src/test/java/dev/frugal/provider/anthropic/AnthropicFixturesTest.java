@@ -1,5 +1,6 @@
 package dev.frugal.provider.anthropic;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -107,7 +108,7 @@ class AnthropicFixturesTest {
             meta.stringPropertyNames().stream().filter(k -> k.startsWith("header."))
                     .forEach(k -> headers.set(k.substring(7), meta.getProperty(k)));
             UpstreamFailure f = AnthropicErrorMapper.toFailure("anthropic", status, headers,
-                    Buffer.buffer(Files.readAllBytes(dir.resolve("response.json"))), SECRET, TimeSource.SYSTEM);
+                    Buffer.buffer(Files.readAllBytes(dir.resolve("response.json"))), Credentials.ofKey(SECRET), TimeSource.SYSTEM);
             assertFailure(expected.get("failure"), f);
         } else {
             JsonNode body = read(dir, "response.json");
@@ -119,7 +120,7 @@ class AnthropicFixturesTest {
 
     private void stream(Path dir, ObjectNode request, JsonNode expected, boolean jsonMode) throws IOException {
         boolean wantsUsage = request.path("stream_options").path("include_usage").asBoolean(false);
-        AnthropicStreamMapper mapper = new AnthropicStreamMapper("anthropic", SECRET, CREATED, jsonMode, true, wantsUsage);
+        AnthropicStreamMapper mapper = new AnthropicStreamMapper("anthropic", Credentials.ofKey(SECRET), CREATED, jsonMode, true, wantsUsage);
         List<String> chunks = new ArrayList<>();
         UpstreamFailure[] failure = {null};
         SseDecoder decoder = new SseDecoder((event, data) -> {

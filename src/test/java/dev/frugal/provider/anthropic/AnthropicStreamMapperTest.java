@@ -1,5 +1,6 @@
 package dev.frugal.provider.anthropic;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
@@ -27,7 +28,7 @@ class AnthropicStreamMapperTest {
     static final String STOP = "{\"type\":\"message_stop\"}";
 
     static AnthropicStreamMapper mapper(boolean jsonMode, boolean keepThinking, boolean usage) {
-        return new AnthropicStreamMapper("claude", "sk-ant-secret-key-123456", 42, jsonMode, keepThinking, usage);
+        return new AnthropicStreamMapper("claude", Credentials.ofKey("sk-ant-secret-key-123456"), 42, jsonMode, keepThinking, usage);
     }
 
     static List<String> chunks(Step step) {

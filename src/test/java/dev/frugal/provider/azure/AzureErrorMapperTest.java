@@ -1,5 +1,6 @@
 package dev.frugal.provider.azure;
 
+import dev.frugal.provider.Credentials;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.TimeSource;
 import dev.frugal.core.UpstreamFailure;
@@ -27,7 +28,7 @@ class AzureErrorMapperTest {
 
     @Test
     void contentFilterRefusalIsAClientErrorOnThePrompt() throws IOException {
-        UpstreamFailure f = AzureErrorMapper.toFailure("az", 400, MultiMap.caseInsensitiveMultiMap(), fixture("content-filter"), SECRET, TimeSource.SYSTEM);
+        UpstreamFailure f = AzureErrorMapper.toFailure("az", 400, MultiMap.caseInsensitiveMultiMap(), fixture("content-filter"), Credentials.ofKey(SECRET), TimeSource.SYSTEM);
         assertEquals(Kind.INVALID_REQUEST, f.kind());
         assertFalse(f.retryable());
         assertEquals("prompt", f.param());
@@ -43,7 +44,7 @@ class AzureErrorMapperTest {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("x-ratelimit-limit-tokens", "-1").add("x-ratelimit-remaining-tokens", "-1")
                 .add("x-ratelimit-reset-tokens", "0").add("x-ratelimit-remaining-requests", "0");
-        UpstreamFailure f = AzureErrorMapper.toFailure("az", 429, headers, fixture("error-429"), SECRET, TimeSource.SYSTEM);
+        UpstreamFailure f = AzureErrorMapper.toFailure("az", 429, headers, fixture("error-429"), Credentials.ofKey(SECRET), TimeSource.SYSTEM);
         assertEquals(Kind.RATE_LIMITED, f.kind());
         assertEquals(6, f.retryAfterSeconds());
         assertTrue(f.getMessage().startsWith("Upstream provider 'az' answered HTTP 429: Requests to the ChatCompletions_Create"),
@@ -53,28 +54,28 @@ class AzureErrorMapperTest {
     @Test
     void aRetryAfterHeaderWinsOverTheMessage() throws IOException {
         UpstreamFailure f = AzureErrorMapper.toFailure("az", 429, MultiMap.caseInsensitiveMultiMap().add("retry-after", "2"),
-                fixture("error-429"), SECRET, TimeSource.SYSTEM);
+                fixture("error-429"), Credentials.ofKey(SECRET), TimeSource.SYSTEM);
         assertEquals(2, f.retryAfterSeconds());
     }
 
     @Test
     void rateLimitWithNoHintAtAllHasNoRetryAfter() {
         UpstreamFailure f = AzureErrorMapper.toFailure("az", 429, MultiMap.caseInsensitiveMultiMap(),
-                Buffer.buffer("{\"error\":{\"code\":\"429\",\"message\":\"Too many requests.\"}}"), SECRET, TimeSource.SYSTEM);
+                Buffer.buffer("{\"error\":{\"code\":\"429\",\"message\":\"Too many requests.\"}}"), Credentials.ofKey(SECRET), TimeSource.SYSTEM);
         assertEquals(Kind.RATE_LIMITED, f.kind());
         assertEquals(-1, f.retryAfterSeconds());
     }
 
     @Test
     void badKeyIsUnauthorizedAndNeverEchoesTheKey() throws IOException {
-        UpstreamFailure f = AzureErrorMapper.toFailure("az", 401, MultiMap.caseInsensitiveMultiMap(), fixture("error-401"), SECRET, TimeSource.SYSTEM);
+        UpstreamFailure f = AzureErrorMapper.toFailure("az", 401, MultiMap.caseInsensitiveMultiMap(), fixture("error-401"), Credentials.ofKey(SECRET), TimeSource.SYSTEM);
         assertEquals(Kind.UNAUTHORIZED, f.kind());
         assertFalse(f.getMessage().contains(SECRET.substring(0, 8)));
     }
 
     @Test
     void unknownDeploymentIsNotFound() throws IOException {
-        UpstreamFailure f = AzureErrorMapper.toFailure("az", 404, MultiMap.caseInsensitiveMultiMap(), fixture("error-404"), SECRET, TimeSource.SYSTEM);
+        UpstreamFailure f = AzureErrorMapper.toFailure("az", 404, MultiMap.caseInsensitiveMultiMap(), fixture("error-404"), Credentials.ofKey(SECRET), TimeSource.SYSTEM);
         assertEquals(Kind.NOT_FOUND, f.kind());
         assertTrue(f.getMessage().contains("DeploymentNotFound") || f.getMessage().contains("deployment"), f.getMessage());
     }

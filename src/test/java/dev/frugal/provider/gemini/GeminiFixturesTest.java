@@ -1,5 +1,6 @@
 package dev.frugal.provider.gemini;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.core.UpstreamFailure;
@@ -94,7 +95,7 @@ class GeminiFixturesTest {
         Properties failure = props(dir, "expected-failure.properties");
         // Whole, in odd slices, and byte by byte (a CRLF or a UTF-8 character split across reads).
         for (int slice : new int[]{body.length, 7, 1}) {
-            GeminiStreamMapper mapper = new GeminiStreamMapper("gem", SECRET, model, CREATED, new SequentialIds(), wantsUsage);
+            GeminiStreamMapper mapper = new GeminiStreamMapper("gem", Credentials.ofKey(SECRET), model, CREATED, new SequentialIds(), wantsUsage);
             List<JsonNode> chunks = new ArrayList<>();
             UpstreamFailure[] failed = {null};
             GeminiStreamDecoder decoder = new GeminiStreamDecoder(doc -> {
@@ -130,7 +131,7 @@ class GeminiFixturesTest {
         meta.stringPropertyNames().stream().filter(k -> k.startsWith("header.")).forEach(k -> headers.add(k.substring(7), meta.getProperty(k)));
         Path body = exists(dir, "response.json") ? dir.resolve("response.json") : dir.resolve("response.html");
         UpstreamFailure f = GeminiErrorMapper.toFailure(name, Integer.parseInt(meta.getProperty("status")), headers,
-                Buffer.buffer(Files.readAllBytes(body)), SECRET);
+                Buffer.buffer(Files.readAllBytes(body)), Credentials.ofKey(SECRET));
         assertFailure(props(dir, "expected-failure.properties"), f);
         assertEquals(Integer.parseInt(meta.getProperty("status")), f.upstreamStatus());
     }

@@ -1,5 +1,6 @@
 package dev.frugal.provider.gemini;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
@@ -88,7 +89,7 @@ class GeminiRulesTest {
     @Test
     void errorMessagesNeverCarryTheKeyOrAnyGoogleKey() {
         String secret = "AIzaSyA-secret-key-0123456789abcdefghij";
-        String scrubbed = GeminiErrorMapper.scrub("bad key " + secret + " and AIzaSyB-other-key-0123456789abcdefghij", secret);
+        String scrubbed = GeminiErrorMapper.scrub("bad key " + secret + " and AIzaSyB-other-key-0123456789abcdefghij", Credentials.ofKey(secret));
         assertFalse(scrubbed.contains("secret-key"));
         assertFalse(scrubbed.contains("other-key"));
     }

@@ -1,5 +1,6 @@
 package dev.frugal.provider.ollama;
 
+import dev.frugal.provider.Credentials;
 import dev.frugal.core.TimeSource;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
@@ -45,10 +46,10 @@ class OllamaErrorMapperTest {
     void htmlFromAProxyIsShortenedAndTheSecretNeverShows() {
         String secret = "proxy-token-abcdef123";
         UpstreamFailure f = OllamaErrorMapper.toFailure("box", 502, NO_HEADERS,
-                Buffer.buffer("<html>bad gateway for " + secret + "</html>"), secret, TimeSource.SYSTEM);
+                Buffer.buffer("<html>bad gateway for " + secret + "</html>"), Credentials.ofKey(secret), TimeSource.SYSTEM);
         assertEquals("Upstream provider 'box' answered HTTP 502: <html>bad gateway for ***</html>", f.getMessage());
         UpstreamFailure unauthorized = OllamaErrorMapper.toFailure("box", 401, NO_HEADERS,
-                Buffer.buffer("{\"error\":\"bad key " + secret + "\"}"), secret, TimeSource.SYSTEM);
+                Buffer.buffer("{\"error\":\"bad key " + secret + "\"}"), Credentials.ofKey(secret), TimeSource.SYSTEM);
         assertFalse(unauthorized.getMessage().contains("proxy-to"));
     }
 

@@ -1,5 +1,6 @@
 package dev.frugal.provider.ollama;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
@@ -37,7 +38,7 @@ class OllamaStreamMapperTest {
     }
 
     static Outcome run(String caseName, boolean clientWantsUsage, int piece) {
-        OllamaStreamMapper m = new OllamaStreamMapper("box", SECRET, "chatcmpl-test", 1_764_000_000L, clientWantsUsage, ids(), SPLIT);
+        OllamaStreamMapper m = new OllamaStreamMapper("box", Credentials.ofKey(SECRET), "chatcmpl-test", 1_764_000_000L, clientWantsUsage, ids(), SPLIT);
         List<JsonNode> chunks = new ArrayList<>();
         UpstreamFailure[] failure = {null};
         NdjsonDecoder d = new NdjsonDecoder(line -> {
@@ -200,7 +201,7 @@ class OllamaStreamMapperTest {
 
     @Test
     void errorLineNeverCarriesTheSecret() {
-        OllamaStreamMapper m = new OllamaStreamMapper("box", SECRET, "c", 1, false, ids(), SPLIT);
+        OllamaStreamMapper m = new OllamaStreamMapper("box", Credentials.ofKey(SECRET), "c", 1, false, ids(), SPLIT);
         UpstreamFailure f = assertThrows(UpstreamFailure.class, () -> m.map("{\"error\":\"bad token " + SECRET + "\"}"));
         assertFalse(f.getMessage().contains(SECRET.substring(0, 8)), f.getMessage());
     }

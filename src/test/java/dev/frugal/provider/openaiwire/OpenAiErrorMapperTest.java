@@ -1,5 +1,6 @@
 package dev.frugal.provider.openaiwire;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.frugal.core.TimeSource;
 import dev.frugal.core.UpstreamFailure;
@@ -27,7 +28,7 @@ class OpenAiErrorMapperTest {
     private static final MultiMap NO_HEADERS = MultiMap.caseInsensitiveMultiMap();
 
     private static UpstreamFailure failure(int status, String body) {
-        return OpenAiErrorMapper.toFailure("up", status, NO_HEADERS, Buffer.buffer(body), SECRET, TimeSource.SYSTEM);
+        return OpenAiErrorMapper.toFailure("up", status, NO_HEADERS, Buffer.buffer(body), Credentials.ofKey(SECRET), TimeSource.SYSTEM);
     }
 
     // ---- status → kind --------------------------------------------------------------------
@@ -133,7 +134,7 @@ class OpenAiErrorMapperTest {
     @MethodSource("secretLeaks")
     void providerSecretNeverAppearsInTheFailure(String name, String secret, String body) {
         for (int status : new int[] {400, 404, 422, 429, 500}) {
-            UpstreamFailure f = OpenAiErrorMapper.toFailure("up", status, NO_HEADERS, Buffer.buffer(body), secret, TimeSource.SYSTEM);
+            UpstreamFailure f = OpenAiErrorMapper.toFailure("up", status, NO_HEADERS, Buffer.buffer(body), Credentials.ofKey(secret), TimeSource.SYSTEM);
             assertFalse(f.getMessage().contains(secret), f.getMessage());
             assertFalse(f.getMessage().contains(secret.substring(0, Math.min(8, secret.length()))), f.getMessage());
         }
@@ -141,7 +142,7 @@ class OpenAiErrorMapperTest {
 
     @Test
     void inBandErrorNeverCarriesTheSecret() {
-        UpstreamFailure f = OpenAiErrorMapper.inBand("up", Json.object().put("message", "bad token " + SECRET), SECRET);
+        UpstreamFailure f = OpenAiErrorMapper.inBand("up", Json.object().put("message", "bad token " + SECRET), Credentials.ofKey(SECRET));
         assertEquals("Upstream provider 'up' reported an error: bad token ***", f.getMessage());
     }
 

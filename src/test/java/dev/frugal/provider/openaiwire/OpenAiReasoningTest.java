@@ -1,5 +1,6 @@
 package dev.frugal.provider.openaiwire;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ModelConfig.Reasoning;
@@ -33,7 +34,7 @@ class OpenAiReasoningTest {
                      OpenAiStreamMapper mapper) {}
 
     static Assembled run(String fixture, Reasoning mode, boolean prefilled, boolean clientWantsUsage) throws IOException {
-        OpenAiStreamMapper mapper = new OpenAiStreamMapper("up", "secret", Operation.CHAT, clientWantsUsage, mode, prefilled, 1);
+        OpenAiStreamMapper mapper = new OpenAiStreamMapper("up", Credentials.ofKey("secret"), Operation.CHAT, clientWantsUsage, mode, prefilled, 1);
         List<String> upstream = new ArrayList<>();
         List<String> out = new ArrayList<>();
         SseDecoder decoder = new SseDecoder((event, data) -> {
@@ -155,7 +156,7 @@ class OpenAiReasoningTest {
 
     @Test
     void theSplitterIsOffOnceTheUpstreamSeparatesReasoning() {
-        OpenAiStreamMapper m = new OpenAiStreamMapper("up", "s", Operation.CHAT, false, SPLIT, true, 1);
+        OpenAiStreamMapper m = new OpenAiStreamMapper("up", Credentials.ofKey("s"), Operation.CHAT, false, SPLIT, true, 1);
         String head = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":";
         m.map(null, head + "{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
         m.map(null, head + "{\"reasoning_content\":\"think\"},\"finish_reason\":null}]}");

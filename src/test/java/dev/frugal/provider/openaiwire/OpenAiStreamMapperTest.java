@@ -1,5 +1,6 @@
 package dev.frugal.provider.openaiwire;
 
+import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
@@ -45,7 +46,7 @@ class OpenAiStreamMapperTest {
                     + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}";
 
     private static OpenAiStreamMapper mapper(boolean clientWantsUsage) {
-        return new OpenAiStreamMapper("up", SECRET, Operation.CHAT, clientWantsUsage);
+        return new OpenAiStreamMapper("up", Credentials.ofKey(SECRET), Operation.CHAT, clientWantsUsage);
     }
 
     // ---- pass-through ---------------------------------------------------------------------
