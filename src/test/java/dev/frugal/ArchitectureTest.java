@@ -79,6 +79,18 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule api_uses_only_pipeline_core_config_and_wire = mayOnlyUse("api", "pipeline", "core", "config", "wire");
 
+    /**
+     * The admin API goes through the pipeline (backends, reports), except for teams and keys,
+     * whose administration is tenancy's own API (docs/decisions/0007); never the quota counters.
+     */
+    @ArchTest
+    static final ArchRule admin_uses_pipeline_and_tenancy_administration_only =
+            noClasses().that().resideInAPackage("dev.frugal.admin..")
+                    .should().dependOnClassesThat(resideInAPackage("dev.frugal..").and(not(resideInAnyPackage(
+                            "dev.frugal.admin..", "dev.frugal.pipeline..", "dev.frugal.core..", "dev.frugal.config..",
+                            "dev.frugal.wire..", "dev.frugal.tenancy", "dev.frugal.tenancy.teams..", "dev.frugal.tenancy.keys.."))))
+                    .because("admin parses, calls the pipeline (or tenancy's team and key administration), and writes");
+
     /** Only the HTTP surfaces handle HTTP requests: everything behind them is transport-free. */
     @ArchTest
     static final ArchRule vertx_web_only_in_the_http_surfaces =
