@@ -65,6 +65,36 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule tenancy_uses_only_core_config_wire_and_telemetry = mayOnlyUse("tenancy", "core", "config", "wire", "telemetry");
 
+    /**
+     * Inside tenancy: {@code tenancy} itself holds the types every part shares ({@code Caller},
+     * {@code Source}) and imports none of its parts; {@code keys} (issuing and authenticating keys)
+     * knows neither teams' storage nor quotas; {@code teams} (the directory and its database) stores
+     * keys, so it imports {@code keys}, but not {@code quotas}; {@code quotas} sees a request only as its {@code Caller}.
+     */
+    @ArchTest
+    static final ArchRule tenancy_front_types_import_none_of_its_parts =
+            noClasses().that().resideInAPackage("dev.frugal.tenancy")
+                    .should().dependOnClassesThat().resideInAPackage("dev.frugal.tenancy.*..")
+                    .because("tenancy's shared types sit below keys, teams and quotas");
+
+    @ArchTest
+    static final ArchRule tenancy_keys_know_no_teams_nor_quotas =
+            noClasses().that().resideInAPackage("dev.frugal.tenancy.keys..")
+                    .should().dependOnClassesThat().resideInAnyPackage("dev.frugal.tenancy.teams..", "dev.frugal.tenancy.quotas..")
+                    .because("keys are issued and checked without the teams' database or the quotas");
+
+    @ArchTest
+    static final ArchRule tenancy_teams_know_no_quotas =
+            noClasses().that().resideInAPackage("dev.frugal.tenancy.teams..")
+                    .should().dependOnClassesThat().resideInAPackage("dev.frugal.tenancy.quotas..")
+                    .because("the directory of teams and keys does not count requests");
+
+    @ArchTest
+    static final ArchRule tenancy_quotas_know_no_keys_nor_teams =
+            noClasses().that().resideInAPackage("dev.frugal.tenancy.quotas..")
+                    .should().dependOnClassesThat().resideInAnyPackage("dev.frugal.tenancy.keys..", "dev.frugal.tenancy.teams..")
+                    .because("quotas admit a Caller; how it was authenticated and where teams are stored is not theirs to know");
+
     /** The ledger records and reports; it knows nothing of the pipeline, providers or tenancy. */
     @ArchTest
     static final ArchRule ledger_uses_only_core_config_catalog_wire_and_telemetry =

@@ -8,16 +8,16 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock the test moves by hand. Thread-safe. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
     private final AtomicLong millis;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         millis = new AtomicLong(start.toEpochMilli());
     }
 
-    void advance(Duration d) { millis.addAndGet(d.toMillis()); }
+    public void advance(Duration d) { millis.addAndGet(d.toMillis()); }
 
-    void set(Instant t) { millis.set(t.toEpochMilli()); }
+    public void set(Instant t) { millis.set(t.toEpochMilli()); }
 
     @Override public ZoneId getZone() { return ZoneOffset.UTC; }
     @Override public Clock withZone(ZoneId zone) { throw new UnsupportedOperationException(); }

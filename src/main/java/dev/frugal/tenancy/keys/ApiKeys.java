@@ -1,6 +1,13 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.keys;
+
+import dev.frugal.config.Budget;
+import dev.frugal.config.Limits;
+import dev.frugal.core.KeyHash;
+import dev.frugal.tenancy.Source;
 
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -19,7 +26,20 @@ public final class ApiKeys {
 
     ApiKeys(RandomGenerator random) { this.random = random; }
 
-    ApiKeys() { this(new SecureRandom()); }
+    public ApiKeys() { this(new SecureRandom()); }
+
+    /**
+     * A new key of the admin API: a fresh secret and id, the record to store (its hash, never the key).
+     *
+     * @param name      a label, or null
+     * @param expiresAt when it stops working, or null for never
+     */
+    public IssuedKey issue(String team, String name, Instant createdAt, Instant expiresAt, Limits limits, List<Budget> budgets) {
+        String secret = newSecret();
+        KeyRecord k = new KeyRecord(newId(), team, KeyHash.sha256Hex(secret), displayPrefix(secret), name, createdAt,
+                expiresAt, null, limits, budgets, Source.API);
+        return new IssuedKey(k, secret);
+    }
 
     String newSecret() { return KEY_PREFIX + base62(SECRET_CHARS); }
 

@@ -1,4 +1,4 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.keys;
 
 /**
  * A key just issued: the stored record and the key itself, which exists only in this object and

@@ -1,10 +1,11 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.keys;
 
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.KeyHash;
+import dev.frugal.tenancy.Caller;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

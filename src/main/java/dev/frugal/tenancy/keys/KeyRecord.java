@@ -1,7 +1,8 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.keys;
 
 import dev.frugal.config.Budget;
 import dev.frugal.config.Limits;
+import dev.frugal.tenancy.Source;
 
 import java.time.Instant;
 import java.util.List;

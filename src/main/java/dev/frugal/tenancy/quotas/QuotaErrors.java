@@ -1,12 +1,12 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
 import dev.frugal.config.Budget;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.Money;
-import dev.frugal.tenancy.QuotaStore.Admission;
-import dev.frugal.tenancy.QuotaStore.Check;
-import dev.frugal.tenancy.QuotaStore.Demand;
-import dev.frugal.tenancy.QuotaStore.Scope;
+import dev.frugal.tenancy.quotas.QuotaStore.Admission;
+import dev.frugal.tenancy.quotas.QuotaStore.Check;
+import dev.frugal.tenancy.quotas.QuotaStore.Demand;
+import dev.frugal.tenancy.quotas.QuotaStore.Scope;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,15 +1,16 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
 import dev.frugal.config.Budget;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
-import dev.frugal.tenancy.QuotaStore.Admission;
-import dev.frugal.tenancy.QuotaStore.Check;
-import dev.frugal.tenancy.QuotaStore.Crossing;
-import dev.frugal.tenancy.QuotaStore.Demand;
-import dev.frugal.tenancy.QuotaStore.Kind;
-import dev.frugal.tenancy.QuotaStore.Scope;
+import dev.frugal.tenancy.Caller;
+import dev.frugal.tenancy.quotas.QuotaStore.Admission;
+import dev.frugal.tenancy.quotas.QuotaStore.Check;
+import dev.frugal.tenancy.quotas.QuotaStore.Crossing;
+import dev.frugal.tenancy.quotas.QuotaStore.Demand;
+import dev.frugal.tenancy.quotas.QuotaStore.Kind;
+import dev.frugal.tenancy.quotas.QuotaStore.Scope;
 import dev.frugal.telemetry.QuotaMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;

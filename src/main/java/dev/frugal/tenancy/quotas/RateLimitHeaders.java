@@ -1,8 +1,8 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
-import dev.frugal.tenancy.QuotaStore.Admission;
-import dev.frugal.tenancy.QuotaStore.Check;
-import dev.frugal.tenancy.QuotaStore.Kind;
+import dev.frugal.tenancy.quotas.QuotaStore.Admission;
+import dev.frugal.tenancy.quotas.QuotaStore.Check;
+import dev.frugal.tenancy.quotas.QuotaStore.Kind;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
 /**
  * The arithmetic of a per-minute limit, shared with the Redis script ({@code quota-admit.lua}):

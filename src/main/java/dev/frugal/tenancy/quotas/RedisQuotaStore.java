@@ -1,4 +1,4 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
 import dev.frugal.core.Ids;
 import io.vertx.core.Future;

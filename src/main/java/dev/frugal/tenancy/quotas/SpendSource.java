@@ -1,4 +1,4 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
 import io.vertx.core.Future;
 

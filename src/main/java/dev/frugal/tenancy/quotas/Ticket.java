@@ -1,7 +1,7 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
-import dev.frugal.tenancy.QuotaStore.Admission;
-import dev.frugal.tenancy.QuotaStore.Demand;
+import dev.frugal.tenancy.quotas.QuotaStore.Admission;
+import dev.frugal.tenancy.quotas.QuotaStore.Demand;
 import io.vertx.core.Future;
 
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.teams;
 
 import dev.frugal.config.Budget;
 import dev.frugal.config.ConfigHolder;
@@ -7,7 +7,13 @@ import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
-import dev.frugal.core.KeyHash;
+import dev.frugal.tenancy.Caller;
+import dev.frugal.tenancy.Source;
+import dev.frugal.tenancy.keys.ApiKeys;
+import dev.frugal.tenancy.keys.IssuedKey;
+import dev.frugal.tenancy.keys.KeyAuthenticator;
+import dev.frugal.tenancy.keys.KeyIndex;
+import dev.frugal.tenancy.keys.KeyRecord;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
@@ -22,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -124,8 +131,15 @@ public class TeamDirectory {
     /** Re-reads every team and key from the database and swaps the view. Blocking. */
     public void refresh() {
         synchronized (rebuild) {
-            index = KeyIndex.of(store.teams(), store.keys());
+            index = index(store.teams(), store.keys());
         }
+    }
+
+    /** The view authentication reads: every issued key, and the teams the API made (the file's come from the snapshot). */
+    static KeyIndex index(List<TeamRecord> teams, List<KeyRecord> keys) {
+        Map<String, TeamConfig> apiTeams = new HashMap<>();
+        for (TeamRecord t : teams) if (t.source() == Source.API) apiTeams.put(t.name(), t.team());
+        return KeyIndex.of(keys, apiTeams);
     }
 
     private void refreshQuietly() {
@@ -208,12 +222,10 @@ public class TeamDirectory {
      */
     public IssuedKey issueKey(String team, String name, Instant expiresAt, Limits limits, List<Budget> budgets) {
         team(team);
-        String secret = keys.newSecret();
-        KeyRecord k = new KeyRecord(keys.newId(), team, KeyHash.sha256Hex(secret), ApiKeys.displayPrefix(secret), name, now(),
-                expiresAt, null, limits, budgets, Source.API);
-        if (!store.insertKey(k)) throw teamNotFound(team); // deleted meanwhile
+        IssuedKey k = keys.issue(team, name, now(), expiresAt, limits, budgets);
+        if (!store.insertKey(k.record())) throw teamNotFound(team); // deleted meanwhile
         refresh();
-        return new IssuedKey(k, secret);
+        return k;
     }
 
     /** Revokes a key at once (again: no change); 404 unless the key belongs to that team. */
@@ -240,12 +252,10 @@ public class TeamDirectory {
         }
         Instant graceEnd = now.plus(grace);
         Instant oldExpiry = old.expiresAt() != null && old.expiresAt().isBefore(graceEnd) ? old.expiresAt() : graceEnd;
-        String secret = keys.newSecret();
-        KeyRecord fresh = new KeyRecord(keys.newId(), team, KeyHash.sha256Hex(secret), ApiKeys.displayPrefix(secret), old.name(),
-                now, old.expiresAt(), null, old.limits(), old.budgets(), Source.API);
-        if (!store.rotateKey(team, id, oldExpiry, fresh)) throw keyNotFound(team, id); // revoked or deleted meanwhile
+        IssuedKey fresh = keys.issue(team, old.name(), now, old.expiresAt(), old.limits(), old.budgets());
+        if (!store.rotateKey(team, id, oldExpiry, fresh.record())) throw keyNotFound(team, id); // revoked or deleted meanwhile
         refresh();
-        return new IssuedKey(fresh, secret);
+        return fresh;
     }
 
     /** The directory's clock, truncated to milliseconds (what the database and the API show). */

@@ -1,6 +1,8 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.teams;
 
 import dev.frugal.config.TeamConfig;
+import dev.frugal.tenancy.Source;
+import dev.frugal.tenancy.keys.KeyRecord;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

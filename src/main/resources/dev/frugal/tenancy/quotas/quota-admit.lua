@@ -1,5 +1,5 @@
--- Checks and charges every counter of one admission, or none (Frugal, tenancy.RedisQuotaStore).
--- Same rules as tenancy.LocalQuotaStore; the window arithmetic is tenancy.RateWindow's.
+-- Checks and charges every counter of one admission, or none (Frugal, tenancy.quotas.RedisQuotaStore).
+-- Same rules as tenancy.quotas.LocalQuotaStore; the window arithmetic is tenancy.quotas.RateWindow's.
 -- KEYS: per check one key; a budget check two (its hash {spent, reserved} and its lease set).
 -- ARGV: now, lease, lease expiry, lease millis, n, then per check: kind (c|r|t|b), limit, amount, hard (1|0).
 -- Returns {status, index, retry, remaining1, reset1, ...}: status 1 admitted, 0 rejected at check

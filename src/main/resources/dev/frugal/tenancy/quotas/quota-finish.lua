@@ -1,5 +1,5 @@
--- Ends one admission (Frugal, tenancy.RedisQuotaStore): frees the slot, corrects the token charge
--- to the actual tokens, replaces the reservation by the actual cost. Same rules as tenancy.LocalQuotaStore.
+-- Ends one admission (Frugal, tenancy.quotas.RedisQuotaStore): frees the slot, corrects the token charge
+-- to the actual tokens, replaces the reservation by the actual cost. Same rules as tenancy.quotas.LocalQuotaStore.
 -- KEYS: as for quota-admit.lua. ARGV: now, lease, actual tokens, actual cost, n, then per check: kind, limit, amount, hard.
 -- Returns {index, spent, ...} for every soft budget whose spend reached its limit now (0-based indexes).
 local now, lease, tokens, cost, n = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])

@@ -1,4 +1,4 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.keys;
 
 import dev.frugal.config.Budget;
 import dev.frugal.config.ConfigCompiler;
@@ -7,10 +7,13 @@ import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.KeyHash;
+import dev.frugal.tenancy.Caller;
+import dev.frugal.tenancy.Source;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,12 +42,14 @@ class KeyAuthenticatorTest {
                 NOW.minusSeconds(60), expiresAt, revokedAt, KEY_LIMITS, KEY_BUDGETS, Source.API);
     }
 
+    /**
+     * The index as the directory builds it: the API's teams only. "keyless" is a stored copy of a team
+     * the file declares too (made by the API before the file took it over): the file's policy must win;
+     * "gone" (a file team the file no longer declares) is in no index at all.
+     */
     static KeyIndex index(KeyRecord... keys) {
-        TeamRecord made = new TeamRecord(API_TEAM, Source.API, NOW, NOW);
-        TeamRecord keylessStored = new TeamRecord(new TeamConfig("keyless", Set.of(), Set.of("chat-a", "chat-b"), List.of(),
-                Limits.NONE, null), Source.CONFIG, NOW, NOW);
-        TeamRecord gone = new TeamRecord(new TeamConfig("gone", Set.of(), Set.of(), List.of(), Limits.NONE, null), Source.CONFIG, NOW, NOW);
-        return KeyIndex.of(List.of(made, keylessStored, gone), List.of(keys));
+        TeamConfig keylessStored = new TeamConfig("keyless", Set.of(), Set.of("chat-a", "chat-b"), List.of(), Limits.NONE, null);
+        return KeyIndex.of(List.of(keys), Map.of("made", API_TEAM, "keyless", keylessStored));
     }
 
     static int status(Runnable r) {

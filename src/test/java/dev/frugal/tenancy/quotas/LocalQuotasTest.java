@@ -1,4 +1,4 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
 /** {@link QuotaContract} on the counters of one process (two {@link Quotas} over one store behave as one). */
 class LocalQuotasTest extends QuotaContract {

@@ -1,10 +1,12 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
 import dev.frugal.config.Budget;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
 import dev.frugal.telemetry.QuotaMetrics;
+import dev.frugal.tenancy.Caller;
+import dev.frugal.tenancy.MutableClock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;

@@ -1,9 +1,11 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
 import dev.frugal.config.Budget;
 import dev.frugal.config.Limits;
 import dev.frugal.core.GatewayError;
 import dev.frugal.telemetry.QuotaMetrics;
+import dev.frugal.tenancy.Caller;
+import dev.frugal.tenancy.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,9 +19,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.frugal.tenancy.QuotaContract.error;
-import static dev.frugal.tenancy.QuotaContract.team;
-import static dev.frugal.tenancy.QuotaContract.ticket;
+import static dev.frugal.tenancy.quotas.QuotaContract.error;
+import static dev.frugal.tenancy.quotas.QuotaContract.team;
+import static dev.frugal.tenancy.quotas.QuotaContract.ticket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** What a request gets when the counters cannot be reached: 503 when failing closed (the default), admitted when open. */

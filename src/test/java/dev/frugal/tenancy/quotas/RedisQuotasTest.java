@@ -1,8 +1,9 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.quotas;
 
 import dev.frugal.config.Budget;
 import dev.frugal.config.Limits;
 import dev.frugal.core.Ids;
+import dev.frugal.tenancy.Caller;
 import dev.frugal.testsupport.RequiresRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

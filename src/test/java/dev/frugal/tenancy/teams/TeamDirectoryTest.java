@@ -1,4 +1,4 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.teams;
 
 import dev.frugal.config.Budget;
 import dev.frugal.config.ConfigCompiler;
@@ -7,6 +7,11 @@ import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
+import dev.frugal.tenancy.Caller;
+import dev.frugal.tenancy.MutableClock;
+import dev.frugal.tenancy.Source;
+import dev.frugal.tenancy.keys.IssuedKey;
+import dev.frugal.tenancy.keys.KeyRecord;
 import dev.frugal.testsupport.RequiresPostgres;
 import dev.frugal.testsupport.TestDatabases;
 import org.flywaydb.core.Flyway;

@@ -1,10 +1,12 @@
-package dev.frugal.tenancy;
+package dev.frugal.tenancy.teams;
 
 import dev.frugal.config.Budget;
 import dev.frugal.config.Database;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.KeyHash;
+import dev.frugal.tenancy.Source;
+import dev.frugal.tenancy.keys.KeyRecord;
 import dev.frugal.testsupport.RequiresPostgres;
 import dev.frugal.testsupport.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
