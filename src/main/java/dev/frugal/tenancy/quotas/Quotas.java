@@ -4,6 +4,7 @@ import dev.frugal.config.Budget;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
+import dev.frugal.core.TimeSource;
 import dev.frugal.tenancy.Caller;
 import dev.frugal.tenancy.quotas.QuotaStore.Admission;
 import dev.frugal.tenancy.quotas.QuotaStore.Check;
@@ -24,7 +25,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -73,7 +73,7 @@ public class Quotas {
 
     private QuotaStore store;
     private SpendSource spend;
-    private Clock clock;
+    private TimeSource time;
     private QuotaMetrics metrics;
     private boolean failOpen;
     private final SeedOnce seeds = new SeedOnce();
@@ -83,7 +83,7 @@ public class Quotas {
     Quotas() {}
 
     @Inject
-    Quotas(Vertx vertx, SpendSource spend, MeterRegistry registry,
+    Quotas(Vertx vertx, SpendSource spend, TimeSource time, MeterRegistry registry,
            @ConfigProperty(name = "frugal.redis.url") Optional<String> redisUrl,
            @ConfigProperty(name = "frugal.redis.prefix", defaultValue = "frugal:") String prefix,
            @ConfigProperty(name = "frugal.redis.timeout", defaultValue = "1s") Duration timeout,
@@ -91,15 +91,15 @@ public class Quotas {
            @ConfigProperty(name = "frugal.quotas.on-store-failure", defaultValue = "closed") String onStoreFailure) {
         this(redisUrl.filter(u -> !u.isBlank()).<QuotaStore>map(u -> new RedisQuotaStore(vertx, u, prefix, timeout, lease))
                         .orElseGet(LocalQuotaStore::new),
-                spend, Clock.systemUTC(), registry, failOpen(onStoreFailure));
+                spend, time, registry, failOpen(onStoreFailure));
         LOG.infof("Rate limits and budgets: %s", redisUrl.filter(u -> !u.isBlank()).isPresent()
                 ? "in Redis (shared by every replica), key prefix '" + prefix + "'" : "in this process");
     }
 
-    Quotas(QuotaStore store, SpendSource spend, Clock clock, MeterRegistry registry, boolean failOpen) {
+    Quotas(QuotaStore store, SpendSource spend, TimeSource time, MeterRegistry registry, boolean failOpen) {
         this.store = store;
         this.spend = spend;
-        this.clock = clock;
+        this.time = time;
         this.metrics = new QuotaMetrics(registry);
         this.failOpen = failOpen;
     }
@@ -124,7 +124,7 @@ public class Quotas {
      */
     public Future<Ticket> admit(Caller caller, long estimatedTokens, long reserveMicros) {
         if (unlimited(caller)) return ADMITTED_UNLIMITED; // most callers: nothing to build or count
-        Demand d = demand(caller, clamp(estimatedTokens, MAX_TOKENS), clamp(reserveMicros, MAX_MICROS), clock.millis());
+        Demand d = demand(caller, clamp(estimatedTokens, MAX_TOKENS), clamp(reserveMicros, MAX_MICROS), time.millis());
         if (d.checks().isEmpty()) return ADMITTED_UNLIMITED;
         Context context = Vertx.currentContext();
         Future<Ticket> ticket = admitSeeded(d, 0).transform(ar -> {
@@ -140,7 +140,7 @@ public class Quotas {
 
     /** Ends an admission (called once per ticket). */
     Future<Void> finish(Demand d, Admission a, long actualTokens, long actualCostMicros) {
-        return store.finish(d, a, clamp(actualTokens, MAX_TOKENS), clamp(actualCostMicros, MAX_MICROS), clock.millis())
+        return store.finish(d, a, clamp(actualTokens, MAX_TOKENS), clamp(actualCostMicros, MAX_MICROS), time.millis())
                 .<Void>map(crossings -> {
                     for (Crossing c : crossings) alert(d, d.checks().get(c.check()), c.spentMicros());
                     return null;
@@ -206,7 +206,7 @@ public class Quotas {
 
     /** Logs a store failure at most every 10 seconds (the metric counts each one). Never logs the store's URL. */
     private void logFailure(Throwable e, String consequence) {
-        long now = clock.millis(), due = nextFailureLog.get();
+        long now = time.millis(), due = nextFailureLog.get();
         if (now < due || !nextFailureLog.compareAndSet(due, now + 10_000)) return;
         LOG.errorf("Quota store failed (%s: %s); %s", e.getClass().getSimpleName(), e.getMessage(), consequence);
     }

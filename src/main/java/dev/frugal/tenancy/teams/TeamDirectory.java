@@ -7,6 +7,7 @@ import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
+import dev.frugal.core.TimeSource;
 import dev.frugal.tenancy.Caller;
 import dev.frugal.tenancy.Source;
 import dev.frugal.tenancy.keys.ApiKeys;
@@ -24,7 +25,6 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,13 +59,13 @@ public class TeamDirectory {
     @Inject Database database;
     @Inject ConfigHolder configs;
     @Inject Vertx vertx;
+    @Inject TimeSource time;
 
     @ConfigProperty(name = "frugal.tenancy.refresh-interval", defaultValue = "5s")
     Duration refreshInterval;
 
     private TeamStore store;
     private Supplier<FrugalConfig> config;
-    private Clock clock = Clock.systemUTC();
     private final ApiKeys keys = new ApiKeys();
     private volatile KeyIndex index = KeyIndex.EMPTY;
     /** Serialises rebuilds, so an older read of the database never replaces a newer one. Worker threads only. */
@@ -77,10 +77,10 @@ public class TeamDirectory {
     protected TeamDirectory() {}
 
     /** Without CDI (tests, a second replica in a test): nothing runs until {@link #syncConfig} or {@link #refresh}. */
-    public TeamDirectory(TeamStore store, Supplier<FrugalConfig> config, Clock clock) {
+    public TeamDirectory(TeamStore store, Supplier<FrugalConfig> config, TimeSource time) {
         this.store = store;
         this.config = config;
-        this.clock = clock;
+        this.time = time;
     }
 
     /** After the config is loaded (ConfigHolder starts at the default priority) and the migrations ran. */
@@ -113,7 +113,7 @@ public class TeamDirectory {
 
     /** The caller of a bare key (Anthropic's {@code x-api-key}); throws a 401 {@link GatewayError}. Event loop; no I/O. */
     public Caller authenticateKey(FrugalConfig snapshot, String key) {
-        return KeyAuthenticator.authenticateKey(snapshot, index, clock.instant(), key);
+        return KeyAuthenticator.authenticateKey(snapshot, index, time.instant(), key);
     }
 
     // ---- keeping the view current (worker threads) ---------------------------------------------
@@ -258,8 +258,8 @@ public class TeamDirectory {
         return fresh;
     }
 
-    /** The directory's clock, truncated to milliseconds (what the database and the API show). */
-    public Instant now() { return clock.instant().truncatedTo(ChronoUnit.MILLIS); }
+    /** The gateway's wall time, truncated to milliseconds (what the database and the API show). */
+    public Instant now() { return time.instant().truncatedTo(ChronoUnit.MILLIS); }
 
     private static GatewayError teamNotFound(String name) {
         return new GatewayError(404, "invalid_request_error", "team_not_found", null, "No team named '" + name + "'.");
