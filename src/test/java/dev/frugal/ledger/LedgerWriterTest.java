@@ -4,6 +4,7 @@ import dev.frugal.core.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The writer against a fake sink: batching, flush, retry after failures, max-pending accounting, refused rows, close. */
+@Tag("unit")
 class LedgerWriterTest {
     final MeterRegistry registry = new SimpleMeterRegistry();
     final List<List<LedgerRow>> batches = Collections.synchronizedList(new ArrayList<>());

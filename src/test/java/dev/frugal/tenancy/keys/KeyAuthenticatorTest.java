@@ -9,6 +9,7 @@ import dev.frugal.core.GatewayError;
 import dev.frugal.core.KeyHash;
 import dev.frugal.tenancy.Caller;
 import dev.frugal.tenancy.Source;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Key → caller, for keys of the file and keys issued by the admin API; no database. */
+@Tag("unit")
 class KeyAuthenticatorTest {
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     static final FrugalConfig CONFIG = ConfigCompiler.compile("""

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -25,6 +26,7 @@ import static dev.frugal.tenancy.quotas.QuotaContract.ticket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** What a request gets when the counters cannot be reached: 503 when failing closed (the default), admitted when open. */
+@Tag("unit")
 class QuotaStoreFailureTest {
     static Vertx vertx;
     static String deadRedis;

@@ -1,10 +1,12 @@
 package dev.frugal.tenancy.quotas;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("unit")
 class RateLimitHeadersTest {
 
     @ParameterizedTest(name = "{0} ms → {1}")
