@@ -74,28 +74,21 @@ class ArchitectureTest {
      * keys, so it imports {@code keys}, but not {@code quotas}; {@code quotas} sees a request only as its {@code Caller}.
      */
     @ArchTest
-    static final ArchRule tenancy_front_types_import_none_of_its_parts =
-            noClasses().that().resideInAPackage("dev.frugal.tenancy")
-                    .should().dependOnClassesThat().resideInAPackage("dev.frugal.tenancy.*..")
-                    .because("tenancy's shared types sit below keys, teams and quotas");
+    static final ArchRule tenancy_front_types_import_none_of_its_parts = mayNotUse("dev.frugal.tenancy",
+            "tenancy's shared types sit below keys, teams and quotas", "dev.frugal.tenancy.*..");
 
     @ArchTest
-    static final ArchRule tenancy_keys_know_no_teams_nor_quotas =
-            noClasses().that().resideInAPackage("dev.frugal.tenancy.keys..")
-                    .should().dependOnClassesThat().resideInAnyPackage("dev.frugal.tenancy.teams..", "dev.frugal.tenancy.quotas..")
-                    .because("keys are issued and checked without the teams' database or the quotas");
+    static final ArchRule tenancy_keys_know_no_teams_nor_quotas = mayNotUse("dev.frugal.tenancy.keys..",
+            "keys are issued and checked without the teams' database or the quotas", "dev.frugal.tenancy.teams..", "dev.frugal.tenancy.quotas..");
 
     @ArchTest
-    static final ArchRule tenancy_teams_know_no_quotas =
-            noClasses().that().resideInAPackage("dev.frugal.tenancy.teams..")
-                    .should().dependOnClassesThat().resideInAPackage("dev.frugal.tenancy.quotas..")
-                    .because("the directory of teams and keys does not count requests");
+    static final ArchRule tenancy_teams_know_no_quotas = mayNotUse("dev.frugal.tenancy.teams..",
+            "the directory of teams and keys does not count requests", "dev.frugal.tenancy.quotas..");
 
     @ArchTest
-    static final ArchRule tenancy_quotas_know_no_keys_nor_teams =
-            noClasses().that().resideInAPackage("dev.frugal.tenancy.quotas..")
-                    .should().dependOnClassesThat().resideInAnyPackage("dev.frugal.tenancy.keys..", "dev.frugal.tenancy.teams..")
-                    .because("quotas admit a Caller; how it was authenticated and where teams are stored is not theirs to know");
+    static final ArchRule tenancy_quotas_know_no_keys_nor_teams = mayNotUse("dev.frugal.tenancy.quotas..",
+            "quotas admit a Caller; how it was authenticated and where teams are stored is not theirs to know",
+            "dev.frugal.tenancy.keys..", "dev.frugal.tenancy.teams..");
 
     /** The ledger records and reports; it knows nothing of the pipeline, providers or tenancy. */
     @ArchTest
@@ -224,6 +217,12 @@ class ArchitectureTest {
         return noClasses().that().resideInAPackage("dev.frugal." + layer + "..")
                 .should().dependOnClassesThat(resideInAPackage("dev.frugal..").and(not(resideInAnyPackage(own))))
                 .because(layer + " may use only " + (allowed.length == 0 ? "the JDK and libraries" : String.join(", ", allowed)));
+    }
+
+    /** Classes in {@code packages} (an ArchUnit package pattern) depend on none in {@code forbidden}. */
+    private static ArchRule mayNotUse(String packages, String because, String... forbidden) {
+        return noClasses().that().resideInAPackage(packages)
+                .should().dependOnClassesThat().resideInAnyPackage(forbidden).because(because);
     }
 
     /** A call whose target is declared by a class matching {@code owner} and, if given, has one of {@code names}. */
