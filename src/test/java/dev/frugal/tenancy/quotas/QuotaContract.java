@@ -6,7 +6,7 @@ import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
 import dev.frugal.telemetry.QuotaMetrics;
 import dev.frugal.tenancy.Caller;
-import dev.frugal.testsupport.ManualTime;
+import dev.frugal.testsupport.FakeTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -44,7 +44,7 @@ abstract class QuotaContract {
     static final long R = 1_000; // one request's reservation, micro-USD
     static final Instant START = Instant.parse("2026-12-02T10:00:00Z"); // a Wednesday
 
-    final ManualTime clock = new ManualTime(START);
+    final FakeTime clock = new FakeTime(START);
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final Spend spend = new Spend();
     Quotas a, b;

@@ -5,7 +5,7 @@ import dev.frugal.config.Limits;
 import dev.frugal.core.GatewayError;
 import dev.frugal.telemetry.QuotaMetrics;
 import dev.frugal.tenancy.Caller;
-import dev.frugal.testsupport.ManualTime;
+import dev.frugal.testsupport.FakeTime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,7 +32,7 @@ class QuotaStoreFailureTest {
     static String deadRedis;
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    final ManualTime clock = new ManualTime(Instant.parse("2026-12-02T10:00:00Z"));
+    final FakeTime clock = new FakeTime(Instant.parse("2026-12-02T10:00:00Z"));
 
     @BeforeAll
     static void start() throws Exception {

@@ -11,7 +11,7 @@ import dev.frugal.tenancy.Caller;
 import dev.frugal.tenancy.Source;
 import dev.frugal.tenancy.keys.IssuedKey;
 import dev.frugal.tenancy.keys.KeyRecord;
-import dev.frugal.testsupport.ManualTime;
+import dev.frugal.testsupport.FakeTime;
 import dev.frugal.testsupport.RequiresPostgres;
 import dev.frugal.testsupport.TestDatabases;
 import org.flywaydb.core.Flyway;
@@ -75,7 +75,7 @@ class TeamDirectoryTest {
         Path dir = Path.of("target", "tenancy-restart", Long.toHexString(System.nanoTime()));
         String url = "jdbc:h2:file:./" + dir + "/frugal;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
         AtomicReference<FrugalConfig> config = new AtomicReference<>(compile(YAML));
-        ManualTime clock = new ManualTime(T0);
+        FakeTime clock = new FakeTime(T0);
 
         JdbcDataSource first = h2File(url);
         Flyway.configure().dataSource(first).locations("classpath:db/migration/h2").load().migrate();
@@ -106,7 +106,7 @@ class TeamDirectoryTest {
 
     abstract static class Cases {
         DataSource ds;
-        ManualTime clock;
+        FakeTime clock;
         AtomicReference<FrugalConfig> config;
         TeamDirectory dir;
 
@@ -115,7 +115,7 @@ class TeamDirectoryTest {
         @BeforeEach
         void setUp() {
             ds = fresh();
-            clock = new ManualTime(T0);
+            clock = new FakeTime(T0);
             config = new AtomicReference<>(compile(YAML));
             dir = replica();
             dir.syncConfig(config.get());
