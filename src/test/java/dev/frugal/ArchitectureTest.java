@@ -198,12 +198,10 @@ class ArchitectureTest {
                                 && t.getRawParameterTypes().stream().anyMatch(p -> p.isAssignableTo(Clock.class)));
             });
 
-    // TODO(lead): remove once the tenancy branch is merged
-    private static final String[] NOT_YET_ON_TIME_SOURCE = {"dev.frugal.tenancy.."};
 
     @ArchTest
     static final ArchRule no_direct_clock_calls =
-            noClasses().that().doNotBelongToAnyOf(TimeSource.class).and().resideOutsideOfPackages(NOT_YET_ON_TIME_SOURCE)
+            noClasses().that().doNotBelongToAnyOf(TimeSource.class)
                     .should().accessTargetWhere(READS_THE_MACHINE_CLOCK)
                     .because("time is injected (dev.frugal.core.TimeSource), so tests move a fake clock instead of sleeping");
 
