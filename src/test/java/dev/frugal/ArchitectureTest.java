@@ -198,7 +198,6 @@ class ArchitectureTest {
                                 && t.getRawParameterTypes().stream().anyMatch(p -> p.isAssignableTo(Clock.class)));
             });
 
-
     @ArchTest
     static final ArchRule no_direct_clock_calls =
             noClasses().that().doNotBelongToAnyOf(TimeSource.class)
