@@ -75,6 +75,8 @@ class LedgerWriterTest {
     @Test
     void fullBatchesAreWrittenAtOnceAndTheRestOnFlush() throws Exception {
         start(sink, 10, Duration.ofHours(1), 1000);
+        // a writer not yet waiting would take whatever is queued when it first looks, a partial batch
+        await("the writer waits for its first rows", writer::idle);
         for (int i = 0; i < 25; i++) writer.record(row().id("r" + i).build());
         await("two full batches without waiting for the interval", () -> written() >= 20);
         await("the writer waits for more rows or the interval", writer::idle); // it wrote all it will before then
