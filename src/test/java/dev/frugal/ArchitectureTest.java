@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTag;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.frugal.core.TimeSource;
@@ -33,6 +34,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * with {@code config} (the compiled YAML) readable from everywhere above {@code wire}.
  */
 @AnalyzeClasses(packages = "dev.frugal", importOptions = ImportOption.DoNotIncludeTests.class)
+@ArchTag("unit")
 class ArchitectureTest {
     private static final String OPENAI_WIRE = "dev.frugal.provider.openaiwire..";
 
@@ -64,6 +66,29 @@ class ArchitectureTest {
     /** Tenancy stores policies as JSON, hence wire. */
     @ArchTest
     static final ArchRule tenancy_uses_only_core_config_wire_and_telemetry = mayOnlyUse("tenancy", "core", "config", "wire", "telemetry");
+
+    /**
+     * Inside tenancy: {@code tenancy} itself holds the types every part shares ({@code Caller},
+     * {@code Source}) and imports none of its parts; {@code keys} (issuing and authenticating keys)
+     * knows neither teams' storage nor quotas; {@code teams} (the directory and its database) stores
+     * keys, so it imports {@code keys}, but not {@code quotas}; {@code quotas} sees a request only as its {@code Caller}.
+     */
+    @ArchTest
+    static final ArchRule tenancy_front_types_import_none_of_its_parts = mayNotUse("dev.frugal.tenancy",
+            "tenancy's shared types sit below keys, teams and quotas", "dev.frugal.tenancy.*..");
+
+    @ArchTest
+    static final ArchRule tenancy_keys_know_no_teams_nor_quotas = mayNotUse("dev.frugal.tenancy.keys..",
+            "keys are issued and checked without the teams' database or the quotas", "dev.frugal.tenancy.teams..", "dev.frugal.tenancy.quotas..");
+
+    @ArchTest
+    static final ArchRule tenancy_teams_know_no_quotas = mayNotUse("dev.frugal.tenancy.teams..",
+            "the directory of teams and keys does not count requests", "dev.frugal.tenancy.quotas..");
+
+    @ArchTest
+    static final ArchRule tenancy_quotas_know_no_keys_nor_teams = mayNotUse("dev.frugal.tenancy.quotas..",
+            "quotas admit a Caller; how it was authenticated and where teams are stored is not theirs to know",
+            "dev.frugal.tenancy.keys..", "dev.frugal.tenancy.teams..");
 
     /** The ledger records and reports; it knows nothing of the pipeline, providers or tenancy. */
     @ArchTest
@@ -185,12 +210,9 @@ class ArchitectureTest {
                                 && t.getRawParameterTypes().stream().anyMatch(p -> p.isAssignableTo(Clock.class)));
             });
 
-    // TODO(lead): remove once the tenancy branch is merged
-    private static final String[] NOT_YET_ON_TIME_SOURCE = {"dev.frugal.tenancy.."};
-
     @ArchTest
     static final ArchRule no_direct_clock_calls =
-            noClasses().that().doNotBelongToAnyOf(TimeSource.class).and().resideOutsideOfPackages(NOT_YET_ON_TIME_SOURCE)
+            noClasses().that().doNotBelongToAnyOf(TimeSource.class)
                     .should().accessTargetWhere(READS_THE_MACHINE_CLOCK)
                     .because("time is injected (dev.frugal.core.TimeSource), so tests move a fake clock instead of sleeping");
 
@@ -204,6 +226,12 @@ class ArchitectureTest {
         return noClasses().that().resideInAPackage("dev.frugal." + layer + "..")
                 .should().dependOnClassesThat(resideInAPackage("dev.frugal..").and(not(resideInAnyPackage(own))))
                 .because(layer + " may use only " + (allowed.length == 0 ? "the JDK and libraries" : String.join(", ", allowed)));
+    }
+
+    /** Classes in {@code packages} (an ArchUnit package pattern) depend on none in {@code forbidden}. */
+    private static ArchRule mayNotUse(String packages, String because, String... forbidden) {
+        return noClasses().that().resideInAPackage(packages)
+                .should().dependOnClassesThat().resideInAnyPackage(forbidden).because(because);
     }
 
     /** A call whose target is declared by a class matching {@code owner} and, if given, has one of {@code names}. */

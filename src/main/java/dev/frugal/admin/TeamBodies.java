@@ -9,8 +9,8 @@ import dev.frugal.config.InvalidConfigException;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
-import dev.frugal.tenancy.PolicyJson;
-import dev.frugal.tenancy.TeamDirectory;
+import dev.frugal.tenancy.teams.PolicyJson;
+import dev.frugal.tenancy.teams.TeamDirectory;
 import dev.frugal.wire.Json;
 
 import java.io.IOException;

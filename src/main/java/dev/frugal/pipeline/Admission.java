@@ -8,7 +8,7 @@ import dev.frugal.core.RequestView;
 import dev.frugal.core.Usage;
 import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Plan;
-import dev.frugal.tenancy.Quotas;
+import dev.frugal.tenancy.quotas.Quotas;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -13,7 +13,7 @@ import dev.frugal.resilience.PlanExecutor;
 import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Decision;
 import dev.frugal.tenancy.Caller;
-import dev.frugal.tenancy.Ticket;
+import dev.frugal.tenancy.quotas.Ticket;
 import io.vertx.core.Promise;
 import org.jboss.logging.Logger;
 

@@ -9,7 +9,7 @@ import dev.frugal.core.RequestView;
 import dev.frugal.core.TimeSource;
 import dev.frugal.routing.Plan;
 import dev.frugal.tenancy.Caller;
-import dev.frugal.tenancy.TeamDirectory;
+import dev.frugal.tenancy.teams.TeamDirectory;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;

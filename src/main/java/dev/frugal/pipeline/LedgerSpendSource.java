@@ -2,7 +2,7 @@ package dev.frugal.pipeline;
 
 import dev.frugal.ledger.Ledger;
 import dev.frugal.ledger.Reports;
-import dev.frugal.tenancy.SpendSource;
+import dev.frugal.tenancy.quotas.SpendSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;

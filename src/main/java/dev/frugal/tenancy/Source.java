@@ -12,5 +12,5 @@ public enum Source {
     /** The value stored in the database and shown by the admin API. */
     public String id() { return name().toLowerCase(Locale.ROOT); }
 
-    static Source of(String id) { return valueOf(id.toUpperCase(Locale.ROOT)); }
+    public static Source of(String id) { return valueOf(id.toUpperCase(Locale.ROOT)); }
 }

@@ -1,5 +1,6 @@
 package dev.frugal.admin;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The admin key's strength rule: what stops the start, and what the refusal says (never the key). */
+@Tag("unit")
 class AdminKeyTest {
 
     @Test

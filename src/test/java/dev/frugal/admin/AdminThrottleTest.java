@@ -1,5 +1,6 @@
 package dev.frugal.admin;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Failed admin authentications per address, on a fake clock: window, growing lockouts, forgiveness, bounded memory. */
+@Tag("unit")
 class AdminThrottleTest {
     final AtomicLong now = new AtomicLong(1_000_000_000L);
     final AdminThrottle throttle = new AdminThrottle(10, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofHours(1), 100, now::get);

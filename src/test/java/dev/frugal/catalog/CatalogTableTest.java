@@ -1,6 +1,7 @@
 package dev.frugal.catalog;
 
 import dev.frugal.core.Price;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("unit")
 class CatalogTableTest {
     static final Path SHIPPED = Path.of("config", "catalog.csv");
     static final CatalogTable CATALOG = shipped();

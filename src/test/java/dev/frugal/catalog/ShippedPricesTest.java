@@ -6,6 +6,7 @@ import dev.frugal.config.ModelConfig;
 import dev.frugal.core.Price;
 import dev.frugal.core.TimeSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shipped configs price what they serve: the default config entirely, and any example that refuses unpriced models. */
+@Tag("unit")
 class ShippedPricesTest {
     private final Pricing pricing = new Pricing(CatalogTableTest.CATALOG, new SimpleMeterRegistry(), TimeSource.SYSTEM);
 

@@ -1,5 +1,6 @@
 package dev.frugal.config;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** {@code resilience.max-queue} / {@code queue-timeout} at every level, and {@code providers[].probe-url}. */
+@Tag("unit")
 class BulkheadQueueAndProbeUrlConfigTest {
 
     @Test

@@ -2,6 +2,7 @@ package dev.frugal.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One team as the admin API sends it, compiled with the rules of teams[] in the file. */
+@Tag("unit")
 class CompileTeamTest {
     static final Set<String> MODELS = Set.of("llama", "gpt-4o-mini");
 

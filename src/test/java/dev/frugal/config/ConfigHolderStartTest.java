@@ -1,5 +1,6 @@
 package dev.frugal.config;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An invalid or missing file stops the start, naming each bad field. */
+@Tag("unit")
 class ConfigHolderStartTest {
 
     static ConfigHolder holder(Path file) {

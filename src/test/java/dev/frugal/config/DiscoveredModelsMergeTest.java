@@ -1,5 +1,6 @@
 package dev.frugal.config;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** Discovered models merged into the config snapshot: {@link FrugalConfig#withDiscovered} and {@link ConfigHolder}. */
+@Tag("unit")
 class DiscoveredModelsMergeTest {
 
     private static final String YAML = """

@@ -2,6 +2,7 @@ package dev.frugal.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** {@code ${NAME}} / {@code ${NAME:default}}: the edge cases (the common ones are in ConfigCompilerTest). */
+@Tag("unit")
 class InterpolationTest {
     private static final Map<String, String> ENV = Map.of("HOST", "gpu-1", "EMPTY", "", "NESTED", "${HOST}",
             "a.b", "dotted");

@@ -1,5 +1,6 @@
 package dev.frugal.config;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Resilience settings layer: defaults ← provider ← model. */
+@Tag("unit")
 class ModelResilienceTest {
     @Test
     void aModelsSectionOverridesItsProvidersWhichOverrideTheDefaults() {

@@ -1,6 +1,7 @@
 package dev.frugal.config;
 
 import dev.frugal.core.Price;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code models[].price}, {@code models[].deployments[].price|gpu} and the top-level {@code pricing} section. */
+@Tag("unit")
 class PricingConfigTest {
     private static final String PROVIDERS = """
             providers:

@@ -1,5 +1,6 @@
 package dev.frugal.config;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Precedence defaults ← provider ← model ← route, each layer setting only its own fields. */
+@Tag("unit")
 class ResilienceLayersTest {
     private static final ResilienceSettings DEFAULTS = ResilienceSettings.DEFAULT;
 

@@ -1,6 +1,7 @@
 package dev.frugal.config;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Every config file the project ships compiles, with any referenced variable set. */
+@Tag("unit")
 class ShippedConfigsTest {
     @TestFactory
     Stream<DynamicTest> shippedConfigsAreValid() throws IOException {

@@ -1,5 +1,6 @@
 package dev.frugal.core;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -9,6 +10,7 @@ import java.math.BigInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+@Tag("unit")
 class PriceTest {
 
     @ParameterizedTest(name = "prompt {0} (cached {1}) + completion {2} at {3}/{4}/{5} = {6} micro-USD")

@@ -2,6 +2,7 @@ package dev.frugal.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("unit")
 class RequestViewTest {
     private static final String BASE = "{\"model\":\"gpt-4o-mini\",\"temperature\":0.5,\"seed\":7,"
             + "\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi\"}]}";

@@ -7,6 +7,7 @@ import com.marcnuri.helm.TemplateCommand;
 import dev.frugal.config.ConfigCompiler;
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Lints and renders helm/frugal offline (helm-java embeds the Helm library) and checks what the
  * rendered manifests would do: modes, secrets, probes, shutdown, and that the config compiles.
  */
+@Tag("unit")
 class HelmChartTest {
     private static final Path CHART = Path.of("helm", "frugal");
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");

@@ -1,5 +1,6 @@
 package dev.frugal.ledger;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The latency histogram: buckets, percentiles, and the columns of both migrations. */
+@Tag("unit")
 class LatencyBucketsTest {
     @Test
     void bucketsAreUpperInclusive() {

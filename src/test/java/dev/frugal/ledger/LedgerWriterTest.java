@@ -4,6 +4,7 @@ import dev.frugal.core.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The writer against a fake sink: batching, flush, retry after failures, max-pending accounting, refused rows, close. */
+@Tag("unit")
 class LedgerWriterTest {
     final MeterRegistry registry = new SimpleMeterRegistry();
     final List<List<LedgerRow>> batches = Collections.synchronizedList(new ArrayList<>());
@@ -73,6 +75,8 @@ class LedgerWriterTest {
     @Test
     void fullBatchesAreWrittenAtOnceAndTheRestOnFlush() throws Exception {
         start(sink, 10, Duration.ofHours(1), 1000);
+        // a writer not yet waiting would take whatever is queued when it first looks, a partial batch
+        await("the writer waits for its first rows", writer::idle);
         for (int i = 0; i < 25; i++) writer.record(row().id("r" + i).build());
         await("two full batches without waiting for the interval", () -> written() >= 20);
         await("the writer waits for more rows or the interval", writer::idle); // it wrote all it will before then

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.ledger.ReportQuery.Dimension;
 import dev.frugal.ledger.ReportQuery.Interval;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The report's JSON shape and its CSV (RFC 4180 quoting, CRLF, exact dollars). */
+@Tag("unit")
 class ReportFormatTest {
     final ReportQuery query = new ReportQuery(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-29T00:00:00Z"),
             Interval.DAY, List.of(Dimension.TEAM, Dimension.KEY), null);

@@ -4,6 +4,7 @@ import dev.frugal.config.Database;
 import dev.frugal.ledger.Ledger;
 import dev.frugal.testsupport.GatewayTestResource;
 import dev.frugal.testsupport.LedgerRows;
+import dev.frugal.testsupport.MetricsPage;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -42,6 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(GatewayTestResource.class)
 class MeteringE2ETest {
     static final String METERED = "frg-test-metered-key";
+    static final String UNPRICED = "frugal_unpriced_requests_total";
+    /** {@code gen_ai.client.token.usage} in base unit {@code {token}}, as Prometheus names its samples. */
+    static final String TOKEN_USAGE_COUNT = "gen_ai_client_token_usage__token__count", TOKEN_USAGE_SUM = "gen_ai_client_token_usage__token__sum";
 
     @Inject Ledger ledger;
     @Inject Database database;
@@ -151,6 +155,7 @@ class MeteringE2ETest {
 
     @Test
     void anUnpricedModelIsFlaggedNotSilentlyFree() throws Exception {
+        MetricsPage before = MetricsPage.scrape();
         Response r = given().header("Authorization", "Bearer " + METERED).contentType("application/json")
                 .body("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
                 .post("/v1/chat/completions");
@@ -161,6 +166,8 @@ class MeteringE2ETest {
         assertNull(row.get("price_version"));
         String metrics = given().get("/q/metrics").asString();
         assertTrue(metrics.contains("frugal_unpriced_requests_total{model=\"gpt-test\""), "the unpriced request is counted");
+        assertEquals(1, new MetricsPage(metrics).value(UNPRICED, "model=\"gpt-test\"") - before.value(UNPRICED, "model=\"gpt-test\""),
+                "this request, not an earlier one");
     }
 
     @Test
@@ -216,6 +223,7 @@ class MeteringE2ETest {
 
     @Test
     void genAiMetricsCarryTheirStandardAttributes() {
+        MetricsPage before = MetricsPage.scrape();
         given().header("Authorization", "Bearer " + METERED).contentType("application/json")
                 .body("{\"model\":\"gpt-4o-mini-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200);
@@ -227,6 +235,16 @@ class MeteringE2ETest {
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("frugal_cost_usd_total") && l.contains("team=\"metered\"")), "cost by team");
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("frugal_savings_usd_total") && l.contains("team=\"metered\"")), "savings by team");
         assertFalse(metrics.contains("cfg_"), "key ids are never tags");
+        // the series above may come from earlier tests: this request must have moved them
+        MetricsPage after = new MetricsPage(metrics);
+        String[] input = {"gen_ai_token_type=\"input\"", "gen_ai_operation_name=\"chat\"", "gen_ai_provider_name=\"fake\"",
+                "gen_ai_request_model=\"gpt-4o-mini-test\"", "team=\"metered\""};
+        assertEquals(1, after.value(TOKEN_USAGE_COUNT, input) - before.value(TOKEN_USAGE_COUNT, input), "one request's input tokens");
+        assertEquals(5, after.value(TOKEN_USAGE_SUM, input) - before.value(TOKEN_USAGE_SUM, input), "5 prompt tokens");
+        // 2 µUSD (see everyRequestHasOneLedgerRowWithItsCostSavingsAndAttempts), 33 on the reference model
+        String[] metered = {"model=\"gpt-4o-mini-test\"", "team=\"metered\""};
+        assertEquals(0.000_002, after.value("frugal_cost_usd_total", metered) - before.value("frugal_cost_usd_total", metered), 1e-12);
+        assertEquals(0.000_031, after.value("frugal_savings_usd_total", metered) - before.value("frugal_savings_usd_total", metered), 1e-12);
     }
 
     // ---- helpers ---------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 package dev.frugal.pipeline;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A requested model name, as the ledger keeps it: bounded, printable, valid UTF-16. */
+@Tag("unit")
 class RequestedModelBoundTest {
 
     @Test

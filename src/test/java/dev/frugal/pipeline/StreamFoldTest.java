@@ -2,12 +2,14 @@ package dev.frugal.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("unit")
 class StreamFoldTest {
     private static final String HEAD = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
             + "\"model\":\"gpt-4o-mini\",\"system_fingerprint\":\"fp_1\",";

@@ -2,6 +2,7 @@ package dev.frugal.provider;
 
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("unit")
 class ChunkRelayTest {
 
     /** Records what the relay tells the upstream side. */

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client, whether the error is a 4xx/5xx body or an in-band event after the first chunk. Real
  * adapters against a per-test upstream that echoes the headers it received.
  */
+@Tag("unit")
 class CredentialScrubTest {
     private static final String KEY = "sk-live-gateway-key-0123456789";
     private static final String PROXY = "proxy-credential-Zq7xW2vK9";

@@ -3,6 +3,7 @@ package dev.frugal.provider;
 import dev.frugal.config.ProviderConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.RequestOptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Which probe answers count as healthy, and where a configured probe URL sends the provider's key. */
+@Tag("unit")
 class ProbesTest {
     @ParameterizedTest
     @CsvSource({"200,true", "204,true", "404,true", "405,true", "401,false", "403,false", "429,false", "500,false",

@@ -2,6 +2,7 @@ package dev.frugal.provider;
 
 import dev.frugal.config.ModelConfig.Reasoning;
 import dev.frugal.provider.ThinkSplitter.Parts;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The {@code <think>} splitter of provider-protocols.md §7.3, whole and cut into chunks at every position. */
+@Tag("unit")
 class ThinkSplitterTest {
 
     /** One case: the model's text, the deployment's settings, and the reasoning/content it must give. */

@@ -1,6 +1,7 @@
 package dev.frugal.provider;
 
 import io.vertx.core.MultiMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("unit")
 class UpstreamErrorsTest {
     private static final MultiMap NO_HEADERS = MultiMap.caseInsensitiveMultiMap();
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");

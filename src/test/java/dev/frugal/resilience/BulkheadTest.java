@@ -1,5 +1,6 @@
 package dev.frugal.resilience;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Slots and the FIFO of waiters: order, withdrawal, config changes, and no lost slot under many threads. */
+@Tag("unit")
 class BulkheadTest {
     final Bulkhead bulkhead = new Bulkhead();
     final List<String> woken = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.frugal.resilience;
 
 import dev.frugal.testsupport.FakeTime;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The circuit opens on consecutive failures or on a failure ratio over a window, probes after the cooldown. */
+@Tag("unit")
 class CircuitBreakerTest {
     final FakeTime now = new FakeTime();
     final CircuitBreaker breaker = new CircuitBreaker(now);

@@ -24,6 +24,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * back to the next deployment, and with none left the client gets {@code 502 upstream_error}.
  * The real OpenAI adapter against a per-test upstream, through the real plan executor.
  */
+@Tag("unit")
 class EmptyChoicesFallbackTest {
     static Vertx vertx;
     static HttpServer server;

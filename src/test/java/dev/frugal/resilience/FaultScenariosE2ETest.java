@@ -3,6 +3,7 @@ package dev.frugal.resilience;
 import dev.frugal.testsupport.FakeUpstream;
 import dev.frugal.testsupport.InjectFakeUpstream;
 import dev.frugal.testsupport.LedgerRows;
+import dev.frugal.testsupport.MetricsPage;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
@@ -169,19 +170,18 @@ class FaultScenariosE2ETest {
 
     @Test
     void eachAttemptIsCountedByOutcome() throws Exception {
+        MetricsPage before = MetricsPage.scrape();
         Response r = post("fault-529-metrics", false);
         assertEquals(200, r.statusCode());
         assertOutcome(ledger.row(r.header("x-request-id")), 200, null, Integer.parseInt(r.header("x-frugal-attempts")),
                 "patient/error-529=overloaded;patient/error-529=overloaded;patient/echo-metrics=success", false);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertEquals(2.0, attempts(metrics, "overloaded"), metrics);
-        assertEquals(1.0, attempts(metrics, "success"), metrics);
+        MetricsPage after = MetricsPage.scrape();
+        assertEquals(2.0, attempts(after, "overloaded") - attempts(before, "overloaded"), after.text());
+        assertEquals(1.0, attempts(after, "success") - attempts(before, "success"), after.text());
     }
 
-    /** The value of frugal.upstream.attempt for model fault-529-metrics and this outcome (labels sorted by name). */
-    private static double attempts(String metrics, String outcome) {
-        String prefix = "frugal_upstream_attempt_total{model=\"fault-529-metrics\",outcome=\"" + outcome + "\",provider=\"patient\"";
-        return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .findFirst().orElse(-1);
+    /** The value of frugal.upstream.attempt for model fault-529-metrics and this outcome. */
+    private static double attempts(MetricsPage page, String outcome) {
+        return page.value("frugal_upstream_attempt_total", "model=\"fault-529-metrics\"", "outcome=\"" + outcome + "\"", "provider=\"patient\"");
     }
 }

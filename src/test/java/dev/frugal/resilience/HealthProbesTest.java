@@ -5,6 +5,7 @@ import dev.frugal.config.ProviderKind;
 import dev.frugal.provider.Probeable;
 import dev.frugal.testsupport.FakeTime;
 import io.vertx.core.Promise;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The probe schedule and the up/down logic, with a hand-moved clock and probes answered by hand. */
+@Tag("unit")
 class HealthProbesTest {
     /** 40 ms before 20:00, so that the first probe of {@link #twoFailuresInARowMarkDownAndOneSuccessMarksUp} ends at 20:00. */
     final FakeTime now = new FakeTime(Instant.parse("2026-11-28T19:59:59.960Z"));

@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * queue of 4 with a short timeout (then an unbounded deployment b answers); some clients leave at random moments. The deployment never has
  * more than 3 calls open, every plan ends, and afterwards no slot is held and nobody waits.
  */
+@Tag("unit")
 class PlanExecutorQueueHammerTest {
     final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
 

@@ -12,6 +12,7 @@ import dev.frugal.routing.Plans;
 import dev.frugal.testsupport.FakeTime;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The retry loop, with a hand-moved clock and a scheduler that records delays instead of waiting. */
+@Tag("unit")
 class PlanExecutorTest {
     final FakeTime now = new FakeTime();
     final Backends backends = new Backends(now);

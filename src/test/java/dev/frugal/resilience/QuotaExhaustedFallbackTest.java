@@ -12,6 +12,7 @@ import dev.frugal.testsupport.FakeTime;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * retrying the empty one, the empty one cools down for everyone, and with no deployment left the
  * client gets a gateway-side {@code upstream_quota_exhausted}, never its own {@code insufficient_quota}.
  */
+@Tag("unit")
 class QuotaExhaustedFallbackTest {
     final FakeTime now = new FakeTime();
     final Backends backends = new Backends(now);

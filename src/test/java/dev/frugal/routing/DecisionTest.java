@@ -1,6 +1,7 @@
 package dev.frugal.routing;
 
 import dev.frugal.config.ModelConfig.Deployment;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The decision's compact form, as the ledger keeps it: bounded, one line, scores and reason codes. */
+@Tag("unit")
 class DecisionTest {
 
     private static Candidate kept(String model, String provider, String upstream, long cost, double quality) {

@@ -9,6 +9,7 @@ import dev.frugal.config.RouteConfig;
 import dev.frugal.config.ServerSettings;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("unit")
 class RoutePlannerTest {
 
     static final Predicate<ProviderConfig> ANY = p -> true;

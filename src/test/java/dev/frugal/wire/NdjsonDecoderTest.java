@@ -1,6 +1,7 @@
 package dev.frugal.wire;
 
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,6 +13,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+@Tag("unit")
 class NdjsonDecoderTest {
 
     private static final String LF = "{\"a\":\"é\"}\n{\"b\":2}\n\n{\"c\":[1,2]}\n";

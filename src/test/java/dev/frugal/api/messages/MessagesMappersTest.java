@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.Usage;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pure translations behind {@code /v1/messages}, without a server. */
+@Tag("unit")
 class MessagesMappersTest {
 
     static JsonNode json(String s) {

@@ -7,6 +7,7 @@ import dev.frugal.core.UpstreamFailure.Kind;
 import dev.frugal.wire.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Error classification beyond the fixture cases. */
+@Tag("unit")
 class AnthropicErrorMapperTest {
     static final String SECRET = "sk-ant-api03-abcdefghijklmnop";
 

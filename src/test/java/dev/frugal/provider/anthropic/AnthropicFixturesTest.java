@@ -16,6 +16,7 @@ import dev.frugal.wire.SseDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
@@ -53,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code expected.json}) and are replayed over HTTP by {@code FakeUpstream} in {@code AnthropicAdapterE2ETest}.
  * As in the contract, the deployment's upstream model is the case name.
  */
+@Tag("unit")
 class AnthropicFixturesTest {
     static final Path ROOT = Path.of("src", "test", "resources", "fixtures", "anthropic");
     static final long CREATED = 1_700_000_000L;

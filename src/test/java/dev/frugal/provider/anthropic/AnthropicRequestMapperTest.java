@@ -6,6 +6,7 @@ import dev.frugal.config.ModelConfig;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Request translation beyond the fixture cases: the choices where OpenAI and Anthropic differ. */
+@Tag("unit")
 class AnthropicRequestMapperTest {
     static final ProviderConfig CONFIG = AnthropicFixturesTest.CONFIG;
     static final ModelConfig.Deployment DEPLOYMENT = AnthropicFixturesTest.DEPLOYMENT;

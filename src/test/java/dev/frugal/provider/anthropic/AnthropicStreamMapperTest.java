@@ -8,6 +8,7 @@ import dev.frugal.provider.anthropic.AnthropicStreamMapper.Emit;
 import dev.frugal.provider.anthropic.AnthropicStreamMapper.Failed;
 import dev.frugal.provider.anthropic.AnthropicStreamMapper.Step;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Stream conversion beyond the fixture cases: odd orders, unknown events, error types. */
+@Tag("unit")
 class AnthropicStreamMapperTest {
     static final String START = "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude-x\",\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}";
     static final String STOP = "{\"type\":\"message_stop\"}";

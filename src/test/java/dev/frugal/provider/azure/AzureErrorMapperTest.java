@@ -7,6 +7,7 @@ import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.UpstreamFailure.Kind;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Azure's error answers, read from the fixtures the end-to-end test replays. */
+@Tag("unit")
 class AzureErrorMapperTest {
     private static final String SECRET = "azure-key-0123456789abcdef";
 

@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
@@ -66,6 +67,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Streams are also checked for OpenAI's shape: the role chunk first, one usage chunk at the end
  * exactly when the client asked for it, and none otherwise.
  */
+@Tag("unit")
 public abstract class ProviderContractTest {
     /** Every case, for every adapter. */
     public static final List<String> CASES = List.of(

@@ -9,6 +9,7 @@ import dev.frugal.wire.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * layout is described in that folder's NOTE.md). The folder name is also the upstream model, as it
  * is for {@code FakeUpstream}.
  */
+@Tag("unit")
 class GeminiFixturesTest {
     static final Path ROOT = Path.of("src", "test", "resources", "fixtures", "gemini");
     static final long CREATED = 1_700_000_000L;

@@ -1,6 +1,7 @@
 package dev.frugal.provider.gemini;
 
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("unit")
 class GeminiStreamDecoderTest {
     private final List<String> docs = new ArrayList<>();
     private final GeminiStreamDecoder decoder = new GeminiStreamDecoder(docs::add);

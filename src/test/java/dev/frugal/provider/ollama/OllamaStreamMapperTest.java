@@ -7,6 +7,7 @@ import dev.frugal.core.Usage;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.NdjsonDecoder;
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each NDJSON fixture, fed through the decoder in small pieces, becomes the right OpenAI chunks. */
+@Tag("unit")
 class OllamaStreamMapperTest {
     static final dev.frugal.config.ModelConfig.Deployment SPLIT = new dev.frugal.config.ModelConfig.Deployment("box", "m", 1);
     private static final String SECRET = "ollama-proxy-secret-123";

@@ -2,6 +2,7 @@ package dev.frugal.provider.ollama;
 
 import dev.frugal.config.ModelConfig;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("unit")
 class OllamaTagsTest {
 
     @Test

@@ -10,6 +10,7 @@ import dev.frugal.core.TimeSource;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The request body {@link OpenAiAdapter} sends upstream; pure, so the adapter is built without an HTTP client. */
+@Tag("unit")
 class OpenAiAdapterToUpstreamTest {
 
     private static final String CLIENT_BODY = """

@@ -10,6 +10,7 @@ import dev.frugal.provider.openaiwire.OpenAiStreamMapper.Step;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.SseDecoder;
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reasoning in OpenAI-compatible answers, through the stream mapper and the whole-message path, on the fixtures. */
+@Tag("unit")
 class OpenAiReasoningTest {
 
     /** What a client assembles from a mapped stream. */

@@ -11,6 +11,7 @@ import dev.frugal.provider.openaiwire.OpenAiStreamMapper.Forward;
 import dev.frugal.provider.openaiwire.OpenAiStreamMapper.Skip;
 import dev.frugal.provider.openaiwire.OpenAiStreamMapper.Step;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("unit")
 class OpenAiStreamMapperTest {
 
     private static final String SECRET = "sk-upstream-secret-0123456789";

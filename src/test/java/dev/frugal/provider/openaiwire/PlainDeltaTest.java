@@ -1,11 +1,13 @@
 package dev.frugal.provider.openaiwire;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The fast path of the stream mapper only skips chunks that carry nothing it acts on. */
+@Tag("unit")
 class PlainDeltaTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
