@@ -94,6 +94,10 @@ public class AdminRoutes {
             tooManyFailures(ctx, wait);
             return;
         }
+        if (GatewayError.ambiguous(ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION))) {
+            AdminResponses.error(ctx, GatewayError.ambiguousCredentials("Authorization"));
+            return;
+        }
         String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : "";
         if (!key.matches(presented)) {

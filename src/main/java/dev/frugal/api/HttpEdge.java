@@ -60,6 +60,8 @@ class HttpEdge {
         if (style.requestHeader() != null) ctx.response().putHeader(style.requestHeader(), rid);
         Exchange ex = gateway.begin(endpoint, rid);
         try {
+            if (GatewayError.ambiguous(req.headers().getAll(HttpHeaders.AUTHORIZATION))) throw GatewayError.ambiguousCredentials("Authorization");
+            if (style.xApiKey() && GatewayError.ambiguous(req.headers().getAll("x-api-key"))) throw GatewayError.ambiguousCredentials("x-api-key");
             String authorization = req.getHeader(HttpHeaders.AUTHORIZATION);
             String xApiKey = style.xApiKey() ? req.getHeader("x-api-key") : null;
             if (xApiKey != null) gateway.authenticateKey(ex, xApiKey);

@@ -86,6 +86,20 @@ public final class GatewayError extends RuntimeException {
                         + "Ask the gateway's administrator to set a price for it.");
     }
 
+    /** Two credentials in one request (a repeated key header): which one counts would be a guess, so neither does. */
+    public static GatewayError ambiguousCredentials(String header) {
+        return new GatewayError(400, "invalid_request_error", "ambiguous_credentials", null,
+                "The request carries more than one '" + header + "' value; send exactly one key.");
+    }
+
+    /**
+     * Whether these values of a key header hold more than one credential: the header repeated, or
+     * repeated values folded into one with commas (as HTTP allows; no key contains a comma).
+     */
+    public static boolean ambiguous(java.util.List<String> values) {
+        return values.size() > 1 || values.size() == 1 && values.get(0).indexOf(',') >= 0;
+    }
+
     public static GatewayError unauthorized(String message) {
         return new GatewayError(401, "invalid_request_error", "invalid_api_key", null, message);
     }
