@@ -32,13 +32,23 @@ final class AdminKey {
      * @throws IllegalStateException naming the variable and the rule, never the key, when it is too weak
      */
     static Optional<AdminKey> fromConfig(Optional<String> configured) {
+        return fromConfig(configured, "FRUGAL_ADMIN_KEY", "frugal.admin.key", "the admin key", "the admin API off");
+    }
+
+    /** The same for another service key (the metrics key): the same rule, the message naming its own variable. */
+    static Optional<AdminKey> fromConfig(Optional<String> configured, String variable, String property, String what, String off) {
         Optional<String> key = configured.map(String::strip).filter(k -> !k.isEmpty());
         key.map(AdminKey::weakness).ifPresent(why -> {
-            throw new IllegalStateException("FRUGAL_ADMIN_KEY (frugal.admin.key) is too weak: " + why
-                    + ". The admin key must have " + RULE + ". Generate one with `openssl rand -hex 32`, "
-                    + "or leave FRUGAL_ADMIN_KEY unset to keep the admin API off.");
+            throw new IllegalStateException(variable + " (" + property + ") is too weak: " + why
+                    + ". " + Character.toUpperCase(what.charAt(0)) + what.substring(1) + " must have " + RULE
+                    + ". Generate one with `openssl rand -hex 32`, or leave " + variable + " unset to keep " + off + ".");
         });
         return key.map(AdminKey::new);
+    }
+
+    /** The key of an {@code Authorization: Bearer <key>} header, or "" when there is none. */
+    static String bearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : "";
     }
 
     /** Why {@code key} is too weak for the admin key, or null when it passes the rule. */

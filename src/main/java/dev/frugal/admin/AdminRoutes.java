@@ -99,7 +99,7 @@ public class AdminRoutes {
             return;
         }
         String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-        String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : "";
+        String presented = AdminKey.bearer(auth);
         if (!key.matches(presented)) {
             if (!presented.isEmpty()) wrongKey(ctx, address);
             AdminResponses.error(ctx, 401, "invalid_api_key", "The admin API needs the admin key as 'Authorization: Bearer <key>'.");
