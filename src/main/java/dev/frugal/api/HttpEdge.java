@@ -60,10 +60,8 @@ class HttpEdge {
         if (style.requestHeader() != null) ctx.response().putHeader(style.requestHeader(), rid);
         Exchange ex = gateway.begin(endpoint, rid);
         try {
-            if (GatewayError.ambiguous(req.headers().getAll(HttpHeaders.AUTHORIZATION))) throw GatewayError.ambiguousCredentials("Authorization");
-            if (style.xApiKey() && GatewayError.ambiguous(req.headers().getAll("x-api-key"))) throw GatewayError.ambiguousCredentials("x-api-key");
-            String authorization = req.getHeader(HttpHeaders.AUTHORIZATION);
-            String xApiKey = style.xApiKey() ? req.getHeader("x-api-key") : null;
+            String authorization = single(req, HttpHeaders.AUTHORIZATION.toString());
+            String xApiKey = style.xApiKey() ? single(req, "x-api-key") : null;
             if (xApiKey != null) gateway.authenticateKey(ex, xApiKey);
             else if (style.xApiKey() && authorization == null) {
                 throw GatewayError.unauthorized("You didn't provide an API key. Send it as 'x-api-key: <key>' or 'Authorization: Bearer <key>'.");
@@ -177,6 +175,13 @@ class HttpEdge {
     /** The headers of an answered request: the attempts made and its rate-limit state ({@code x-ratelimit-*}). */
     static void outcomeHeaders(HttpServerResponse resp, Exchange ex) {
         ex.outcomeHeaders(resp::putHeader);
+    }
+
+    /** A key header's one value, or null; 400 {@code ambiguous_credentials} when it holds more than one. */
+    private static String single(HttpServerRequest req, String name) {
+        java.util.List<String> values = req.headers().getAll(name);
+        if (GatewayError.ambiguous(values)) throw GatewayError.ambiguousCredentials(name);
+        return values.isEmpty() ? null : values.get(0);
     }
 
     static String requestId(HttpServerRequest req) {
