@@ -84,7 +84,7 @@ public class Database {
     /**
      * The database for work run through {@link #calls()} or {@link #reports()}: a connection's reads
      * give up after the running lane's timeout ({@code frugal.db.timeout} on any other thread), so
-     * a stalled database frees the thread. The pool resets the timeout when the connection returns.
+     * a stalled database frees the thread. Closing the connection puts its own timeout back.
      */
     public javax.sql.DataSource callerDataSource() { return callerDataSource; }
 
