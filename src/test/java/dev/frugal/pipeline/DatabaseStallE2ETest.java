@@ -145,7 +145,8 @@ class DatabaseStallE2ETest {
                 Response chatMeanwhile = chat(ALPHA, "sim-chat");
                 for (Future<Timed> f : burst) assertUnavailable("one of a burst", f.get(30, TimeUnit.SECONDS));
                 assertEquals(200, readyMeanwhile.response.statusCode());
-                assertTrue(readyMeanwhile.millis < 1_000, "readiness during the burst: " + readyMeanwhile.millis + " ms");
+                // sharing 2 loaded cores with the burst's 12 requests: not within a second, but never waiting for the database
+                assertTrue(readyMeanwhile.millis < BOUND_MS, "readiness during the burst: " + readyMeanwhile.millis + " ms");
                 assertEquals(200, chatMeanwhile.statusCode(), chatMeanwhile.asString());
                 stallRows.add(chatMeanwhile.header("x-request-id"));
             } finally {
