@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @RequiresRedis
 class RedisStallTest {
-    static final Duration TIMEOUT = Duration.ofMillis(500);
+    static final Duration TIMEOUT = Duration.ofSeconds(1); // frugal.redis.timeout's default
     static final Duration LEASE = Duration.ofMinutes(15);
     static final long TOKENS = 100;
     static final int STALLED = 5;
