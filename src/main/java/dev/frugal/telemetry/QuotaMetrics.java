@@ -17,6 +17,13 @@ public final class QuotaMetrics {
     public static final String BUDGET_ALERTS = "frugal.budget.alerts";
     /** Calls to the quota store (Redis) that failed; tag {@code outcome}: {@code admitted} (fail open) or {@code rejected} (fail closed), {@code settle}. */
     public static final String STORE_FAILURES = "frugal.quota.store.failures";
+    /**
+     * Admissions whose answer from the store was lost (a timeout: the request was refused or admitted
+     * unchecked) and that were withdrawn; tag {@code outcome}: {@code undone} (it had run: what it charged
+     * was given back), {@code prevented} (it had not: it will charge nothing), {@code abandoned} (the store
+     * did not answer in time: its slot and reservation end with their lease).
+     */
+    public static final String WITHDRAWALS = "frugal.quota.withdrawals";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -36,6 +43,11 @@ public final class QuotaMetrics {
 
     public void storeFailure(String outcome) {
         counter(STORE_FAILURES, "outcome", outcome).increment();
+    }
+
+    /** One withdrawn admission; {@code outcome}: undone, prevented or abandoned. */
+    public void withdrawal(String outcome) {
+        counter(WITHDRAWALS, "outcome", outcome).increment();
     }
 
     private Counter counter(String name, String... tags) {

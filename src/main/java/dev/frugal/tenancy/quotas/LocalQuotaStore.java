@@ -31,6 +31,11 @@ final class LocalQuotaStore implements QuotaStore {
     }
 
     @Override
+    public Future<Void> warm() {
+        return Future.succeededFuture();
+    }
+
+    @Override
     public Future<Boolean> seeded(String team, Check budget) {
         Group g = group(team);
         synchronized (g) {

@@ -45,7 +45,7 @@ interface QuotaStore {
      * @param retryAfter millis until the rejected check could pass, or -1 when unknown or never
      * @param remaining  per check: what is left after this request (or now, if rejected): requests, tokens, slots, micro-USD
      * @param reset      per window check: millis until its window is full again (0 for other checks)
-     * @param lease      the store's handle on this admission's slot and reservations (null for the local store)
+     * @param lease      the store's handle on this admission's slot and reservations, and its id (null for the local store)
      */
     record Admission(int rejected, int needsSeed, long retryAfter, long[] remaining, long[] reset, String lease) {
         boolean admitted() { return rejected < 0 && needsSeed < 0; }
@@ -53,6 +53,12 @@ interface QuotaStore {
 
     /** A soft budget whose spend reached its limit with this settlement: {@code check} index, spend afterwards. */
     record Crossing(int check, long spentMicros) {}
+
+    /**
+     * Makes the store ready for a burst of requests before the replica reports ready (Redis: opens its
+     * connections, loads its scripts). One attempt, bounded by the store's timeout.
+     */
+    Future<Void> warm();
 
     /** Whether the budget counter exists already (seeded by this or another replica). */
     Future<Boolean> seeded(String team, Check budget);
@@ -64,12 +70,17 @@ interface QuotaStore {
      */
     Future<Void> seed(String team, Check budget, long spentMicros, long now);
 
-    /** Checks and charges all of {@code d}'s counters, or none. */
+    /**
+     * Checks and charges all of {@code d}'s counters, or none. A failed admission charges nothing,
+     * not even later: a store whose answers can be lost (Redis, in a stall) withdraws it.
+     */
     Future<Admission> admit(Demand d);
 
     /**
      * Ends an admission: frees its slot, corrects the token charge to {@code actualTokens}, replaces
-     * its reservations by {@code actualCostMicros}. {@code now} is epoch millis.
+     * its reservations by {@code actualCostMicros}, once (a store whose answers can be lost sends it
+     * again until answered, applied once). {@code now} is epoch millis. If it fails, the slot and
+     * reservations end with their lease.
      */
     Future<List<Crossing>> finish(Demand d, Admission a, long actualTokens, long actualCostMicros, long now);
 

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -71,6 +72,9 @@ public class Quotas {
     /** A completed future is immutable, so one serves every unlimited admission. */
     private static final Future<Ticket> ADMITTED_UNLIMITED = Future.succeededFuture(Ticket.UNLIMITED);
 
+    /** How long the warm-up waits before trying again when the store did not answer at start. */
+    static final Duration WARM_UP_RETRY = Duration.ofSeconds(2);
+
     private QuotaStore store;
     private SpendSource spend;
     private TimeSource time;
@@ -78,6 +82,10 @@ public class Quotas {
     private boolean failOpen;
     private final SeedOnce seeds = new SeedOnce();
     private final AtomicLong nextFailureLog = new AtomicLong();
+    /** Where the store's warm-up stands, for readiness. */
+    private volatile Readiness readiness = new Readiness(false, "the quota store has not answered yet");
+    private final AtomicBoolean warmFailed = new AtomicBoolean();
+    private volatile boolean closed;
 
     /** For the CDI proxy. */
     Quotas() {}
@@ -89,11 +97,13 @@ public class Quotas {
            @ConfigProperty(name = "frugal.redis.timeout", defaultValue = "1s") Duration timeout,
            @ConfigProperty(name = "frugal.quotas.lease", defaultValue = "15m") Duration lease,
            @ConfigProperty(name = "frugal.quotas.on-store-failure", defaultValue = "closed") String onStoreFailure) {
-        this(redisUrl.filter(u -> !u.isBlank()).<QuotaStore>map(u -> new RedisQuotaStore(vertx, u, prefix, timeout, lease))
+        this(redisUrl.filter(u -> !u.isBlank()).<QuotaStore>map(u -> new RedisQuotaStore(vertx, u, prefix, timeout, lease,
+                                new QuotaMetrics(registry)))
                         .orElseGet(LocalQuotaStore::new),
                 spend, time, registry, failOpen(onStoreFailure));
         LOG.infof("Rate limits and budgets: %s", redisUrl.filter(u -> !u.isBlank()).isPresent()
                 ? "in Redis (shared by every replica), key prefix '" + prefix + "'" : "in this process");
+        warmUntilReady(vertx, WARM_UP_RETRY);
     }
 
     Quotas(QuotaStore store, SpendSource spend, TimeSource time, MeterRegistry registry, boolean failOpen) {
@@ -153,7 +163,50 @@ public class Quotas {
 
     @PreDestroy
     void close() {
+        closed = true;
         store.close();
+    }
+
+    // ---- readiness -----------------------------------------------------------------------------
+
+    /**
+     * Whether this replica should receive requests as far as the counters go, and what to say about
+     * them. Not ready until the store is warm ({@link QuotaStore#warm}: in Redis, the connections
+     * open and the scripts loaded), so that the first burst a load balancer sends is not refused with
+     * 503 while connections open. A store that does not answer keeps a failing-closed replica not
+     * ready, with the reason; a failing-open one is ready after its first attempt, since it would
+     * admit requests anyway. Answers at once, never waits for the store.
+     */
+    record Readiness(boolean ready, String state) {}
+
+    Readiness readiness() {
+        return readiness;
+    }
+
+    /** Warms the store, and again every {@code retry} until it succeeds (or the bean is closed). */
+    void warmUntilReady(Vertx vertx, Duration retry) {
+        warmUp().onFailure(e -> {
+            if (!closed) vertx.setTimer(retry.toMillis(), t -> { if (!closed) warmUntilReady(vertx, retry); });
+        });
+    }
+
+    /** One attempt at warming the store; records the outcome for {@link #readiness}. Never logs the store's URL. */
+    Future<Void> warmUp() {
+        return store.warm().onSuccess(v -> {
+            if (warmFailed.get()) LOG.info("Quota store answered: ready");
+            readiness = new Readiness(true, "ready");
+        }).onFailure(e -> {
+            String why = "the quota store did not answer (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+            readiness = failOpen
+                    ? new Readiness(true, why + "; requests are admitted without limits or budgets until it does")
+                    : new Readiness(false, why + "; not ready until it does");
+            if (!warmFailed.getAndSet(true)) {
+                LOG.errorf("Quota store not reachable at start: %s (trying again until it does)", readiness.state());
+                nextFailureLog.set(time.millis() + 10_000);
+            } else {
+                logFailure(e, failOpen ? "still admitting without limits or budgets" : "still not ready");
+            }
+        });
     }
 
     // ---- admission ---------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 -- Checks and charges every counter of one admission, or none (Frugal, tenancy.quotas.RedisQuotaStore).
 -- Same rules as tenancy.quotas.LocalQuotaStore; the window arithmetic is tenancy.quotas.RateWindow's.
--- KEYS: per check one key; a budget check two (its hash {spent, reserved} and its lease set).
+-- KEYS: the team's admission record (a sorted set, see quota-finish.lua), then per check one key; a budget
+-- check two (its hash {spent, reserved} and its lease set).
 -- ARGV: now, lease, lease expiry, lease millis, n, then per check: kind (c|r|t|b), limit, amount, hard (1|0).
 -- Returns {status, index, retry, remaining1, reset1, ...}: status 1 admitted, 0 rejected at check
--- index (0-based), 2 budget counter at index not seeded (nothing charged).
+-- index (0-based), 2 budget counter at index not seeded (nothing charged), 3 withdrawn before it
+-- ran (nothing charged).
 local now, lease, leaseUntil, leaseMs, n = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local SCALE = 60000
 local function int(x) return string.format('%.0f', x) end
@@ -30,9 +32,15 @@ local function purge(hkey, zkey)
   redis.call('HSET', hkey, 'reserved', int(r))
 end
 
+-- The gateway gave this admission up (its answer did not come in time) and withdrew it before Redis
+-- ran it: it arrives late and must charge nothing. Entries whose lease ended are dropped first.
+local admitted = KEYS[1]
+redis.call('ZREMRANGEBYSCORE', admitted, '-inf', now)
+if redis.call('ZSCORE', admitted, 'x:' .. lease) then return {3, -1, -1} end
+
 local out = {1, -1, -1}
 local keyOf, zkeyOf, filled, at = {}, {}, {}, {}
-local k = 1
+local k = 2
 for i = 1, n do
   local a = 5 + (i - 1) * 4
   local kind, limit, amount, hard = ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), ARGV[a + 4] == '1'
@@ -71,6 +79,9 @@ for i = 1, n do
 end
 
 if out[1] == 1 then
+  -- recorded until settled or withdrawn, so that either one knows whether this admission ran
+  redis.call('ZADD', admitted, leaseUntil, lease)
+  redis.call('PEXPIRE', admitted, leaseMs)
   for i = 1, n do
     local a = 5 + (i - 1) * 4
     local kind, limit, amount = ARGV[a + 1], tonumber(ARGV[a + 2]), ARGV[a + 3]

@@ -413,7 +413,11 @@ abstract class QuotaContract {
     }
 
     static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        waitUntil(condition, Duration.ofSeconds(10));
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition, Duration atMost) throws InterruptedException {
+        long end = System.nanoTime() + atMost.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) throw new AssertionError("timed out");
             Thread.sleep(5);

@@ -24,6 +24,8 @@ import static dev.frugal.tenancy.quotas.QuotaContract.error;
 import static dev.frugal.tenancy.quotas.QuotaContract.team;
 import static dev.frugal.tenancy.quotas.QuotaContract.ticket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a request gets when the counters cannot be reached: 503 when failing closed (the default), admitted when open. */
 @Tag("unit")
@@ -48,8 +50,48 @@ class QuotaStoreFailureTest {
     }
 
     private Quotas overDeadRedis(boolean failOpen) {
-        return new Quotas(new RedisQuotaStore(vertx, deadRedis, "frugal:", Duration.ofMillis(500), Duration.ofMinutes(15)),
-                (t, k, d) -> Future.succeededFuture(0L), clock, registry, failOpen);
+        return new Quotas(deadStore(), (t, k, d) -> Future.succeededFuture(0L), clock, registry, failOpen);
+    }
+
+    private RedisQuotaStore deadStore() {
+        return new RedisQuotaStore(vertx, deadRedis, "frugal:", Duration.ofMillis(500), Duration.ofMinutes(15), new QuotaMetrics(registry));
+    }
+
+    @Test
+    void aRefusedConnectionSentNothingSoNothingIsWithdrawn() throws Exception {
+        RedisQuotaStore store = deadStore();
+        Quotas q = new Quotas(store, (t, k, d) -> Future.succeededFuture(0L), clock, registry, false);
+        assertEquals(503, error(q.admit(team("t", new Limits(10, 0, 0)), 1, 0)).status());
+        assertEquals(0, store.withdrawing(), "a withdrawal would be started as the admission failed");
+        q.close();
+    }
+
+    @Test
+    void aRedisDownAtStartKeepsAReplicaThatFailsClosedNotReadyAndSaysWhy() throws Exception {
+        Quotas q = overDeadRedis(false);
+        assertFalse(q.readiness().ready());
+        QuotaContract.await(q.warmUp().otherwiseEmpty());
+        assertFalse(q.readiness().ready());
+        assertTrue(q.readiness().state().startsWith("the quota store did not answer"), q.readiness().state());
+        assertTrue(q.readiness().state().contains("Connection refused"), q.readiness().state());
+        assertFalse(q.readiness().state().contains("redis://"), "never the URL: it may hold a password");
+        q.close();
+    }
+
+    @Test
+    void aRedisDownAtStartLetsAReplicaThatFailsOpenBeReadyAndSaysSo() throws Exception {
+        Quotas q = overDeadRedis(true);
+        QuotaContract.await(q.warmUp().otherwiseEmpty());
+        assertTrue(q.readiness().ready());
+        assertTrue(q.readiness().state().contains("admitted without limits or budgets"), q.readiness().state());
+        q.close();
+    }
+
+    @Test
+    void theCountersOfOneProcessAreReadyAtOnce() throws Exception {
+        Quotas q = new Quotas(new LocalQuotaStore(), (t, k, d) -> Future.succeededFuture(0L), clock, registry, false);
+        QuotaContract.await(q.warmUp());
+        assertEquals(new Quotas.Readiness(true, "ready"), q.readiness());
     }
 
     @Test

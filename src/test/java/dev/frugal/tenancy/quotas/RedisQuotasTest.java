@@ -3,6 +3,7 @@ package dev.frugal.tenancy.quotas;
 import dev.frugal.config.Budget;
 import dev.frugal.config.Limits;
 import dev.frugal.core.Ids;
+import dev.frugal.telemetry.QuotaMetrics;
 import dev.frugal.tenancy.Caller;
 import dev.frugal.testsupport.RequiresRedis;
 import io.vertx.core.Future;
@@ -24,6 +25,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -55,9 +57,13 @@ class RedisQuotasTest extends QuotaContract {
 
     @Override
     Quotas replica() {
-        Quotas q = new Quotas(new RedisQuotaStore(vertx, RequiresRedis.URL, prefix, Duration.ofSeconds(5), LEASE), spend, clock, registry, false);
+        Quotas q = new Quotas(store(), spend, clock, registry, false);
         made.add(q);
         return q;
+    }
+
+    RedisQuotaStore store() {
+        return new RedisQuotaStore(vertx, RequiresRedis.URL, prefix, Duration.ofSeconds(5), LEASE, new QuotaMetrics(registry));
     }
 
     @AfterEach
@@ -95,7 +101,7 @@ class RedisQuotasTest extends QuotaContract {
                 new Limits(5, 500, 1), List.of(new Budget(R, Budget.Period.WEEK, false)));
         ticket(a.admit(c, 10, 1));
         List<String> keys = keys();
-        assertEquals(10, keys.size(), keys.toString()); // 2 × (concurrency, requests, tokens, budget, budget leases)
+        assertEquals(11, keys.size(), keys.toString()); // 2 × (concurrency, requests, tokens, budget, budget leases), admissions
         for (String k : keys) {
             assertTrue(k.startsWith(prefix + "{ttl}:"), k);
             long ttl = await(admin.send(Request.cmd(Command.PTTL).arg(k))).toLong();
@@ -155,6 +161,80 @@ class RedisQuotasTest extends QuotaContract {
         Caller c = team("noscript", new Limits(1, 0, 0));
         ticket(a.admit(c, 1, 0));
         assertEquals("rate_limit_exceeded", error(b.admit(c, 1, 0)).code());
+    }
+
+    // ---- answers lost in a stall: an admission is withdrawn, a settlement sent again, each acting once ----
+
+    @Test
+    void aWithdrawnAdmissionThatRunsLateChargesNothing() throws Exception {
+        RedisQuotaStore s = store();
+        QuotaStore.Demand d = seeded(s, team("late", new Limits(10, 1000, 1), new Budget(10 * R, Budget.Period.DAY, true)));
+        assertFalse(await(s.withdrawOnce(d, "lease-1")), "it had not run");
+        Throwable late = assertInstanceOf(IllegalStateException.class, s.admit(d, "lease-1").toCompletionStage()
+                .handle((a, e) -> e).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(late.getMessage().contains("withdrawn"), late.getMessage());
+        assertNothingCharged("late");
+        assertTrue(await(s.admit(d, "lease-2")).admitted(), "the one slot is free");
+        s.close();
+    }
+
+    @Test
+    void aWithdrawalUndoesAnAdmissionThatRanOnceOnly() throws Exception {
+        RedisQuotaStore s = store();
+        QuotaStore.Demand d = seeded(s, team("undo", new Limits(10, 1000, 2), new Budget(10 * R, Budget.Period.DAY, true)));
+        assertTrue(await(s.admit(d, "lease-1")).admitted());
+        assertTrue(await(s.withdrawOnce(d, "lease-1")), "it had run");
+        assertNothingCharged("undo");
+        assertTrue(await(s.admit(d, "lease-2")).admitted());
+        assertFalse(await(s.withdrawOnce(d, "lease-1")), "withdrawn already");
+        assertEquals(1, zcard("undo", "t:c"), "the second withdrawal took nothing of another admission");
+        assertEquals(R, field("undo", "t:b:day:2026-12-02", "reserved"));
+        assertEquals(60_000, field("undo", "t:r", "u"), "one request");
+        assertEquals(100 * 60_000, field("undo", "t:tk", "u"), "its 100 tokens");
+        s.close();
+    }
+
+    @Test
+    void aSettlementSentAgainIsAppliedOnceInEitherOrder() throws Exception {
+        RedisQuotaStore s = store();
+        QuotaStore.Demand d = seeded(s, team("twice", new Limits(10, 1000, 2), new Budget(10 * R, Budget.Period.DAY, true)));
+        assertTrue(await(s.admit(d, "lease-1")).admitted());
+        await(s.finishOnce(d, "lease-1", false, 50, R / 2, d.now()));
+        await(s.finishOnce(d, "lease-1", true, 50, R / 2, d.now())); // the first answer was lost: sent again
+        assertEquals(R / 2, field("twice", "t:b:day:2026-12-02", "spent"));
+        assertEquals(50 * 60_000, field("twice", "t:tk", "u"));
+        assertTrue(await(s.admit(d, "lease-2")).admitted());
+        await(s.finishOnce(d, "lease-2", true, 50, R / 2, d.now())); // the second attempt overtook the first
+        await(s.finishOnce(d, "lease-2", false, 50, R / 2, d.now()));
+        assertEquals(R, field("twice", "t:b:day:2026-12-02", "spent"));
+        assertEquals(0, field("twice", "t:b:day:2026-12-02", "reserved"));
+        assertEquals(0, zcard("twice", "t:c"));
+        assertEquals(100 * 60_000, field("twice", "t:tk", "u"));
+        s.close();
+    }
+
+    /** The demand of one request of 100 tokens reserving R, with its budget counters seeded at 0. */
+    private QuotaStore.Demand seeded(RedisQuotaStore s, Caller c) throws Exception {
+        QuotaStore.Demand d = Quotas.demand(c, 100, R, clock.millis());
+        for (QuotaStore.Check k : d.checks()) if (k.kind() == QuotaStore.Kind.BUDGET) await(s.seed(d.team(), k, 0, d.now()));
+        return d;
+    }
+
+    private void assertNothingCharged(String team) throws Exception {
+        assertEquals(0, zcard(team, "t:c"), "slots");
+        assertEquals(0, field(team, "t:b:day:2026-12-02", "reserved"), "reservation");
+        assertEquals(0, zcard(team, "l:t:b:day:2026-12-02"), "reservation leases");
+        assertEquals(0, field(team, "t:r", "u"), "requests");
+        assertEquals(0, field(team, "t:tk", "u"), "tokens");
+    }
+
+    private long zcard(String team, String counter) throws Exception {
+        return await(admin.send(Request.cmd(Command.ZCARD).arg(prefix + "{" + team + "}:" + counter))).toLong();
+    }
+
+    private long field(String team, String counter, String field) throws Exception {
+        Response r = await(admin.send(Request.cmd(Command.HGET).arg(prefix + "{" + team + "}:" + counter).arg(field)));
+        return r == null ? 0 : r.toLong();
     }
 
     private List<String> keys() throws Exception {
