@@ -1,8 +1,7 @@
 package dev.frugal.admin;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.frugal.core.ClientAddress;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,19 +91,8 @@ final class AdminThrottle {
 
     synchronized int size() { return byAddress.size(); }
 
-    /** The unit counted: the address itself, or for IPv6 its /64 network. Never resolves a name. */
+    /** The unit counted: the address itself, or for IPv6 its /64 network ({@link ClientAddress}). */
     static String clientKey(String address) {
-        if (address == null) return "";
-        if (address.indexOf(':') < 0) return address;
-        try {
-            InetAddress a = InetAddress.getByName(address); // a literal with ':' is parsed, never looked up
-            if (!(a instanceof Inet6Address)) return a.getHostAddress();
-            byte[] b = a.getAddress();
-            StringBuilder net = new StringBuilder();
-            for (int i = 0; i < 8; i += 2) net.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
-            return net.append(":/64").toString();
-        } catch (UnknownHostException e) {
-            return address;
-        }
+        return ClientAddress.key(address);
     }
 }

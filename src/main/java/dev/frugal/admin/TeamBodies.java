@@ -32,6 +32,9 @@ import java.util.Set;
 final class TeamBodies {
     static final Duration MAX_EXPIRY = Duration.ofDays(3650);
     private static final int MAX_KEY_NAME = 128;
+    /** What the config compiler says of a value of the wrong JSON type. */
+    private static final Set<String> TYPE_PROBLEMS = Set.of("must be a string", "must be a number", "must be true or false",
+            "must be a mapping", "must be a list");
 
     private TeamBodies() {}
 
@@ -95,7 +98,8 @@ final class TeamBodies {
         allowOnly(o, "grace_period");
         JsonNode g = o.get("grace_period");
         if (g == null || g.isNull()) return TeamDirectory.DEFAULT_GRACE;
-        Duration d = g.isTextual() ? Durations.parse(g.asText()) : null;
+        if (!g.isTextual()) throw GatewayError.wrongType("grace_period", "a duration string such as 24h");
+        Duration d = Durations.parse(g.asText());
         if (d == null) throw GatewayError.invalidRequest("'grace_period' must be a duration such as 0s, 30m, 24h or 7d.", "grace_period");
         if (d.compareTo(TeamDirectory.MAX_GRACE) > 0) throw GatewayError.invalidRequest("'grace_period' must be at most 30d.", "grace_period");
         return d;
@@ -119,7 +123,8 @@ final class TeamBodies {
         if (hasAt && hasIn) throw GatewayError.invalidRequest("Give 'expires_at' or 'expires_in', not both.", "expires_in");
         Instant expiresAt = null;
         if (hasIn) {
-            Duration d = in.isTextual() ? Durations.parse(in.asText()) : null;
+            if (!in.isTextual()) throw GatewayError.wrongType("expires_in", "a duration string such as 90d");
+            Duration d = Durations.parse(in.asText());
             if (d == null || d.isZero()) throw GatewayError.invalidRequest("'expires_in' must be a duration such as 90d or 12h.", "expires_in");
             if (d.compareTo(MAX_EXPIRY) > 0) throw GatewayError.invalidRequest("'expires_in' must be at most 3650d.", "expires_in");
             expiresAt = now.plus(d);
@@ -175,12 +180,18 @@ final class TeamBodies {
         }
     }
 
-    /** The compiler's problems as one 400: the first bad field as {@code param}, every problem in the message. */
+    /**
+     * The compiler's problems as one 400: the first bad field as {@code param}, every problem in the
+     * message; code {@code invalid_type} when that field has the wrong JSON type (the compiler's type
+     * messages), {@code invalid_value} otherwise.
+     */
     private static GatewayError invalid(InvalidConfigException e) {
         String first = e.problems().get(0);
         int colon = first.indexOf(": ");
         String param = colon > 0 ? first.substring(0, colon) : null;
         if ("(root)".equals(param)) param = null;
-        return GatewayError.invalidRequest("Invalid request: " + String.join("; ", e.problems()) + ".", param);
+        String problem = colon > 0 ? first.substring(colon + 2) : first;
+        String code = TYPE_PROBLEMS.contains(problem) ? "invalid_type" : "invalid_value";
+        return new GatewayError(400, "invalid_request_error", code, param, "Invalid request: " + String.join("; ", e.problems()) + ".");
     }
 }

@@ -8,11 +8,25 @@ final class Fields {
     private Fields() {}
 
     static String requiredString(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) throw GatewayError.missingField(field);
-        if (!v.isTextual()) throw GatewayError.wrongType(field, "a string");
-        if (v.asText().isEmpty()) throw GatewayError.invalidRequest("'" + field + "' must not be empty.", field);
+        return requiredString(body, field, field);
+    }
+
+    /** {@code field} of {@code node}, a non-empty string; {@code param} names it in the 400. */
+    static String requiredString(JsonNode node, String field, String param) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) throw GatewayError.missingField(param);
+        if (!v.isTextual()) throw GatewayError.wrongType(param, "a string");
+        if (v.asText().isEmpty()) throw GatewayError.invalidRequest("'" + param + "' must not be empty.", param);
         return v.asText();
+    }
+
+    static void optionalString(JsonNode body, String field) {
+        optionalString(body, field, field);
+    }
+
+    static void optionalString(JsonNode node, String field, String param) {
+        JsonNode v = node.get(field);
+        if (v != null && !v.isNull() && !v.isTextual()) throw GatewayError.wrongType(param, "a string");
     }
 
     static boolean optionalBoolean(JsonNode body, String field, String param) {
@@ -48,8 +62,12 @@ final class Fields {
     }
 
     static void optionalObject(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v != null && !v.isNull() && !v.isObject()) throw GatewayError.wrongType(field, "an object");
+        optionalObject(body, field, field);
+    }
+
+    static void optionalObject(JsonNode node, String field, String param) {
+        JsonNode v = node.get(field);
+        if (v != null && !v.isNull() && !v.isObject()) throw GatewayError.wrongType(param, "an object");
     }
 
     private static String fmt(double d) { return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d); }

@@ -91,11 +91,15 @@ class HttpEdge {
             return;
         }
         Buffer body = Buffer.buffer();
-        boolean[] tooLarge = {false};
+        boolean[] refused = {false}; // too large, or too slow: answered already
+        SlowClients.answerBodyTimeoutWith(ctx, timeout -> {
+            refused[0] = true;
+            fail(ex, resp, timeout, style);
+        });
         req.handler(chunk -> {
-            if (tooLarge[0]) return;
+            if (refused[0]) return;
             if ((long) body.length() + chunk.length() > limit) {
-                tooLarge[0] = true;
+                refused[0] = true;
                 resp.putHeader(HttpHeaders.CONNECTION, "close");
                 fail(ex, resp, GatewayError.payloadTooLarge(limit), style);
                 return;
@@ -104,7 +108,7 @@ class HttpEdge {
         });
         req.exceptionHandler(t -> { /* the client went away while sending; nothing to answer */ });
         req.endHandler(v -> {
-            if (tooLarge[0]) return;
+            if (refused[0]) return;
             resp.closeHandler(gone -> ex.clientLeft()); // a stream's writer takes this handler over once it starts
             try {
                 ObjectNode parsed = parseObject(body);

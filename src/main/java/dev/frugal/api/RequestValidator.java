@@ -38,7 +38,10 @@ final class RequestValidator {
         if (body.hasNonNull("top_logprobs") && !logprobs) {
             throw GatewayError.invalidRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
         }
-        Fields.optionalObject(body, "response_format");
+        responseFormat(body.get("response_format"));
+        Fields.optionalBoolean(body, "store", "store");
+        Fields.optionalObject(body, "metadata");
+        Fields.optionalString(body, "reasoning_effort");
         tools(body);
     }
 
@@ -46,11 +49,17 @@ final class RequestValidator {
         Fields.requiredString(body, "model");
         JsonNode prompt = body.get("prompt");
         if (prompt == null || prompt.isNull()) throw GatewayError.missingField("prompt");
-        if (!prompt.isTextual() && !(prompt.isArray() && !prompt.isEmpty())) {
+        if (prompt.isArray()) {
+            if (prompt.isEmpty()) throw GatewayError.invalidRequest("'prompt' must not be an empty array.", "prompt");
+            if (prompt.get(0).isTextual()) strings(prompt, "prompt");
+            else tokenArrays(prompt, "prompt");
+        } else if (!prompt.isTextual()) {
             throw GatewayError.wrongType("prompt", "a string, an array of strings, or token arrays");
         }
         if (body.hasNonNull("logprobs")) Fields.optionalInt(body, "logprobs", 0, 5);
         Fields.optionalInt(body, "best_of", 1, 20);
+        Fields.optionalBoolean(body, "echo", "echo");
+        Fields.optionalString(body, "suffix");
         common(body);
     }
 
@@ -71,15 +80,12 @@ final class RequestValidator {
                 throw GatewayError.invalidRequest("'input' may hold at most " + MAX_EMBEDDING_INPUTS + " items.", "input");
             }
             if (input.get(0).isTextual()) {
-                texts = new ArrayList<>(input.size());
-                for (int i = 0; i < input.size(); i++) {
-                    JsonNode s = input.get(i);
-                    if (!s.isTextual()) throw GatewayError.wrongType("input[" + i + "]", "a string");
-                    if (s.asText().isEmpty()) throw GatewayError.invalidRequest("'input[" + i + "]' must not be empty.", "input[" + i + "]");
-                    texts.add(s.asText());
+                texts = strings(input, "input");
+                for (int i = 0; i < texts.size(); i++) {
+                    if (texts.get(i).isEmpty()) throw GatewayError.invalidRequest("'input[" + i + "]' must not be empty.", "input[" + i + "]");
                 }
             } else {
-                tokenArrays(input);
+                tokenArrays(input, "input");
             }
         } else {
             throw GatewayError.wrongType("input", "a string, an array of strings, or token arrays");
@@ -93,6 +99,7 @@ final class RequestValidator {
             base64 = fmt.asText().equals("base64");
         }
         Fields.optionalInt(body, "dimensions", 1, 65536);
+        Fields.optionalString(body, "user");
         Integer dims = body.hasNonNull("dimensions") ? body.get("dimensions").asInt() : null;
         return new Embedding(model, texts, base64, dims);
     }
@@ -113,6 +120,9 @@ final class RequestValidator {
         Fields.optionalNumber(body, "presence_penalty", -2, 2);
         Fields.optionalNumber(body, "frequency_penalty", -2, 2);
         Fields.optionalStop(body);
+        Fields.optionalString(body, "user");
+        Fields.optionalInt(body, "seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        logitBias(body.get("logit_bias"));
     }
 
     private static void message(JsonNode m, String p, Set<String> toolCallIds) {
@@ -124,33 +134,26 @@ final class RequestValidator {
         }
         String role = roleNode.asText();
         JsonNode content = m.get("content");
-        boolean hasToolCalls = m.path("tool_calls").isArray() && !m.get("tool_calls").isEmpty();
+        JsonNode calls = m.get("tool_calls");
+        if (calls != null && !calls.isNull() && !calls.isArray()) throw GatewayError.wrongType(p + ".tool_calls", "an array");
+        if (calls != null && calls.isArray() && !calls.isEmpty() && !role.equals("assistant")) {
+            throw GatewayError.invalidRequest("'" + p + ".tool_calls' may only appear in an assistant message.", p + ".tool_calls");
+        }
+        boolean hasToolCalls = calls != null && calls.isArray() && !calls.isEmpty();
         if (content == null || content.isNull()) {
             if (!role.equals("assistant") && !role.equals("function")) throw GatewayError.missingField(p + ".content");
             if (!hasToolCalls && !m.hasNonNull("function_call") && !m.hasNonNull("refusal") && !m.hasNonNull("audio")) {
                 throw GatewayError.invalidRequest("'" + p + "' needs 'content' or 'tool_calls'.", p + ".content");
             }
         } else if (content.isArray()) {
-            for (int j = 0; j < content.size(); j++) {
-                JsonNode part = content.get(j);
-                String pp = p + ".content[" + j + "]";
-                if (!part.isObject()) throw GatewayError.wrongType(pp, "an object");
-                if (!part.path("type").isTextual()) throw GatewayError.missingField(pp + ".type");
-                if (part.get("type").asText().equals("text") && !part.path("text").isTextual()) {
-                    throw GatewayError.missingField(pp + ".text");
-                }
-            }
+            ContentParts.check(content, role, p + ".content");
         } else if (!content.isTextual()) {
             throw GatewayError.wrongType(p + ".content", "a string or an array of content parts");
         }
-        if (hasToolCalls) {
-            JsonNode calls = m.get("tool_calls");
-            for (int j = 0; j < calls.size(); j++) {
-                JsonNode id = calls.get(j).get("id");
-                if (id == null || !id.isTextual()) throw GatewayError.missingField(p + ".tool_calls[" + j + "].id");
-                toolCallIds.add(id.asText());
-            }
-        }
+        Fields.optionalString(m, "name", p + ".name");
+        Fields.optionalString(m, "refusal", p + ".refusal");
+        Fields.optionalObject(m, "function_call", p + ".function_call");
+        if (hasToolCalls) toolCalls(m.get("tool_calls"), p + ".tool_calls", toolCallIds);
         if (role.equals("tool")) {
             JsonNode id = m.get("tool_call_id");
             if (id == null || id.isNull()) throw GatewayError.missingField(p + ".tool_call_id");
@@ -170,8 +173,20 @@ final class RequestValidator {
                 JsonNode t = tools.get(i);
                 String p = "tools[" + i + "]";
                 if (!t.isObject()) throw GatewayError.wrongType(p, "an object");
-                if (!t.path("type").isTextual()) throw GatewayError.missingField(p + ".type");
-                if (t.get("type").asText().equals("function")) {
+                if (!t.hasNonNull("type")) throw GatewayError.missingField(p + ".type");
+                if (!t.get("type").isTextual()) throw GatewayError.wrongType(p + ".type", "a string");
+                String type = t.get("type").asText();
+                if (type.equals("custom")) {
+                    if (!t.path("custom").isObject()) throw GatewayError.missingField(p + ".custom");
+                    Fields.requiredString(t.get("custom"), "name", p + ".custom.name");
+                } else if (!type.equals("function")) {
+                    throw GatewayError.invalidRequest("'" + p + ".type' must be 'function' (or 'custom').", p + ".type");
+                } else {
+                    JsonNode fn = t.get("function");
+                    if (fn == null || fn.isNull()) throw GatewayError.missingField(p + ".function");
+                    if (!fn.isObject()) throw GatewayError.wrongType(p + ".function", "an object");
+                    Fields.optionalString(fn, "description", p + ".function.description");
+                    Fields.optionalBoolean(fn, "strict", p + ".function.strict");
                     JsonNode name = t.path("function").get("name");
                     if (name == null || !name.isTextual()) throw GatewayError.missingField(p + ".function.name");
                     if (!FUNCTION_NAME.matcher(name.asText()).matches()) {
@@ -188,20 +203,107 @@ final class RequestValidator {
                 if (!Set.of("none", "auto", "required").contains(choice.asText())) {
                     throw GatewayError.invalidRequest("'tool_choice' must be none, auto, required or an object.", "tool_choice");
                 }
-            } else if (!choice.isObject()) throw GatewayError.wrongType("tool_choice", "a string or an object");
+            } else if (!choice.isObject()) {
+                throw GatewayError.wrongType("tool_choice", "a string or an object");
+            } else {
+                String type = Fields.requiredString(choice, "type", "tool_choice.type");
+                if (type.equals("function")) {
+                    if (!choice.path("function").isObject()) throw GatewayError.missingField("tool_choice.function");
+                    Fields.requiredString(choice.get("function"), "name", "tool_choice.function.name");
+                }
+            }
         }
     }
 
-    private static void tokenArrays(JsonNode input) {
+    /** {@code tool_calls} of an assistant message: each an object with an id, type function and a function name and arguments. */
+    private static void toolCalls(JsonNode calls, String p, Set<String> toolCallIds) {
+        for (int j = 0; j < calls.size(); j++) {
+            JsonNode call = calls.get(j);
+            String cp = p + "[" + j + "]";
+            if (!call.isObject()) throw GatewayError.wrongType(cp, "an object");
+            JsonNode id = call.get("id");
+            if (id == null || id.isNull()) throw GatewayError.missingField(cp + ".id");
+            if (!id.isTextual()) throw GatewayError.wrongType(cp + ".id", "a string");
+            JsonNode type = call.get("type");
+            if (type != null && !type.isNull() && !(type.isTextual() && type.asText().equals("function"))) {
+                throw GatewayError.invalidRequest("'" + cp + ".type' must be 'function'.", cp + ".type");
+            }
+            JsonNode fn = call.get("function");
+            if (fn == null || fn.isNull()) throw GatewayError.missingField(cp + ".function");
+            if (!fn.isObject()) throw GatewayError.wrongType(cp + ".function", "an object");
+            Fields.requiredString(fn, "name", cp + ".function.name");
+            JsonNode args = fn.get("arguments");
+            if (args == null || args.isNull()) throw GatewayError.missingField(cp + ".function.arguments");
+            if (!args.isTextual()) throw GatewayError.wrongType(cp + ".function.arguments", "a string (JSON text)");
+            toolCallIds.add(id.asText());
+        }
+    }
+
+    /** {@code response_format}: {@code {type: text | json_object | json_schema}}, a schema's {@code json_schema.name} required. */
+    private static void responseFormat(JsonNode rf) {
+        if (rf == null || rf.isNull()) return;
+        if (!rf.isObject()) throw GatewayError.wrongType("response_format", "an object");
+        String type = Fields.requiredString(rf, "type", "response_format.type");
+        switch (type) {
+            case "text", "json_object" -> { }
+            case "json_schema" -> {
+                JsonNode schema = rf.get("json_schema");
+                if (schema == null || schema.isNull()) throw GatewayError.missingField("response_format.json_schema");
+                if (!schema.isObject()) throw GatewayError.wrongType("response_format.json_schema", "an object");
+                Fields.requiredString(schema, "name", "response_format.json_schema.name");
+                Fields.optionalObject(schema, "schema", "response_format.json_schema.schema");
+                Fields.optionalBoolean(schema, "strict", "response_format.json_schema.strict");
+            }
+            default -> throw GatewayError.invalidRequest("'response_format.type' must be text, json_object or json_schema.", "response_format.type");
+        }
+    }
+
+    /** {@code logit_bias}: token id → a number from -100 to 100. */
+    private static void logitBias(JsonNode bias) {
+        if (bias == null || bias.isNull()) return;
+        if (!bias.isObject()) throw GatewayError.wrongType("logit_bias", "an object");
+        bias.fields().forEachRemaining(e -> {
+            String p = "logit_bias." + e.getKey();
+            if (!e.getValue().isNumber()) throw GatewayError.wrongType(p, "a number");
+            if (e.getValue().asDouble() < -100 || e.getValue().asDouble() > 100) {
+                throw GatewayError.invalidRequest("'" + p + "' must be between -100 and 100.", p);
+            }
+        });
+    }
+
+    /** An array whose every item is a string (the first already is): the strings. */
+    private static List<String> strings(JsonNode array, String field) {
+        List<String> out = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode s = array.get(i);
+            if (!s.isTextual()) throw GatewayError.wrongType(field + "[" + i + "]", "a string, like the other items");
+            out.add(s.asText());
+        }
+        return out;
+    }
+
+    /**
+     * Token input of {@code field} ({@code prompt} or {@code input}): all token ids (non-negative
+     * integers), or all non-empty arrays of token ids — never a mix ({@code [1, [2]]}).
+     */
+    private static void tokenArrays(JsonNode input, String field) {
         boolean nested = input.get(0).isArray();
         for (int i = 0; i < input.size(); i++) {
             JsonNode item = input.get(i);
+            String p = field + "[" + i + "]";
             if (nested) {
-                if (!item.isArray() || item.isEmpty()) throw GatewayError.wrongType("input[" + i + "]", "a non-empty array of token ids");
-                for (JsonNode t : item) if (!t.isIntegralNumber()) throw GatewayError.wrongType("input[" + i + "]", "an array of token ids");
-            } else if (!item.isIntegralNumber()) {
-                throw GatewayError.wrongType("input[" + i + "]", "a token id (integer)");
+                if (!item.isArray() || item.isEmpty()) throw GatewayError.wrongType(p, "a non-empty array of token ids, like the other items");
+                for (int j = 0; j < item.size(); j++) tokenId(item.get(j), p + "[" + j + "]");
+            } else if (item.isArray()) {
+                throw GatewayError.wrongType(p, "a token id (integer), like the other items");
+            } else {
+                tokenId(item, p);
             }
         }
+    }
+
+    private static void tokenId(JsonNode t, String p) {
+        if (!t.isIntegralNumber() || !t.canConvertToInt()) throw GatewayError.wrongType(p, "a token id (integer)");
+        if (t.asInt() < 0) throw GatewayError.invalidRequest("'" + p + "' must not be negative.", p);
     }
 }

@@ -91,7 +91,7 @@ public final class ConfigCompiler {
      *                                body ({@code budget[1].period: a budget for this period is already set})
      */
     public static TeamConfig compileTeam(JsonNode body, Set<String> knownModels) {
-        ConfigReader r = new ConfigReader();
+        ConfigReader r = new ConfigReader(true);
         TeamConfig team = null;
         if (r.isMap(body, "(root)")) {
             r.allowOnly(body, "", "name", "models", "budget", "limits", "reference_model");
@@ -103,7 +103,7 @@ public final class ConfigCompiler {
 
     /** Compiles {@code {rpm, tpm, concurrent}} found at {@code path}; absent or null is {@link Limits#NONE}. */
     public static Limits compileLimits(JsonNode n, String path) {
-        ConfigReader r = new ConfigReader();
+        ConfigReader r = new ConfigReader(true);
         Limits limits = new TeamsCompiler(r).limits(n, path);
         r.throwIfErrors();
         return limits;
@@ -111,7 +111,7 @@ public final class ConfigCompiler {
 
     /** Compiles a {@code budget} (one {@code {usd, period, mode}} or a list) found at {@code path}; absent or null is none. */
     public static List<Budget> compileBudgets(JsonNode n, String path) {
-        ConfigReader r = new ConfigReader();
+        ConfigReader r = new ConfigReader(true);
         List<Budget> budgets = new TeamsCompiler(r).budgets(n, path);
         r.throwIfErrors();
         return budgets;

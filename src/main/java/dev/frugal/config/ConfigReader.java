@@ -27,6 +27,16 @@ final class ConfigReader {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB)?");
 
     private final List<String> problems = new ArrayList<>();
+    /**
+     * JSON types are taken at their word: text must be a JSON string and counts a JSON number (an
+     * amount in USD may still be a decimal string, read exactly). For the admin API's bodies, whose
+     * client chose every type; YAML's plain scalars ({@code name: 2024}) stay lenient in the file.
+     */
+    private final boolean strictTypes;
+
+    ConfigReader() { this(false); }
+
+    ConfigReader(boolean strictTypes) { this.strictTypes = strictTypes; }
 
     void error(String path, String message) {
         String problem = path + ": " + message;
@@ -94,7 +104,7 @@ final class ConfigReader {
 
     String requiredText(JsonNode n, String path) {
         if (isAbsent(n)) { error(path, "is required"); return null; }
-        if (!n.isValueNode()) { error(path, "must be a string"); return null; }
+        if (!isText(n)) { error(path, "must be a string"); return null; }
         String s = n.asText();
         if (s.isBlank()) { error(path, "must not be empty"); return null; }
         return s;
@@ -102,8 +112,13 @@ final class ConfigReader {
 
     String optionalText(JsonNode n, String path, String fallback) {
         if (isAbsent(n)) return fallback;
-        if (!n.isValueNode()) { error(path, "must be a string"); return fallback; }
+        if (!isText(n)) { error(path, "must be a string"); return fallback; }
         return n.asText();
+    }
+
+    /** Text as this reader takes it: a JSON string, or (lenient) any scalar. */
+    private boolean isText(JsonNode n) {
+        return strictTypes ? n.isTextual() : n.isValueNode();
     }
 
     boolean bool(JsonNode n, String path, boolean fallback) {
@@ -148,7 +163,7 @@ final class ConfigReader {
         if (n == null || n.isNull()) return fallback;
         double v;
         if (n.isNumber()) v = n.asDouble();
-        else if (n.isTextual()) {
+        else if (n.isTextual() && !strictTypes) {
             try { v = Double.parseDouble(n.asText().trim()); } catch (NumberFormatException e) { error(path, "must be a number"); return fallback; }
         } else { error(path, "must be a number"); return fallback; }
         if (v < min || v > max || Double.isNaN(v)) { error(path, "must be between " + fmt(min) + " and " + fmt(max)); return fallback; }
@@ -211,7 +226,7 @@ final class ConfigReader {
     /** One of an enum's constants, by its lower-case name. */
     <E extends Enum<E>> E oneOf(JsonNode n, String path, Class<E> type, E fallback) {
         if (n == null || n.isNull()) return fallback;
-        String s = n.isValueNode() ? n.asText().trim().toUpperCase(Locale.ROOT) : "";
+        String s = isText(n) ? n.asText().trim().toUpperCase(Locale.ROOT) : "";
         for (E e : type.getEnumConstants()) if (e.name().equals(s)) return e;
         List<String> names = new ArrayList<>();
         for (E e : type.getEnumConstants()) names.add(e.name().toLowerCase(Locale.ROOT));

@@ -17,6 +17,14 @@ public final class Defaults {
     public static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
     /** {@code server.max-in-flight}. */
     public static final int MAX_IN_FLIGHT = 4096;
+    /** {@code server.head-timeout}: a whole request head (request line and headers). */
+    public static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+    /** {@code server.body-timeout}: a whole request body; at 4 MiB, about 140 KB/s. */
+    public static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
+    /** {@code server.idle-timeout}: a kept-alive connection waiting for its next request. */
+    public static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** {@code server.max-connections-per-address}. */
+    public static final int MAX_CONNECTIONS_PER_ADDRESS = 1024;
 
     // ---- resilience (top level, under providers, models and routes) ------------------------
 

@@ -114,6 +114,32 @@ public final class GatewayError extends RuntimeException {
                 "Content-Type must be application/json, got '" + got + "'.");
     }
 
+    /**
+     * The client did not send its request in time ({@code what}: "head" or "body"); the connection
+     * is closed after this answer. 408, as the HTTP codec of no client retries blindly.
+     */
+    public static GatewayError requestTimeout(String what, java.time.Duration limit) {
+        return new GatewayError(408, "invalid_request_error", "request_timeout", null,
+                "The request " + what + " was not received within "
+                        + (limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms") + "; the connection is closed.");
+    }
+
+    /**
+     * A request the HTTP codec could not parse, answered before any route: 400 (a bare CR, LF or
+     * NUL, a malformed request line or header), 414 (request line too long) or 431 (headers too large).
+     */
+    public static GatewayError malformedHttp(int status) {
+        return switch (status) {
+            case 414 -> new GatewayError(414, "invalid_request_error", "uri_too_long",
+                    null, "The request line (method and URL) is longer than this gateway accepts.");
+            case 431 -> new GatewayError(431, "invalid_request_error", "request_header_fields_too_large",
+                    null, "The request's headers are larger than this gateway accepts.");
+            default -> new GatewayError(400, "invalid_request_error", "invalid_http_request", null,
+                    "The request is not valid HTTP: its request line or a header holds a character HTTP does not allow "
+                            + "(a bare CR or LF, NUL or another control character) or is malformed.");
+        };
+    }
+
     public static GatewayError notFound(String path) {
         return new GatewayError(404, "invalid_request_error", "unknown_url", null,
                 "Unknown request URL: " + path + ".");

@@ -171,6 +171,41 @@ class TeamsAdminTest {
         isError(admin().body("{\"name\":\"" + "x".repeat(70_000) + "\"}").post("/admin/teams").then(), 413, "request_too_large", null);
     }
 
+    /**
+     * A value of the wrong JSON type is a 400 {@code invalid_type} naming the field, on every admin
+     * body: it used to be read as text or as a number ({@code {"name": 5}} created a team "5",
+     * {@code {"limits": {"rpm": "10"}}} set a limit).
+     */
+    @Test
+    void mistypedFieldsAre400InvalidTypeAndChangeNothing() {
+        String team = unique("typed");
+        createTeam("{\"name\":\"" + team + "\",\"limits\":{\"rpm\":7}}").statusCode(201);
+        String digits = Long.toString(System.nanoTime() % 1_000_000_000L);
+        Map<String, String> created = Map.of(
+                "{\"name\":" + digits + "}", "name",
+                "{\"name\":true}", "name",
+                "{\"name\":\"n-" + team + "\",\"limits\":{\"rpm\":\"10\"}}", "limits.rpm",
+                "{\"name\":\"n-" + team + "\",\"models\":[5]}", "models[0]",
+                "{\"name\":\"n-" + team + "\",\"reference_model\":5}", "reference_model",
+                "{\"name\":\"n-" + team + "\",\"budget\":{\"usd\":5,\"mode\":1}}", "budget.mode");
+        created.forEach((body, param) -> isError(createTeam(body), 400, "invalid_type", param));
+        isError(createTeam("{\"name\":\"n-" + team + "\",\"budget\":{\"usd\":5,\"period\":7}}"), 400, "invalid_value", "budget.period");
+        admin().get("/admin/teams/" + digits).then().statusCode(404);
+        admin().get("/admin/teams/n-" + team).then().statusCode(404);
+
+        isError(admin().body("{\"limits\":{\"tpm\":\"10\"}}").patch("/admin/teams/" + team).then(), 400, "invalid_type", "limits.tpm");
+        isError(admin().body("{\"limits\":{\"concurrent\":\"2\"}}").put("/admin/teams/" + team).then(), 400, "invalid_type", "limits.concurrent");
+        admin().get("/admin/teams/" + team).then().statusCode(200).body("limits.rpm", equalTo(7)).body("limits.tpm", equalTo(0));
+
+        isError(admin().body("{\"limits\":{\"rpm\":\"10\"}}").post("/admin/teams/" + team + "/keys").then(), 400, "invalid_type", "limits.rpm");
+        isError(admin().body("{\"expires_in\":86400}").post("/admin/teams/" + team + "/keys").then(), 400, "invalid_type", "expires_in");
+        String id = issue(team, "{}").getString("id");
+        isError(admin().body("{\"grace_period\":3600}").post("/admin/teams/" + team + "/keys/" + id + "/rotate").then(),
+                400, "invalid_type", "grace_period");
+        createTeam("{\"name\":\"u-" + team + "\",\"budget\":{\"usd\":\"12.5\"}}").statusCode(201)
+                .body("budget[0].usd", equalTo(12.5f)); // an amount may still be a decimal string, read exactly
+    }
+
     @Test
     void anIssuedKeyIsShownOnceWorksOnV1AndIsListedWithoutItsSecret() throws Exception {
         String team = unique("keys");

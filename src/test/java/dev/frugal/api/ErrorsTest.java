@@ -92,6 +92,8 @@ class ErrorsTest {
             "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"top_logprobs\":3} | top_logprobs",
             "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":[{\"type\":\"function\",\"function\":{}}]} | tools[0].function.name",
             "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tool_choice\":\"sometimes\"} | tool_choice",
+            "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"bogus\"}]}]}  | messages[0].content[0].type",
+            "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{}}]}]} | messages[0].content[0].image_url.url",
     })
     void missingOrMistypedChatFieldsAre400WithParam(String body, String param) {
         ValidatableResponse r = post("/v1/chat/completions", body);
@@ -110,10 +112,14 @@ class ErrorsTest {
             "{\"model\":\"minilm\",\"input\":\"a\",\"dimensions\":12}  | dimensions",
             "{\"model\":\"minilm\",\"input\":[1,2,3]}                  | input",
             "{\"model\":\"gpt-test\"}                                  | prompt",
+            "{\"model\":\"gpt-test\",\"prompt\":[1,[2]]}             | prompt[1]",
+            "{\"model\":\"gpt-test\",\"prompt\":[\"a\",[2]]}       | prompt[1]",
+            "{\"model\":\"minilm\",\"input\":[[1],2]}                | input[1]",
     })
     void badEmbeddingAndCompletionFieldsAre400WithParam(String body, String param) {
         String path = body.contains("minilm") ? "/v1/embeddings" : "/v1/completions";
         post(path, body).statusCode(400).body("error.type", equalTo("invalid_request_error")).body("error.param", equalTo(param));
+        assertEquals(null, upstream.last(), "a bad request never reaches a backend");
     }
 
     @Test

@@ -74,6 +74,28 @@ class CompileTeamTest {
     }
 
     @Test
+    void aClientsJsonTypesAreTakenAtTheirWord() throws Exception {
+        assertEquals(List.of("name: must be a string"), problems("{\"name\":5}", MODELS));
+        assertEquals(List.of("limits.rpm: must be a number"), problems("{\"name\":\"t\",\"limits\":{\"rpm\":\"10\"}}", MODELS));
+        assertEquals(List.of("models[0]: must be a string"), problems("{\"name\":\"t\",\"models\":[5]}", MODELS));
+        assertEquals(List.of("reference_model: must be a string"), problems("{\"name\":\"t\",\"reference_model\":1}", MODELS));
+        assertEquals(List.of("budget.period: must be one of day, week, month"),
+                problems("{\"name\":\"t\",\"budget\":{\"usd\":1,\"period\":1}}", MODELS));
+        assertEquals(List.of("limits.rpm: must be a number"), assertThrows(InvalidConfigException.class,
+                () -> ConfigCompiler.compileLimits(json("{\"rpm\":\"10\"}"), "limits")).problems());
+    }
+
+    @Test
+    void theFileStaysLenientAboutYamlScalars() {
+        FrugalConfig c = ConfigCompiler.compile("""
+                models: [{name: m, deployments: [{provider: sim}]}]
+                providers: [{name: sim, kind: simulator}]
+                teams: [{name: 2024, keys: [frg-test-key-2024], limits: {rpm: "10"}}]
+                """, v -> null);
+        assertEquals(new Limits(10, 0, 0), c.teams().get("2024").limits());
+    }
+
+    @Test
     void durationsTakeDays() {
         assertEquals(java.time.Duration.ofDays(30), Durations.parse("30d"));
     }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -37,10 +36,7 @@ class HotReloadTest {
 
     /** Replaces the live file atomically, as a deployment tool would. */
     static void write(String text) throws Exception {
-        java.nio.file.Path tmp = GatewayTestResource.LIVE_CONFIG.resolveSibling("frugal.yaml.tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, GatewayTestResource.LIVE_CONFIG, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        GatewayTestResource.writeLiveConfig(text);
     }
 
     static String withHotModel() throws Exception {

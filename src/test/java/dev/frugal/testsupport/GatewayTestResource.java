@@ -45,6 +45,13 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         }
     }
 
+    /** Replaces the live config file atomically, as a deployment tool would (the gateway then reloads it). */
+    public static void writeLiveConfig(String yaml) throws IOException {
+        Path tmp = LIVE_CONFIG.resolveSibling("frugal.yaml.tmp");
+        Files.writeString(tmp, yaml);
+        Files.move(tmp, LIVE_CONFIG, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     @Override
     public void inject(TestInjector injector) {
         injector.injectIntoFields(upstream, new TestInjector.AnnotatedAndMatchesType(InjectFakeUpstream.class, FakeUpstream.class));

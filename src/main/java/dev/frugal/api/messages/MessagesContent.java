@@ -104,8 +104,7 @@ final class MessagesContent {
     }
 
     private static ObjectNode image(JsonNode b, String p) {
-        JsonNode source = b.get("source");
-        if (source == null || !source.isObject()) throw GatewayError.missingField(p + ".source");
+        JsonNode source = source(b, p);
         String type = Check.string(source, "type", p + ".source.type", true);
         String url = switch (type) {
             case "base64" -> {
@@ -124,8 +123,9 @@ final class MessagesContent {
 
     /** A PDF becomes an OpenAI {@code file} part, a plain-text document a text part. */
     private static ObjectNode document(JsonNode b, String p) {
-        JsonNode source = b.get("source");
-        if (source == null || !source.isObject()) throw GatewayError.missingField(p + ".source");
+        JsonNode source = source(b, p);
+        JsonNode title = b.get("title");
+        if (title != null && !title.isNull() && !title.isTextual()) throw GatewayError.wrongType(p + ".title", "a string");
         String type = Check.string(source, "type", p + ".source.type", true);
         if (type.equals("text")) return Json.object().put("type", "text").put("text", Check.string(source, "data", p + ".source.data", false));
         if (type.equals("base64")) {
@@ -135,7 +135,6 @@ final class MessagesContent {
             }
             ObjectNode part = Json.object().put("type", "file");
             ObjectNode file = part.putObject("file").put("file_data", "data:application/pdf;base64," + Check.string(source, "data", p + ".source.data", true));
-            JsonNode title = b.get("title");
             if (title != null && title.isTextual()) file.put("filename", title.asText());
             return part;
         }
@@ -168,7 +167,11 @@ final class MessagesContent {
                     ObjectNode call = calls.addObject().put("id", id).put("type", "function");
                     call.putObject("function").put("name", name).put("arguments", Json.write(input));
                 }
-                case "thinking" -> thinking.append(b.path("thinking").asText(""));
+                case "thinking" -> {
+                    thinking.append(Check.string(b, "thinking", bp + ".thinking", false));
+                    JsonNode signature = b.get("signature");
+                    if (signature != null && !signature.isNull() && !signature.isTextual()) throw GatewayError.wrongType(bp + ".signature", "a string");
+                }
                 case "redacted_thinking" -> { /* opaque to every backend but Anthropic's: nothing to send */ }
                 case "image", "document", "tool_result" ->
                         throw GatewayError.invalidRequest("'" + bp + "' of type '" + b.get("type").asText()
@@ -193,7 +196,17 @@ final class MessagesContent {
         JsonNode type = b.get("type");
         if (type == null || type.isNull()) throw GatewayError.missingField(p + ".type");
         if (!type.isTextual()) throw GatewayError.wrongType(p + ".type", "a string");
+        JsonNode cache = b.get("cache_control"); // accepted and dropped, but only in its documented shape
+        if (cache != null && !cache.isNull() && !cache.isObject()) throw GatewayError.wrongType(p + ".cache_control", "an object");
         return b;
+    }
+
+    /** An image's or document's {@code source}: required, an object. */
+    private static JsonNode source(JsonNode b, String p) {
+        JsonNode source = b.get("source");
+        if (source == null || source.isNull()) throw GatewayError.missingField(p + ".source");
+        if (!source.isObject()) throw GatewayError.wrongType(p + ".source", "an object");
+        return source;
     }
 
     private static GatewayError unknownBlock(JsonNode b, String p) {

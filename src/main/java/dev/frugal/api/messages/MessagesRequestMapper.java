@@ -67,6 +67,8 @@ public final class MessagesRequestMapper {
         tools(body, out);
         JsonNode thinking = body.get("thinking");
         if (thinking != null && !thinking.isNull() && !thinking.isObject()) throw GatewayError.wrongType("thinking", "an object");
+        JsonNode tier = body.get("service_tier");
+        if (tier != null && !tier.isNull() && !tier.isTextual()) throw GatewayError.wrongType("service_tier", "a string");
         if (stream) {
             out.put("stream", true);
             out.putObject("stream_options").put("include_usage", true); // message_delta carries the usage
@@ -160,6 +162,7 @@ public final class MessagesRequestMapper {
     private static ObjectNode tool(JsonNode t, String p) {
         if (!t.isObject()) throw GatewayError.wrongType(p, "an object");
         JsonNode type = t.get("type");
+        if (type != null && !type.isNull() && !type.isTextual()) throw GatewayError.wrongType(p + ".type", "a string");
         if (type != null && !type.isNull() && !"custom".equals(type.asText())) {
             throw GatewayError.unsupported("Server tools ('" + type.asText() + "') are not supported by /v1/messages; "
                     + "only tools the client runs itself are.", p + ".type");
@@ -177,6 +180,7 @@ public final class MessagesRequestMapper {
         if (description != null && !description.isNull()) f.put("description", Check.string(t, "description", p + ".description", false));
         f.set("parameters", schema);
         JsonNode strict = t.get("strict");
+        if (strict != null && !strict.isNull() && !strict.isBoolean()) throw GatewayError.wrongType(p + ".strict", "a boolean");
         if (strict != null && strict.isBoolean()) f.put("strict", strict.asBoolean());
         return fn;
     }

@@ -115,7 +115,16 @@ class MessagesMappersTest {
             "{'model':'m','max_tokens':5,'tools':[{'name':'bad name','input_schema':{}}],'messages':[{'role':'user','content':'hi'}]} | tools[0].name",
             "{'model':'m','max_tokens':5,'tool_choice':{'type':'tool'},'messages':[{'role':'user','content':'hi'}]}   | tool_choice.name",
             "{'model':'m','max_tokens':5,'top_k':-1,'messages':[{'role':'user','content':'hi'}]}                      | top_k",
-            "{'model':'m','max_tokens':5,'thinking':true,'messages':[{'role':'user','content':'hi'}]}                 | thinking"})
+            "{'model':'m','max_tokens':5,'thinking':true,'messages':[{'role':'user','content':'hi'}]}                 | thinking",
+            // strict types (issue 10): each of these was accepted, dropped or read as text before
+            "{'model':'m','max_tokens':5,'messages':[{'role':'user','content':'hi'},{'role':'assistant','content':[{'type':'thinking','thinking':5}]}]} | messages[1].content[0].thinking",
+            "{'model':'m','max_tokens':5,'messages':[{'role':'user','content':'hi'},{'role':'assistant','content':[{'type':'thinking','thinking':'t','signature':1}]}]} | messages[1].content[0].signature",
+            "{'model':'m','max_tokens':5,'messages':[{'role':'user','content':[{'type':'image','source':'http://x/a.png'}]}]} | messages[0].content[0].source",
+            "{'model':'m','max_tokens':5,'messages':[{'role':'user','content':[{'type':'document','title':3,'source':{'type':'text','data':'x'}}]}]} | messages[0].content[0].title",
+            "{'model':'m','max_tokens':5,'messages':[{'role':'user','content':[{'type':'text','text':'a','cache_control':'ephemeral'}]}]} | messages[0].content[0].cache_control",
+            "{'model':'m','max_tokens':5,'tools':[{'name':'f','input_schema':{},'strict':'yes'}],'messages':[{'role':'user','content':'hi'}]} | tools[0].strict",
+            "{'model':'m','max_tokens':5,'tools':[{'type':5,'name':'f','input_schema':{}}],'messages':[{'role':'user','content':'hi'}]} | tools[0].type",
+            "{'model':'m','max_tokens':5,'service_tier':1,'messages':[{'role':'user','content':'hi'}]}                | service_tier"})
     void badRequestsNameTheField(String body, String param) {
         GatewayError e = assertThrows(GatewayError.class, () -> toOpenAi(body));
         assertEquals(400, e.status());
