@@ -68,7 +68,8 @@ final class DecisionJson {
         else o.put("predicted_quality", Math.round(c.quality() * 10_000) / 10_000.0);
         if (c.costMicros() >= 0) o.set("estimated_cost_usd", DecimalNode.valueOf(Money.usdShort(c.costMicros())));
         else o.putNull("estimated_cost_usd");
-        o.put("priced", c.costMicros() != RoutePlanner.UNPRICED);
+        if (c.costMicros() == RoutePlanner.UNSCORED) o.putNull("priced"); // not read: dropped before its price mattered
+        else o.put("priced", c.costMicros() != RoutePlanner.UNPRICED);
         if (Double.isNaN(c.firstTokenMs())) o.putNull("first_token_ms");
         else o.put("first_token_ms", Math.round(c.firstTokenMs() * 10) / 10.0);
         return o;
