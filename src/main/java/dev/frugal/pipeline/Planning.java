@@ -55,6 +55,7 @@ class Planning {
      * @param explain score every candidate kept (cost, speed, predicted quality), whatever the objective reads
      */
     Future<Plan> plan(Exchange ex, RequestView view, boolean explain) {
+        ex.model = view.model(); // until a rule says otherwise; metrics tag names the config does not know as unknown
         Shortlist s = RoutePlanner.shortlist(ex.config, ask(ex, view, explain), new RequestFacts(ex.config, view),
                 Strategies.BUILT_IN);
         ex.model = s.route() != null ? s.route() : s.requested();

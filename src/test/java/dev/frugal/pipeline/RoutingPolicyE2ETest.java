@@ -231,6 +231,24 @@ class RoutingPolicyE2ETest {
     }
 
     @Test
+    void explainFindsATeamMadeThroughTheAdminApiInTheDatabase() {
+        String team = "explain-api-" + Long.toHexString(System.nanoTime());
+        given().header("Authorization", "Bearer " + ADMIN).contentType("application/json")
+                .body("{\"name\":\"" + team + "\",\"models\":[\"policy-cheap\"]}").post("/admin/teams").then().statusCode(201);
+        try {
+            JsonPath j = explain("{\"team\":\"" + team + "\",\"request\":{\"model\":\"policy-cheap\",\"messages\":[{\"role\":"
+                    + "\"user\",\"content\":\"hi\"}]}}").then().statusCode(200).extract().jsonPath();
+            assertEquals(team, j.getString("team"));
+            assertEquals("policy-mid", j.getString("choice.model"));
+            Response notTheirs = explain("{\"team\":\"" + team + "\",\"request\":{\"model\":\"policy-mid\",\"messages\":[{"
+                    + "\"role\":\"user\",\"content\":\"hi\"}]}}");
+            assertEquals(404, notTheirs.statusCode(), "the route grants itself, not its candidates by name");
+        } finally {
+            given().header("Authorization", "Bearer " + ADMIN).delete("/admin/teams/" + team).then().statusCode(200);
+        }
+    }
+
+    @Test
     void explainRefusesWhatItCannotExplainInOpenAisShape() {
         Response unknownTeam = explain("{\"team\":\"nobody\",\"request\":{\"model\":\"policy-cheap\",\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"hi\"}]}}");
