@@ -21,6 +21,10 @@ final class AdminResponses {
         ObjectNode err = root.putObject("error").put("message", e.getMessage()).put("type", e.type());
         if (e.param() == null) err.putNull("param"); else err.put("param", e.param());
         err.put("code", e.code());
+        if (!ctx.response().ended() && !ctx.response().headWritten()) {
+            if (e.retryAfterSeconds() >= 0) ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+            e.headers().forEach(ctx.response()::putHeader);
+        }
         json(ctx, e.status(), root);
     }
 

@@ -7,7 +7,6 @@ import dev.frugal.config.Database;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.TimeSource;
 import dev.frugal.wire.Json;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +22,8 @@ import java.util.Set;
 
 /**
  * The audit trail in the database ({@link AuditStore}), and {@code GET /admin/audit}, which reads
- * it (behind {@link AdminRoutes}'s admin-key guard; the query runs on a worker thread).
+ * it (behind {@link AdminRoutes}'s admin-key guard; the query runs on a thread of the database's
+ * calls, {@link Database#calls()}).
  *
  * <p>A record is written after its change, on the same worker thread. Should the database refuse
  * it, the change stands (it is already made) and the whole record is logged at ERROR level instead,
@@ -37,7 +37,6 @@ public class AuditLog implements AuditTrail {
 
     @Inject Database database;
     @Inject TimeSource time;
-    @Inject Vertx vertx;
 
     private volatile AuditStore store;
 
@@ -69,8 +68,12 @@ public class AuditLog implements AuditTrail {
             AdminResponses.error(ctx, GatewayError.invalidRequest("The query string is malformed.", null));
             return;
         }
-        vertx.executeBlocking(() -> store().find(q), false).onComplete(ar -> {
+        database.calls().run(() -> store().find(q)).onComplete(ar -> {
             if (ar.failed()) {
+                if (ar.cause() instanceof GatewayError e) {
+                    AdminResponses.error(ctx, e); // database_unavailable
+                    return;
+                }
                 LOG.errorf("Audit trail read failed: %s", ar.cause().toString());
                 AdminResponses.error(ctx, GatewayError.internal("The audit trail could not be read from the database."));
                 return;
@@ -85,7 +88,7 @@ public class AuditLog implements AuditTrail {
 
     private AuditStore store() {
         AuditStore s = store;
-        if (s == null) store = s = new AuditStore(database.dataSource());
+        if (s == null) store = s = new AuditStore(database.callerDataSource());
         return s;
     }
 

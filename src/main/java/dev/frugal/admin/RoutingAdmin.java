@@ -2,6 +2,7 @@ package dev.frugal.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.frugal.config.ConfigCompiler;
+import dev.frugal.config.Database;
 import dev.frugal.config.Defaults;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
@@ -9,7 +10,6 @@ import dev.frugal.pipeline.RoutingExplain;
 import dev.frugal.tenancy.teams.TeamDirectory;
 import dev.frugal.tenancy.teams.TeamRecord;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * match them): the routing decision the request would get now, from {@link RoutingExplain}, without
  * calling any upstream. Behind {@link AdminRoutes}'s admin-key guard; reads nothing it changes, so it
  * leaves no audit record. A team of the config file is found in memory; one made through the admin API is
- * read from the database on a worker thread.
+ * read from the database on a thread of its calls ({@link Database#calls()}: 503 {@code database_unavailable}
+ * when it does not answer in time).
  */
 @ApplicationScoped
 public class RoutingAdmin {
@@ -34,7 +35,7 @@ public class RoutingAdmin {
 
     @Inject RoutingExplain explain;
     @Inject TeamDirectory directory;
-    @Inject Vertx vertx;
+    @Inject Database database;
 
     void register(@Observes Router router) {
         router.route("/admin/routing/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
@@ -70,16 +71,16 @@ public class RoutingAdmin {
         });
     }
 
-    /** The team as it authenticates now: the file's from memory, else an active one made through the API (a worker reads it). */
+    /** The team as it authenticates now: the file's from memory, else an active one made through the API (the database's calls read it). */
     private Future<TeamConfig> team(String name) {
         TeamConfig file = explain.fileTeam(name);
         if (file != null) return Future.succeededFuture(file);
         if (!ConfigCompiler.isName(name)) return Future.failedFuture(noSuchTeam(name));
-        return vertx.executeBlocking(() -> {
+        return database.calls().run(() -> {
             TeamRecord t = directory.team(name);
             if (!directory.active(t)) throw noSuchTeam(name);
             return t.team();
-        }, false);
+        });
     }
 
     private static GatewayError noSuchTeam(String name) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ConfigCompiler;
 import dev.frugal.config.ConfigHolder;
+import dev.frugal.config.Database;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
 import dev.frugal.tenancy.keys.ApiKeys;
@@ -14,7 +15,6 @@ import dev.frugal.tenancy.teams.PolicyJson;
 import dev.frugal.tenancy.teams.TeamDirectory;
 import dev.frugal.tenancy.teams.TeamRecord;
 import dev.frugal.wire.Json;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -32,7 +32,8 @@ import java.util.function.UnaryOperator;
 /**
  * The admin API for teams and keys ({@code /admin/teams…}), behind {@link AdminRoutes}'s admin-key
  * guard. Handlers parse on the event loop nothing but path parameters; the body, the rules and the
- * database work run on a worker thread ({@code executeBlocking}), and the answer is written back.
+ * database work run on a thread of the database's calls ({@link Database#calls()}: bounded in number and
+ * time, so a stalled database answers 503 {@code database_unavailable}), and the answer is written back.
  * Issued keys appear in the response that creates them and nowhere else: never logged, never listed.
  * Every change that succeeds leaves one record in the {@link AuditTrail}, with the state before and
  * after (keys as lists show them, without their display prefix; never the key, never its hash).
@@ -44,7 +45,7 @@ public class TeamsAdmin {
 
     @Inject TeamDirectory directory;
     @Inject ConfigHolder configs;
-    @Inject Vertx vertx;
+    @Inject Database database;
     @Inject AuditTrail audit;
 
     void register(@Observes Router router) {
@@ -136,9 +137,13 @@ public class TeamsAdmin {
         return team(t);
     }
 
-    /** Runs {@code work} on a worker thread (it touches the database) and answers with its JSON or its error. */
+    /**
+     * Runs {@code work} on a thread of the database's calls (it touches the database) and answers
+     * with its JSON or its error: 503 {@code database_unavailable} when the database did not answer
+     * within {@code frugal.db.timeout}.
+     */
     private void run(RoutingContext ctx, int status, Callable<JsonNode> work) {
-        vertx.executeBlocking(work, false).onComplete(ar -> {
+        database.calls().run(work).onComplete(ar -> {
             if (ar.succeeded()) AdminResponses.json(ctx, status, ar.result());
             else if (ar.cause() instanceof GatewayError e) AdminResponses.error(ctx, e);
             else {

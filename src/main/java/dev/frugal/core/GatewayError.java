@@ -132,6 +132,14 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(503, "service_unavailable_error", "no_backend_available", null, message);
     }
 
+    /**
+     * The database did not answer in time, or could not take more work (a stall, an outage): what
+     * needs it (reports, the admin API, a new budget period's spend) fails fast instead of hanging.
+     */
+    public static GatewayError databaseUnavailable(String message, long retryAfterSeconds) {
+        return new GatewayError(503, "service_unavailable_error", "database_unavailable", null, message, retryAfterSeconds);
+    }
+
     public static GatewayError internal(String message) {
         return new GatewayError(500, "server_error", "internal_error", null, message);
     }

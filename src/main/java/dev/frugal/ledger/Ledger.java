@@ -106,6 +106,11 @@ public class Ledger {
         return writer.pending();
     }
 
+    /** The most rows held while the database fails ({@code frugal.ledger.max-pending}); beyond it new rows are dropped. */
+    public int maxPending() {
+        return maxPending;
+    }
+
     private void maintain() {
         try {
             retentionTask.run();

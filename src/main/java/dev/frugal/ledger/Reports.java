@@ -55,7 +55,7 @@ public class Reports {
 
     @Inject
     Reports(Database database, @ConfigProperty(name = "frugal.ledger.retention") Duration retention, TimeSource time) {
-        this(database.dataSource(), retention, time);
+        this(database.callerDataSource(), retention, time);
     }
 
     /** For tests and tools: reports over {@code dataSource} (H2 or PostgreSQL, migrated). */

@@ -1,12 +1,12 @@
 package dev.frugal.pipeline;
 
+import dev.frugal.config.Database;
 import dev.frugal.core.GatewayError;
 import dev.frugal.ledger.ReportFormat;
 import dev.frugal.ledger.ReportQuery;
 import dev.frugal.ledger.Reports;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,15 +17,16 @@ import java.util.function.Function;
 
 /**
  * Usage reports for both doors, {@code GET /admin/reports/usage} and {@code GET /v1/usage}:
- * validates the query parameters, runs the query on a worker thread (never the event loop), and
- * formats JSON or CSV (docs/ledger.md). Authentication is the door's job.
+ * validates the query parameters, runs the query on a thread of the database's reports (never the
+ * event loop; {@link Database#reports()}: a few at a time, each within {@code frugal.db.report-timeout}),
+ * and formats JSON or CSV (docs/ledger.md). Authentication is the door's job.
  */
 @ApplicationScoped
 public class UsageReports {
     private static final Logger LOG = Logger.getLogger(UsageReports.class);
 
     @Inject Reports reports;
-    @Inject Vertx vertx;
+    @Inject Database database;
 
     /** A report as the client gets it. */
     public record Report(String contentType, Buffer body) {}
@@ -33,7 +34,8 @@ public class UsageReports {
     /**
      * One report. {@code team}: null lets the caller choose with {@code team=} (admin); a team
      * name restricts the report to it and refuses {@code team=} (a team key). Fails with a
-     * {@link GatewayError}: 400 naming the bad {@code param}, 500 when the database fails.
+     * {@link GatewayError}: 400 naming the bad {@code param}, 503 {@code database_unavailable} when the
+     * database does not answer in time or cannot be reached, 500 when it fails otherwise.
      *
      * @param params all values given for a query parameter (empty when absent)
      */
@@ -48,8 +50,9 @@ public class UsageReports {
         } catch (IllegalArgumentException e) { // a query string that does not decode
             return Future.failedFuture(GatewayError.invalidRequest("The query string is malformed.", null));
         }
-        return vertx.executeBlocking(() -> reports.run(query), false).transform(ar -> {
+        return database.reports().run(() -> reports.run(query)).transform(ar -> {
             if (ar.failed()) {
+                if (ar.cause() instanceof GatewayError e) return Future.failedFuture(e); // database_unavailable
                 LOG.errorf("Usage report failed: %s", ar.cause().toString());
                 return Future.failedFuture(GatewayError.internal("The usage report could not be read from the database."));
             }

@@ -168,6 +168,13 @@ public final class FakeUpstream {
             }
             switch (behaviour) {
                 case "hang" -> { /* never answer */ }
+                case "echo-credentials" -> { // a misbehaving upstream: its error repeats every header it received
+                    String all = headers.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(java.util.stream.Collectors.joining(", "));
+                    resp.setStatusCode(400).putHeader("content-type", "application/json").end(new JsonObject()
+                            .put("error", new JsonObject().put("message", "bad request; you sent " + all).put("type", "invalid_request_error")
+                                    .put("param", all).put("code", "echo")).encode());
+                }
                 case "reset" -> req.connection().close();
                 case "slow-stream" -> slowStream(resp);
                 case "stall-stream" -> {

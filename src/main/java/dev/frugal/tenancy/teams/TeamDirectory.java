@@ -31,6 +31,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -72,6 +73,7 @@ public class TeamDirectory {
     private final Object rebuild = new Object();
     private volatile Map<String, TeamConfig> syncedTeams;
     private volatile boolean refreshFailing;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
 
     /** For CDI. */
     protected TeamDirectory() {}
@@ -85,22 +87,23 @@ public class TeamDirectory {
 
     /** After the config is loaded (ConfigHolder starts at the default priority) and the migrations ran. */
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent ev) {
-        store = new TeamStore(database.dataSource());
+        store = new TeamStore(database.callerDataSource());
         config = configs::get;
         syncConfig(configs.fileConfig());
         LOG.infof("Teams: %d in the database, %d issued keys", store.teams().size(), index.keysByHash().size());
         configs.onChange(c -> {
             if (c.teams() == syncedTeams) return; // e.g. only discovered models changed
-            vertx.executeBlocking(() -> {
+            database.calls().run(() -> {
                 syncConfig(configs.fileConfig()); // the newest file when this runs, whatever the order of runs
                 return null;
-            }, false).onFailure(t -> LOG.errorf("Cannot write the config file's teams to the database: %s", t.getMessage()));
+            }).onFailure(t -> LOG.errorf("Cannot write the config file's teams to the database (retried with the next refresh): %s",
+                    t.getMessage()));
         });
         if (!refreshInterval.isZero()) {
-            vertx.setPeriodic(refreshInterval.toMillis(), id -> vertx.executeBlocking(() -> {
+            vertx.setPeriodic(refreshInterval.toMillis(), id -> database.calls().run(() -> {
                 refreshQuietly();
                 return null;
-            }, false));
+            }));
         }
     }
 
@@ -142,14 +145,24 @@ public class TeamDirectory {
         return KeyIndex.of(keys, apiTeams);
     }
 
+    /**
+     * The periodic refresh: re-reads the view, or first writes the file's teams if that failed
+     * before (the database was down when the file changed). One at a time: while the database
+     * stalls, a tick that finds the previous refresh still waiting does nothing, so refreshes
+     * never pile up on the threads of database calls; authentication keeps the last view meanwhile.
+     */
     private void refreshQuietly() {
+        if (!refreshing.compareAndSet(false, true)) return;
         try {
-            refresh();
+            FrugalConfig file = configs.fileConfig();
+            if (file.teams() != syncedTeams) syncConfig(file); else refresh();
             if (refreshFailing) LOG.info("Teams and keys are read from the database again");
             refreshFailing = false;
         } catch (RuntimeException e) {
             if (!refreshFailing) LOG.warnf("Cannot refresh teams and keys from the database; the last view stays in force: %s", e.getMessage());
             refreshFailing = true;
+        } finally {
+            refreshing.set(false);
         }
     }
 
