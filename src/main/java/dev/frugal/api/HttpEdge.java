@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 class HttpEdge {
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
+    /** The request header routing rules may match (docs/routing.md#rules). */
+    static final String ROUTE_HEADER = "x-frugal-route";
 
     /** Writes one error in a surface's shape (status and headers included). */
     interface ErrorWriter {
@@ -79,6 +81,7 @@ class HttpEdge {
         HttpServerResponse resp = ctx.response();
         Exchange ex = authenticated(ctx, endpoint, style);
         if (ex == null) return;
+        ex.routeHeader(req.getHeader(ROUTE_HEADER));
         long limit = ex.maxBodyBytes();
         try {
             String type = req.getHeader(HttpHeaders.CONTENT_TYPE);

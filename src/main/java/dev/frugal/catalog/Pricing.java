@@ -2,6 +2,7 @@ package dev.frugal.catalog;
 
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.ModelConfig;
+import dev.frugal.config.ModelTraits;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
 import dev.frugal.core.Price;
@@ -24,10 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a deployment costs, what a team's reference model would have cost, how many tokens a
- * request may produce, and what happens to requests to a model with no price (docs/pricing.md).
+ * request may produce, what happens to requests to a model with no price (docs/pricing.md), and —
+ * from the same catalog row — what the deployment's model can do ({@link #traits}).
  *
  * <p>Answers are computed once per config snapshot and then looked up, so the per-request calls
- * ({@link #price}, {@link #maxOutputTokens}, {@link #referencePrice}) allocate nothing: the two most
+ * ({@link #price}, {@link #maxOutputTokens}, {@link #traits}, {@link #referencePrice}) allocate nothing: the two most
  * recent snapshots are kept, since requests that started before a reload still hold the older one.
  * Thread-safe: a snapshot's tables are built, then published through a volatile field and never changed.
  */
@@ -87,6 +89,17 @@ public class Pricing {
      */
     public int maxOutputTokens(FrugalConfig cfg, ModelConfig model, ModelConfig.Deployment d) {
         return resolved(cfg, model, d).maxOutputTokens;
+    }
+
+    /**
+     * What is known of the model deployment {@code d} runs, for routing's filters and quality prior:
+     * the model's own {@code capabilities}, {@code context-window} and {@code quality} in the config,
+     * over the catalog row of the deployment's upstream model (else of the model's name) among the rows
+     * of the deployment's catalog provider ({@link #catalogProvider}; any provider's for the simulator,
+     * which names the model it stands in for). The row's quality signal becomes 0..1 by {@link QualityPrior}.
+     */
+    public ModelTraits traits(FrugalConfig cfg, ModelConfig model, ModelConfig.Deployment d) {
+        return resolved(cfg, model, d).traits;
     }
 
     /**
@@ -164,7 +177,7 @@ public class Pricing {
 
     // ---- per snapshot ---------------------------------------------------------------------
 
-    private record Resolved(Price price, int maxOutputTokens) {}
+    private record Resolved(Price price, int maxOutputTokens, ModelTraits traits) {}
 
     /** One snapshot's answers. {@code deployments} is keyed by identity: the snapshot's own deployment objects. */
     private record Memo(FrugalConfig config, Map<ModelConfig.Deployment, Resolved> deployments, Map<String, Price> references) {}
@@ -211,7 +224,20 @@ public class Pricing {
         else if (model.price() != null) price = model.price();
         else if (p != null && p.kind() == ProviderKind.SIMULATOR) price = Price.FREE;
         else price = catalogPrice(catalogProvider(p), d.upstreamModel(), model.name());
-        return new Resolved(price, outputLimit(p, d.upstreamModel(), model.name()));
+        return new Resolved(price, outputLimit(p, d.upstreamModel(), model.name()), traits(p, d.upstreamModel(), model));
+    }
+
+    private ModelTraits traits(ProviderConfig p, String upstreamModel, ModelConfig model) {
+        if (p == null) return model.traits();
+        String provider = catalogProvider(p);
+        CatalogEntry e = catalog.find(upstreamModel, provider);
+        if (e == null) e = catalog.find(model.name(), provider);
+        if (e == null) return model.traits();
+        double q = QualityPrior.of(e);
+        ModelTraits row = new ModelTraits(e.tools(), e.vision(), e.json(), e.contextWindow(), q,
+                Double.isNaN(q) ? null : "catalog: " + e.qualitySignal() + " "
+                        + BigDecimal.valueOf(e.qualityValue()).stripTrailingZeros().toPlainString());
+        return model.traits().over(row);
     }
 
     private Price catalogPrice(String provider, String upstreamModel, String modelName) {

@@ -19,11 +19,11 @@ import java.util.function.Function;
  * with its own compiler, in the order their references need (providers, then the models deployed
  * on them, then the routes over those models, then the teams that may call either), and reports
  * every problem with the full path of the bad field
- * ({@code models[2].deployments[0].provider: unknown provider 'olama'}). Stateless; the environment
+ * ({@code models[2].deployments[0].provider: unknown provider 'olama'}); the rules over the routes come after them. Stateless; the environment
  * lookup is injected so tests need no real variables.
  */
 public final class ConfigCompiler {
-    private static final String[] SECTIONS = {"server", "providers", "models", "routes", "teams", "resilience", "pricing"};
+    private static final String[] SECTIONS = {"server", "providers", "models", "routes", "rules", "teams", "resilience", "pricing"};
 
     private ConfigCompiler() {}
 
@@ -39,6 +39,7 @@ public final class ConfigCompiler {
         Map<String, ProviderConfig> providers = new ProvidersCompiler(r, resilience).compile(root.path("providers"), layers);
         Map<String, ModelConfig> models = new ModelsCompiler(r, resilience).compile(root.path("models"), providers, layers);
         Map<String, RouteConfig> routes = new RoutesCompiler(r, resilience).compile(root.path("routes"), models, layers);
+        List<RuleConfig> rules = new RulesCompiler(r).compile(root.path("rules"), routes);
         Map<String, TeamConfig> teams = new TeamsCompiler(r).compile(root.path("teams"), callable(providers, models, routes));
         PricingSettings pricing = new PricingCompiler(r).compile(root.get("pricing"));
         r.throwIfErrors();
@@ -47,7 +48,7 @@ public final class ConfigCompiler {
         for (TeamConfig t : teams.values()) for (String h : t.keyHashes()) byKeyHash.put(h, t);
         return new FrugalConfig(server, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models),
                 Collections.unmodifiableMap(teams), Map.copyOf(byKeyHash), layers.build(), pricing,
-                Collections.unmodifiableMap(routes));
+                Collections.unmodifiableMap(routes), rules);
     }
 
     /** The file as a tree; an empty, unreadable or non-mapping file is the one problem reported. */

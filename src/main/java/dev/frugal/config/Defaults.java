@@ -90,6 +90,11 @@ public final class Defaults {
     /** Prompt tokens per second of a {@code gpu} deployment, as a multiple of its output tokens per second. */
     public static final int GPU_INPUT_SPEEDUP = 10;
     public static final String OBJECTIVE = "ordered";
+    /**
+     * Output tokens a route assumes, to estimate a request's cost, when the request sets no
+     * {@code max_tokens} (or {@code max_completion_tokens}).
+     */
+    public static final int ESTIMATED_OUTPUT_TOKENS = 1000;
 
     // ---- pricing --------------------------------------------------------------------------
 

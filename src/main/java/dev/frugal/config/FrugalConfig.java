@@ -14,11 +14,19 @@ import java.util.Map;
  * @param resilience the resilience settings of every attempt, layered defaults ← provider ← model ← route
  * @param pricing    the top-level {@code pricing} section (models without a price)
  * @param routes     the virtual models of {@code routes[]}, by name (never the name of a model)
+ * @param rules      {@code rules[]}: which requests go to which route, tried in order
  */
 public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers,
                            Map<String, ModelConfig> models, Map<String, TeamConfig> teams,
                            Map<String, TeamConfig> teamsByKeyHash, ResilienceLayers resilience, PricingSettings pricing,
-                           Map<String, RouteConfig> routes) {
+                           Map<String, RouteConfig> routes, List<RuleConfig> rules) {
+
+    /** A snapshot without rules (tests). */
+    public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                        Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceLayers resilience,
+                        PricingSettings pricing, Map<String, RouteConfig> routes) {
+        this(server, providers, models, teams, teamsByKeyHash, resilience, pricing, routes, List.of());
+    }
 
     /** A snapshot without routes and with the default pricing (tests). */
     public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
@@ -71,10 +79,10 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
             if (kept.isEmpty()) continue;
             if (merged == null) merged = new LinkedHashMap<>(models);
             merged.put(m.name(), kept.size() == m.deployments().size() ? m
-                    : new ModelConfig(m.name(), List.copyOf(kept), m.strategy(), m.ownedBy(), m.created(), m.price()));
+                    : new ModelConfig(m.name(), List.copyOf(kept), m.strategy(), m.ownedBy(), m.created(), m.price(), m.traits()));
         }
         if (merged == null) return this;
         return new FrugalConfig(server, providers, Collections.unmodifiableMap(merged), teams, teamsByKeyHash, resilience,
-                pricing, routes);
+                pricing, routes, rules);
     }
 }

@@ -7,13 +7,20 @@ import java.util.List;
 /**
  * A model name clients call, from {@code models[]}, served by one or more deployments.
  *
- * @param price the model's {@code price} from the file (source {@code config}), or null to take it from the catalog
+ * @param price  the model's {@code price} from the file (source {@code config}), or null to take it from the catalog
+ * @param traits the model's own {@code capabilities}, {@code context-window} and {@code quality}, over what the
+ *               catalog says of each deployment; {@link ModelTraits#UNKNOWN} when it sets none
  */
 public record ModelConfig(String name, List<Deployment> deployments, Strategy strategy, String ownedBy, long created,
-                          Price price) {
+                          Price price, ModelTraits traits) {
 
     public ModelConfig(String name, List<Deployment> deployments, Strategy strategy, String ownedBy, long created) {
-        this(name, deployments, strategy, ownedBy, created, null);
+        this(name, deployments, strategy, ownedBy, created, null, ModelTraits.UNKNOWN);
+    }
+
+    public ModelConfig(String name, List<Deployment> deployments, Strategy strategy, String ownedBy, long created,
+                       Price price) {
+        this(name, deployments, strategy, ownedBy, created, price, ModelTraits.UNKNOWN);
     }
 
     /** How the deployments of a model share its traffic. */

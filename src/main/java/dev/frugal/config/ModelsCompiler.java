@@ -44,7 +44,8 @@ final class ModelsCompiler {
 
     /** One model; its name is null when missing or bad. */
     private ModelConfig model(JsonNode n, String p, Map<String, ProviderConfig> providers) {
-        r.allowOnly(n, p, "name", "deployments", "strategy", "owned-by", "created", "resilience", "price");
+        r.allowOnly(n, p, "name", "deployments", "strategy", "owned-by", "created", "resilience", "price", "capabilities",
+                "context-window", "quality");
         String name = r.name(n.get("name"), p + ".name");
         String strategyText = r.optionalText(n.get("strategy"), p + ".strategy", Defaults.STRATEGY);
         ModelConfig.Strategy strategy = ModelConfig.Strategy.ORDERED;
@@ -78,7 +79,28 @@ final class ModelsCompiler {
         }
         long created = (long) r.number(n.get("created"), p + ".created", Defaults.CREATED, 0, 4_102_444_800L);
         Price price = price(n.get("price"), p + ".price");
-        return new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created, price);
+        return new ModelConfig(name, List.copyOf(deployments), strategy, ownedBy, created, price, traits(n, p));
+    }
+
+    /**
+     * The model's own {@code capabilities: {tools, vision, json}}, {@code context-window} (tokens) and
+     * {@code quality} (0..1): each optional, each over what the catalog says.
+     */
+    private ModelTraits traits(JsonNode n, String p) {
+        Boolean tools = null, vision = null, json = null;
+        JsonNode caps = n.get("capabilities");
+        String cp = p + ".capabilities";
+        if (!ConfigReader.isAbsent(caps) && r.isMap(caps, cp)) {
+            r.allowOnly(caps, cp, "tools", "vision", "json");
+            tools = caps.has("tools") ? r.bool(caps.get("tools"), cp + ".tools", false) : null;
+            vision = caps.has("vision") ? r.bool(caps.get("vision"), cp + ".vision", false) : null;
+            json = caps.has("json") ? r.bool(caps.get("json"), cp + ".json", false) : null;
+        }
+        int context = (int) r.number(n.get("context-window"), p + ".context-window", 0, 1, 100_000_000);
+        if (ConfigReader.isFractional(n.get("context-window"))) r.error(p + ".context-window", "must be a whole number of tokens");
+        double quality = r.number(n.get("quality"), p + ".quality", Double.NaN, 0, 1);
+        ModelTraits t = new ModelTraits(tools, vision, json, context, quality, Double.isNaN(quality) ? null : "config");
+        return t.isUnknown() ? ModelTraits.UNKNOWN : t;
     }
 
     private ModelConfig.Deployment deployment(JsonNode d, String dj, String modelName, Map<String, ProviderConfig> providers) {

@@ -20,10 +20,20 @@ import java.util.Map;
  * @param discoverModels list the upstream's own models in {@code /v1/models} (ollama)
  * @param probeUrl   the health probe's absolute URL ({@code probe-url}, a path already resolved against the base URL),
  *                   or null for the protocol's own free endpoint (its model list)
+ * @param local      it runs on the admin's own hardware ({@code local}; by default the kinds of
+ *                   {@link ProviderKind#localByDefault()}): the only providers a {@code local-only} data policy may use
  */
 public record ProviderConfig(String name, ProviderKind kind, URI baseUrl, Secret apiKey, Map<String, String> headers,
                              String dialect, Timeouts timeouts, SimulatorSettings simulator, String localModel,
-                             String apiVersion, int defaultMaxTokens, boolean discoverModels, URI probeUrl) {
+                             String apiVersion, int defaultMaxTokens, boolean discoverModels, URI probeUrl, boolean local) {
+
+    /** A provider that is local when its kind is by default (tests, examples). */
+    public ProviderConfig(String name, ProviderKind kind, URI baseUrl, Secret apiKey, Map<String, String> headers,
+                          String dialect, Timeouts timeouts, SimulatorSettings simulator, String localModel,
+                          String apiVersion, int defaultMaxTokens, boolean discoverModels, URI probeUrl) {
+        this(name, kind, baseUrl, apiKey, headers, dialect, timeouts, simulator, localModel, apiVersion, defaultMaxTokens,
+                discoverModels, probeUrl, kind != null && kind.localByDefault());
+    }
 
     /** An HTTP provider of the given kind with default settings (tests, examples). */
     public static ProviderConfig http(String name, ProviderKind kind, URI baseUrl, Secret apiKey) {

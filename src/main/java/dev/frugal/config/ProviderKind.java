@@ -27,6 +27,21 @@ public enum ProviderKind {
 
     public String id() { return id; }
 
+    /**
+     * Whether a provider of this kind runs on the admin's own hardware unless its {@code local} says
+     * otherwise: Ollama, the in-process model and the simulator. Any OpenAI-compatible server (vLLM,
+     * llama.cpp…) says so itself with {@code local: true}, since the same protocol serves hosted APIs;
+     * the hosted kinds (Anthropic, Gemini, Azure) never are (docs/decisions/0012).
+     */
+    public boolean localByDefault() {
+        return this == OLLAMA || this == LOCAL || this == SIMULATOR;
+    }
+
+    /** Whether a provider of this kind may be marked {@code local: true}: not the hosted services. */
+    public boolean mayBeLocal() {
+        return this != ANTHROPIC && this != GEMINI && this != AZURE;
+    }
+
     public static Optional<ProviderKind> of(String id) {
         return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst();
     }

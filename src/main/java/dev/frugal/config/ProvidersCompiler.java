@@ -51,7 +51,7 @@ final class ProvidersCompiler {
     /** One provider; its name is null when missing or bad. */
     private ProviderConfig provider(JsonNode n, String p) {
         r.allowOnly(n, p, "name", "kind", "base-url", "api-key", "headers", "dialect", "timeouts", "simulator", "model",
-                "api-version", "default-max-tokens", "discover-models", "resilience", "probe-url");
+                "api-version", "default-max-tokens", "discover-models", "resilience", "probe-url", "local");
         String name = r.name(n.get("name"), p + ".name");
         String kindText = r.requiredText(n.get("kind"), p + ".kind");
         ProviderKind kind = null;
@@ -99,11 +99,19 @@ final class ProvidersCompiler {
                 r.error(p + ".model", "unknown local model '" + localModel + "' (known: " + String.join(", ", LOCAL_MODELS) + ")");
             }
         } else if (n.has("model")) r.error(p + ".model", "only for kind 'local' (deployments name upstream models)");
+        boolean local = kind != null && kind.localByDefault();
+        if (n.has("local") && kind != null) {
+            local = r.bool(n.get("local"), p + ".local", local);
+            if (local && !kind.mayBeLocal()) {
+                r.error(p + ".local", "kind '" + kind.id() + "' is a hosted service, never on your own hardware");
+                local = false;
+            }
+        }
         String key = r.optionalText(n.get("api-key"), p + ".api-key", null);
         Map<String, String> headers = headers(n.get("headers"), p + ".headers");
         ProviderConfig.Timeouts timeouts = timeouts(n.get("timeouts"), p + ".timeouts");
         return new ProviderConfig(name, kind, baseUrl, key == null || key.isEmpty() ? null : new Secret(key),
-                headers, dialect, timeouts, sim, localModel, apiVersion, defaultMaxTokens, discover, probeUrl);
+                headers, dialect, timeouts, sim, localModel, apiVersion, defaultMaxTokens, discover, probeUrl, local);
     }
 
     /**

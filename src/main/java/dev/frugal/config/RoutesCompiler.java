@@ -38,35 +38,71 @@ final class RoutesCompiler {
 
     /** One route; its name is null when missing, bad or a model's. */
     private RouteConfig route(JsonNode n, String p, Map<String, ModelConfig> models) {
-        r.allowOnly(n, p, "name", "candidates", "objective", "resilience", "created");
+        r.allowOnly(n, p, "name", "candidates", "objective", "min-quality", "max-cost-usd", "data-policy", "resilience", "created");
         String name = r.name(n.get("name"), p + ".name");
         if (name != null && models.containsKey(name)) {
             r.error(p + ".name", "'" + name + "' is already a model name (a route needs a name of its own)");
             name = null;
         }
+        RouteConfig.Objective objective = r.oneOf(n.get("objective"), p + ".objective", RouteConfig.Objective.class,
+                RouteConfig.Objective.valueOf(Defaults.OBJECTIVE.toUpperCase(java.util.Locale.ROOT)));
+        if (objective == null) objective = RouteConfig.Objective.ORDERED; // reported
         List<String> candidates = new ArrayList<>();
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        Map<String, Double> quality = new LinkedHashMap<>();
         JsonNode cs = n.get("candidates");
         String cp = p + ".candidates";
         if (cs == null || cs.isNull()) r.error(cp, "is required");
         else if (r.isList(cs, cp, false)) {
             if (cs.isEmpty()) r.error(cp, "must name at least one model");
-            for (int j = 0; j < cs.size(); j++) {
-                String m = r.requiredText(cs.get(j), cp + "[" + j + "]");
-                if (m == null) continue;
-                if (!models.containsKey(m)) {
-                    r.error(cp + "[" + j + "]", "unknown model '" + m + "'" + ConfigReader.suggest(m, models.keySet()));
-                } else if (candidates.contains(m)) r.error(cp + "[" + j + "]", "model '" + m + "' is already a candidate");
-                else candidates.add(m);
+            for (int j = 0; j < cs.size(); j++) candidate(cs.get(j), cp + "[" + j + "]", models, objective, candidates, weights, quality);
+            if (objective == RouteConfig.Objective.WEIGHTED && !candidates.isEmpty()
+                    && candidates.stream().mapToInt(c -> weights.getOrDefault(c, Defaults.WEIGHT)).sum() == 0) {
+                r.error(cp, "a weighted route needs at least one candidate with weight > 0");
             }
         }
-        String objectiveText = r.optionalText(n.get("objective"), p + ".objective", Defaults.OBJECTIVE);
-        RouteConfig.Objective objective = RouteConfig.Objective.ORDERED;
-        if ("cheapest".equals(objectiveText)) objective = RouteConfig.Objective.CHEAPEST;
-        else if (objectiveText != null && !"ordered".equals(objectiveText)) {
-            r.error(p + ".objective", "must be 'ordered' or 'cheapest', got '" + objectiveText
-                    + "' (best and fastest come with the routing policy)");
+        double minQuality = r.number(n.get("min-quality"), p + ".min-quality", Double.NaN, 0, 1);
+        if (n.has("min-quality") && objective != RouteConfig.Objective.CHEAPEST) {
+            r.error(p + ".min-quality", "only for objective 'cheapest' (got '" + objective.name().toLowerCase(java.util.Locale.ROOT) + "')");
         }
+        long maxCost = r.usdMicros(n.get("max-cost-usd"), p + ".max-cost-usd", -1);
+        if (n.has("max-cost-usd") && objective != RouteConfig.Objective.BEST) {
+            r.error(p + ".max-cost-usd", "only for objective 'best' (got '" + objective.name().toLowerCase(java.util.Locale.ROOT) + "')");
+        }
+        DataPolicy policy = TeamsCompiler.dataPolicy(r, n.get("data-policy"), p + ".data-policy");
         long created = (long) r.number(n.get("created"), p + ".created", Defaults.CREATED, 0, 4_102_444_800L);
-        return new RouteConfig(name, List.copyOf(candidates), objective, created);
+        return new RouteConfig(name, List.copyOf(candidates), objective, created, minQuality, maxCost, Map.copyOf(weights),
+                Map.copyOf(quality), policy);
+    }
+
+    /** One candidate: a model name, or {@code {model, weight, quality}}. */
+    private void candidate(JsonNode c, String cj, Map<String, ModelConfig> models, RouteConfig.Objective objective,
+                           List<String> candidates, Map<String, Integer> weights, Map<String, Double> quality) {
+        String m;
+        int weight = Defaults.WEIGHT;
+        double q = Double.NaN;
+        if (c != null && c.isObject()) {
+            r.allowOnly(c, cj, "model", "weight", "quality");
+            m = r.requiredText(c.get("model"), cj + ".model");
+            weight = (int) r.number(c.get("weight"), cj + ".weight", Defaults.WEIGHT, 0, 1_000_000);
+            if (c.has("weight") && objective != RouteConfig.Objective.WEIGHTED) {
+                r.error(cj + ".weight", "only for objective 'weighted'");
+            }
+            q = r.number(c.get("quality"), cj + ".quality", Double.NaN, 0, 1);
+        } else {
+            m = r.requiredText(c, cj);
+        }
+        if (m == null) return;
+        if (!models.containsKey(m)) {
+            r.error(cj, "unknown model '" + m + "'" + ConfigReader.suggest(m, models.keySet()));
+            return;
+        }
+        if (candidates.contains(m)) {
+            r.error(cj, "model '" + m + "' is already a candidate");
+            return;
+        }
+        candidates.add(m);
+        if (weight != Defaults.WEIGHT) weights.put(m, weight);
+        if (!Double.isNaN(q)) quality.put(m, q);
     }
 }

@@ -12,12 +12,22 @@ import java.util.Set;
  * @param limits         rate limits of the team as a whole
  * @param referenceModel the model its costs are compared with to report savings (a configured model
  *                       or a catalog model name), or null
+ * @param dataPolicy     where its requests may go ({@code data-policy}); {@link DataPolicy#ANY} by default
  */
 public record TeamConfig(String name, Set<String> keyHashes, Set<String> models, List<Budget> budgets, Limits limits,
-                         String referenceModel) {
+                         String referenceModel, DataPolicy dataPolicy) {
+
+    public TeamConfig {
+        if (dataPolicy == null) dataPolicy = DataPolicy.ANY;
+    }
 
     public TeamConfig(String name, Set<String> keyHashes, Set<String> models) {
-        this(name, keyHashes, models, List.of(), Limits.NONE, null);
+        this(name, keyHashes, models, List.of(), Limits.NONE, null, DataPolicy.ANY);
+    }
+
+    public TeamConfig(String name, Set<String> keyHashes, Set<String> models, List<Budget> budgets, Limits limits,
+                      String referenceModel) {
+        this(name, keyHashes, models, budgets, limits, referenceModel, DataPolicy.ANY);
     }
 
     public boolean mayUse(String model) {

@@ -33,9 +33,14 @@ final class TeamsCompiler {
         Map<String, TeamConfig> out = new LinkedHashMap<>();
         Map<String, String> keyOwner = new HashMap<>();
         r.eachMapping(list, "teams", (n, p) -> {
-            r.allowOnly(n, p, "name", "keys", "models", "budget", "limits", "reference-model");
+            r.allowOnly(n, p, "name", "keys", "models", "budget", "limits", "reference-model", "data-policy");
             Set<String> hashes = keyHashes(n.get("keys"), p, keyOwner);
             TeamConfig team = team(n, p, hashes, callable, "reference-model");
+            DataPolicy policy = dataPolicy(r, n.get("data-policy"), p + ".data-policy");
+            if (team != null && policy != DataPolicy.ANY) {
+                team = new TeamConfig(team.name(), team.keyHashes(), team.models(), team.budgets(), team.limits(),
+                        team.referenceModel(), policy);
+            }
             if (team != null) r.putUnique(out, team.name(), team, p, "team");
         });
         return out;
@@ -90,6 +95,14 @@ final class TeamsCompiler {
         String reference = r.optionalText(n.get(referenceField), join(p, referenceField), null);
         if (reference != null && reference.isBlank()) reference = null;
         return name == null ? null : new TeamConfig(name, Set.copyOf(keyHashes), Set.copyOf(allowed), budgets, limits, reference);
+    }
+
+    /** {@code data-policy}: {@code any} (the default) or {@code local-only}. */
+    static DataPolicy dataPolicy(ConfigReader r, JsonNode n, String p) {
+        String text = r.optionalText(n, p, DataPolicy.ANY.id());
+        DataPolicy policy = DataPolicy.of(text);
+        if (policy == null) r.error(p, "must be 'any' or 'local-only', got '" + text + "'");
+        return policy == null ? DataPolicy.ANY : policy;
     }
 
     /** {@code budget}: one {@code {usd, period, mode}} mapping or a list of them, at most one per period. */

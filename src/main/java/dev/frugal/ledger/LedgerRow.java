@@ -37,6 +37,9 @@ import java.util.Objects;
  * @param routeDecision       the routing decision in one line (the strategy, the deployments in the order tried with
  *                            their scores, those left out with why; at most 512 characters), or null when no plan was
  *                            made
+ * @param servedModel         the configured model that answered (or was chosen, when none answered), or null when no
+ *                            plan was made
+ * @param predictedQuality    the quality (0..1) routing predicted for that model, or NaN when none was predicted
  */
 public record LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
                         String route, String provider, String deployment, String upstreamModel, int status,
@@ -44,9 +47,22 @@ public record LedgerRow(String requestId, Instant ts, String team, String keyId,
                         long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
                         boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
                         boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog,
-                        String routeDecision) {
+                        String routeDecision, String servedModel, double predictedQuality) {
     /** The longest attempt log kept (the column's width). */
     public static final int ATTEMPT_LOG_MAX = 1000;
+
+    /** A row without the model routing chose or its predicted quality. */
+    public LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
+                     String route, String provider, String deployment, String upstreamModel, int status,
+                     String errorCode, long promptTokens, long completionTokens, long cachedTokens,
+                     long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
+                     boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
+                     boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog, String routeDecision) {
+        this(requestId, ts, team, keyId, endpoint, requestedModel, route, provider, deployment, upstreamModel, status, errorCode,
+                promptTokens, completionTokens, cachedTokens, reasoningTokens, costMicros, referenceCostMicros, priceVersion,
+                unpriced, estimated, latencyMs, ttftMs, streamed, cacheHit, clientDisconnected, attempts, attemptLog,
+                routeDecision, null, Double.NaN);
+    }
 
     public LedgerRow {
         Objects.requireNonNull(requestId, "requestId");

@@ -26,7 +26,7 @@ final class LedgerStore {
             "route", "provider", "deployment", "upstream_model", "status", "error_code", "prompt_tokens",
             "completion_tokens", "cached_tokens", "reasoning_tokens", "cost_micros", "reference_cost_micros",
             "price_version", "unpriced", "estimated", "latency_ms", "ttft_ms", "streamed", "cache_hit",
-            "client_disconnected", "attempts", "attempt_log", "route_decision"};
+            "client_disconnected", "attempts", "attempt_log", "route_decision", "served_model", "predicted_quality"};
     static final String[] ROLLUP_KEYS = {"usage_day", "team", "key_id", "model", "provider"};
     /** The counters of {@code ledger_daily}, histogram columns last, in the order {@link Delta#values} gives them. */
     static final List<String> ROLLUP_COUNTERS;
@@ -196,7 +196,9 @@ final class LedgerStore {
         ps.setBoolean(i++, r.clientDisconnected());
         ps.setInt(i++, r.attempts());
         ps.setString(i++, r.attemptLog());
-        ps.setString(i, r.routeDecision());
+        ps.setString(i++, r.routeDecision());
+        ps.setString(i++, r.servedModel());
+        if (Double.isNaN(r.predictedQuality())) ps.setNull(i, Types.DOUBLE); else ps.setDouble(i, r.predictedQuality());
     }
 
     private static void bindRollup(PreparedStatement ps, RollupKey k, Delta d) throws SQLException {

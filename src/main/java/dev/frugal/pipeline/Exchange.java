@@ -3,6 +3,7 @@ package dev.frugal.pipeline;
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
+import dev.frugal.core.Money;
 import dev.frugal.core.Price;
 import dev.frugal.core.RequestView;
 import dev.frugal.core.TimeSource;
@@ -48,8 +49,10 @@ public final class Exchange {
     /** The request as routing and caching read it; null for requests that are not for a model. */
     RequestView view;
     String model = "unknown";
-    /** The route the client named (then {@code model} is the route's name too), or null. */
+    /** The route the request went to — named by the client or chosen by a rule (then {@code model} is the route's name too) — or null. */
     String route;
+    /** The request's {@code x-frugal-route} header (what a rule may match), or null. */
+    String routeHeader;
     /** The routing decision behind the plan (the ledger keeps its compact form); null until planned. */
     Decision decision;
     String provider = "none";
@@ -129,10 +132,29 @@ public final class Exchange {
         return cut ? out + "\u2026" : out;
     }
 
-    /** The headers of an answered request: the attempts made and its rate-limit state ({@code x-ratelimit-*}). */
+    /** The request's {@code x-frugal-route} header, which rules may match; kept to {@link #MAX_MODEL_CHARS} characters. */
+    public void routeHeader(String value) {
+        routeHeader = value == null ? null : bounded(value);
+    }
+
+    /**
+     * The headers of an answered request: the attempts made, its rate-limit state ({@code x-ratelimit-*}),
+     * and where it went: {@code x-frugal-route} (when a route chose the model), {@code x-frugal-model} (the
+     * configured model that answered) and {@code x-frugal-cost-usd} (its cost; for a stream, whose headers
+     * leave before any token, the estimate routing used, flagged by {@code x-frugal-cost-estimated: true};
+     * absent when the deployment has no price).
+     */
     public void outcomeHeaders(BiConsumer<String, String> put) {
         put.accept("x-frugal-attempts", Integer.toString(attempts));
         if (ticket != null) ticket.headers().forEach(put);
+        if (route != null) put.accept("x-frugal-route", route);
+        if (served == null) return;
+        put.accept("x-frugal-model", served.model());
+        if (price == null) return;
+        boolean streamed = answer instanceof AnswerStream;
+        Usage used = streamed ? Planning.estimate(view) : usage();
+        put.accept("x-frugal-cost-usd", Money.usdShort(price.costMicros(used)).toPlainString());
+        if (streamed) put.accept("x-frugal-cost-estimated", "true");
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.frugal.config.RouteConfig;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.RequestView;
 import dev.frugal.core.TimeSource;
-import dev.frugal.routing.Plan;
 import dev.frugal.tenancy.Caller;
 import dev.frugal.tenancy.teams.TeamDirectory;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -133,8 +132,8 @@ public class Gateway {
     }
 
     private Future<Answer> upstream(Exchange ex, RequestView view, Dispatch.EmbeddingInput input) {
-        Plan plan = planning.plan(ex, view);
-        return admission.admit(ex, plan, view).compose(admitted -> dispatch.execute(ex, plan, view, input));
+        return planning.plan(ex, view, false)
+                .compose(plan -> admission.admit(ex, plan, view).compose(admitted -> dispatch.execute(ex, plan, view, input)));
     }
 
     /** To the edge: a failure settled and made the error the client is told; a whole answer's time ends before it is written. */

@@ -9,6 +9,7 @@ import dev.frugal.core.Usage;
 import dev.frugal.ledger.Ledger;
 import dev.frugal.ledger.LedgerRow;
 import dev.frugal.routing.Attempt;
+import dev.frugal.routing.Candidate;
 import dev.frugal.telemetry.GatewayMetrics;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -139,6 +140,7 @@ class Settlement {
         String provider = last == null ? "" : last.provider().name();
         String upstream = last == null || last.deployment().upstreamModel() == null ? "" : last.deployment().upstreamModel();
         Price price = ex.price;
+        Candidate routed = routed(ex);
         return new LedgerRow(ex.requestId, Instant.ofEpochMilli(ex.startMillis), ex.team.name(),
                 ex.caller == null ? null : ex.caller.keyId(), ex.endpoint, requestedModel(ex), ex.route, provider,
                 last == null ? "" : provider + "/" + upstream, upstream, status, errorCode,
@@ -146,7 +148,15 @@ class Settlement {
                 cost, referenceCost, price == null ? null : price.version(), unpriced, estimated, took.toMillis(),
                 ex.firstChunkNanos == 0 ? -1 : (ex.firstChunkNanos - ex.startNanos) / 1_000_000, ex.streamed, false,
                 status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString(),
-                ex.decision == null ? null : ex.decision.compact());
+                ex.decision == null ? null : ex.decision.compact(), routed == null ? null : routed.model(),
+                routed == null ? Double.NaN : routed.quality());
+    }
+
+    /** The decision's candidate that answered, else its first choice; null without a decision or when nothing was kept. */
+    private static Candidate routed(Exchange ex) {
+        if (ex.decision == null) return null;
+        Candidate c = ex.served == null ? null : ex.decision.keptOf(ex.served.model());
+        return c != null ? c : ex.decision.chosen();
     }
 
     /** The model as the client sent it (bounded), else as planned; "" when the body could not be read. */

@@ -68,6 +68,11 @@ public final class BackendState {
         return Admission.CIRCUIT_OPEN;
     }
 
+    /** Whether the circuit would refuse a call now (open within its cooldown, or half-open with its trial in flight). */
+    boolean circuitRefuses(ResilienceSettings s) {
+        return breaker.wouldRefuse(s.breakerCooldown().toNanos());
+    }
+
     /** See {@link Bulkhead#withdraw}: false means the waiter holds a slot it must release. */
     boolean withdraw(Bulkhead.Waiter waiter) { return bulkhead.withdraw(waiter); }
 
@@ -112,5 +117,10 @@ public final class BackendState {
     public boolean coolingDown() { return time.nanoTime() < coolUntil.get(); }
     public long successes() { return successes.get(); }
     public long failures() { return failures.get(); }
+    /**
+     * The moving average (weight 0.1 for each new answer) of the time from an attempt's start to its
+     * first chunk (a stream) or its whole answer, in milliseconds; -1 before the first success. What
+     * {@code objective: fastest} reads as time to first token.
+     */
     public double latencyEwmaMs() { return latencyEwmaMs; }
 }

@@ -1,5 +1,6 @@
 package dev.frugal.resilience;
 
+import dev.frugal.config.ResilienceSettings;
 import dev.frugal.core.TimeSource;
 import dev.frugal.routing.Attempt;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,8 +25,31 @@ public class Backends {
     }
 
     public BackendState of(Attempt a) {
-        String key = a.provider().name() + "/" + a.deployment().upstreamModel();
-        return states.computeIfAbsent(key, k -> new BackendState(k, a.provider().name(), time));
+        return states.computeIfAbsent(key(a), k -> new BackendState(k, a.provider().name(), time));
+    }
+
+    /** The state of a deployment the gateway has called (or tried to), or null: looking does not add it. */
+    public BackendState peek(Attempt a) {
+        return states.get(key(a));
+    }
+
+    /**
+     * Why routing should pass a deployment over now, or null when it may be called: its provider fails its
+     * health probes ({@code probe_down}), it cools down after a 429 ({@code cooling_down}), or its circuit
+     * refuses calls ({@code circuit_open}: open and within its cooldown, or half-open with its one trial in
+     * flight). The same checks {@link PlanExecutor} makes, without taking a slot; a bulkhead at capacity is
+     * not one (a slot may free up before the attempt). Reads only memory.
+     */
+    public String unavailable(Attempt a, ResilienceSettings s) {
+        if (probes.down(a.provider().name())) return "probe_down";
+        BackendState b = peek(a);
+        if (b == null) return null;
+        if (b.coolingDown()) return "cooling_down";
+        return b.circuitRefuses(s) ? "circuit_open" : null;
+    }
+
+    private static String key(Attempt a) {
+        return a.provider().name() + "/" + a.deployment().upstreamModel();
     }
 
     public Collection<BackendState> all() { return states.values(); }

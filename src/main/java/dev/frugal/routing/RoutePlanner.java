@@ -1,11 +1,15 @@
 package dev.frugal.routing;
 
+import dev.frugal.config.DataPolicy;
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.ModelConfig;
+import dev.frugal.config.ModelTraits;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.RouteConfig;
+import dev.frugal.config.RuleConfig;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
+import dev.frugal.core.RequestView;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +21,17 @@ import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
 
 /**
- * Decides where a request may go, in two pure steps. {@link #shortlist}: the deployments of the
- * requested model, or of each of a route's candidate models, each kept or dropped with a
- * {@link DropReason} (unknown model or provider, an operation the provider cannot serve, no price when
- * the config refuses unpriced deployments). {@link #plan(Shortlist, double[], RandomGenerator)}: the kept
- * ones ordered by the route's objective, each model's deployments by the model's strategy, into a
- * {@link Plan} and its {@link Decision}. Between the two, a {@link Scorer} may predict quality off the
- * event loop. No I/O; prices, scores and randomness come in from the caller.
+ * Decides where a request may go, in two pure steps (docs/routing.md). {@link #shortlist}: the first
+ * {@linkplain RuleConfig rule} the request matches may send it to a route; then the deployments of the
+ * requested model, or of each of the route's candidate models, each kept or dropped with a
+ * {@link DropReason} — for every request: unknown provider, an operation the provider cannot serve, a
+ * {@code local-only} data policy (the team's) and no price when the config refuses unpriced deployments; for
+ * a route's candidates also: the team's access when a rule chose the route, the route's data policy, the
+ * capabilities the request needs, the context window, and the deployment's health now.
+ * {@link #plan(Shortlist, double[], RandomGenerator)}: the kept ones ordered by the route's objective, each
+ * model's deployments by the model's strategy, into a {@link Plan} and its {@link Decision}. Between the
+ * two, a {@link Scorer} may predict quality off the event loop. No I/O; prices, the catalog's traits,
+ * the backends' state, scores and randomness come in from the caller ({@link Facts}).
  */
 public final class RoutePlanner {
     /** What a price function gives for a deployment with no price: such candidates go last. */
@@ -33,27 +41,33 @@ public final class RoutePlanner {
 
     // one request's filtering state: not thread-safe, one instance per shortlist
     private final FrugalConfig config;
-    private final Predicate<ProviderConfig> capable;
-    private final String operation;
-    private final ToLongFunction<Attempt> price;
+    private final Ask ask;
+    private final Facts facts;
     private final boolean rejectUnpriced;
     private final Strategies strategies;
     private final List<Candidate> dropped = new ArrayList<>(0);
-    private boolean droppedUnpriced;
+    /** The reason of the dropped candidate that got furthest through the filters, and its detail. */
+    private DropReason furthest;
+    private String furthestDetail;
+    /** Whose {@code local-only} policy applies ("team `t`", "route `r`"), or null. */
+    private String localOnly;
 
-    private RoutePlanner(FrugalConfig config, Predicate<ProviderConfig> capable, String operation,
-                         ToLongFunction<Attempt> price, boolean rejectUnpriced, Strategies strategies) {
+    private RoutePlanner(FrugalConfig config, Ask ask, Facts facts, boolean rejectUnpriced, Strategies strategies) {
         this.config = config;
-        this.capable = capable;
-        this.operation = operation;
-        this.price = price;
+        this.ask = ask;
+        this.facts = facts;
         this.rejectUnpriced = rejectUnpriced;
         this.strategies = strategies;
+        if (ask.team().dataPolicy() == DataPolicy.LOCAL_ONLY) localOnly = "team `" + ask.team().name() + "`";
     }
 
     /**
-     * The plan of a request whose strategies read no predicted quality: {@link #shortlist} with the
-     * built-in strategies, then {@link #plan(Shortlist, double[], RandomGenerator)}.
+     * The plan of a request known by its name alone, whose strategies read no predicted quality:
+     * {@link #shortlist} with the built-in strategies, then {@link #plan(Shortlist, double[], RandomGenerator)}.
+     *
+     * @throws GatewayError as {@link #shortlist(FrugalConfig, TeamConfig, String, Predicate, String, ToLongFunction,
+     *                      boolean, Strategies)}; when every deployment able to serve has no price and
+     *                      {@code rejectUnpriced}, the plan's attempts are empty (the caller answers 403 {@code model_unpriced})
      */
     public static Plan plan(FrugalConfig config, TeamConfig team, String name, Predicate<ProviderConfig> capable,
                             String operation, RandomGenerator random, ToLongFunction<Attempt> price, boolean rejectUnpriced) {
@@ -61,82 +75,187 @@ public final class RoutePlanner {
     }
 
     /**
-     * The deployments that may serve a request, kept or dropped with why. The team's model list is not
-     * checked for a route's candidates: naming the route is what lets a team use it.
+     * The shortlist of a request known by its name alone (no rule, capability or context window applies).
      *
-     * @param name           the model or route the client asked for
-     * @param capable        which providers can serve the operation at hand
-     * @param operation      the operation, for messages ({@code chat completions}, {@code embeddings})
-     * @param price          the cost of a nominal request on an attempt's deployment in micro-USD, or
-     *                       {@link #UNPRICED}; called only when a strategy reads cost or {@code rejectUnpriced}
-     * @param rejectUnpriced drop deployments with no price ({@code pricing.reject-unpriced})
-     * @throws GatewayError 404 when the name is unknown or not the team's (so names do not leak), 400 when
-     *                      no deployment can serve the operation. When every one that can has no price and
-     *                      {@code rejectUnpriced}, the shortlist {@linkplain Shortlist#isEmpty() is empty}
+     * @throws GatewayError 404 when the name is unknown or not the team's (so names do not leak), and
+     *                      {@link Shortlist#refusal()} when nothing is kept, unless for want of a price: then
+     *                      the shortlist {@linkplain Shortlist#isEmpty() is empty}
      */
     public static Shortlist shortlist(FrugalConfig config, TeamConfig team, String name, Predicate<ProviderConfig> capable,
                                       String operation, ToLongFunction<Attempt> price, boolean rejectUnpriced,
                                       Strategies strategies) {
-        RoutePlanner planner = new RoutePlanner(config, capable, operation, price, rejectUnpriced, strategies);
-        RouteConfig route = config.route(name);
-        if (route != null) {
-            if (!team.mayUse(name)) throw GatewayError.modelNotFound(name);
-            return planner.route(route);
-        }
-        ModelConfig model = config.model(name);
-        if (model == null || !team.mayUse(name)) throw GatewayError.modelNotFound(name);
-        RoutingStrategy strategy = strategies.of(model.strategy());
-        Shortlist.Group group = planner.group(model, null, strategy.readsCost());
-        if (group == null && !planner.droppedUnpriced) {
-            throw GatewayError.unsupported("The model `" + name + "` does not support " + operation + ".", "model");
-        }
-        return new Shortlist(name, null, strategy, group == null ? List.of() : List.of(group), List.copyOf(planner.dropped));
+        Shortlist s = shortlist(config, Ask.of(name, team, operation, capable), Facts.price(price), rejectUnpriced, strategies);
+        if (s.isEmpty() && !GatewayError.modelUnpriced(name).code().equals(s.refusal().code())) throw s.refusal();
+        return s;
     }
 
-    private Shortlist route(RouteConfig route) {
-        RoutingStrategy strategy = strategies.of(route.objective());
+    /**
+     * The deployments that may serve a request, kept or dropped with why, reading {@code pricing.reject-unpriced}
+     * from the config. The team's model list is not checked for the candidates of a route the client named:
+     * naming the route is what lets a team use it. A route chosen by a rule grants nothing: its candidates are
+     * then those the team may call, unless the team may call the route by name.
+     *
+     * @throws GatewayError 404 when the name is unknown or not the team's and no rule chose a route; when
+     *                      nothing is kept, the shortlist is {@linkplain Shortlist#isEmpty() empty} and its
+     *                      {@link Shortlist#refusal()} says what to answer, after the decision is recorded
+     */
+    public static Shortlist shortlist(FrugalConfig config, Ask ask, Facts facts, Strategies strategies) {
+        return shortlist(config, ask, facts, config.pricing().rejectUnpriced(), strategies);
+    }
+
+    private static Shortlist shortlist(FrugalConfig config, Ask ask, Facts facts, boolean rejectUnpriced, Strategies strategies) {
+        RoutePlanner planner = new RoutePlanner(config, ask, facts, rejectUnpriced, strategies);
+        RuleConfig rule = Rules.match(config.rules(), ask);
+        RouteConfig ruled = rule == null ? null : config.route(rule.route());
+        if (ruled != null) return planner.route(ruled, rule.name(), ask.team().mayUse(ruled.name()));
+        String name = ask.name();
+        RouteConfig route = config.route(name);
+        if (route != null) {
+            if (!ask.team().mayUse(name)) throw GatewayError.modelNotFound(name);
+            return planner.route(route, null, true);
+        }
+        ModelConfig model = config.model(name);
+        if (model == null || !ask.team().mayUse(name)) throw GatewayError.modelNotFound(name);
+        RoutingStrategy strategy = strategies.of(model.strategy());
+        Shortlist.Group group = planner.group(model, null, null, 1);
+        return new Shortlist(name, null, null, strategy, group == null ? List.of() : List.of(group),
+                List.copyOf(planner.dropped), group == null ? planner.refusal(null) : null, ask.explain());
+    }
+
+    private Shortlist route(RouteConfig route, String rule, boolean granted) {
+        RoutingStrategy strategy = strategies.of(route.objective()).forRoute(route);
+        if (localOnly == null && route.dataPolicy() == DataPolicy.LOCAL_ONLY) localOnly = "route `" + route.name() + "`";
         List<Shortlist.Group> groups = new ArrayList<>(route.candidates().size());
         for (String candidate : route.candidates()) {
             ModelConfig model = config.model(candidate);
             if (model == null) {
-                dropped.add(Candidate.dropped(new Attempt(candidate, null, null, route.name()), DropReason.UNKNOWN_MODEL,
-                        null, UNSCORED));
+                drop(new Attempt(candidate, null, null, route.name()), DropReason.UNKNOWN_MODEL, null, UNSCORED);
                 continue;
             }
-            Shortlist.Group group = group(model, route.name(), strategy.readsCost());
+            if (!granted && !ask.team().mayUse(candidate)) {
+                drop(new Attempt(candidate, null, null, route.name()), DropReason.TEAM_ACCESS, ask.team().name(), UNSCORED);
+                continue;
+            }
+            Shortlist.Group group = group(model, route.name(), strategy, route.weight(candidate));
             if (group != null) groups.add(group);
         }
-        if (groups.isEmpty() && !droppedUnpriced) {
-            throw GatewayError.unsupported("No model of the route `" + route.name() + "` supports " + operation + ".", "model");
-        }
-        return new Shortlist(route.name(), route.name(), strategy, List.copyOf(groups), List.copyOf(dropped));
+        return new Shortlist(ask.name(), route.name(), rule, strategy, List.copyOf(groups), List.copyOf(dropped),
+                groups.isEmpty() ? refusal(route.name()) : null, ask.explain());
     }
 
-    /** The model's deployments that pass the filters (the others go to {@link #dropped}), or null when none does. */
-    private Shortlist.Group group(ModelConfig model, String route, boolean routeReadsCost) {
+    /**
+     * The model's deployments that pass the filters (the others go to {@link #dropped}), or null when none does.
+     *
+     * @param routeStrategy the route's strategy when the model is a route's candidate (then the route's filters
+     *                      apply too), else null
+     */
+    private Shortlist.Group group(ModelConfig model, String route, RoutingStrategy routeStrategy, int weight) {
         RoutingStrategy strategy = strategies.of(model.strategy());
-        boolean priced = rejectUnpriced || routeReadsCost || strategy.readsCost();
+        boolean routed = routeStrategy != null;
+        boolean priced = rejectUnpriced || ask.explain() || strategy.readsCost() || routed && routeStrategy.readsCost();
+        boolean timed = routed && (ask.explain() || routeStrategy.readsLatency());
+        RequestView view = routed ? ask.view() : null; // capabilities and context windows: a route's candidates only
         List<Candidate> kept = new ArrayList<>(model.deployments().size());
         for (ModelConfig.Deployment d : model.deployments()) {
             ProviderConfig p = config.provider(d.provider());
             Attempt a = new Attempt(model.name(), d, p, route);
             if (p == null) {
-                dropped.add(Candidate.dropped(a, DropReason.UNKNOWN_PROVIDER, d.provider(), UNSCORED));
+                drop(a, DropReason.UNKNOWN_PROVIDER, d.provider(), UNSCORED);
                 continue;
             }
-            if (!capable.test(p)) {
-                dropped.add(Candidate.dropped(a, DropReason.UNSUPPORTED_OPERATION, operation, UNSCORED));
+            if (!ask.capable().test(p)) {
+                drop(a, DropReason.UNSUPPORTED_OPERATION, ask.operation(), UNSCORED);
                 continue;
             }
-            long cost = priced ? Math.max(UNPRICED, price.applyAsLong(a)) : UNSCORED;
+            if (localOnly != null && !p.local()) {
+                drop(a, DropReason.DATA_POLICY, "local-only (" + localOnly.replace("`", "") + ")", UNSCORED);
+                continue;
+            }
+            if (view != null) {
+                ModelTraits traits = facts.traits(a);
+                String missing = missingCapability(view, traits);
+                if (missing != null) {
+                    drop(a, DropReason.CAPABILITY, missing, UNSCORED);
+                    continue;
+                }
+                long need = view.promptTokens() + Math.max(0, view.outputLimit());
+                if (traits.contextWindow() > 0 && need > traits.contextWindow()) {
+                    drop(a, DropReason.CONTEXT_WINDOW, need + " > " + traits.contextWindow() + " tokens", UNSCORED);
+                    continue;
+                }
+            }
+            long cost = priced ? Math.max(UNPRICED, facts.cost(a)) : UNSCORED;
             if (rejectUnpriced && cost == UNPRICED) {
-                dropped.add(Candidate.dropped(a, DropReason.UNPRICED, null, UNPRICED));
-                droppedUnpriced = true;
+                drop(a, DropReason.UNPRICED, null, UNPRICED);
                 continue;
             }
-            kept.add(Candidate.kept(a, cost));
+            if (routed) {
+                String unavailable = facts.unavailable(a);
+                if (unavailable != null) {
+                    drop(a, DropReason.UNHEALTHY, unavailable, cost);
+                    continue;
+                }
+            }
+            kept.add(Candidate.kept(a, cost, timed ? facts.firstTokenMs(a) : Double.NaN));
         }
-        return kept.isEmpty() ? null : Shortlist.Group.of(model.name(), strategy, kept);
+        return kept.isEmpty() ? null : Shortlist.Group.of(model.name(), strategy, kept, weight);
+    }
+
+    /** What the request needs that the model cannot do ({@code tools}, {@code images}, {@code json_schema}, {@code json_object}), or null. */
+    static String missingCapability(RequestView view, ModelTraits traits) {
+        if (view.needs(RequestView.Capability.TOOLS) && Boolean.FALSE.equals(traits.tools())) return "tools";
+        if (view.needs(RequestView.Capability.IMAGES) && Boolean.FALSE.equals(traits.vision())) return "images";
+        if (Boolean.FALSE.equals(traits.json())) {
+            if (view.needs(RequestView.Capability.JSON_SCHEMA)) return "json_schema";
+            if (view.needs(RequestView.Capability.JSON_MODE)) return "json_object";
+        }
+        return null;
+    }
+
+    private void drop(Attempt a, DropReason reason, String detail, long cost) {
+        dropped.add(Candidate.dropped(a, reason, detail, cost));
+        if (furthest == null || reason.ordinal() > furthest.ordinal()) {
+            furthest = reason;
+            furthestDetail = detail;
+        }
+    }
+
+    /** The error for a request left with nothing, by {@link #furthest}; see {@link Shortlist#refusal()}. */
+    private GatewayError refusal(String route) {
+        boolean model = route == null;
+        String none = model ? "The model `" + ask.name() + "`" : "No model of the route `" + route + "`";
+        String every = model ? "the model `" + ask.name() + "`" : "every model of the route `" + route + "`";
+        DropReason why = furthest == null ? DropReason.UNSUPPORTED_OPERATION : furthest;
+        return switch (why) {
+            case UNKNOWN_MODEL, UNKNOWN_PROVIDER, UNSUPPORTED_OPERATION -> GatewayError.unsupported(
+                    none + (model ? " does not support " : " supports ") + ask.operation() + ".", "model");
+            case TEAM_ACCESS -> new GatewayError(403, "invalid_request_error", "model_not_allowed", "model",
+                    none + " is open to your team.");
+            case DATA_POLICY -> new GatewayError(403, "invalid_request_error", "data_policy", "model",
+                    none + (model ? " has no" : " has a") + " deployment on local hardware, and the data policy of "
+                            + localOnly + " is local-only.");
+            case CAPABILITY -> new GatewayError(400, "invalid_request_error", "unsupported_capability",
+                    capabilityParam(furthestDetail), none + (model ? " does not support " : " supports ") + furthestDetail + ".");
+            case CONTEXT_WINDOW -> new GatewayError(400, "invalid_request_error", "context_length_exceeded", "messages",
+                    "The request's estimated prompt and output limit (" + contextNeed() + " tokens) exceed the context window of "
+                            + every + ".");
+            case UNPRICED -> GatewayError.modelUnpriced(ask.name());
+            case UNHEALTHY -> new GatewayError(503, "service_unavailable_error", "no_backend_available", null,
+                    "All deployments of " + every + " are unavailable (circuit open, cooling down or failing health probes); "
+                            + "retry shortly.", 1);
+        };
+    }
+
+    private long contextNeed() {
+        return ask.view().promptTokens() + Math.max(0, ask.view().outputLimit());
+    }
+
+    private static String capabilityParam(String capability) {
+        return switch (capability) {
+            case "tools" -> "tools";
+            case "images" -> "messages";
+            default -> "response_format";
+        };
     }
 
     /**
@@ -165,18 +284,24 @@ public final class RoutePlanner {
             }
         }
         candidates.addAll(s.dropped());
-        return new Plan(List.copyOf(attempts), new Decision(s.requested(), s.route(), s.strategy().name(),
-                List.copyOf(candidates)));
+        return new Plan(List.copyOf(attempts), new Decision(s.requested(), s.route(), s.strategy().describe(),
+                List.copyOf(candidates), s.rule()));
     }
 
     /**
-     * Scores a shortlist with {@code scorer} when its strategy reads quality, then orders it on
-     * {@code decideOn} (the caller's event loop: the scorer's stage may complete on any thread). With a
-     * strategy that reads no quality, the scorer is not called and the plan is ready at once.
+     * Scores a shortlist with {@code scorer} when its strategy reads quality (or it is to be
+     * {@linkplain Shortlist#explained() explained}), then orders it: at once when the scores are already
+     * there, else on {@code decideOn} (the caller's event loop: the scorer's stage may complete on any
+     * thread). With a strategy that reads no quality, the scorer is not called and the plan is ready at once.
      */
     public static <R> CompletionStage<Plan> plan(Shortlist s, R request, Scorer<? super R> scorer, Executor decideOn,
                                                  RandomGenerator random) {
-        if (!s.strategy().readsQuality() || s.isEmpty()) return CompletableFuture.completedFuture(plan(s, null, random));
-        return scorer.score(request, s.models()).thenApplyAsync(quality -> plan(s, quality, random), decideOn);
+        if (!s.strategy().readsQuality() && !s.explained() || s.isEmpty()) {
+            return CompletableFuture.completedFuture(plan(s, null, random));
+        }
+        CompletionStage<double[]> scores = scorer.score(request, s.models());
+        CompletableFuture<double[]> now = scores.toCompletableFuture();
+        if (now.isDone() && !now.isCompletedExceptionally()) return CompletableFuture.completedFuture(plan(s, now.join(), random));
+        return scores.thenApplyAsync(quality -> plan(s, quality, random), decideOn);
     }
 }

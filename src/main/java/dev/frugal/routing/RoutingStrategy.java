@@ -1,5 +1,7 @@
 package dev.frugal.routing;
 
+import dev.frugal.config.RouteConfig;
+
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -21,6 +23,24 @@ public interface RoutingStrategy {
     /** Whether {@link #order} reads {@link Option#quality()}: the pipeline runs the {@link Scorer} only then. */
     default boolean readsQuality() {
         return false;
+    }
+
+    /** Whether {@link #order} reads {@link Option#firstTokenMs()}: the planner looks the measurements up only then. */
+    default boolean readsLatency() {
+        return false;
+    }
+
+    /**
+     * This strategy with a route's settings of it ({@code min-quality}, {@code max-cost-usd}); itself when
+     * it has none.
+     */
+    default RoutingStrategy forRoute(RouteConfig route) {
+        return this;
+    }
+
+    /** The name with the settings in force, as the decision shows it, e.g. {@code cheapest min-quality=0.7}. */
+    default String describe() {
+        return name();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.frugal.routing;
 
+import dev.frugal.core.GatewayError;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,41 +15,50 @@ import java.util.List;
 public final class Shortlist {
     /**
      * A candidate model: its kept deployments in configured order, the strategy that orders them (the
-     * model's), and its scores: the cheapest of its deployments, the quality predicted for the model.
+     * model's), and its scores: its share of a weighted route, the cheapest of its deployments, the
+     * quality predicted for the model, the fastest measured of its deployments.
      */
-    record Group(String model, RoutingStrategy strategy, List<Candidate> kept, long costMicros, double quality)
-            implements Option {
-        static Group of(String model, RoutingStrategy strategy, List<Candidate> kept) {
+    record Group(String model, RoutingStrategy strategy, List<Candidate> kept, int weight, long costMicros, double quality,
+                 double firstTokenMs) implements Option {
+        static Group of(String model, RoutingStrategy strategy, List<Candidate> kept, int weight) {
             long cheapest = kept.get(0).costMicros(); // unpriced or unscored unless a deployment has a price
+            double fastest = Double.NaN;
             for (Candidate c : kept) {
                 if (c.costMicros() >= 0 && (cheapest < 0 || c.costMicros() < cheapest)) cheapest = c.costMicros();
+                if (!Double.isNaN(c.firstTokenMs()) && !(c.firstTokenMs() >= fastest)) fastest = c.firstTokenMs();
             }
-            return new Group(model, strategy, kept, cheapest, Double.NaN);
-        }
-
-        /** Route candidates weigh the same until routes get a traffic split. */
-        @Override
-        public int weight() {
-            return 1;
+            return new Group(model, strategy, kept, weight, cheapest, Double.NaN, fastest);
         }
 
         Group withQuality(double q) {
-            return new Group(model, strategy, kept, costMicros, q);
+            return new Group(model, strategy, kept, weight, costMicros, q, firstTokenMs);
         }
     }
 
     private final String requested;
     private final String route;
+    private final String rule;
     private final RoutingStrategy strategy;
     private final List<Group> groups;
     private final List<Candidate> dropped;
+    private final GatewayError refusal;
+    private final boolean explained;
 
-    Shortlist(String requested, String route, RoutingStrategy strategy, List<Group> groups, List<Candidate> dropped) {
+    Shortlist(String requested, String route, String rule, RoutingStrategy strategy, List<Group> groups,
+              List<Candidate> dropped, GatewayError refusal, boolean explained) {
         this.requested = requested;
         this.route = route;
+        this.rule = rule;
         this.strategy = strategy;
         this.groups = groups;
         this.dropped = dropped;
+        this.refusal = refusal;
+        this.explained = explained;
+    }
+
+    /** Made to be explained ({@link Ask#explain()}): every score is read, predicted quality too, whatever the strategy reads. */
+    public boolean explained() {
+        return explained;
     }
 
     /** The model or route name the client asked for. */
@@ -55,14 +66,27 @@ public final class Shortlist {
         return requested;
     }
 
-    /** The route's name, or null when the client named a model. */
+    /** The route's name (the one asked for, or a rule's), or null when the request goes to the model it names. */
     public String route() {
         return route;
     }
 
-    /** What orders the candidate models: the route's objective, or the model's own strategy. */
+    /** The name of the rule that chose the route, or null. */
+    public String rule() {
+        return rule;
+    }
+
+    /** What orders the candidate models: the route's objective with its settings, or the model's own strategy. */
     public RoutingStrategy strategy() {
         return strategy;
+    }
+
+    /**
+     * This shortlist ordered by another strategy (e.g. {@code cheapest} at another {@code min-quality}, to
+     * evaluate operating points offline); the candidates and their costs stay as they were scored.
+     */
+    public Shortlist with(RoutingStrategy other) {
+        return new Shortlist(requested, route, rule, other, groups, dropped, refusal, explained);
     }
 
     /** The candidate models with a deployment kept, in configured order: what a {@link Scorer} scores. */
@@ -72,9 +96,20 @@ public final class Shortlist {
         return models;
     }
 
-    /** No deployment was kept: every one able to serve the operation had no price, and the config refuses those. */
+    /** No deployment was kept: {@link #refusal()} says what to answer. */
     public boolean isEmpty() {
         return groups.isEmpty();
+    }
+
+    /**
+     * When nothing was kept, the error to answer, for the reason of the candidate that got furthest
+     * through the filters ({@link DropReason}'s order): 400 when none can serve the operation, lacks a
+     * capability or the context window; 403 {@code data_policy}, {@code model_not_allowed} or
+     * {@code model_unpriced}; 503 {@code no_backend_available} when every one left is unavailable now.
+     * Null while something is kept.
+     */
+    public GatewayError refusal() {
+        return refusal;
     }
 
     /** The deployments left out, with why, in configured order. */

@@ -10,9 +10,10 @@ import java.util.Map;
  * Immutable; {@link #with} gives a copy.
  */
 public final class Strategies {
-    /** {@code ordered}, {@code cheapest} and {@code weighted}. */
+    /** {@code ordered}, {@code cheapest}, {@code best}, {@code fastest} and {@code weighted}. */
     public static final Strategies BUILT_IN = new Strategies(Map.of())
-            .with(OrderedStrategy.INSTANCE).with(CheapestStrategy.INSTANCE).with(WeightedStrategy.INSTANCE);
+            .with(OrderedStrategy.INSTANCE).with(CheapestStrategy.INSTANCE).with(BestStrategy.INSTANCE)
+            .with(FastestStrategy.INSTANCE).with(WeightedStrategy.INSTANCE);
 
     /** Keyed by the upper-case name, as the config's enum constants spell it, so a lookup allocates nothing. */
     private final Map<String, RoutingStrategy> byName;

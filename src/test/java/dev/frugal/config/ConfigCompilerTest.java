@@ -418,13 +418,85 @@ class ConfigCompilerTest {
                         routes:
                           - { name: cheap-model, candidates: [strong-model] }
                         """, "routes[0].name: 'cheap-model' is already a model name (a route needs a name of its own)"),
-                Arguments.of("route objective not yet supported", PROVIDERS + """
+                Arguments.of("unknown route objective", PROVIDERS + """
                         models:
                           - { name: cheap-model, deployments: [{ provider: ollama }] }
                           - { name: strong-model, deployments: [{ provider: ollama }] }
                         routes:
-                          - { name: auto, candidates: [cheap-model], objective: best }
-                        """, "routes[0].objective: must be 'ordered' or 'cheapest', got 'best' (best and fastest come with the routing policy)"),
+                          - { name: auto, candidates: [cheap-model], objective: smartest }
+                        """, "routes[0].objective: must be one of ordered, cheapest, best, fastest, weighted"),
+                Arguments.of("min-quality on a route that is not cheapest", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model], objective: best, min-quality: 0.5 }
+                        """, "routes[0].min-quality: only for objective 'cheapest' (got 'best')"),
+                Arguments.of("min-quality beyond 1", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model], objective: cheapest, min-quality: 70 }
+                        """, "routes[0].min-quality: must be between 0 and 1"),
+                Arguments.of("max-cost-usd on a route that is not best", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model], objective: cheapest, max-cost-usd: 0.01 }
+                        """, "routes[0].max-cost-usd: only for objective 'best' (got 'cheapest')"),
+                Arguments.of("a weight on a route that is not weighted", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [{ model: cheap-model, weight: 3 }] }
+                        """, "routes[0].candidates[0].weight: only for objective 'weighted'"),
+                Arguments.of("a weighted route with nothing to draw", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, objective: weighted, candidates: [{ model: cheap-model, weight: 0 }] }
+                        """, "routes[0].candidates: a weighted route needs at least one candidate with weight > 0"),
+                Arguments.of("unknown data policy", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model], data-policy: on-prem }
+                        """, "routes[0].data-policy: must be 'any' or 'local-only', got 'on-prem'"),
+                Arguments.of("a hosted kind marked local", """
+                        providers:
+                          - { name: claude, kind: anthropic, api-key: k, local: true }
+                        """, "providers[0].local: kind 'anthropic' is a hosted service, never on your own hardware"),
+                Arguments.of("a model quality beyond 1", PROVIDERS + """
+                        models:
+                          - { name: m, quality: 1336, deployments: [{ provider: ollama }] }
+                        """, "models[0].quality: must be between 0 and 1"),
+                Arguments.of("an unknown capability", PROVIDERS + """
+                        models:
+                          - { name: m, capabilities: { audio: true }, deployments: [{ provider: ollama }] }
+                        """, "models[0].capabilities.audio: unknown field"),
+                Arguments.of("a rule to an unknown route, with a suggestion", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model] }
+                        rules:
+                          - { when: { teams: [interns] }, route: autp }
+                        """, "rules[0].route: unknown route 'autp' (did you mean 'auto'?)"),
+                Arguments.of("a rule without conditions", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model] }
+                        rules:
+                          - { route: auto }
+                        """, "rules[0].when: is required (an empty mapping {} matches every request)"),
+                Arguments.of("a rule with an unknown condition", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model] }
+                        rules:
+                          - { when: { team: interns }, route: auto }
+                        """, "rules[0].when.team: unknown field (did you mean 'teams'?)"),
                 Arguments.of("route without candidates", PROVIDERS + """
                         models:
                           - { name: cheap-model, deployments: [{ provider: ollama }] }
@@ -584,5 +656,83 @@ class ConfigCompilerTest {
         assertEquals(c.resilienceFor("reasoner", "box"), c.resilienceFor(null, "reasoner", "box"), "no route: the model's");
         assertEquals(c.resilienceFor("chat", "box"), c.resilienceFor("plain", "chat", "box"), "a route without a section");
         assertEquals(Duration.ofMinutes(3), c.resilienceFor("reasoner", "box").firstToken(), "the model alone is unchanged");
+    }
+    // ---- the routing policy ---------------------------------------------------------------
+
+    @Test
+    void theRoutingPolicyCompilesObjectivesCandidateSettingsDataPoliciesTraitsAndRules() {
+        FrugalConfig c = ConfigCompiler.compile("""
+                providers:
+                  - { name: vllm, kind: openai, base-url: http://gpu:8000/v1, dialect: vllm, local: true }
+                  - { name: hosted, kind: openai, base-url: https://api.openai.com/v1 }
+                  - { name: box, kind: ollama }
+                  - { name: remote-ollama, kind: ollama, base-url: https://ollama.example.com, local: false }
+                  - { name: claude, kind: anthropic, api-key: k }
+                models:
+                  - name: llama
+                    quality: 0.55
+                    context-window: 8192
+                    capabilities: { tools: false, vision: false }
+                    deployments: [{ provider: vllm }]
+                  - { name: gpt, deployments: [{ provider: hosted }] }
+                routes:
+                  - name: thrifty
+                    objective: cheapest
+                    min-quality: 0.7
+                    candidates: [llama, { model: gpt, quality: 0.9 }]
+                  - { name: capped, objective: best, max-cost-usd: 0.02, candidates: [llama, gpt] }
+                  - { name: quick, objective: fastest, candidates: [llama, gpt] }
+                  - name: ab
+                    objective: weighted
+                    data-policy: local-only
+                    candidates: [{ model: llama, weight: 9 }, { model: gpt, weight: 1 }]
+                rules:
+                  - name: interns
+                    when: { teams: [interns, trainees], models: [gpt] }
+                    route: thrifty
+                  - when: { header: fast, keys: key_abc, metadata: { tier: free } }
+                    route: quick
+                teams:
+                  - { name: interns, data-policy: local-only }
+                  - { name: staff }
+                """, NO_ENV);
+        assertTrue(c.provider("vllm").local(), "an OpenAI-compatible server says so itself");
+        assertFalse(c.provider("hosted").local(), "an OpenAI-compatible server is not local by default");
+        assertTrue(c.provider("box").local(), "ollama is local by default");
+        assertFalse(c.provider("remote-ollama").local(), "unless it says otherwise");
+        assertFalse(c.provider("claude").local());
+
+        assertEquals(new ModelTraits(false, false, null, 8192, 0.55, "config"), c.model("llama").traits());
+        assertSame(ModelTraits.UNKNOWN, c.model("gpt").traits());
+
+        RouteConfig thrifty = c.route("thrifty");
+        assertEquals(RouteConfig.Objective.CHEAPEST, thrifty.objective());
+        assertEquals(0.7, thrifty.minQuality());
+        assertEquals(List.of("llama", "gpt"), thrifty.candidates());
+        assertEquals(Map.of("gpt", 0.9), thrifty.quality());
+        assertEquals(20_000, c.route("capped").maxCostMicros());
+        assertTrue(Double.isNaN(c.route("capped").minQuality()));
+        assertEquals(-1, thrifty.maxCostMicros());
+        assertEquals(RouteConfig.Objective.FASTEST, c.route("quick").objective());
+        RouteConfig ab = c.route("ab");
+        assertEquals(9, ab.weight("llama"));
+        assertEquals(1, ab.weight("gpt"));
+        assertEquals(DataPolicy.LOCAL_ONLY, ab.dataPolicy());
+        assertEquals(DataPolicy.ANY, thrifty.dataPolicy());
+
+        assertEquals(2, c.rules().size());
+        RuleConfig first = c.rules().get(0);
+        assertEquals("interns", first.name());
+        assertEquals(Set.of("interns", "trainees"), first.teams());
+        assertEquals(Set.of("gpt"), first.models());
+        assertEquals("thrifty", first.route());
+        RuleConfig second = c.rules().get(1);
+        assertEquals("rules[1]", second.name(), "an unnamed rule is named by its place");
+        assertEquals(Set.of("fast"), second.headers());
+        assertEquals(Set.of("key_abc"), second.keys());
+        assertEquals(Map.of("tier", "free"), second.metadata());
+
+        assertEquals(DataPolicy.LOCAL_ONLY, c.teams().get("interns").dataPolicy());
+        assertEquals(DataPolicy.ANY, c.teams().get("staff").dataPolicy());
     }
 }

@@ -56,7 +56,8 @@ class LedgerStoreTest {
             LedgerRow r = new LedgerRow("req_1", Instant.parse("2026-11-28T23:59:59.250Z"), "alpha", "k_9", "chat", "auto", "auto",
                     "anthropic", "anthropic/claude-x", "claude-x", 200, null, 1000, 200, 300, 50, 12_345, 99_999, "2026-11",
                     false, true, 1830, 240, true, false, true, 2, "openai/gpt=rate_limited;anthropic/claude-x=ok",
-                    "cheapest: claude [anthropic/claude-x cost=900], gpt [openai/gpt cost=unpriced]; dropped: local [embed unsupported_operation]");
+                    "cheapest: claude [anthropic/claude-x cost=900], gpt [openai/gpt cost=unpriced]; dropped: local [embed unsupported_operation]",
+                    "claude", 0.875);
             LedgerRow keyless = row().id("req_2").key(null).provider("").status(404).build();
             store.write(List.of(r, keyless));
             try (Connection c = ds.getConnection(); Statement s = c.createStatement();
@@ -92,11 +93,16 @@ class LedgerStoreTest {
                 assertEquals("openai/gpt=rate_limited;anthropic/claude-x=ok", rs.getString("attempt_log"));
                 assertEquals("cheapest: claude [anthropic/claude-x cost=900], gpt [openai/gpt cost=unpriced]; dropped: local [embed "
                         + "unsupported_operation]", rs.getString("route_decision"));
+                assertEquals("claude", rs.getString("served_model"));
+                assertEquals(0.875, rs.getDouble("predicted_quality"));
                 assertTrue(rs.next());
                 assertNull(rs.getString("key_id"));
                 assertEquals("", rs.getString("provider"));
                 assertEquals(404, rs.getInt("status"));
                 assertNull(rs.getString("route_decision"), "no plan was made");
+                assertNull(rs.getString("served_model"));
+                rs.getDouble("predicted_quality");
+                assertTrue(rs.wasNull(), "no quality was predicted: null, not 0");
                 rs.getLong("ttft_ms");
                 assertTrue(rs.wasNull(), "ttft_ms is null when not streamed");
             }

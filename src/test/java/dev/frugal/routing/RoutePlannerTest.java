@@ -321,9 +321,9 @@ class RoutePlannerTest {
 
     @Test
     void anObjectiveNoStrategyServesIsAnErrorNotASilentDefault() {
-        enum Objective { FASTEST }
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Strategies.BUILT_IN.of(Objective.FASTEST));
-        assertEquals("no routing strategy for fastest", e.getMessage());
+        enum Objective { SMARTEST }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Strategies.BUILT_IN.of(Objective.SMARTEST));
+        assertEquals("no routing strategy for smartest", e.getMessage());
     }
 
     @Test
@@ -410,6 +410,29 @@ class RoutePlannerTest {
                 NO_DRAW).toCompletableFuture();
         assertTrue(planned.isDone(), "decided at once, on the caller's thread");
         assertEquals(List.of("strong-a", "strong-b", "free-b", "cheap-a"), upstreamModels(planned.join()));
+    }
+
+    @Test
+    void scoresAlreadyThereAreDecidedOnAtOnceWithoutAHopToTheCallersExecutor() {
+        Shortlist s = RoutePlanner.shortlist(ROUTED, EVERY_MODEL, "thrifty", ANY, "chat completions", NO_PRICE, false,
+                Strategies.BUILT_IN.with(BEST_QUALITY));
+        Scorer<String> prior = (request, models) -> CompletableFuture.completedFuture(new double[] {0.9, 0.1, 0.5});
+        CompletableFuture<Plan> planned = RoutePlanner.plan(s, "request", prior, r -> { throw new AssertionError("no hop"); },
+                NO_DRAW).toCompletableFuture();
+        assertTrue(planned.isDone(), "a prior answers at once: no event-loop task for it");
+        assertEquals(List.of("strong", "strong", "cheap", "free"), planned.join().attempts().stream().map(Attempt::model).toList());
+    }
+
+    @Test
+    void aShortlistToBeExplainedIsScoredWhateverItsStrategyReads() {
+        Shortlist s = RoutePlanner.shortlist(ROUTED, new Ask("auto", EVERY_MODEL, null, null, null, "chat completions", ANY, true),
+                Facts.price(PRICES), Strategies.BUILT_IN);
+        assertFalse(s.strategy().readsQuality(), "ordered reads no quality");
+        Scorer<String> prior = (request, models) -> CompletableFuture.completedFuture(new double[] {0.9, 0.1, 0.5});
+        Plan p = RoutePlanner.plan(s, "request", prior, Runnable::run, NO_DRAW).toCompletableFuture().join();
+        assertEquals("ordered: strong [a/strong-a cost=900 quality=0.90, b/strong-b cost=500 quality=0.90], free [b/free-b "
+                + "cost=unpriced quality=0.10], cheap [a/cheap-a cost=100 quality=0.50]", p.decision().compact(),
+                "still in the listed order, with every score shown");
     }
 
     @Test

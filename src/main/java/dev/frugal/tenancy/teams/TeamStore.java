@@ -1,5 +1,6 @@
 package dev.frugal.tenancy.teams;
 
+import dev.frugal.config.DataPolicy;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.tenancy.Source;
 import dev.frugal.tenancy.keys.KeyRecord;
@@ -109,9 +110,12 @@ public final class TeamStore {
         return written;
     }
 
-    /** The policy alone: key hashes from the file are never stored. */
+    /**
+     * The policy as stored: key hashes from the file are never stored, and neither is a data policy
+     * (a file team's is read from the config snapshot, as its whole policy is; the table has no column for it).
+     */
     private static TeamConfig policy(TeamConfig t) {
-        return t.keyHashes().isEmpty() ? t
+        return t.keyHashes().isEmpty() && t.dataPolicy() == DataPolicy.ANY ? t
                 : new TeamConfig(t.name(), Set.of(), t.models(), t.budgets(), t.limits(), t.referenceModel());
     }
 
