@@ -17,13 +17,13 @@ import java.util.function.Function;
  * Compiles the text of {@code frugal.yaml} into a {@link FrugalConfig}: interpolates
  * {@code ${VAR}} / {@code ${VAR:default}} ({@link Interpolation}), compiles each top-level section
  * with its own compiler, in the order their references need (providers, then the models deployed
- * on them, then the routes over those models, then the teams that may call either), and reports
- * every problem with the full path of the bad field
+ * on them, then the routes over those models, then the teams that may call either, and the cache
+ * policy of models and routes), and reports every problem with the full path of the bad field
  * ({@code models[2].deployments[0].provider: unknown provider 'olama'}). Stateless; the environment
  * lookup is injected so tests need no real variables.
  */
 public final class ConfigCompiler {
-    private static final String[] SECTIONS = {"server", "providers", "models", "routes", "teams", "resilience", "pricing"};
+    private static final String[] SECTIONS = {"server", "providers", "models", "routes", "teams", "resilience", "pricing", "cache"};
 
     private ConfigCompiler() {}
 
@@ -41,13 +41,14 @@ public final class ConfigCompiler {
         Map<String, RouteConfig> routes = new RoutesCompiler(r, resilience).compile(root.path("routes"), models, layers);
         Map<String, TeamConfig> teams = new TeamsCompiler(r).compile(root.path("teams"), callable(providers, models, routes));
         PricingSettings pricing = new PricingCompiler(r).compile(root.get("pricing"));
+        CacheSettings cache = new CacheCompiler(r).compile(root.get("cache"), callable(providers, models, routes));
         r.throwIfErrors();
 
         Map<String, TeamConfig> byKeyHash = new HashMap<>();
         for (TeamConfig t : teams.values()) for (String h : t.keyHashes()) byKeyHash.put(h, t);
         return new FrugalConfig(server, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models),
                 Collections.unmodifiableMap(teams), Map.copyOf(byKeyHash), layers.build(), pricing,
-                Collections.unmodifiableMap(routes));
+                Collections.unmodifiableMap(routes), cache);
     }
 
     /** The file as a tree; an empty, unreadable or non-mapping file is the one problem reported. */

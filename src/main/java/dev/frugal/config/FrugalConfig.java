@@ -14,11 +14,19 @@ import java.util.Map;
  * @param resilience the resilience settings of every attempt, layered defaults ← provider ← model ← route
  * @param pricing    the top-level {@code pricing} section (models without a price)
  * @param routes     the virtual models of {@code routes[]}, by name (never the name of a model)
+ * @param cache      the top-level {@code cache} section (the exact response cache's policy)
  */
 public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers,
                            Map<String, ModelConfig> models, Map<String, TeamConfig> teams,
                            Map<String, TeamConfig> teamsByKeyHash, ResilienceLayers resilience, PricingSettings pricing,
-                           Map<String, RouteConfig> routes) {
+                           Map<String, RouteConfig> routes, CacheSettings cache) {
+
+    /** A snapshot without a {@code cache} section. */
+    public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                        Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceLayers resilience,
+                        PricingSettings pricing, Map<String, RouteConfig> routes) {
+        this(server, providers, models, teams, teamsByKeyHash, resilience, pricing, routes, CacheSettings.OFF);
+    }
 
     /** A snapshot without routes and with the default pricing (tests). */
     public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
@@ -75,6 +83,6 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
         }
         if (merged == null) return this;
         return new FrugalConfig(server, providers, Collections.unmodifiableMap(merged), teams, teamsByKeyHash, resilience,
-                pricing, routes);
+                pricing, routes, cache);
     }
 }
