@@ -37,6 +37,9 @@ import java.util.Objects;
  * @param routeDecision       the routing decision in one line (the strategy, the deployments in the order tried with
  *                            their scores, those left out with why; at most 512 characters), or null when no plan was
  *                            made
+ * @param cacheHit            the response cache answered: {@code costMicros} is what the hit was billed (zero or the
+ *                            configured fraction of the original's cost)
+ * @param cacheSavedMicros    for a cache hit, the original answer's cost minus what the hit was billed (micro-USD); else 0
  */
 public record LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
                         String route, String provider, String deployment, String upstreamModel, int status,
@@ -44,9 +47,22 @@ public record LedgerRow(String requestId, Instant ts, String team, String keyId,
                         long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
                         boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
                         boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog,
-                        String routeDecision) {
+                        String routeDecision, long cacheSavedMicros) {
     /** The longest attempt log kept (the column's width). */
     public static final int ATTEMPT_LOG_MAX = 1000;
+
+    /** A row that saved nothing through the cache. */
+    public LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
+                     String route, String provider, String deployment, String upstreamModel, int status,
+                     String errorCode, long promptTokens, long completionTokens, long cachedTokens,
+                     long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
+                     boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
+                     boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog, String routeDecision) {
+        this(requestId, ts, team, keyId, endpoint, requestedModel, route, provider, deployment, upstreamModel, status, errorCode,
+                promptTokens, completionTokens, cachedTokens, reasoningTokens, costMicros, referenceCostMicros, priceVersion,
+                unpriced, estimated, latencyMs, ttftMs, streamed, cacheHit, clientDisconnected, attempts, attemptLog,
+                routeDecision, 0);
+    }
 
     public LedgerRow {
         Objects.requireNonNull(requestId, "requestId");
