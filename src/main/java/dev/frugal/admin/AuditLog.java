@@ -59,16 +59,8 @@ public class AuditLog implements AuditTrail {
 
     /** {@code GET /admin/audit?from=&to=&team=&action=&limit=}: newest first. */
     private void serve(RoutingContext ctx) {
-        AuditQuery q;
-        try {
-            q = AuditQuery.parse(ctx.queryParams().names(), ctx::queryParam);
-        } catch (GatewayError e) {
-            AdminResponses.error(ctx, e);
-            return;
-        } catch (IllegalArgumentException e) { // a query string that does not decode
-            AdminResponses.error(ctx, GatewayError.invalidRequest("The query string is malformed.", null));
-            return;
-        }
+        AuditQuery q = AdminResponses.params(ctx, () -> AuditQuery.parse(ctx.queryParams().names(), ctx::queryParam));
+        if (q == null) return;
         vertx.executeBlocking(() -> store().find(q), false).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.errorf("Audit trail read failed: %s", ar.cause().toString());

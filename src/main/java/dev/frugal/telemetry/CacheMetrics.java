@@ -22,7 +22,11 @@ public class CacheMetrics {
     public static final String REQUESTS = "frugal.cache.requests";
     /** What hits saved: the original answers' cost minus what the hits were billed, in USD; tags {@code team}, {@code model}. */
     public static final String SAVINGS = "frugal.cache.savings";
-    /** Answers offered to the cache; tag {@code result}: stored, or why not (error, incomplete, finish_reason, too_large). */
+    /**
+     * What became of the answer of each request the cache applied to, once settled (a hit excepted); tag
+     * {@code result}: stored, bypass (no-store, or not deterministic), or why it was not stored (error,
+     * incomplete, finish_reason, too_large). A store follows the response by a moment: this says when.
+     */
     public static final String STORES = "frugal.cache.stores";
     /** Redis commands of the cache that failed or timed out; tag {@code operation} (get, set, purge, poll). */
     public static final String REDIS_FAILURES = "frugal.cache.redis.failures";
