@@ -139,7 +139,9 @@ public class ExactCache {
         Context context = Vertx.currentContext();
         Promise<Found> result = Promise.promise();
         long timer = vertx.setTimer(timeoutMillis, t -> {
-            if (result.tryComplete()) redisFailed("get", new TimeoutException("Redis did not answer within " + timeoutMillis + " ms"));
+            if (result.future().isComplete()) return;
+            redisFailed("get", new TimeoutException("Redis did not answer within " + timeoutMillis + " ms")); // before the miss is seen
+            result.tryComplete();
         });
         redis.get(key, timeoutMillis + 1000).onComplete(ar -> {
             vertx.cancelTimer(timer);
