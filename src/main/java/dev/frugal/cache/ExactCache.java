@@ -96,7 +96,7 @@ public class ExactCache {
                @ConfigProperty(name = "frugal.cache.redis.purge-poll", defaultValue = "1s") Duration purgePoll) {
         this(vertx, time, metrics, new Settings(memoryBytes.asLongValue(), (int) Math.min(Integer.MAX_VALUE, maxEntryBytes.asLongValue()),
                 redisEnabled ? redisUrl.filter(u -> !u.isBlank()).orElse(null) : null, prefix, redisTimeout, redisBackoff, purgePoll),
-                () -> configs.get().cache().anyEnabled());
+                () -> configs.loaded() && configs.get().cache().anyEnabled());
         LOG.infof("Response cache: memory tier of %d MiB%s", memoryBytes.asLongValue() >> 20, settings.redisUrl() == null ? ""
                 : ", Redis tier shared by every replica (key prefix '" + prefix + "cache:', wait at most " + timeoutMillis + " ms)");
     }
