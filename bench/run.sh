@@ -3,15 +3,18 @@
 #   (a) the upstreams directly: nginx :9101 (fixed chat.completion JSON), node :9102 (OpenAI SSE)
 #   (b) nginx as a plain reverse proxy on :9103 in front of (a)
 #   (c) Frugal on :8080 in front of (a)
+#   (d) Frugal on :8080 answering the same request from its exact cache (model bench-cached: 100 % hits)
 # Phases: 1) non-streaming throughput (wrk, CONNECTIONS/THREADS), 2) one connection latency
-# (wrk -c1 -t1), 3) streaming TTFB/total (bench/sse-client.js, SSE_CONCURRENCY loops),
-# 4) Frugal resident memory (VmRSS/VmHWM) during and after the run.
+# (wrk -c1 -t1), 3) streaming TTFB/total (bench/sse-client.js, SSE_CONCURRENCY loops; for (d) a
+# replayed stream), 4) Frugal resident memory (VmRSS/VmHWM) during and after the run, 5) memory per
+# cached answer (FILL_SECONDS of distinct questions fill the cache; heap after a full GC).
 # Prints a markdown report and writes it to $RESULTS_DIR/<date>-<host>.md.
 # Only 127.0.0.1 is ever targeted; every process started here is stopped on exit.
 #
 # Knobs (env): DURATION=15 WARMUP=5 CONNECTIONS=32 THREADS=2 SSE_CONCURRENCY=8 SSE_CHUNKS=20
 #   SSE_CHUNK_DELAY_MS=0 WRK_TIMEOUT=5s SKIP_FRUGAL=0 FRUGAL_JAR=target/quarkus-app/quarkus-run.jar
 #   FRUGAL_WARMUP=45 FRUGAL_JAVA_OPTS= FRUGAL_READY_TIMEOUT=60 BENCH_TMP=/tmp/frugal-bench RESULTS_DIR=bench/results
+#   FILL_SECONDS=10 (0 skips phase 5)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,6 +39,7 @@ FRUGAL_JAVA_OPTS="${FRUGAL_JAVA_OPTS--XX:+UseSerialGC}"
 FRUGAL_READY_TIMEOUT="${FRUGAL_READY_TIMEOUT:-60}"
 BENCH_TMP="${BENCH_TMP:-/tmp/frugal-bench}"
 RESULTS_DIR="${RESULTS_DIR:-$BENCH_DIR/results}"
+FILL_SECONDS="${FILL_SECONDS:-10}"
 
 BENCH_KEY_VALUE="frg-bench-key"
 PLAIN_PORT=9101
@@ -60,6 +64,7 @@ check_int SSE_CONCURRENCY "$SSE_CONCURRENCY" 1 1000
 check_int SSE_CHUNKS "$SSE_CHUNKS" 0 100000
 check_int SSE_CHUNK_DELAY_MS "$SSE_CHUNK_DELAY_MS" 0 10000
 check_int FRUGAL_READY_TIMEOUT "$FRUGAL_READY_TIMEOUT" 1 600
+check_int FILL_SECONDS "$FILL_SECONDS" 0 600
 [[ "$WRK_TIMEOUT" =~ ^[0-9]+(ms|s)?$ ]] || die "WRK_TIMEOUT must look like 5s, got '$WRK_TIMEOUT'"
 
 NGINX="$(command -v nginx || true)"
@@ -69,7 +74,7 @@ for tool in wrk curl node; do
 done
 [ -x "$NGINX" ] || die "nginx not found; run bench/setup.sh first"
 
-TARGETS=(a b c)
+TARGETS=(a b c d)
 if [ "$SKIP_FRUGAL" = "1" ]; then
   TARGETS=(a b)
 else
@@ -206,16 +211,24 @@ if [ "$SKIP_FRUGAL" != "1" ]; then
 fi
 
 # ---------------------------------------------------------------- targets
-declare -A NAME URL SSE_URL MODEL_KEY
+declare -A NAME URL SSE_URL MODEL SSE_MODEL
 NAME[a]="(a) upstream direct"
 NAME[b]="(b) nginx proxy"
 NAME[c]="(c) Frugal"
+NAME[d]="(d) Frugal, cache hit"
 URL[a]="http://127.0.0.1:$PLAIN_PORT$CHAT_PATH"
 URL[b]="http://127.0.0.1:$PROXY_PORT$CHAT_PATH"
 URL[c]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
+URL[d]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
 SSE_URL[a]="http://127.0.0.1:$SSE_PORT$CHAT_PATH"
 SSE_URL[b]="http://127.0.0.1:$PROXY_PORT/sse$CHAT_PATH"
 SSE_URL[c]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
+SSE_URL[d]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
+# (d) asks bench-cached, whose one answer is stored by the preflight: every request after it is a hit,
+# streamed ones replayed from the plain answer.
+for t in a b c; do MODEL[$t]=bench-plain; SSE_MODEL[$t]=bench-stream; done
+MODEL[d]=bench-cached
+SSE_MODEL[d]=bench-cached
 
 PLAIN_BODY='{"model":"bench-plain","messages":[{"role":"user","content":"Hello"}]}'
 STREAM_BODY='{"model":"bench-stream","messages":[{"role":"user","content":"Hello"}],"stream":true}'
@@ -223,18 +236,30 @@ STREAM_BODY='{"model":"bench-stream","messages":[{"role":"user","content":"Hello
 # One request per target and mode before measuring: a 401/404/502 should stop the run, not
 # be benchmarked. Every target gets the same body and headers (a and b ignore them).
 preflight() { # target
-  local t="$1" out code
+  local t="$1" out code plain stream
+  plain="${PLAIN_BODY/bench-plain/${MODEL[$t]}}"
+  stream="${STREAM_BODY/bench-stream/${SSE_MODEL[$t]}}"
   out="$RUN_TMP/preflight-$t.json"
   code="$(curl -sS -o "$out" -w '%{http_code}' --max-time 10 -X POST "${URL[$t]}" \
     -H 'Content-Type: application/json' -H "Authorization: Bearer $BENCH_KEY_VALUE" \
-    --data "$PLAIN_BODY")" || die "preflight ${NAME[$t]}: request to ${URL[$t]} failed"
+    --data "$plain")" || die "preflight ${NAME[$t]}: request to ${URL[$t]} failed"
   if [ "$code" != 200 ] || ! grep -q '"choices"' "$out"; then
     die "preflight ${NAME[$t]}: HTTP $code from ${URL[$t]}: $(head -c 500 "$out")"
+  fi
+  if [ "$t" = d ]; then # the answer is stored a moment after it is sent: the next one must be a hit
+    local cache="" i
+    for i in $(seq 1 50); do
+      cache="$(curl -sS -o /dev/null -D - --max-time 10 -X POST "${URL[$t]}" -H 'Content-Type: application/json' \
+        -H "Authorization: Bearer $BENCH_KEY_VALUE" --data "$plain" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-frugal-cache"{print $2}')"
+      [ "$cache" = hit ] && break
+      sleep 0.1
+    done
+    [ "$cache" = hit ] || die "preflight ${NAME[$t]}: the repeated request was not a cache hit (x-frugal-cache: $cache)"
   fi
   out="$RUN_TMP/preflight-$t.sse"
   code="$(curl -sS -N -o "$out" -w '%{http_code}' --max-time 10 -X POST "${SSE_URL[$t]}" \
     -H 'Content-Type: application/json' -H "Authorization: Bearer $BENCH_KEY_VALUE" \
-    --data "$STREAM_BODY")" || die "preflight ${NAME[$t]}: request to ${SSE_URL[$t]} failed"
+    --data "$stream")" || die "preflight ${NAME[$t]}: request to ${SSE_URL[$t]} failed"
   if [ "$code" != 200 ] || ! grep -q '^data: \[DONE\]' "$out"; then
     die "preflight ${NAME[$t]} (stream): HTTP $code from ${SSE_URL[$t]}: $(head -c 500 "$out")"
   fi
@@ -251,6 +276,9 @@ if [ -n "$FRUGAL_PID" ] && [ "$FRUGAL_WARMUP" -gt 0 ]; then
   node "$BENCH_DIR/sse-client.js" --url "http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH" --concurrency "$SSE_CONCURRENCY" \
     --duration "$((FRUGAL_WARMUP / 3))" --warmup 0 --model bench-stream --key "$BENCH_KEY_VALUE" \
     >"$RUN_TMP/sse-frugal-warmup.txt" 2>&1 || die "Frugal streaming warm-up failed"
+  BENCH_MODEL=bench-cached BENCH_AUTH_KEY="$BENCH_KEY_VALUE" BENCH_STREAM=0 \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$((FRUGAL_WARMUP / 3))s" --timeout "$WRK_TIMEOUT" -s "$BENCH_DIR/post.lua" \
+    "http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH" >"$RUN_TMP/wrk-frugal-warmup-cached.txt" 2>&1 || die "Frugal cache warm-up failed"
 fi
 
 # ---------------------------------------------------------------- measurement helpers
@@ -269,7 +297,7 @@ store_kv() { # prefix text
 run_wrk() { # phase target connections threads
   local phase="$1" t="$2" c="$3" th="$4" raw line
   raw="$RUN_TMP/wrk-$phase-$t.txt"
-  export BENCH_MODEL=bench-plain BENCH_AUTH_KEY="$BENCH_KEY_VALUE" BENCH_STREAM=0
+  export BENCH_MODEL="${MODEL[$t]}" BENCH_AUTH_KEY="$BENCH_KEY_VALUE" BENCH_STREAM=0
   if [ "$WARMUP" -gt 0 ]; then
     log "$phase ${NAME[$t]}: warm-up ${WARMUP}s (-c$c -t$th)"
     wrk -t"$th" -c"$c" -d"${WARMUP}s" --timeout "$WRK_TIMEOUT" -s "$BENCH_DIR/post.lua" "${URL[$t]}" \
@@ -290,9 +318,9 @@ run_wrk() { # phase target connections threads
 run_sse() { # phase target
   local phase="$1" t="$2" raw model extra=()
   raw="$RUN_TMP/sse-$phase-$t.txt"
-  model=bench-stream
+  model="${SSE_MODEL[$t]}"
   # The fake upstream sends role + N content + finish + usage + [DONE]; a and b must pass all of it.
-  if [ "$t" != c ]; then extra=(--expect-frames "$((SSE_CHUNKS + 4))"); fi
+  if [ "$t" = a ] || [ "$t" = b ]; then extra=(--expect-frames "$((SSE_CHUNKS + 4))"); fi
   log "$phase ${NAME[$t]}: streaming, warm-up ${WARMUP}s + ${DURATION}s, $SSE_CONCURRENCY concurrent ${SSE_URL[$t]}"
   node "$BENCH_DIR/sse-client.js" --url "${SSE_URL[$t]}" --concurrency "$SSE_CONCURRENCY" \
     --duration "$DURATION" --warmup "$WARMUP" --model "$model" --key "$BENCH_KEY_VALUE" "${extra[@]}" \
@@ -313,6 +341,32 @@ set_phase streaming
 for t in "${TARGETS[@]}"; do run_sse p3 "$t"; done
 set_phase idle-after
 if [ -n "$FRUGAL_PID" ]; then sleep 3; fi
+
+# Phase 5: memory per cached answer. Distinct questions for FILL_SECONDS (each a miss whose answer is
+# stored), then the cache's own count and weight (/q/metrics) and the live heap after a full GC, before and after.
+metric() { # name: the sum of its samples on /q/metrics
+  curl -fsS --max-time 10 "http://127.0.0.1:$FRUGAL_PORT/q/metrics" | awk -v n="$1" '$1 ~ "^"n"([{ ]|$)" {s+=$NF} END{printf "%.0f", s}'
+}
+live_heap() { # bytes of heap in use after a full GC
+  jcmd "$FRUGAL_PID" GC.run >/dev/null 2>&1 || true
+  sleep 1
+  curl -fsS --max-time 10 "http://127.0.0.1:$FRUGAL_PORT/q/metrics" \
+    | awk '/^jvm_memory_used_bytes\{/ && /area="heap"/ {s+=$NF} END{printf "%.0f", s}'
+}
+if [ -n "$FRUGAL_PID" ] && [ "$FILL_SECONDS" -gt 0 ] && command -v jcmd >/dev/null 2>&1; then
+  set_phase fill
+  R[fill.heap0]="$(live_heap)"
+  R[fill.entries0]="$(metric frugal_cache_memory_entries)"
+  R[fill.bytes0]="$(metric frugal_cache_memory_bytes)"
+  log "phase 5: filling the cache for ${FILL_SECONDS}s with distinct questions"
+  BENCH_MODEL=bench-cached BENCH_AUTH_KEY="$BENCH_KEY_VALUE" wrk -t2 -c8 -d"${FILL_SECONDS}s" --timeout "$WRK_TIMEOUT" \
+    -s "$BENCH_DIR/post-distinct.lua" "http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH" >"$RUN_TMP/wrk-fill.txt" 2>&1 || die "cache fill failed"
+  sleep 2 # the last answers are stored a moment after they are sent
+  R[fill.heap1]="$(live_heap)"
+  R[fill.entries1]="$(metric frugal_cache_memory_entries)"
+  R[fill.bytes1]="$(metric frugal_cache_memory_bytes)"
+  R[fill.requests]="$(awk '/^FRUGAL_FILL/{sub("requests=","",$2); print $2}' "$RUN_TMP/wrk-fill.txt")"
+fi
 END_LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- report
@@ -409,6 +463,19 @@ GIT_DIRTY="$(git -C "$REPO_DIR" status --porcelain 2>/dev/null | wc -l | tr -d '
     echo "- Added p50 latency per request, one connection: (c)−(a) $(diff_us_ms "${R[p2.c.p50_us]:-}" "${R[p2.a.p50_us]:-}") ms; (b)−(a) $(diff_us_ms "${R[p2.b.p50_us]:-}" "${R[p2.a.p50_us]:-}") ms; (c)−(b) $(diff_us_ms "${R[p2.c.p50_us]:-}" "${R[p2.b.p50_us]:-}") ms"
     echo "- Added p50 latency under load (-c$CONNECTIONS): (c)−(a) $(diff_us_ms "${R[p1.c.p50_us]:-}" "${R[p1.a.p50_us]:-}") ms; (b)−(a) $(diff_us_ms "${R[p1.b.p50_us]:-}" "${R[p1.a.p50_us]:-}") ms"
     echo "- Streaming TTFB p50 added: (c)−(a) $(diff_ms "${R[p3.c.ttfb_p50_ms]:-}" "${R[p3.a.ttfb_p50_ms]:-}") ms; (b)−(a) $(diff_ms "${R[p3.b.ttfb_p50_ms]:-}" "${R[p3.a.ttfb_p50_ms]:-}") ms; streaming throughput (c)/(b): $(ratio "${R[p3.c.rps]:-}" "${R[p3.b.rps]:-}")"
+    echo "- Cache hit (d) against nginx proxying (b): p50 on one connection (d)−(b) $(diff_us_ms "${R[p2.d.p50_us]:-}" "${R[p2.b.p50_us]:-}") ms, against the upstream direct (d)−(a) $(diff_us_ms "${R[p2.d.p50_us]:-}" "${R[p2.a.p50_us]:-}") ms; throughput at -c$CONNECTIONS (d)/(b): $(ratio "${R[p1.d.rps]:-}" "${R[p1.b.rps]:-}"), (d)/(c): $(ratio "${R[p1.d.rps]:-}" "${R[p1.c.rps]:-}"); replayed stream TTFB p50 (d)−(b) $(diff_ms "${R[p3.d.ttfb_p50_ms]:-}" "${R[p3.b.ttfb_p50_ms]:-}") ms"
+    if [ -n "${R[fill.entries1]:-}" ]; then
+      echo
+      echo "## 5. Memory per cached answer (${FILL_SECONDS}s of distinct questions to bench-cached)"
+      echo
+      n=$(( ${R[fill.entries1]:-0} - ${R[fill.entries0]:-0} ))
+      echo "| measure | value |"
+      echo "|---|---:|"
+      echo "| requests sent | ${R[fill.requests]:-n/a} |"
+      echo "| answers added to the memory tier | $n |"
+      echo "| weighed bytes per answer (frugal_cache_memory_bytes) | $(ratio "$(( ${R[fill.bytes1]:-0} - ${R[fill.bytes0]:-0} ))" "$n") |"
+      echo "| live heap per answer (after a full GC, before and after) | $(ratio "$(( ${R[fill.heap1]:-0} - ${R[fill.heap0]:-0} ))" "$n") |"
+    fi
   else
     echo "## Ratios"
     echo

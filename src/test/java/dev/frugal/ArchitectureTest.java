@@ -30,7 +30,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * Keeps the package arrows of DESIGN.md honest:
- * {@code api ─▶ pipeline ─▶ routing, resilience, tenancy, ledger ─▶ provider, catalog ─▶ wire, telemetry ─▶ core},
+ * {@code api ─▶ pipeline ─▶ routing, resilience, cache, tenancy, ledger ─▶ provider, catalog ─▶ wire, telemetry ─▶ core},
  * with {@code config} (the compiled YAML) readable from everywhere above {@code wire}.
  */
 @AnalyzeClasses(packages = "dev.frugal", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -94,6 +94,13 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule ledger_uses_only_core_config_catalog_wire_and_telemetry =
             mayOnlyUse("ledger", "core", "config", "catalog", "wire", "telemetry");
+
+    /**
+     * The response cache keeps answers by key and replays them; it knows nothing of requests in
+     * flight (the pipeline's {@code CacheStage} drives it), of providers or of tenancy.
+     */
+    @ArchTest
+    static final ArchRule cache_uses_only_core_config_wire_and_telemetry = mayOnlyUse("cache", "core", "config", "wire", "telemetry");
 
     /** Resilience executes routing's {@code Plan}; routing never knows about resilience. */
     @ArchTest

@@ -7,6 +7,8 @@ import dev.frugal.wire.Json;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.function.Supplier;
+
 /** How the admin API answers: JSON bodies, and errors in OpenAI's shape. */
 final class AdminResponses {
     private AdminResponses() {}
@@ -26,6 +28,21 @@ final class AdminResponses {
             e.headers().forEach(ctx.response()::putHeader);
         }
         json(ctx, e.status(), root);
+    }
+
+    /**
+     * What {@code read} makes of a request's parameters, or null once the 400 is answered: for a
+     * {@link GatewayError} it throws, or a query string that does not decode.
+     */
+    static <T> T params(RoutingContext ctx, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (GatewayError e) {
+            error(ctx, e);
+        } catch (IllegalArgumentException e) { // a query string that does not decode
+            error(ctx, GatewayError.invalidRequest("The query string is malformed.", null));
+        }
+        return null;
     }
 
     static void error(RoutingContext ctx, int status, String code, String message) {

@@ -58,16 +58,8 @@ public class AuditLog implements AuditTrail {
 
     /** {@code GET /admin/audit?from=&to=&team=&action=&limit=}: newest first. */
     private void serve(RoutingContext ctx) {
-        AuditQuery q;
-        try {
-            q = AuditQuery.parse(ctx.queryParams().names(), ctx::queryParam);
-        } catch (GatewayError e) {
-            AdminResponses.error(ctx, e);
-            return;
-        } catch (IllegalArgumentException e) { // a query string that does not decode
-            AdminResponses.error(ctx, GatewayError.invalidRequest("The query string is malformed.", null));
-            return;
-        }
+        AuditQuery q = AdminResponses.params(ctx, () -> AuditQuery.parse(ctx.queryParams().names(), ctx::queryParam));
+        if (q == null) return;
         database.calls().run(() -> store().find(q)).onComplete(ar -> {
             if (ar.failed()) {
                 if (ar.cause() instanceof GatewayError e) {

@@ -117,6 +117,7 @@ class HttpEdge {
                 ObjectNode parsed = parseObject(body);
                 JsonNode model = parsed.get("model");
                 ex.requestedModel(model != null && model.isTextual() ? model.asText() : null);
+                ex.cacheControl(req.headers().getAll(HttpHeaders.CACHE_CONTROL));
                 handler.handle(ex, parsed, resp);
             } catch (RuntimeException e) {
                 fail(ex, resp, e, style);

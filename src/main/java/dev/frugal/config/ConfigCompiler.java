@@ -17,13 +17,14 @@ import java.util.function.Function;
  * Compiles the text of {@code frugal.yaml} into a {@link FrugalConfig}: interpolates
  * {@code ${VAR}} / {@code ${VAR:default}} ({@link Interpolation}), compiles each top-level section
  * with its own compiler, in the order their references need (providers, then the models deployed
- * on them, then the routes over those models, then the teams that may call either), and reports
- * every problem with the full path of the bad field
- * ({@code models[2].deployments[0].provider: unknown provider 'olama'}); the rules over the routes come after them. Stateless; the environment
+ * on them, then the routes over those models, then the teams that may call either, and the cache
+ * policy of models and routes; the rules over the routes come after them), and reports every
+ * problem with the full path of the bad field
+ * ({@code models[2].deployments[0].provider: unknown provider 'olama'}). Stateless; the environment
  * lookup is injected so tests need no real variables.
  */
 public final class ConfigCompiler {
-    private static final String[] SECTIONS = {"server", "providers", "models", "routes", "rules", "teams", "resilience", "pricing"};
+    private static final String[] SECTIONS = {"server", "providers", "models", "routes", "rules", "teams", "resilience", "pricing", "cache"};
 
     private ConfigCompiler() {}
 
@@ -42,13 +43,14 @@ public final class ConfigCompiler {
         List<RuleConfig> rules = new RulesCompiler(r).compile(root.path("rules"), routes);
         Map<String, TeamConfig> teams = new TeamsCompiler(r).compile(root.path("teams"), callable(providers, models, routes));
         PricingSettings pricing = new PricingCompiler(r).compile(root.get("pricing"));
+        CacheSettings cache = new CacheCompiler(r).compile(root.get("cache"), callable(providers, models, routes));
         r.throwIfErrors();
 
         Map<String, TeamConfig> byKeyHash = new HashMap<>();
         for (TeamConfig t : teams.values()) for (String h : t.keyHashes()) byKeyHash.put(h, t);
         return new FrugalConfig(server, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models),
                 Collections.unmodifiableMap(teams), Map.copyOf(byKeyHash), layers.build(), pricing,
-                Collections.unmodifiableMap(routes), rules);
+                Collections.unmodifiableMap(routes), rules, cache);
     }
 
     /** The file as a tree; an empty, unreadable or non-mapping file is the one problem reported. */

@@ -101,6 +101,16 @@ public final class Defaults {
     public static final boolean REJECT_UNPRICED = false;
     public static final Duration UNPRICED_WARNING_INTERVAL = Duration.ofMinutes(10);
 
+    // ---- cache -----------------------------------------------------------------------------
+
+    /** {@code cache.enabled}: the exact response cache is off until the file turns it on. */
+    public static final boolean CACHE_ENABLED = false;
+    public static final Duration CACHE_TTL = Duration.ofHours(1);
+    public static final boolean CACHE_DETERMINISTIC_ONLY = true;
+    public static final boolean CACHE_STORE_LENGTH = false;
+    /** {@code cache.hit-cost}: a hit is free. */
+    public static final long CACHE_HIT_COST_PPM = 0;
+
     // ---- teams[] --------------------------------------------------------------------------
 
     public static final Budget.Period BUDGET_PERIOD = Budget.Period.MONTH;

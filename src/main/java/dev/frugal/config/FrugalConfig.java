@@ -15,17 +15,32 @@ import java.util.Map;
  * @param pricing    the top-level {@code pricing} section (models without a price)
  * @param routes     the virtual models of {@code routes[]}, by name (never the name of a model)
  * @param rules      {@code rules[]}: which requests go to which route, tried in order
+ * @param cache      the top-level {@code cache} section (the exact response cache's policy)
  */
 public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers,
                            Map<String, ModelConfig> models, Map<String, TeamConfig> teams,
                            Map<String, TeamConfig> teamsByKeyHash, ResilienceLayers resilience, PricingSettings pricing,
-                           Map<String, RouteConfig> routes, List<RuleConfig> rules) {
+                           Map<String, RouteConfig> routes, List<RuleConfig> rules, CacheSettings cache) {
 
     /** A snapshot without rules (tests). */
     public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                         Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceLayers resilience,
+                        PricingSettings pricing, Map<String, RouteConfig> routes, CacheSettings cache) {
+        this(server, providers, models, teams, teamsByKeyHash, resilience, pricing, routes, List.of(), cache);
+    }
+
+    /** A snapshot without rules (tests). */
+    public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                        Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceLayers resilience,
+                        PricingSettings pricing, Map<String, RouteConfig> routes, List<RuleConfig> rules) {
+        this(server, providers, models, teams, teamsByKeyHash, resilience, pricing, routes, rules, CacheSettings.OFF);
+    }
+
+    /** A snapshot without rules and without a {@code cache} section (tests). */
+    public FrugalConfig(ServerSettings server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                        Map<String, TeamConfig> teams, Map<String, TeamConfig> teamsByKeyHash, ResilienceLayers resilience,
                         PricingSettings pricing, Map<String, RouteConfig> routes) {
-        this(server, providers, models, teams, teamsByKeyHash, resilience, pricing, routes, List.of());
+        this(server, providers, models, teams, teamsByKeyHash, resilience, pricing, routes, List.of(), CacheSettings.OFF);
     }
 
     /** A snapshot without routes and with the default pricing (tests). */
@@ -83,6 +98,6 @@ public record FrugalConfig(ServerSettings server, Map<String, ProviderConfig> pr
         }
         if (merged == null) return this;
         return new FrugalConfig(server, providers, Collections.unmodifiableMap(merged), teams, teamsByKeyHash, resilience,
-                pricing, routes, rules);
+                pricing, routes, rules, cache);
     }
 }

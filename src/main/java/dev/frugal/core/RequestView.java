@@ -98,6 +98,17 @@ public final class RequestView {
 
     public Set<Capability> capabilities() { return Set.copyOf(needs); }
 
+    /**
+     * The request asks for a reproducible answer: {@code temperature} 0, or a {@code seed}. Only such
+     * requests are cached by default (the same question sampled at a temperature may rightly get another answer).
+     */
+    public boolean deterministic() {
+        JsonNode t = body.get("temperature");
+        if (t != null && t.isNumber() && t.doubleValue() == 0) return true;
+        JsonNode seed = body.get("seed");
+        return seed != null && seed.isNumber() && seed.canConvertToExactIntegral();
+    }
+
     public Prompt prompt() {
         if (prompt == null) prompt = PromptText.of(kind, body);
         return prompt;

@@ -40,6 +40,9 @@ import java.util.Objects;
  * @param servedModel         the configured model that answered (or was chosen, when none answered), or null when no
  *                            plan was made
  * @param predictedQuality    the quality (0..1) routing predicted for that model, or NaN when none was predicted
+ * @param cacheHit            the response cache answered: {@code costMicros} is what the hit was billed (zero or the
+ *                            configured fraction of the original's cost)
+ * @param cacheSavedMicros    for a cache hit, the original answer's cost minus what the hit was billed (micro-USD); else 0
  */
 public record LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
                         String route, String provider, String deployment, String upstreamModel, int status,
@@ -47,11 +50,37 @@ public record LedgerRow(String requestId, Instant ts, String team, String keyId,
                         long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
                         boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
                         boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog,
-                        String routeDecision, String servedModel, double predictedQuality) {
+                        String routeDecision, String servedModel, double predictedQuality, long cacheSavedMicros) {
     /** The longest attempt log kept (the column's width). */
     public static final int ATTEMPT_LOG_MAX = 1000;
 
+    /** A row of a request the cache did not answer. */
+    public LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
+                     String route, String provider, String deployment, String upstreamModel, int status,
+                     String errorCode, long promptTokens, long completionTokens, long cachedTokens,
+                     long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
+                     boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
+                     boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog, String routeDecision, String servedModel, double predictedQuality) {
+        this(requestId, ts, team, keyId, endpoint, requestedModel, route, provider, deployment, upstreamModel, status, errorCode,
+                promptTokens, completionTokens, cachedTokens, reasoningTokens, costMicros, referenceCostMicros, priceVersion,
+                unpriced, estimated, latencyMs, ttftMs, streamed, cacheHit, clientDisconnected, attempts, attemptLog,
+                routeDecision, servedModel, predictedQuality, 0);
+    }
+
     /** A row without the model routing chose or its predicted quality. */
+    public LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
+                     String route, String provider, String deployment, String upstreamModel, int status,
+                     String errorCode, long promptTokens, long completionTokens, long cachedTokens,
+                     long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
+                     boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
+                     boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog, String routeDecision, long cacheSavedMicros) {
+        this(requestId, ts, team, keyId, endpoint, requestedModel, route, provider, deployment, upstreamModel, status, errorCode,
+                promptTokens, completionTokens, cachedTokens, reasoningTokens, costMicros, referenceCostMicros, priceVersion,
+                unpriced, estimated, latencyMs, ttftMs, streamed, cacheHit, clientDisconnected, attempts, attemptLog,
+                routeDecision, null, Double.NaN, cacheSavedMicros);
+    }
+
+    /** A row without the model routing chose, its predicted quality or a cache saving. */
     public LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
                      String route, String provider, String deployment, String upstreamModel, int status,
                      String errorCode, long promptTokens, long completionTokens, long cachedTokens,
@@ -61,7 +90,7 @@ public record LedgerRow(String requestId, Instant ts, String team, String keyId,
         this(requestId, ts, team, keyId, endpoint, requestedModel, route, provider, deployment, upstreamModel, status, errorCode,
                 promptTokens, completionTokens, cachedTokens, reasoningTokens, costMicros, referenceCostMicros, priceVersion,
                 unpriced, estimated, latencyMs, ttftMs, streamed, cacheHit, clientDisconnected, attempts, attemptLog,
-                routeDecision, null, Double.NaN);
+                routeDecision, null, Double.NaN, 0);
     }
 
     public LedgerRow {

@@ -26,7 +26,8 @@ final class LedgerStore {
             "route", "provider", "deployment", "upstream_model", "status", "error_code", "prompt_tokens",
             "completion_tokens", "cached_tokens", "reasoning_tokens", "cost_micros", "reference_cost_micros",
             "price_version", "unpriced", "estimated", "latency_ms", "ttft_ms", "streamed", "cache_hit",
-            "client_disconnected", "attempts", "attempt_log", "route_decision", "served_model", "predicted_quality"};
+            "client_disconnected", "attempts", "attempt_log", "route_decision", "served_model", "predicted_quality",
+            "cache_saved_micros"};
     static final String[] ROLLUP_KEYS = {"usage_day", "team", "key_id", "model", "provider"};
     /** The counters of {@code ledger_daily}, histogram columns last, in the order {@link Delta#values} gives them. */
     static final List<String> ROLLUP_COUNTERS;
@@ -34,7 +35,7 @@ final class LedgerStore {
     static {
         List<String> c = new java.util.ArrayList<>(List.of("requests", "errors", "prompt_tokens", "completion_tokens",
                 "cached_tokens", "reasoning_tokens", "cost_micros", "reference_cost_micros", "cache_hits", "unpriced",
-                "estimated", "latency_sum_ms"));
+                "estimated", "latency_sum_ms", "cache_saved_micros"));
         c.addAll(LatencyBuckets.COLUMNS);
         ROLLUP_COUNTERS = List.copyOf(c);
     }
@@ -120,7 +121,8 @@ final class LedgerStore {
             if (r.unpriced()) values[9]++;
             if (r.estimated()) values[10]++;
             values[11] += r.latencyMs();
-            values[12 + LatencyBuckets.bucket(r.latencyMs())]++;
+            values[12] += r.cacheSavedMicros();
+            values[13 + LatencyBuckets.bucket(r.latencyMs())]++;
         }
     }
 
@@ -198,7 +200,8 @@ final class LedgerStore {
         ps.setString(i++, r.attemptLog());
         ps.setString(i++, r.routeDecision());
         ps.setString(i++, r.servedModel());
-        if (Double.isNaN(r.predictedQuality())) ps.setNull(i, Types.DOUBLE); else ps.setDouble(i, r.predictedQuality());
+        if (Double.isNaN(r.predictedQuality())) ps.setNull(i++, Types.DOUBLE); else ps.setDouble(i++, r.predictedQuality());
+        ps.setLong(i, r.cacheSavedMicros());
     }
 
     private static void bindRollup(PreparedStatement ps, RollupKey k, Delta d) throws SQLException {

@@ -16,8 +16,8 @@ import java.util.List;
 public final class ReportFormat {
     /** The fields of each row after the period and the group-by dimensions, in CSV column order. */
     static final List<String> FIELDS = List.of("requests", "errors", "prompt_tokens", "completion_tokens", "cached_tokens",
-            "reasoning_tokens", "cost_usd", "reference_cost_usd", "savings_usd", "cache_hits", "unpriced_requests",
-            "estimated_requests", "p50_latency_ms", "p95_latency_ms");
+            "reasoning_tokens", "cost_usd", "reference_cost_usd", "savings_usd", "cache_hits", "cache_savings_usd",
+            "unpriced_requests", "estimated_requests", "p50_latency_ms", "p95_latency_ms");
 
     private ReportFormat() {}
 
@@ -41,7 +41,8 @@ public final class ReportFormat {
                     .put("cost_usd", Money.usd(r.costMicros()))
                     .put("reference_cost_usd", Money.usd(r.referenceCostMicros()))
                     .put("savings_usd", Money.usd(r.savingsMicros()))
-                    .put("cache_hits", r.cacheHits()).put("unpriced_requests", r.unpricedRequests())
+                    .put("cache_hits", r.cacheHits()).put("cache_savings_usd", Money.usd(r.cacheSavedMicros()))
+                    .put("unpriced_requests", r.unpricedRequests())
                     .put("estimated_requests", r.estimatedRequests());
             if (r.p50LatencyMs() < 0) o.putNull("p50_latency_ms"); else o.put("p50_latency_ms", r.p50LatencyMs());
             if (r.p95LatencyMs() < 0) o.putNull("p95_latency_ms"); else o.put("p95_latency_ms", r.p95LatencyMs());
@@ -63,7 +64,8 @@ public final class ReportFormat {
                     .append(',').append(Money.usd(r.costMicros()).toPlainString())
                     .append(',').append(Money.usd(r.referenceCostMicros()).toPlainString())
                     .append(',').append(Money.usd(r.savingsMicros()).toPlainString())
-                    .append(',').append(r.cacheHits()).append(',').append(r.unpricedRequests()).append(',').append(r.estimatedRequests())
+                    .append(',').append(r.cacheHits()).append(',').append(Money.usd(r.cacheSavedMicros()).toPlainString())
+                    .append(',').append(r.unpricedRequests()).append(',').append(r.estimatedRequests())
                     .append(',').append(r.p50LatencyMs() < 0 ? "" : Long.toString(r.p50LatencyMs()))
                     .append(',').append(r.p95LatencyMs() < 0 ? "" : Long.toString(r.p95LatencyMs()))
                     .append("\r\n");

@@ -47,7 +47,7 @@ public class Reports {
     private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("uuuu-MM");
     private static final String[] COUNTERS = {"requests", "errors", "prompt_tokens", "completion_tokens", "cached_tokens",
-            "reasoning_tokens", "cost_micros", "reference_cost_micros", "cache_hits", "unpriced", "estimated"};
+            "reasoning_tokens", "cost_micros", "reference_cost_micros", "cache_hits", "unpriced", "estimated", "cache_saved_micros"};
 
     private final DataSource dataSource;
     private final Duration retention;
@@ -232,7 +232,7 @@ public class Reports {
                 .add("SUM(prompt_tokens)").add("SUM(completion_tokens)").add("SUM(cached_tokens)").add("SUM(reasoning_tokens)")
                 .add("SUM(cost_micros)").add("SUM(reference_cost_micros)")
                 .add("SUM(CASE WHEN cache_hit THEN 1 ELSE 0 END)").add("SUM(CASE WHEN unpriced THEN 1 ELSE 0 END)")
-                .add("SUM(CASE WHEN estimated THEN 1 ELSE 0 END)")
+                .add("SUM(CASE WHEN estimated THEN 1 ELSE 0 END)").add("SUM(cache_saved_micros)")
                 .add("percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms)")
                 .add("percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)");
         return "SELECT " + select + " FROM ledger WHERE ts >= ? AND ts < ?" + (q.team() == null ? "" : " AND team = ?")
@@ -261,6 +261,6 @@ public class Reports {
             p50 = LatencyBuckets.percentile(buckets, 0.5);
             p95 = LatencyBuckets.percentile(buckets, 0.95);
         }
-        return new ReportRow(period, group, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], p50, p95);
+        return new ReportRow(period, group, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], p50, p95);
     }
 }

@@ -31,6 +31,18 @@ class Admission {
     /** Upstream requests in flight now, across the gateway. */
     int inFlight() { return inFlight.get(); }
 
+    /**
+     * A cache hit: the caller's rate limits and budgets, with no tokens (a hit uses none upstream) and
+     * the hit's billed fraction as the reservation. A hit counts as one request against
+     * requests per minute, and takes no slot of the gateway's in-flight limit. Fails with the quota's refusal.
+     */
+    Future<Void> admitHit(Exchange ex) {
+        return quotas.admit(ex.caller, 0, ex.cachePolicy.billedMicros(ex.hit.costMicros())).map(ticket -> {
+            ex.ticket = ticket;
+            return null;
+        });
+    }
+
     /** Fails with the quota's refusal (429, 402…); throws 503 {@code overloaded} at the in-flight limit. */
     Future<Void> admit(Exchange ex, Plan plan, RequestView view) {
         long prompt = view.promptTokens();

@@ -15,8 +15,8 @@ public sealed interface Answer permits Answer.Whole, Answer.Vectors, AnswerStrea
 
     Origin origin();
 
-    /** Where an answer came from: an upstream attempt (a cache, later). */
-    sealed interface Origin permits Upstream {}
+    /** Where an answer came from: an upstream attempt, or the response cache. */
+    sealed interface Origin permits Upstream, Cached {}
 
     /**
      * @param provider      the provider of the attempt that answered
@@ -24,6 +24,16 @@ public sealed interface Answer permits Answer.Whole, Answer.Vectors, AnswerStrea
      * @param attempts      upstream calls made for the request, this one included
      */
     record Upstream(String provider, String upstreamModel, int attempts) implements Origin {}
+
+    /**
+     * A stored answer replayed by the response cache.
+     *
+     * @param model         the configured model that produced it (for a route, the candidate that answered)
+     * @param provider      the provider that produced it
+     * @param upstreamModel the model that provider was asked for
+     * @param tier          where it was found: {@code memory} or {@code redis}
+     */
+    record Cached(String model, String provider, String upstreamModel, String tier) implements Origin {}
 
     /** A whole (non-streamed) chat or completions response: the OpenAI-shaped body to send as it is. */
     record Whole(Buffer body, Usage usage, Origin origin) implements Answer {}

@@ -1,5 +1,7 @@
 package dev.frugal.pipeline;
 
+import dev.frugal.cache.CachedAnswer;
+import dev.frugal.config.CachePolicy;
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.GatewayError;
@@ -19,6 +21,8 @@ import io.vertx.core.Promise;
 import org.jboss.logging.Logger;
 
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -85,6 +89,21 @@ public final class Exchange {
     /** What the pipeline answered, once it did. */
     Answer answer;
 
+    // ---- the response cache (CacheStage) ----
+    /** The request's {@code Cache-Control}: skip the lookup ({@code no-cache}), or the lookup and the store ({@code no-store}). */
+    boolean noCache;
+    boolean noStore;
+    /** The cache policy of the request's team and model or route; null when the cache does not apply to it. */
+    CachePolicy cachePolicy;
+    /** The answer is to be stored once settled, under {@link #cacheKey} (null: not computed yet). */
+    boolean cacheStore;
+    String cacheKey;
+    /** {@code x-frugal-cache}: hit, miss or bypass; null when the cache does not apply. */
+    String cacheStatus;
+    /** The stored answer that served the request, and the tier it came from; null unless a hit. */
+    CachedAnswer hit;
+    String hitTier;
+
     Exchange(String requestId, String endpoint, FrugalConfig config, TimeSource time, Settlement settlement) {
         this.requestId = requestId;
         this.endpoint = endpoint;
@@ -138,14 +157,29 @@ public final class Exchange {
     }
 
     /**
-     * The headers of an answered request: the attempts made, its rate-limit state ({@code x-ratelimit-*}),
-     * and where it went: {@code x-frugal-route} (when a route chose the model), {@code x-frugal-model} (the
-     * configured model that answered) and {@code x-frugal-cost-usd} (its cost; for a stream, whose headers
-     * leave before any token, the estimate routing used, flagged by {@code x-frugal-cost-estimated: true};
-     * absent when the deployment has no price).
+     * The request's {@code Cache-Control} header values: {@code no-cache} skips the cache lookup (the
+     * answer is still stored), {@code no-store} skips both. Other directives are ignored.
+     */
+    public void cacheControl(List<String> values) {
+        for (String v : values) {
+            for (String directive : v.split(",")) {
+                String d = directive.strip().toLowerCase(Locale.ROOT);
+                if (d.equals("no-cache")) noCache = true;
+                else if (d.equals("no-store")) noStore = true;
+            }
+        }
+    }
+
+    /**
+     * The headers of an answered request: the attempts made, the cache's verdict ({@code x-frugal-cache}),
+     * its rate-limit state ({@code x-ratelimit-*}), and where it went: {@code x-frugal-route} (when a route
+     * chose the model), {@code x-frugal-model} (the configured model that answered) and {@code x-frugal-cost-usd}
+     * (its cost; for a stream, whose headers leave before any token, the estimate routing used, flagged by
+     * {@code x-frugal-cost-estimated: true}; absent when the deployment has no price).
      */
     public void outcomeHeaders(BiConsumer<String, String> put) {
         put.accept("x-frugal-attempts", Integer.toString(attempts));
+        if (cacheStatus != null) put.accept("x-frugal-cache", cacheStatus);
         if (ticket != null) ticket.headers().forEach(put);
         if (route != null) put.accept("x-frugal-route", route);
         if (served == null) return;

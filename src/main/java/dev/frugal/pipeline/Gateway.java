@@ -26,7 +26,7 @@ import java.util.Set;
  * The pipeline's door, and the one place that knows every step of a request, in order:
  * authenticate ({@link #begin} and {@link #authenticate}, before the edge reads the body) →
  * features ({@link Features}: the request's {@link RequestView}) → cache lookup ({@link AnswerCache};
- * a hit ends the request here) → plan ({@link Planning}) → admit ({@link Admission}) → execute
+ * a hit is admitted against the caller's rate limits and answers here) → plan ({@link Planning}) → admit ({@link Admission}) → execute
  * ({@link Dispatch}) → settle ({@link Settlement}, once the edge has written the answer and told the
  * {@link Exchange} so; a failure is settled before it is handed to the edge). Any step may end the
  * request early with an error; the after-steps run all the same. Non-blocking; called on the event loop.
@@ -124,7 +124,7 @@ public class Gateway {
         Future<Answer> answer;
         try {
             RequestView view = features.read(ex, kind, body);
-            answer = cache.lookup(ex, view).compose(hit -> hit != null ? Future.succeededFuture(hit) : upstream(ex, view, input));
+            answer = cache.lookup(ex, view).compose(hit -> hit != null ? admission.admitHit(ex).map(hit) : upstream(ex, view, input));
         } catch (RuntimeException e) {
             answer = Future.failedFuture(e);
         }

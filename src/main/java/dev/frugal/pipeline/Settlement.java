@@ -27,7 +27,9 @@ import java.util.concurrent.Callable;
  * record a shadow decision, close the span. A stream that relayed chunks but ended without usage
  * is billed from its {@link StreamFold}, counted off the event loop when long, and flagged estimated;
  * one whose client left before the first chunk, after a deployment answered, is billed the
- * estimated prompt (flagged estimated too).
+ * estimated prompt (flagged estimated too). A cache hit that reached its client is billed its
+ * policy's fraction of the stored answer's cost, charges no token limit, and records what it saved;
+ * one that did not is billed nothing.
  */
 @ApplicationScoped
 class Settlement {
@@ -47,8 +49,13 @@ class Settlement {
     AfterStep shadow = AfterStep.NONE;
     AfterStep span = AfterStep.NONE;
 
-    /** How a request ended, as settled: what the after-steps read. */
-    record Settled(int status, String errorCode, Usage usage, boolean estimated, long costMicros) {}
+    /**
+     * How a request ended, as settled: what the after-steps read.
+     *
+     * @param costMicros       what the request was billed (for a cache hit, its fraction of the original's cost)
+     * @param cacheSavedMicros for a cache hit, the original's cost minus what the hit was billed; else 0
+     */
+    record Settled(int status, String errorCode, Usage usage, boolean estimated, long costMicros, long cacheSavedMicros) {}
 
     /** One of the steps after the ledger row. Must not throw; runs on the event loop (or the worker that counted a long stream). */
     @FunctionalInterface
@@ -58,9 +65,9 @@ class Settlement {
         void after(Exchange ex, Settled settled);
     }
 
-    /** The first chunk of a stream reached the client. */
+    /** The first chunk of a stream reached the client (a replayed one is not the model's time to first token). */
     void firstChunk(Exchange ex) {
-        metrics.timeToFirstToken(ex.model, Duration.ofNanos(ex.firstChunkNanos - ex.startNanos));
+        if (ex.hit == null) metrics.timeToFirstToken(ex.model, Duration.ofNanos(ex.firstChunkNanos - ex.startNanos));
     }
 
     /**
@@ -108,9 +115,21 @@ class Settlement {
     }
 
     private void record(Exchange ex, int status, Usage usage, boolean estimated, String errorCode, long endNanos) {
+        long saved = 0;
+        long cost;
+        if (ex.hit != null) { // a cache hit: billed its policy's fraction of the original's cost, and only when delivered
+            if (status == 200) {
+                cost = ex.cachePolicy.billedMicros(ex.hit.costMicros());
+                saved = ex.hit.costMicros() - cost;
+            } else {
+                usage = Usage.NONE;
+                cost = 0;
+            }
+        } else {
+            cost = ex.price == null ? 0 : ex.price.costMicros(usage);
+        }
         boolean used = usage.totalTokens() > 0;
         Price price = ex.price;
-        long cost = price == null ? 0 : price.costMicros(usage);
         boolean unpriced = used && ex.served != null && price == null;
         if (unpriced) pricing.unpriced(ex.config, ex.served.model());
         long referenceCost = cost;
@@ -119,37 +138,52 @@ class Settlement {
             if (reference != null) referenceCost = reference.costMicros(usage);
         }
         if (ex.ticket != null) {
-            if (used || cost > 0) ex.ticket.settle(usage.totalTokens(), cost);
+            long tokens = ex.hit != null ? 0 : usage.totalTokens(); // a hit used no upstream tokens
+            if (tokens > 0 || cost > 0) ex.ticket.settle(tokens, cost);
             else ex.ticket.release();
         }
         String team = ex.team == null ? "unauthenticated" : ex.team.name();
         String model = ex.config.models().containsKey(ex.model) || ex.route != null ? ex.model : "unknown";
         Duration took = Duration.ofNanos(endNanos - ex.startNanos);
         metrics.request(ex.endpoint, team, model, ex.provider, status, took, usage, ex.attempts, cost, referenceCost - cost);
-        if (ex.metered && ex.team != null) ledger.record(row(ex, status, errorCode, usage, estimated, cost, referenceCost, unpriced, took));
-        Settled settled = new Settled(status, errorCode, usage, estimated, cost);
+        if (ex.metered && ex.team != null) {
+            ledger.record(row(ex, status, errorCode, usage, estimated, cost, referenceCost, unpriced, took, saved));
+        }
+        Settled settled = new Settled(status, errorCode, usage, estimated, cost, saved);
         after(cache::store, ex, settled);
         after(shadow, ex, settled);
         after(span, ex, settled);
     }
 
-    /** One ledger row per request for a model; listings and unauthenticated calls have none. */
+    /**
+     * One ledger row per request for a model; listings and unauthenticated calls have none. A cache
+     * hit's row has provider and deployment {@code cache}, the upstream model that produced the
+     * answer, and in place of a routing decision the model and tier it came from.
+     */
     private static LedgerRow row(Exchange ex, int status, String errorCode, Usage usage, boolean estimated, long cost,
-                                 long referenceCost, boolean unpriced, Duration took) {
+                                 long referenceCost, boolean unpriced, Duration took, long cacheSaved) {
         Attempt last = ex.served != null ? ex.served : ex.lastTried;
         String provider = last == null ? "" : last.provider().name();
         String upstream = last == null || last.deployment().upstreamModel() == null ? "" : last.deployment().upstreamModel();
+        String deployment = last == null ? "" : provider + "/" + upstream;
+        String decision = ex.decision == null ? null : ex.decision.compact();
+        if (ex.hit != null) {
+            provider = ex.provider;
+            deployment = ex.provider;
+            upstream = ex.hit.upstreamModel();
+            decision = "cache hit (" + ex.hitTier + "): " + ex.hit.model() + " [" + ex.hit.provider() + "/" + upstream + "]";
+        }
         Price price = ex.price;
         Candidate routed = routed(ex);
         return new LedgerRow(ex.requestId, Instant.ofEpochMilli(ex.startMillis), ex.team.name(),
                 ex.caller == null ? null : ex.caller.keyId(), ex.endpoint, requestedModel(ex), ex.route, provider,
-                last == null ? "" : provider + "/" + upstream, upstream, status, errorCode,
+                deployment, upstream, status, errorCode,
                 usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), usage.reasoningTokens(),
                 cost, referenceCost, price == null ? null : price.version(), unpriced, estimated, took.toMillis(),
-                ex.firstChunkNanos == 0 ? -1 : (ex.firstChunkNanos - ex.startNanos) / 1_000_000, ex.streamed, false,
+                ex.firstChunkNanos == 0 ? -1 : (ex.firstChunkNanos - ex.startNanos) / 1_000_000, ex.streamed, ex.hit != null,
                 status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString(),
-                ex.decision == null ? null : ex.decision.compact(), routed == null ? null : routed.model(),
-                routed == null ? Double.NaN : routed.quality());
+                decision, routed == null ? null : routed.model(),
+                routed == null ? Double.NaN : routed.quality(), cacheSaved);
     }
 
     /** The decision's candidate that answered, else its first choice; null without a decision or when nothing was kept. */

@@ -116,7 +116,7 @@ class UsageReportsTest {
                 .contentType(startsWith("text/csv")).extract().asString();
         List<String> lines = List.of(body.split("\r\n"));
         assertTrue(lines.get(0).startsWith("period,team,key_id,requests,errors,"), lines.get(0));
-        assertEquals(DAY + ",alpha,k-a,2,1,200,40,0,0,0.001000,0.003000,0.002000,0,0,0,100,290", lines.get(1));
+        assertEquals(DAY + ",alpha,k-a,2,1,200,40,0,0,0.001000,0.003000,0.002000,0,0.000000,0,0,100,290", lines.get(1));
         assertEquals(4, lines.size());
     }
 

@@ -91,11 +91,43 @@ class RequestViewTest {
             "reasoning_effort=\"high\"",
             "an_unknown_field=1",
             "messages=[{\"role\":\"user\",\"content\":\"Hi!\"}]",
+            "messages=[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"assistant\",\"content\":\"Hi\"}]",
+            "messages=[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi\",\"name\":\"bob\"}]",
+            "messages=[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}]",
+            "parallel_tool_calls=false",
+            "logprobs=true",
+            "top_logprobs=3",
+            "response_format={\"type\":\"json_schema\",\"json_schema\":{\"name\":\"a\",\"schema\":{}}}",
+            "prediction={\"type\":\"content\",\"content\":\"x\"}",
     })
     void everyFieldThatChangesTheAnswerChangesTheKey(String change) {
         int eq = change.indexOf('=');
         String changed = with(change.substring(0, eq), change.substring(eq + 1));
         assertNotEquals(chat(BASE).cacheKey(), chat(changed).cacheKey(), changed);
+    }
+
+    @Test
+    void theKeyDoesNotDependOnWhitespaceOrOnFieldsSetToWhatTheyWereAlready() {
+        String spaced = BASE.replace(",", " ,\n ").replace(":", " : ");
+        assertEquals(chat(BASE).cacheKey(), chat(spaced).cacheKey());
+        assertEquals(chat(BASE).cacheKey(), chat(with("seed", "7.0")).cacheKey());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"temperature=0", "temperature=0.0", "seed=1", "seed=0", "seed=7.0"})
+    void temperatureZeroOrASeedIsDeterministic(String change) {
+        int eq = change.indexOf('=');
+        ObjectNode b = body("{\"model\":\"m\",\"messages\":[]}");
+        b.set(change.substring(0, eq), body("{\"v\":" + change.substring(eq + 1) + "}").get("v"));
+        assertTrue(chat(Json.write(b)).deterministic(), change);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{}", "{\"temperature\":0.2}", "{\"temperature\":\"0\"}", "{\"seed\":null}", "{\"seed\":\"1\"}",
+            "{\"seed\":1.5}"})
+    void otherRequestsAreNot(String fields) {
+        ObjectNode b = body(fields).put("model", "m");
+        assertFalse(chat(Json.write(b)).deterministic(), fields);
     }
 
     @Test

@@ -128,7 +128,7 @@ class LedgerStoreTest {
                         .provider(i % 7 == 0 ? "anthropic" : "openai").ts(Instant.parse("2026-11-27T22:00:00Z").plusSeconds(i * 97L))
                         .tokens(100 + i, 10 + i % 13, i % 3 == 0 ? 50 : 0, i % 11).cost(1000 + i, 2000 + 3L * i)
                         .latency(latencies[i % latencies.length]).status(i % 9 == 0 ? 502 : 200);
-                if (i % 4 == 0) b.cacheHit();
+                if (i % 4 == 0) b.cacheHit(500 + i);
                 if (i % 6 == 0) b.unpriced();
                 if (i % 8 == 0) b.estimated();
                 rows.add(b.build());
@@ -167,7 +167,7 @@ class LedgerStoreTest {
                     .add("SUM(completion_tokens)").add("SUM(cached_tokens)").add("SUM(reasoning_tokens)").add("SUM(cost_micros)")
                     .add("SUM(reference_cost_micros)").add("SUM(CASE WHEN cache_hit THEN 1 ELSE 0 END)")
                     .add("SUM(CASE WHEN unpriced THEN 1 ELSE 0 END)").add("SUM(CASE WHEN estimated THEN 1 ELSE 0 END)")
-                    .add("SUM(latency_ms)");
+                    .add("SUM(latency_ms)").add("SUM(cache_saved_micros)");
             long previous = -1;
             for (long upper : LatencyBuckets.UPPER) {
                 cols.add("SUM(CASE WHEN latency_ms > " + previous + " AND latency_ms <= " + upper + " THEN 1 ELSE 0 END)");

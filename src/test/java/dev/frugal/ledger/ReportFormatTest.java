@@ -19,9 +19,9 @@ class ReportFormatTest {
     final ReportQuery query = new ReportQuery(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-29T00:00:00Z"),
             Interval.DAY, List.of(Dimension.TEAM, Dimension.KEY), null);
     final List<ReportRow> rows = List.of(
-            new ReportRow("2026-11-27", List.of("alpha", "k1"), 3, 1, 300, 60, 10, 5, 3_000, 5_500, 2, 1, 0, 175, 285),
-            new ReportRow("2026-11-28", List.of("a,b \"quoted\"", ""), 1, 0, 1, 1, 0, 0, 1_000_007, 0, 0, 0, 1, 40, 49),
-            new ReportRow("2026-11-28", List.of("=cmd()", "line\nbreak"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1));
+            new ReportRow("2026-11-27", List.of("alpha", "k1"), 3, 1, 300, 60, 10, 5, 3_000, 5_500, 2, 1, 0, 4_250, 175, 285),
+            new ReportRow("2026-11-28", List.of("a,b \"quoted\"", ""), 1, 0, 1, 1, 0, 0, 1_000_007, 0, 0, 0, 1, 0, 40, 49),
+            new ReportRow("2026-11-28", List.of("=cmd()", "line\nbreak"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1));
 
     @Test
     void json() throws Exception {
@@ -41,6 +41,8 @@ class ReportFormatTest {
         assertEquals(0, new java.math.BigDecimal("0.003000").compareTo(first.get("cost_usd").decimalValue()), "cost_usd");
         assertEquals(0, new java.math.BigDecimal("0.005500").compareTo(first.get("reference_cost_usd").decimalValue()), "reference_cost_usd");
         assertEquals(0, new java.math.BigDecimal("0.002500").compareTo(first.get("savings_usd").decimalValue()), "savings_usd");
+        assertEquals(2, first.get("cache_hits").asLong());
+        assertEquals(0, new java.math.BigDecimal("0.004250").compareTo(first.get("cache_savings_usd").decimalValue()), "cache_savings_usd");
         assertEquals(175, first.get("p50_latency_ms").asLong());
         JsonNode second = root.get("data").get(1);
         assertTrue(second.get("key_id").isNull(), "no key id → null");
@@ -54,10 +56,11 @@ class ReportFormatTest {
         String csv = ReportFormat.csv(query, rows);
         String[] lines = csv.split("\r\n", -1);
         assertEquals("period,team,key_id,requests,errors,prompt_tokens,completion_tokens,cached_tokens,reasoning_tokens,"
-                + "cost_usd,reference_cost_usd,savings_usd,cache_hits,unpriced_requests,estimated_requests,p50_latency_ms,p95_latency_ms",
+                + "cost_usd,reference_cost_usd,savings_usd,cache_hits,cache_savings_usd,unpriced_requests,estimated_requests,"
+                + "p50_latency_ms,p95_latency_ms",
                 lines[0]);
-        assertEquals("2026-11-27,alpha,k1,3,1,300,60,10,5,0.003000,0.005500,0.002500,2,1,0,175,285", lines[1]);
-        assertEquals("2026-11-28,\"a,b \"\"quoted\"\"\",,1,0,1,1,0,0,1.000007,0.000000,-1.000007,0,0,1,40,49", lines[2]);
+        assertEquals("2026-11-27,alpha,k1,3,1,300,60,10,5,0.003000,0.005500,0.002500,2,0.004250,1,0,175,285", lines[1]);
+        assertEquals("2026-11-28,\"a,b \"\"quoted\"\"\",,1,0,1,1,0,0,1.000007,0.000000,-1.000007,0,0.000000,0,1,40,49", lines[2]);
         assertTrue(csv.contains("2026-11-28,'=cmd(),\"line\nbreak\",0,"), "formula neutralised, line break quoted: " + csv);
         assertTrue(csv.endsWith(",,\r\n"), "no percentile without requests");
     }

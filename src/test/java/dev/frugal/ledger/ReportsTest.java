@@ -73,7 +73,7 @@ class ReportsTest {
                     row().team("alpha").key("key1").model("m1").provider("openai").ts("2026-11-27T10:15:00Z").latency(100)
                             .tokens(100, 20, 10, 5).cost(1000, 3000).build(),
                     row().team("alpha").key("key1").model("m1").provider("openai").ts("2026-11-27T10:45:00Z").latency(200)
-                            .tokens(200, 40, 0, 0).cost(2000, 2500).cacheHit().build(),
+                            .tokens(200, 40, 0, 0).cost(2000, 2500).cacheHit(1_500).build(),
                     row().team("alpha").key("key1").model("m1").provider("openai").ts("2026-11-27T11:05:00Z").latency(300)
                             .tokens(0, 0, 0, 0).status(502).unpriced().cost(0, 0).build(),
                     row().team("alpha").key("key2").model("m2").provider("anthropic").ts("2026-11-28T09:00:00Z").latency(1000)
@@ -138,6 +138,16 @@ class ReportsTest {
                     "2026-11-28T09:00:00Z|m2|anthropic|1|0|50|5|0|1|500|400|-100|0|0|1|1000|1000"),
                     lines(query("from", "2026-11-27T00:00:00Z", "to", "2026-11-28T12:00:00Z", "interval", "hour",
                             "group_by", "model,provider")));
+        }
+
+        @Test
+        void cacheSavingsPerTeamFromRollupsAndFromRawRows() throws Exception {
+            List<ReportRow> daily = reports.run(query("from", "2026-11-27", "to", "2026-11-28", "group_by", "team"));
+            assertEquals(List.of("2026-11-27 alpha 1 1500", "2026-11-28 alpha 0 0", "2026-11-28 beta 0 0"),
+                    daily.stream().map(r -> r.period() + " " + r.group().get(0) + " " + r.cacheHits() + " " + r.cacheSavedMicros()).toList());
+            List<ReportRow> hourly = reports.run(query("from", "2026-11-27T10:00:00Z", "to", "2026-11-27T11:00:00Z",
+                    "interval", "hour", "group_by", "team"));
+            assertEquals(1_500, hourly.get(0).cacheSavedMicros());
         }
 
         @Test

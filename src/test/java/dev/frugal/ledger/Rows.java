@@ -21,6 +21,7 @@ final class Rows {
     private boolean unpriced;
     private boolean estimated;
     private boolean cacheHit;
+    private long cacheSaved;
     private long latency = 120;
 
     static Rows row() { return new Rows(); }
@@ -41,6 +42,8 @@ final class Rows {
     Rows unpriced() { unpriced = true; cost = 0; return this; }
     Rows estimated() { estimated = true; return this; }
     Rows cacheHit() { cacheHit = true; return this; }
+    /** A cache hit that saved {@code micros} (the original's cost minus what the hit was billed). */
+    Rows cacheHit(long micros) { cacheHit = true; cacheSaved = micros; return this; }
     Rows latency(long v) { latency = v; return this; }
 
     LedgerRow build() {
@@ -48,6 +51,6 @@ final class Rows {
                 provider.isEmpty() ? "" : provider + "/" + upstreamModel, upstreamModel, status,
                 status >= 400 ? "some_error" : null, prompt, completion, cached, reasoning, cost, referenceCost,
                 unpriced ? null : "2026-11", unpriced, estimated, latency, -1, false, cacheHit, false, 1,
-                provider.isEmpty() ? null : provider + "/" + upstreamModel + "=ok", null);
+                provider.isEmpty() ? null : provider + "/" + upstreamModel + "=ok", null, cacheSaved);
     }
 }

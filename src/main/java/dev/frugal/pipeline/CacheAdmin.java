@@ -1,0 +1,36 @@
+package dev.frugal.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.cache.ExactCache;
+import dev.frugal.wire.Json;
+import io.vertx.core.Future;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The response cache as the admin API sees it: purges ({@code DELETE /admin/cache}). The admin
+ * API reaches the cache through here, as it reaches everything else behind the pipeline.
+ */
+@ApplicationScoped
+public class CacheAdmin {
+    @Inject ExactCache exact;
+
+    /**
+     * Removes the stored answers of {@code team} (null: every team's, and the global ones) to the
+     * model or route {@code name} (null: all), from this replica's memory and from Redis; the other
+     * replicas clear their memory within {@code frugal.cache.redis.purge-poll}. Never fails.
+     *
+     * @return {@code {"object":"cache.purged","team","model","memory_entries","redis_entries"}}:
+     *         {@code redis_entries} null without a Redis tier; with {@code "redis_unreachable":true} when
+     *         Redis could not be reached, so that only this replica's memory was purged
+     */
+    public Future<ObjectNode> purge(String team, String name) {
+        return exact.purge(team, name).map(p -> {
+            ObjectNode o = Json.object().put("object", "cache.purged").put("team", team).put("model", name)
+                    .put("memory_entries", p.memoryEntries());
+            if (p.redisEntries() < 0) o.putNull("redis_entries"); else o.put("redis_entries", p.redisEntries());
+            if (p.redisFailed()) o.put("redis_unreachable", true);
+            return o;
+        });
+    }
+}

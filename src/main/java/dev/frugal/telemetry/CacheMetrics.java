@@ -1,0 +1,88 @@
+package dev.frugal.telemetry;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Metrics of the response cache (docs/cache.md). Tags are bounded: team and model (or route)
+ * names come from the config, results and tiers are fixed sets. Counters are looked up once per
+ * tag combination. Thread-safe.
+ */
+@ApplicationScoped
+public class CacheMetrics {
+    /** Requests the cache applied to; tags {@code team}, {@code model}, {@code result} (hit, miss, bypass), {@code tier} (memory, redis, none). */
+    public static final String REQUESTS = "frugal.cache.requests";
+    /** What hits saved: the original answers' cost minus what the hits were billed, in USD; tags {@code team}, {@code model}. */
+    public static final String SAVINGS = "frugal.cache.savings";
+    /**
+     * What became of the answer of each request the cache applied to, once settled (a hit excepted); tag
+     * {@code result}: stored, bypass (no-store, or not deterministic), or why it was not stored (error,
+     * incomplete, finish_reason, too_large). A store follows the response by a moment: this says when.
+     */
+    public static final String STORES = "frugal.cache.stores";
+    /** Redis commands of the cache that failed or timed out; tag {@code operation} (get, set, purge, poll). */
+    public static final String REDIS_FAILURES = "frugal.cache.redis.failures";
+    /** The memory tier: entries, bytes (as weighed), lookups by result, evictions. */
+    public static final String MEMORY_ENTRIES = "frugal.cache.memory.entries";
+    public static final String MEMORY_BYTES = "frugal.cache.memory.bytes";
+    public static final String MEMORY_GETS = "frugal.cache.memory.gets";
+    public static final String MEMORY_EVICTIONS = "frugal.cache.memory.evictions";
+
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+
+    @Inject
+    public CacheMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** @param result hit, miss or bypass; @param tier memory, redis, or none */
+    public void request(String team, String model, String result, String tier) {
+        counter(REQUESTS, "team", team, "model", model, "result", result, "tier", tier).increment();
+    }
+
+    public void saved(String team, String model, long micros) {
+        if (micros > 0) counter(SAVINGS, "team", team, "model", model).increment(micros / 1e6);
+    }
+
+    public void store(String result) {
+        counter(STORES, "result", result).increment();
+    }
+
+    public void redisFailure(String operation) {
+        counter(REDIS_FAILURES, "operation", operation).increment();
+    }
+
+    /** Publishes the memory tier's statistics, read from {@code tier} when scraped. */
+    public <T> void memoryTier(T tier, ToDoubleFunction<T> entries, ToDoubleFunction<T> bytes, ToDoubleFunction<T> hits,
+                               ToDoubleFunction<T> misses, ToDoubleFunction<T> evictions) {
+        Gauge.builder(MEMORY_ENTRIES, tier, entries).description("Answers in the memory tier").register(registry);
+        Gauge.builder(MEMORY_BYTES, tier, bytes).baseUnit("bytes").description("Bytes the memory tier's answers are weighed at")
+                .register(registry);
+        FunctionCounter.builder(MEMORY_GETS, tier, hits).tag("result", "hit").description("Memory tier lookups").register(registry);
+        FunctionCounter.builder(MEMORY_GETS, tier, misses).tag("result", "miss").description("Memory tier lookups").register(registry);
+        FunctionCounter.builder(MEMORY_EVICTIONS, tier, evictions).description("Answers evicted from the memory tier for room")
+                .register(registry);
+    }
+
+    private Counter counter(String name, String... tags) {
+        String id = name + '\0' + String.join("\0", tags);
+        Counter c = counters.get(id);
+        if (c == null) {
+            c = counters.computeIfAbsent(id, i -> {
+                Counter.Builder b = Counter.builder(name).tags(tags);
+                if (name.equals(SAVINGS)) b.baseUnit("usd");
+                return b.register(registry);
+            });
+        }
+        return c;
+    }
+}
