@@ -85,7 +85,7 @@ public final class RoutePlanner {
                                       String operation, ToLongFunction<Attempt> price, boolean rejectUnpriced,
                                       Strategies strategies) {
         Shortlist s = shortlist(config, Ask.of(name, team, operation, capable), Facts.price(price), rejectUnpriced, strategies);
-        if (s.isEmpty() && !GatewayError.modelUnpriced(name).code().equals(s.refusal().code())) throw s.refusal();
+        if (s.isEmpty() && !"model_unpriced".equals(s.refusal().code())) throw s.refusal();
         return s;
     }
 

@@ -7,11 +7,11 @@ import dev.frugal.config.RuleConfig;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.core.RequestView;
 import dev.frugal.wire.Json;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 
 import java.util.Set;
 import java.util.stream.Stream;
