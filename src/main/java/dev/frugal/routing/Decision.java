@@ -30,8 +30,8 @@ public record Decision(String requested, String route, String strategy, List<Can
      * deployments by model in the order tried with their scores, and the dropped ones with their reason
      * code. For example {@code cheapest: cheap [a/cheap-a cost=100], strong [a/strong-a cost=900,
      * b/strong-b cost=500], free [b/free-b cost=unpriced]; dropped: minilm [embed unsupported_operation]}.
-     * A deployment is {@code provider/upstream-model} (the provider alone when it names no model); costs
-     * are micro-USD of a nominal request.
+     * A deployment is {@code provider/upstream-model} (the provider alone when it names no model; nothing for
+     * an {@linkplain Shortlist#offline offline} candidate); costs are micro-USD of a nominal request.
      */
     public String compact() {
         StringBuilder b = new StringBuilder(96).append(strategy).append(':');
@@ -77,11 +77,16 @@ public record Decision(String requested, String route, String strategy, List<Can
             b.append(sep).append(c.dropped().code());
             return;
         }
-        if (c.costMicros() == RoutePlanner.UNPRICED) b.append(" cost=unpriced");
-        else if (c.costMicros() >= 0) b.append(" cost=").append(c.costMicros());
+        if (c.costMicros() == RoutePlanner.UNPRICED) {
+            b.append(sep).append("cost=unpriced");
+            sep = " ";
+        } else if (c.costMicros() >= 0) {
+            b.append(sep).append("cost=").append(c.costMicros());
+            sep = " ";
+        }
         if (!Double.isNaN(c.quality())) {
             long hundredths = Math.round(c.quality() * 100);
-            b.append(" quality=").append(hundredths / 100).append('.');
+            b.append(sep).append("quality=").append(hundredths / 100).append('.');
             if (hundredths % 100 < 10) b.append('0');
             b.append(hundredths % 100);
         }

@@ -50,6 +50,31 @@ public final class Shortlist {
         this.dropped = dropped;
     }
 
+    /**
+     * A route's candidate models priced as given, without a config snapshot: one deployment each, with no
+     * provider, in the order given. For what decides without sending anything (the offline evaluation of
+     * learned quality, tests): {@link RoutePlanner#plan(Shortlist, double[], java.util.random.RandomGenerator)}
+     * orders it exactly as it orders a live request's shortlist.
+     *
+     * @param costMicros each model's cost of a nominal request in micro-USD, or {@link RoutePlanner#UNPRICED}
+     */
+    public static Shortlist offline(String route, RoutingStrategy strategy, List<String> models, long[] costMicros) {
+        if (models.size() != costMicros.length) {
+            throw new IllegalArgumentException(costMicros.length + " costs for " + models.size() + " models");
+        }
+        List<Group> groups = new ArrayList<>(models.size());
+        for (int i = 0; i < models.size(); i++) {
+            Candidate c = Candidate.kept(new Attempt(models.get(i), null, null, route), costMicros[i]);
+            groups.add(Group.of(models.get(i), OrderedStrategy.INSTANCE, List.of(c)));
+        }
+        return new Shortlist(route, route, strategy, List.copyOf(groups), List.of());
+    }
+
+    /** The same candidates ordered by another strategy (an objective with other settings, e.g. a {@code min-quality}). */
+    public Shortlist withStrategy(RoutingStrategy other) {
+        return new Shortlist(requested, route, other, groups, dropped);
+    }
+
     /** The model or route name the client asked for. */
     public String requested() {
         return requested;
