@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,11 +29,35 @@ import java.util.random.RandomGenerator;
 public final class OfflineEvaluation {
     private OfflineEvaluation() {}
 
-    /** The default sweep: {@code min-quality} 0.00, 0.01, …, 1.00. */
+    /** A plain sweep: {@code min-quality} 0.00, 0.01, …, 1.00. */
     public static double[] defaultPoints() {
         double[] points = new double[101];
         for (int i = 0; i <= 100; i++) points[i] = i / 100.0;
         return points;
+    }
+
+    /**
+     * The sweep {@link #evaluate} uses when given none: 0.00, 0.05, …, 1.00, plus each percentile (1st to
+     * 99th) of every quality predicted for the test prompts, to three decimals, so that the points are
+     * dense where the decisions change. Reads predictions only.
+     */
+    static double[] sweep(double[][] predicted) {
+        int n = 0;
+        for (double[] q : predicted) for (double v : q) if (!Double.isNaN(v)) n++;
+        double[] all = new double[n];
+        int i = 0;
+        for (double[] q : predicted) for (double v : q) if (!Double.isNaN(v)) all[i++] = v;
+        Arrays.sort(all);
+        TreeSet<Double> points = new TreeSet<>();
+        for (int g = 0; g <= 20; g++) points.add(g / 20.0);
+        for (int pct = 1; n > 0 && pct < 100; pct++) {
+            double v = all[(int) Math.min(n - 1, (long) pct * n / 100)];
+            points.add(Math.min(1, Math.max(0, Math.round(v * 1000) / 1000.0)));
+        }
+        double[] out = new double[points.size()];
+        i = 0;
+        for (double p : points) out[i++] = p;
+        return out;
     }
 
     /**
@@ -44,7 +69,7 @@ public final class OfflineEvaluation {
      * @param prompts    the features of each test row's prompt (its embedding, its size)
      * @param costNanos  what each test row's answer cost per candidate of {@code test}, rows × candidates
      *                   ({@link OutcomeTable#costsNanos})
-     * @param points     the {@code min-quality} values to sweep, each 0..1
+     * @param points     the {@code min-quality} values to sweep, each 0..1, or null for {@link #sweep}'s
      * @param random     for the draws of a model's {@code weighted} deployments (never read for the choice
      *                   between models)
      * @throws IllegalArgumentException when a route model is not in the test set, or the counts differ
@@ -58,7 +83,9 @@ public final class OfflineEvaluation {
         if (models.isEmpty() || rows == 0) throw new IllegalArgumentException("nothing to evaluate");
         int[] column = columns(models, test.candidates());
 
-        int[][] choices = choices(route, estimator, prompts, points, random); // decided before any label is read
+        double[][] predicted = predict(estimator, prompts, models);
+        if (points == null) points = sweep(predicted);
+        int[][] choices = choices(route, predicted, points, random); // decided before any label is read
 
         Scoring s = new Scoring(models, column, test, costNanos);
         List<Evaluation.Point> curve = new ArrayList<>(points.length);
@@ -75,18 +102,22 @@ public final class OfflineEvaluation {
         return new Evaluation(rows, List.copyOf(curve), Collections.unmodifiableMap(single), s.result(s.oracle()), List.copyOf(mixes));
     }
 
+    /** Each test prompt's predicted qualities, in the order of the route's models. */
+    static double[][] predict(QualityPredictor estimator, List<PromptFeatures> prompts, List<String> models) {
+        double[][] predicted = new double[prompts.size()][];
+        for (int r = 0; r < predicted.length; r++) predicted[r] = estimator.estimate(prompts.get(r), models);
+        return predicted;
+    }
+
     /**
      * For each operating point and test row, the index (into the route's models) of the model live
-     * routing would choose. Reads the prompts' features only.
+     * routing would choose. Reads the predictions only.
      */
-    static int[][] choices(Shortlist route, QualityPredictor estimator, List<PromptFeatures> prompts, double[] points,
-                           RandomGenerator random) {
+    static int[][] choices(Shortlist route, double[][] predicted, double[] points, RandomGenerator random) {
         List<String> models = route.models();
         Map<String, Integer> index = new HashMap<>();
         for (int m = 0; m < models.size(); m++) index.put(models.get(m), m);
-        double[][] predicted = new double[prompts.size()][];
-        for (int r = 0; r < predicted.length; r++) predicted[r] = estimator.estimate(prompts.get(r), models);
-        int[][] out = new int[points.length][prompts.size()];
+        int[][] out = new int[points.length][predicted.length];
         for (int p = 0; p < points.length; p++) {
             Shortlist at = route.withStrategy(CheapestStrategy.withMinQuality(points[p]));
             for (int r = 0; r < predicted.length; r++) {

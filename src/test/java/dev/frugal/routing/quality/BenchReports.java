@@ -190,8 +190,8 @@ final class BenchReports {
                 QualityBench.nan(k), settings);
         long[] mean = QualityBench.meanCostMicros(QualityBench.pickCosts(d.costNanos(), k, examples), k, examples.length);
         double[] points = QualityBench.finePoints();
-        int[][] choices = OfflineEvaluation.choices(Shortlist.offline("b", CheapestStrategy.INSTANCE, models, mean), est,
-                QualityBench.pick(prompts, test), points, new SplittableRandom(1));
+        int[][] choices = OfflineEvaluation.choices(Shortlist.offline("b", CheapestStrategy.INSTANCE, models, mean),
+                OfflineEvaluation.predict(est, QualityBench.pick(prompts, test), models), points, new SplittableRandom(1));
         int rounds = 1000;
         double[][] share = new double[targets.length][rounds];
         SplittableRandom r = new SplittableRandom(11);

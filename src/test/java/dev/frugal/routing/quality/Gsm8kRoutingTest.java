@@ -48,7 +48,7 @@ class Gsm8kRoutingTest {
                 QualityBench.meanCostMicros(examples.costsNanos(prices, QualityBench::quarterOfChars), 2, half));
         evaluation = OfflineEvaluation.evaluate(route, estimator, test, features(test, embedding),
                 test.costsNanos(prices, QualityBench::quarterOfChars),
-                OfflineEvaluation.defaultPoints(), new SplittableRandom(1));
+                null, new SplittableRandom(1)); // the sweep dense where the predictions are
     }
 
     @Test

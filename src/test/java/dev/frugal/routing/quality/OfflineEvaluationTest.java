@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -89,6 +90,21 @@ class OfflineEvaluationTest {
             assertEquals(e.points().get(p).result().share(), f.points().get(p).result().share(), "point " + points[p]);
         }
         assertNotEquals(e.points().get(85).result().accuracy(), f.points().get(85).result().accuracy(), "the labels do differ");
+    }
+
+    @Test
+    void withoutPointsTheSweepIsDenseWhereThePredictionsAre() {
+        double[] points = OfflineEvaluation.sweep(new double[][] {{0.6123, 0.633}, {0.641, Double.NaN}});
+        List<Double> expected = new ArrayList<>();
+        for (int g = 0; g <= 20; g++) expected.add(g / 20.0);
+        expected.addAll(List.of(0.612, 0.633, 0.641));
+        expected.sort(null);
+        assertEquals(expected, Arrays.stream(points).boxed().toList());
+
+        Evaluation e = evaluate(TEST, null);
+        assertEquals(List.of(0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85,
+                0.9, 0.95, 1.0), e.points().stream().map(Evaluation.Point::operatingPoint).toList(),
+                "the test's predictions all sit on the grid already");
     }
 
     @Test
