@@ -55,9 +55,13 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule provider_uses_only_core_wire_and_config = mayOnlyUse("provider", "core", "wire", "config");
 
-    /** Routing is a pure decision over the config: it knows providers only as {@code ProviderConfig}. */
+    /**
+     * Routing is a pure decision over the config: it knows providers only as {@code ProviderConfig}. Its
+     * learned-quality part reads outcome tables (CSV) and writes evaluations (JSON) through wire
+     * (docs/decisions/0011).
+     */
     @ArchTest
-    static final ArchRule routing_uses_only_core_and_config = mayOnlyUse("routing", "core", "config");
+    static final ArchRule routing_uses_only_core_config_and_wire = mayOnlyUse("routing", "core", "config", "wire");
 
     /** The catalog (prices, token counts) is data over the config: no I/O layer, no request handling. */
     @ArchTest

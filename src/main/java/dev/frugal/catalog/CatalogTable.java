@@ -2,6 +2,7 @@ package dev.frugal.catalog;
 
 import dev.frugal.core.Money;
 import dev.frugal.core.Price;
+import dev.frugal.wire.Csv;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -65,15 +66,13 @@ public final class CatalogTable {
      */
     public static CatalogTable parse(byte[] file, String origin) {
         String text = new String(file, StandardCharsets.UTF_8);
-        if (text.startsWith("\uFEFF")) text = text.substring(1);
         List<String> errors = new ArrayList<>();
-        List<Integer> lines = new ArrayList<>();
-        List<List<String>> records = Csv.records(text, lines, errors);
+        List<Csv.Record> records = Csv.read(text, errors);
         if (records.isEmpty() && errors.isEmpty()) errors.add("the file is empty");
         if (!errors.isEmpty()) throw problems(origin, errors);
 
         Map<String, Integer> col = new HashMap<>();
-        List<String> header = records.get(0);
+        List<String> header = records.get(0).fields();
         for (int i = 0; i < header.size(); i++) col.put(header.get(i).trim().toLowerCase(Locale.ROOT), i);
         for (String r : REQUIRED) if (!col.containsKey(r)) errors.add("line 1: no column '" + r + "'");
         if (!errors.isEmpty()) throw problems(origin, errors);
@@ -82,8 +81,8 @@ public final class CatalogTable {
         LocalDate latest = null;
         Set<String> seen = new HashSet<>();
         for (int i = 1; i < records.size(); i++) {
-            List<String> rec = records.get(i);
-            String at = "line " + lines.get(i) + ": ";
+            List<String> rec = records.get(i).fields();
+            String at = "line " + records.get(i).line() + ": ";
             if (rec.size() != header.size()) {
                 errors.add(at + rec.size() + " fields, but the header has " + header.size());
                 continue;

@@ -48,7 +48,8 @@ public record Decision(String requested, String route, String strategy, List<Can
      * the dropped ones with their reason code. For example {@code cheapest rule=interns: cheap [a/cheap-a
      * cost=100 quality=0.62], strong [a/strong-a cost=900, b/strong-b cost=500], free [b/free-b
      * cost=unpriced]; dropped: minilm [embed unsupported_operation]}. A deployment is
-     * {@code provider/upstream-model} (the provider alone when it names no model); costs are the request's
+     * {@code provider/upstream-model} (the provider alone when it names no model; nothing for an
+     * {@linkplain Shortlist#offline offline} candidate); costs are the request's
      * estimated cost in micro-USD, {@code ttft} the moving average of time to first token.
      */
     public String compact() {
@@ -97,11 +98,16 @@ public record Decision(String requested, String route, String strategy, List<Can
             b.append(sep).append(c.dropped().code());
             return;
         }
-        if (c.costMicros() == RoutePlanner.UNPRICED) b.append(" cost=unpriced");
-        else if (c.costMicros() >= 0) b.append(" cost=").append(c.costMicros());
+        if (c.costMicros() == RoutePlanner.UNPRICED) {
+            b.append(sep).append("cost=unpriced");
+            sep = " ";
+        } else if (c.costMicros() >= 0) {
+            b.append(sep).append("cost=").append(c.costMicros());
+            sep = " ";
+        }
         if (!Double.isNaN(c.quality())) {
             long hundredths = Math.round(c.quality() * 100);
-            b.append(" quality=").append(hundredths / 100).append('.');
+            b.append(sep).append("quality=").append(hundredths / 100).append('.');
             if (hundredths % 100 < 10) b.append('0');
             b.append(hundredths % 100);
         }

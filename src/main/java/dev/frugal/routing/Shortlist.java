@@ -61,6 +61,26 @@ public final class Shortlist {
         return explained;
     }
 
+    /**
+     * A route's candidate models priced as given, without a config snapshot: one deployment each, with no
+     * provider, in the order given. For what decides without sending anything (the offline evaluation of
+     * learned quality, tests): {@link RoutePlanner#plan(Shortlist, double[], java.util.random.RandomGenerator)}
+     * orders it exactly as it orders a live request's shortlist.
+     *
+     * @param costMicros each model's cost of a nominal request in micro-USD, or {@link RoutePlanner#UNPRICED}
+     */
+    public static Shortlist offline(String route, RoutingStrategy strategy, List<String> models, long[] costMicros) {
+        if (models.size() != costMicros.length) {
+            throw new IllegalArgumentException(costMicros.length + " costs for " + models.size() + " models");
+        }
+        List<Group> groups = new ArrayList<>(models.size());
+        for (int i = 0; i < models.size(); i++) {
+            Candidate c = Candidate.kept(new Attempt(models.get(i), null, null, route), costMicros[i]);
+            groups.add(Group.of(models.get(i), OrderedStrategy.INSTANCE, List.of(c)));
+        }
+        return new Shortlist(route, route, null, strategy, List.copyOf(groups), List.of(), null, false);
+    }
+
     /** The model or route name the client asked for. */
     public String requested() {
         return requested;
