@@ -76,7 +76,7 @@ public final class Shortlist {
         List<Group> groups = new ArrayList<>(models.size());
         for (int i = 0; i < models.size(); i++) {
             Candidate c = Candidate.kept(new Attempt(models.get(i), null, null, route), costMicros[i]);
-            groups.add(Group.of(models.get(i), OrderedStrategy.INSTANCE, List.of(c)));
+            groups.add(Group.of(models.get(i), OrderedStrategy.INSTANCE, List.of(c), 1));
         }
         return new Shortlist(route, route, null, strategy, List.copyOf(groups), List.of(), null, false);
     }
