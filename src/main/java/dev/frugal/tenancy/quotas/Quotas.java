@@ -192,10 +192,15 @@ public class Quotas {
 
     /** One attempt at warming the store; records the outcome for {@link #readiness}. Never logs the store's URL. */
     Future<Void> warmUp() {
-        return store.warm().onSuccess(v -> {
-            if (warmFailed.get()) LOG.info("Quota store answered: ready");
-            readiness = new Readiness(true, "ready");
-        }).onFailure(e -> {
+        // andThen: the returned future completes only once the outcome is recorded, so whoever waits
+        // on it reads the new readiness (onSuccess/onFailure return the store's own future)
+        return store.warm().andThen(ar -> {
+            if (ar.succeeded()) {
+                if (warmFailed.get()) LOG.info("Quota store answered: ready");
+                readiness = new Readiness(true, "ready");
+                return;
+            }
+            Throwable e = ar.cause();
             String why = "the quota store did not answer (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
             readiness = failOpen
                     ? new Readiness(true, why + "; requests are admitted without limits or budgets until it does")
