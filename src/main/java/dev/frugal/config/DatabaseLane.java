@@ -102,44 +102,66 @@ public final class DatabaseLane {
 
     /** Runs {@code work} on this lane; see the class comment for how it fails. */
     public <T> Future<T> run(Callable<T> work) {
-        Context context = vertx.getOrCreateContext();
-        Promise<T> promise = Promise.promise();
-        AtomicBoolean over = new AtomicBoolean();
-        long timer = vertx.setTimer(timeoutMillis, id -> {
-            if (!over.compareAndSet(false, true)) return;
-            timedOut.increment();
-            log("did not answer within " + timeoutMillis + " ms");
-            promise.fail(GatewayError.databaseUnavailable("The database did not answer within " + text(timeoutMillis)
-                    + " (" + setting + "); retry shortly.", retryAfterSeconds));
-        });
+        Call<T> call = new Call<>(work, vertx.getOrCreateContext());
+        call.timer = vertx.setTimer(timeoutMillis, id -> call.timedOut());
         try {
-            executor.execute(() -> {
-                if (over.get()) return; // its time ran out while it waited
-                T result = null;
-                Throwable failure = null;
-                try {
-                    result = work.call();
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                T r = result;
-                Throwable f = failure;
-                context.runOnContext(v -> {
-                    if (!over.compareAndSet(false, true)) return;
-                    vertx.cancelTimer(timer);
-                    if (f == null) promise.complete(r);
-                    else promise.fail(classify(f));
-                });
-            });
+            executor.execute(call);
         } catch (RejectedExecutionException e) {
-            over.set(true);
-            vertx.cancelTimer(timer);
+            call.over.set(true);
+            vertx.cancelTimer(call.timer);
             busy.increment();
             log("has " + executor.getMaximumPoolSize() + " " + name + " running and " + MAX_QUEUED + " waiting");
             return Future.failedFuture(GatewayError.databaseUnavailable(
                     "The database is not keeping up with requests right now; retry shortly.", retryAfterSeconds));
         }
-        return promise.future();
+        return call.promise.future();
+    }
+
+    /**
+     * One call: answered once, by its work (on the caller's context) or by its timer, whichever
+     * comes first. A call whose time ran out leaves the queue at once, so waiting calls that nobody
+     * waits for any more never take the room of new ones.
+     */
+    private final class Call<T> implements Runnable {
+        final Callable<T> work;
+        final Context context;
+        final Promise<T> promise = Promise.promise();
+        final AtomicBoolean over = new AtomicBoolean();
+        volatile long timer;
+
+        Call(Callable<T> work, Context context) {
+            this.work = work;
+            this.context = context;
+        }
+
+        void timedOut() {
+            if (!over.compareAndSet(false, true)) return;
+            executor.remove(this);
+            DatabaseLane.this.timedOut.increment();
+            log("did not answer within " + timeoutMillis + " ms");
+            promise.fail(GatewayError.databaseUnavailable("The database did not answer within " + text(timeoutMillis)
+                    + " (" + setting + "); retry shortly.", retryAfterSeconds));
+        }
+
+        @Override
+        public void run() {
+            if (over.get()) return; // its time ran out while it waited
+            T result = null;
+            Throwable failure = null;
+            try {
+                result = work.call();
+            } catch (Throwable t) {
+                failure = t;
+            }
+            T r = result;
+            Throwable f = failure;
+            context.runOnContext(v -> {
+                if (!over.compareAndSet(false, true)) return;
+                vertx.cancelTimer(timer);
+                if (f == null) promise.complete(r);
+                else promise.fail(classify(f));
+            });
+        }
     }
 
     /** How long a call may take, its wait for a thread included. */
