@@ -1,23 +1,20 @@
 package dev.frugal.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.frugal.config.RedisPipelines;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The cluster tier's commands on Redis, through the Vert.x Redis client: entries under
+ * The cluster tier's commands on Redis, pipelined over a few connections ({@link RedisPipelines}): entries under
  * {@code <prefix>cache:<key>} with their TTL in Redis ({@code SET … PX}), purges by {@code SCAN}
  * and {@code UNLINK}, and the purge log other replicas poll ({@code <prefix>cache-purges}, a
  * sequence number and the last {@link #LOG_LENGTH} purges). Every command fails after its own
@@ -28,20 +25,19 @@ final class RedisTier {
     static final int LOG_LENGTH = 1000;
     private static final int SCAN_COUNT = 1000;
 
-    private final Vertx vertx;
-    private final Redis redis;
+    /** Connections the tier's commands are pipelined over (purges and polls are rare; lookups and stores short). */
+    private static final int LINKS = 4;
+
+    private final RedisPipelines redis;
     private final String prefix;
     private final String logKey;
     private final String seqKey;
 
     RedisTier(Vertx vertx, String url, String prefix, long connectTimeoutMillis) {
-        this.vertx = vertx;
         this.prefix = prefix + "cache:";
         this.logKey = prefix + "cache-purges";
         this.seqKey = prefix + "cache-purges:seq";
-        RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(16).setMaxPoolWaiting(4096);
-        options.getNetClientOptions().setConnectTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeoutMillis)));
-        this.redis = Redis.createClient(vertx, options);
+        this.redis = RedisPipelines.to(vertx, url, LINKS, connectTimeoutMillis);
     }
 
     /** The stored value under {@code key}, or null. */
@@ -114,17 +110,12 @@ final class RedisTier {
                 });
     }
 
-    /** Sends one command, failing after {@code timeoutMillis} (the command may still run). */
+    /**
+     * Sends one command, failing after {@code timeoutMillis} (the command may still run), timed on the
+     * event loop that reads the answer ({@link RedisPipelines}).
+     */
     private Future<Response> send(Request request, long timeoutMillis) {
-        Promise<Response> p = Promise.promise();
-        long timer = vertx.setTimer(Math.max(1, timeoutMillis),
-                t -> p.tryFail(new TimeoutException("Redis did not answer within " + timeoutMillis + " ms")));
-        redis.send(request).onComplete(ar -> {
-            vertx.cancelTimer(timer);
-            if (ar.succeeded()) p.tryComplete(ar.result());
-            else p.tryFail(ar.cause());
-        });
-        return p.future();
+        return redis.send(request, Math.max(1, timeoutMillis));
     }
 
     /** {@code s} as a literal inside a Redis glob pattern. */

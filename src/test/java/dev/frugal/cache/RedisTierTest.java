@@ -7,6 +7,7 @@ import dev.frugal.core.Usage;
 import dev.frugal.telemetry.CacheMetrics;
 import dev.frugal.testsupport.FakeTime;
 import dev.frugal.testsupport.PausableProxy;
+import dev.frugal.testsupport.RedisScratch;
 import dev.frugal.testsupport.RequiresRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -46,6 +47,7 @@ class RedisTierTest {
     static final String H2 = "2222222222222222222222222222222222222222222222222222222222222222";
     static final Duration TIMEOUT = Duration.ofMillis(300);
     static final Duration BACKOFF = Duration.ofSeconds(5);
+    static RedisScratch redis;
     static Vertx vertx;
     static Redis admin;
 
@@ -55,20 +57,20 @@ class RedisTierTest {
 
     @BeforeAll
     static void connect() {
-        vertx = Vertx.vertx();
-        admin = Redis.createClient(vertx, RequiresRedis.URL);
+        redis = new RedisScratch();
+        vertx = redis.vertx;
+        admin = redis.admin;
     }
 
     @AfterAll
     static void disconnect() throws Exception {
-        admin.close();
-        await(vertx.close());
+        redis.close();
     }
 
     @AfterEach
     void cleanUp() throws Exception {
         made.forEach(ExactCache::close);
-        for (String k : keys()) await(admin.send(Request.cmd(Command.DEL).arg(k)));
+        redis.deleteKeys(prefix);
     }
 
     ExactCache replica(String url) {
@@ -216,13 +218,10 @@ class RedisTierTest {
     }
 
     List<String> keys() throws Exception {
-        List<String> out = new ArrayList<>();
-        Response r = await(admin.send(Request.cmd(Command.KEYS).arg(prefix + "*")));
-        for (Response k : r) out.add(k.toString());
-        return out;
+        return redis.keys(prefix);
     }
 
     static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return RedisScratch.await(f);
     }
 }

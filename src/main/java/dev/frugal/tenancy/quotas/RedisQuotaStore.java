@@ -1,12 +1,11 @@
 package dev.frugal.tenancy.quotas;
 
+import dev.frugal.config.RedisPipelines;
 import dev.frugal.core.Ids;
 import dev.frugal.telemetry.QuotaMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.jboss.logging.Logger;
@@ -50,7 +49,7 @@ final class RedisQuotaStore implements QuotaStore {
     private static final Script FINISH = Script.load("quota-finish.lua");
     private static final Script SEED = Script.load("quota-seed.lua");
     private static final long DAY_MILLIS = 86_400_000L;
-    /** Connections to Redis, commands pipelined over them ({@link Pipelines}): opened at start ({@link #warm}). */
+    /** Connections to Redis, commands pipelined over them ({@link RedisPipelines}): opened at start ({@link #warm}). */
     static final int LINKS = 4;
     /** Withdrawals and settlements waiting to be sent again, at most; past it they are abandoned to their lease. */
     private static final int MAX_RESENDS = 10_000;
@@ -73,8 +72,7 @@ final class RedisQuotaStore implements QuotaStore {
         }
     }
 
-    private final Redis redis;
-    private final Pipelines pipelines;
+    private final RedisPipelines pipelines;
     private final String prefix;
     private final long timeoutMillis;
     private final long leaseMillis;
@@ -92,12 +90,7 @@ final class RedisQuotaStore implements QuotaStore {
         this.leaseMillis = Math.max(1000, lease.toMillis());
         this.metrics = metrics;
         this.resends = new Resends(vertx, timeoutMillis, Math.max(timeoutMillis, MAX_RESEND_DELAY_MILLIS), leaseMillis, MAX_RESENDS);
-        // Room for the links and their replacements; the links live as long as the store, never recycled.
-        RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(2 * LINKS).setMaxPoolWaiting(4 * LINKS)
-                .setPoolRecycleTimeout(-1);
-        options.getNetClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
-        this.redis = Redis.createClient(vertx, options);
-        this.pipelines = new Pipelines(vertx, redis, LINKS);
+        this.pipelines = RedisPipelines.to(vertx, url, LINKS, timeoutMillis);
     }
 
     /**
@@ -287,6 +280,5 @@ final class RedisQuotaStore implements QuotaStore {
     public void close() {
         resends.close();
         pipelines.close();
-        redis.close();
     }
 }

@@ -5,6 +5,7 @@ import dev.frugal.config.Limits;
 import dev.frugal.core.Ids;
 import dev.frugal.telemetry.QuotaMetrics;
 import dev.frugal.tenancy.Caller;
+import dev.frugal.testsupport.RedisScratch;
 import dev.frugal.testsupport.RequiresRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @RequiresRedis
 class RedisQuotasTest extends QuotaContract {
     static final Duration LEASE = Duration.ofMinutes(15);
+    static RedisScratch redis;
     static Vertx vertx;
     static Redis admin;
 
@@ -45,14 +47,14 @@ class RedisQuotasTest extends QuotaContract {
 
     @BeforeAll
     static void connect() {
-        vertx = Vertx.vertx();
-        admin = Redis.createClient(vertx, RequiresRedis.URL);
+        redis = new RedisScratch();
+        vertx = redis.vertx;
+        admin = redis.admin;
     }
 
     @AfterAll
     static void disconnect() throws Exception {
-        admin.close();
-        await(vertx.close());
+        redis.close();
     }
 
     @Override
@@ -69,7 +71,7 @@ class RedisQuotasTest extends QuotaContract {
     @AfterEach
     void flush() throws Exception {
         made.forEach(Quotas::close);
-        for (String k : keys()) await(admin.send(Request.cmd(Command.DEL).arg(k)));
+        redis.deleteKeys(prefix);
     }
 
     @Test
@@ -238,13 +240,7 @@ class RedisQuotasTest extends QuotaContract {
     }
 
     private List<String> keys() throws Exception {
-        List<String> keys = new ArrayList<>();
-        String cursor = "0";
-        do {
-            Response r = await(admin.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + "*").arg("COUNT").arg(1000)));
-            cursor = r.get(0).toString();
-            for (Response k : r.get(1)) keys.add(k.toString());
-        } while (!cursor.equals("0"));
+        List<String> keys = redis.keys(prefix);
         assertFalse(keys.stream().anyMatch(k -> !k.startsWith(prefix)));
         return keys;
     }

@@ -1,4 +1,4 @@
-package dev.frugal.tenancy.quotas;
+package dev.frugal.config;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -32,8 +33,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>
  * A connection that fails or ends is replaced when it is next used; one that cannot be opened
  * {@code within} fails the commands sent to it (a refused one at once). Thread-safe; never blocks.
+ * The one way Frugal talks to Redis: the quota store and the response cache's cluster tier.
  */
-final class Pipelines {
+public final class RedisPipelines {
     /** An open connection and the context of its event loop. */
     private record Link(RedisConnection connection, Context context) {}
 
@@ -42,21 +44,32 @@ final class Pipelines {
     private final AtomicReferenceArray<Future<Link>> links;
     private final AtomicInteger next = new AtomicInteger();
 
-    /** {@code client} must allow at least {@code links} connections (it opens them). */
-    Pipelines(Vertx vertx, Redis client, int links) {
+    private RedisPipelines(Vertx vertx, Redis client, int links) {
         this.vertx = vertx;
         this.client = client;
         this.links = new AtomicReferenceArray<>(links);
     }
 
+    /**
+     * {@code links} connections to the Redis at {@code url}, opened on first use (or by {@link #open});
+     * a connection gives up opening after {@code connectTimeoutMillis}. Links live as long as this, never
+     * recycled; the client has room for them and their replacements.
+     */
+    public static RedisPipelines to(Vertx vertx, String url, int links, long connectTimeoutMillis) {
+        RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(2 * links).setMaxPoolWaiting(4 * links)
+                .setPoolRecycleTimeout(-1);
+        options.getNetClientOptions().setConnectTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeoutMillis)));
+        return new RedisPipelines(vertx, Redis.createClient(vertx, options), links);
+    }
+
     /** Writes {@code request} on the next connection in turn; its answer, or a failure (no answer {@code within} ms, a broken connection). */
-    Future<Response> send(Request request, long withinMillis) {
+    public Future<Response> send(Request request, long withinMillis) {
         return link(Math.floorMod(next.getAndIncrement(), links.length()), withinMillis)
                 .compose(l -> send(l, request, withinMillis));
     }
 
     /** Opens every connection that is not open yet; succeeds when each has answered a {@code PING}. */
-    Future<Void> open(long withinMillis) {
+    public Future<Void> open(long withinMillis) {
         List<Future<Response>> answers = new ArrayList<>(links.length());
         for (int i = 0; i < links.length(); i++) {
             answers.add(link(i, withinMillis).compose(l -> send(l, Request.cmd(Command.PING), withinMillis)));
@@ -64,11 +77,13 @@ final class Pipelines {
         return Future.all(answers).mapEmpty();
     }
 
-    void close() {
+    /** Closes the connections and the client. */
+    public void close() {
         for (int i = 0; i < links.length(); i++) {
             Future<Link> f = links.getAndSet(i, null);
             if (f != null) f.onSuccess(l -> l.connection().close());
         }
+        client.close();
     }
 
     private Future<Response> send(Link l, Request request, long within) {
