@@ -61,6 +61,7 @@ class HttpEdge {
         ctx.response().putHeader(Responses.REQUEST_ID, rid);
         if (style.requestHeader() != null) ctx.response().putHeader(style.requestHeader(), rid);
         Exchange ex = gateway.begin(endpoint, rid);
+        ex.traceparent(req.getHeader("traceparent"));
         try {
             String authorization = single(req, HttpHeaders.AUTHORIZATION.toString());
             String xApiKey = style.xApiKey() ? single(req, "x-api-key") : null;

@@ -57,6 +57,8 @@ public final class Exchange {
     String route;
     /** The request's {@code x-frugal-route} header (what a rule may match), or null. */
     String routeHeader;
+    /** The trace id of the client's {@code traceparent}, or null. */
+    String traceId;
     /** The routing decision behind the plan (the ledger keeps its compact form); null until planned. */
     Decision decision;
     String provider = "none";
@@ -149,6 +151,29 @@ public final class Exchange {
         }
         String out = sb == null ? s : sb.toString();
         return cut ? out + "\u2026" : out;
+    }
+
+    /**
+     * The W3C trace context the client sent ({@code traceparent: 00-<trace id>-<parent id>-<flags>}): its
+     * trace id joins the access log to the client's trace. Anything not of that exact shape is ignored.
+     */
+    public void traceparent(String value) {
+        traceId = traceId(value);
+    }
+
+    /** The trace id of a well-formed {@code traceparent} (32 lowercase hex digits, not all zero), else null. */
+    static String traceId(String traceparent) {
+        if (traceparent == null || traceparent.length() < 55 || traceparent.charAt(2) != '-' || traceparent.charAt(35) != '-'
+                || traceparent.charAt(52) != '-' || traceparent.startsWith("ff")) return null;
+        if (traceparent.length() > 55 && (traceparent.startsWith("00") || traceparent.charAt(55) != '-')) return null;
+        boolean nonZero = false;
+        for (int i = 0; i < 55; i++) {
+            if (i == 2 || i == 35 || i == 52) continue;
+            char c = traceparent.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return null;
+            if (i >= 3 && i < 35 && c != '0') nonZero = true;
+        }
+        return nonZero ? traceparent.substring(3, 35) : null;
     }
 
     /** The request's {@code x-frugal-route} header, which rules may match; kept to {@link #MAX_MODEL_CHARS} characters. */

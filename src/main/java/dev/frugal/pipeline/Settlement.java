@@ -45,6 +45,7 @@ class Settlement {
     @Inject Vertx vertx;
     @Inject TimeSource time;
     @Inject AnswerCache cache;
+    @Inject AccessLog accessLog;
     /** Seams of the issues to come: a shadow policy's decision for the request, and its trace span. */
     AfterStep shadow = AfterStep.NONE;
     AfterStep span = AfterStep.NONE;
@@ -54,8 +55,10 @@ class Settlement {
      *
      * @param costMicros       what the request was billed (for a cache hit, its fraction of the original's cost)
      * @param cacheSavedMicros for a cache hit, the original's cost minus what the hit was billed; else 0
+     * @param took             from the request's start to when its answer (or error) began to be written, or to its settling
      */
-    record Settled(int status, String errorCode, Usage usage, boolean estimated, long costMicros, long cacheSavedMicros) {}
+    record Settled(int status, String errorCode, Usage usage, boolean estimated, long costMicros, long cacheSavedMicros,
+                   Duration took) {}
 
     /** One of the steps after the ledger row. Must not throw; runs on the event loop (or the worker that counted a long stream). */
     @FunctionalInterface
@@ -152,10 +155,11 @@ class Settlement {
         if (ex.metered && ex.team != null) {
             ledger.record(row(ex, status, errorCode, usage, estimated, cost, referenceCost, unpriced, took, saved));
         }
-        Settled settled = new Settled(status, errorCode, usage, estimated, cost, saved);
+        Settled settled = new Settled(status, errorCode, usage, estimated, cost, saved, took);
         after(cache::store, ex, settled);
         after(shadow, ex, settled);
         after(span, ex, settled);
+        after(accessLog, ex, settled);
     }
 
     /**

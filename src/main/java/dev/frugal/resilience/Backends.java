@@ -3,6 +3,8 @@ package dev.frugal.resilience;
 import dev.frugal.config.ResilienceSettings;
 import dev.frugal.core.TimeSource;
 import dev.frugal.routing.Attempt;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -16,16 +18,42 @@ public class Backends {
     private final Map<String, BackendState> states = new ConcurrentHashMap<>();
     private final TimeSource time;
     private final HealthProbes probes;
+    private final MeterRegistry registry;
 
     /** @param time the clock of breakers, cooldowns, probes and latencies (a fake one in tests) */
-    @Inject
     public Backends(TimeSource time) {
-        this.time = time;
-        this.probes = new HealthProbes(time);
+        this(time, null);
     }
 
+    /** @param registry where each deployment's circuit state is exported ({@value #CIRCUIT_STATE}), or null */
+    @Inject
+    public Backends(TimeSource time, MeterRegistry registry) {
+        this.time = time;
+        this.probes = new HealthProbes(time);
+        this.registry = registry;
+    }
+
+    /** A deployment's circuit: 0 closed, 1 half-open, 2 open; tags {@code provider}, {@code deployment} (provider/upstream model). */
+    public static final String CIRCUIT_STATE = "frugal.circuit.state";
+
     public BackendState of(Attempt a) {
-        return states.computeIfAbsent(key(a), k -> new BackendState(k, a.provider().name(), time));
+        BackendState s = states.get(key(a));
+        return s != null ? s : states.computeIfAbsent(key(a), k -> {
+            BackendState b = new BackendState(k, a.provider().name(), time);
+            // deployments come from the config: a bounded set of series
+            if (registry != null) Gauge.builder(CIRCUIT_STATE, b, Backends::circuitValue)
+                    .description("A deployment's circuit breaker: 0 closed, 1 half-open, 2 open")
+                    .tags("provider", b.provider(), "deployment", k).register(registry);
+            return b;
+        });
+    }
+
+    private static double circuitValue(BackendState b) {
+        return switch (b.circuit()) {
+            case CLOSED -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN -> 2;
+        };
     }
 
     /** The state of a deployment the gateway has called (or tried to), or null: looking does not add it. */

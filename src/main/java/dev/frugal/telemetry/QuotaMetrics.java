@@ -1,10 +1,12 @@
 package dev.frugal.telemetry;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Metrics of rate limits and budgets. Tags are bounded: team names from the config and fixed
@@ -24,9 +26,13 @@ public final class QuotaMetrics {
      * did not answer in time: its slot and reservation end with their lease).
      */
     public static final String WITHDRAWALS = "frugal.quota.withdrawals";
+    /** The share (0..1, above 1 when a soft budget is overspent) of a team budget spent or reserved, as of the last admission; tags {@code team}, {@code period}. */
+    public static final String BUDGET_USE = "frugal.budget.use.ratio";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** team and period → the gauge's value, as the bits of a double (a gauge reads it when scraped). */
+    private final Map<String, AtomicLong> budgetUse = new ConcurrentHashMap<>();
 
     public QuotaMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -35,6 +41,21 @@ public final class QuotaMetrics {
     /** One rejected request; {@code reason}: concurrency, rate_limit_requests, rate_limit_tokens or budget. */
     public void rejection(String team, String reason) {
         counter(REJECTIONS, "team", team, "reason", reason).increment();
+    }
+
+    public void budgetUse(String team, String period, double share) {
+        String id = team + '\0' + period;
+        AtomicLong bits = budgetUse.get(id);
+        if (bits == null) {
+            bits = budgetUse.computeIfAbsent(id, i -> {
+                AtomicLong b = new AtomicLong();
+                Gauge.builder(BUDGET_USE, b, v -> Double.longBitsToDouble(v.get()))
+                        .description("Share of a team budget spent or reserved, as of the last admission")
+                        .tags("team", team, "period", period).register(registry);
+                return b;
+            });
+        }
+        bits.set(Double.doubleToLongBits(share));
     }
 
     public void budgetAlert(String team) {

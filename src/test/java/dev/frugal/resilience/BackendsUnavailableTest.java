@@ -52,6 +52,22 @@ class BackendsUnavailableTest {
     }
 
     @Test
+    void eachDeploymentsCircuitIsAGaugeClosedHalfOpenOpen() {
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        Backends exported = new Backends(time, registry);
+        BackendState b = exported.of(A);
+        java.util.function.DoubleSupplier state = () -> registry.get(Backends.CIRCUIT_STATE)
+                .tags("provider", "box", "deployment", "box/a").gauge().value();
+        assertEquals(0, state.getAsDouble(), "closed");
+        b.onFailure(S, -1);
+        b.onFailure(S, -1);
+        assertEquals(2, state.getAsDouble(), "open");
+        time.advance(Duration.ofSeconds(30));
+        assertEquals(BackendState.Admission.ADMITTED, b.admit(S, false, null));
+        assertEquals(1, state.getAsDouble(), "half-open, its trial in flight");
+    }
+
+    @Test
     void a429WithRetryAfterCoolsTheDeploymentDown() {
         backends.of(A).onFailure(S, 7);
         assertEquals("cooling_down", backends.unavailable(A, S));

@@ -140,12 +140,29 @@ public class Quotas {
         Future<Ticket> ticket = admitSeeded(d, 0).transform(ar -> {
             if (ar.failed()) return storeFailed(ar.cause());
             Admission a = ar.result();
-            if (a.admitted()) return Future.succeededFuture(new Ticket(this, d, a, RateLimitHeaders.of(d.checks(), a)));
+            if (a.admitted()) {
+                budgetUse(d, a);
+                return Future.succeededFuture(new Ticket(this, d, a, RateLimitHeaders.of(d.checks(), a)));
+            }
             Check c = d.checks().get(a.rejected());
             metrics.rejection(d.team(), reason(c.kind()));
             return Future.failedFuture(QuotaErrors.rejection(d, a, a.rejected()));
         });
         return onContext(context, ticket);
+    }
+
+    /**
+     * The share of each team budget in use as this admission left it (spent and reserved, this request
+     * included): what the budget alert of the Helm chart watches. In Redis the counters are shared, so
+     * every replica reports the same figure as of its last admission.
+     */
+    private void budgetUse(Demand d, Admission a) {
+        for (int i = 0; i < d.checks().size(); i++) {
+            Check c = d.checks().get(i);
+            if (c.kind() != Kind.BUDGET || c.scope() != Scope.TEAM || c.limit() <= 0 || a.remaining() == null) continue;
+            metrics.budgetUse(d.team(), c.budget().period().name().toLowerCase(java.util.Locale.ROOT),
+                    (double) (c.limit() - a.remaining()[i]) / c.limit());
+        }
     }
 
     /** Ends an admission (called once per ticket). */

@@ -313,6 +313,15 @@ abstract class QuotaContract {
     }
 
     @Test
+    void theShareOfATeamBudgetInUseIsAGaugeAsOfTheLastAdmission() throws Exception {
+        Caller c = team("gauged", Limits.NONE, new Budget(10 * R, Budget.Period.DAY, true));
+        await(ticket(a.admit(c, 1, 4 * R)).settle(1, 2 * R));
+        assertEquals(0.4, budgetUse("gauged", "day"), 1e-9, "4R reserved of 10R when admitted");
+        ticket(a.admit(c, 1, 3 * R));
+        assertEquals(0.5, budgetUse("gauged", "day"), 1e-9, "2R spent and 3R reserved");
+    }
+
+    @Test
     void aSoftBudgetNeverRejectsAndAlertsOncePerPeriod() throws Exception {
         Caller c = team("soft", Limits.NONE, new Budget(1000, Budget.Period.DAY, false));
         for (int i = 0; i < 6; i++) await(ticket(replica(i).admit(c, 1, 5_000)).settle(1, 300));
@@ -405,6 +414,11 @@ abstract class QuotaContract {
     double rejections(String team, String reason) {
         Counter c = registry.find(QuotaMetrics.REJECTIONS).tags("team", team, "reason", reason).counter();
         return c == null ? 0 : c.count();
+    }
+
+    double budgetUse(String team, String period) {
+        var g = registry.find(QuotaMetrics.BUDGET_USE).tags("team", team, "period", period).gauge();
+        return g == null ? Double.NaN : g.value();
     }
 
     double alerts(String team) {
