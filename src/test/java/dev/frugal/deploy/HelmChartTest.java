@@ -3,7 +3,6 @@ package dev.frugal.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import com.marcnuri.helm.TemplateCommand;
 import dev.frugal.config.ConfigCompiler;
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.wire.Json;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,8 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("unit")
 class HelmChartTest {
-    private static final Path CHART = Path.of("helm", "frugal");
-    private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
+    private static final Path CHART = HelmRender.CHART;
 
     /** Replicas with PostgreSQL and Redis, every secret from an existing Secret. */
     private static final String CLUSTER = """
@@ -223,19 +220,7 @@ class HelmChartTest {
 
     /** `helm template` with values files of this content (later ones win); the documents of the output. */
     private List<JsonNode> render(String... values) throws IOException {
-        TemplateCommand template = new Helm(CHART).template().withName("gw");
-        for (String content : values) {
-            Path file = Files.createTempFile(tmp, "values", ".yaml");
-            Files.writeString(file, content);
-            template = template.withValuesFile(file);
-        }
-        String out = template.call();
-        List<JsonNode> docs = new ArrayList<>();
-        for (String doc : DOCUMENT_SEPARATOR.split(out)) {
-            JsonNode node = Json.parseYaml(doc);
-            if (node != null && node.isObject()) docs.add(node);
-        }
-        return docs;
+        return HelmRender.render(tmp, values);
     }
 
     /**
@@ -254,9 +239,7 @@ class HelmChartTest {
     }
 
     private static JsonNode one(List<JsonNode> docs, String kind) {
-        List<JsonNode> found = all(docs, kind);
-        assertEquals(1, found.size(), () -> "expected one " + kind + ", found " + found.size());
-        return found.get(0);
+        return HelmRender.one(docs, kind);
     }
 
     private static JsonNode container(JsonNode deployment) {
