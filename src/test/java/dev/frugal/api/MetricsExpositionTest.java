@@ -172,7 +172,7 @@ class MetricsExpositionTest {
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + port + "/api/v1/";
                 String targets = "";
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (System.nanoTime() < deadline) {
                     try {
                         targets = get(http, base + "targets");
@@ -182,11 +182,19 @@ class MetricsExpositionTest {
                 }
                 assertTrue(targets.contains("\"health\":\"up\"") && targets.contains("\"lastError\":\"\""),
                         targets + "\n" + Files.readString(dir.resolve("prometheus.log")));
-                String q = get(http, base + "query?query=" + URLEncoder.encode(
+                // the target is up once scraped; its samples may be queryable a moment later
+                String quantile = base + "query?query=" + URLEncoder.encode(
                         "histogram_quantile(0.5, sum by (le) (gen_ai_server_request_duration_seconds_bucket{gen_ai_request_model=\"sim-chat\"}))",
-                        StandardCharsets.UTF_8));
+                        StandardCharsets.UTF_8);
+                String tokensQuery = base + "query?query=" + URLEncoder.encode("gen_ai_client_token_usage_count", StandardCharsets.UTF_8);
+                String q = "", tokens = "";
+                while (System.nanoTime() < deadline) {
+                    q = get(http, quantile);
+                    tokens = get(http, tokensQuery);
+                    if (q.contains("\"value\"") && tokens.contains("gen_ai_token_type")) break;
+                    Thread.sleep(200);
+                }
                 assertTrue(q.contains("\"status\":\"success\"") && q.matches("(?s).*\"value\":\\[[0-9.]+,\"[0-9.e+-]+\"\\].*"), q);
-                String tokens = get(http, base + "query?query=" + URLEncoder.encode("gen_ai_client_token_usage_count", StandardCharsets.UTF_8));
                 assertTrue(tokens.contains("gen_ai_token_type"), tokens);
             } finally {
                 p.destroy();
