@@ -52,6 +52,15 @@ public final class Jdbc {
         }
     }
 
+    /** One statement on a connection of its own; {@code what} names it in a failure. @return the number of rows changed */
+    public int update(String what, String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection()) {
+            return update(c, sql, binder);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
     /** @return the number of rows changed */
     public static int update(Connection c, String sql, Binder binder) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
