@@ -185,7 +185,7 @@ final class TeamBodies {
      * message; code {@code invalid_type} when that field has the wrong JSON type (the compiler's type
      * messages), {@code invalid_value} otherwise.
      */
-    private static GatewayError invalid(InvalidConfigException e) {
+    static GatewayError invalid(InvalidConfigException e) {
         String first = e.problems().get(0);
         int colon = first.indexOf(": ");
         String param = colon > 0 ? first.substring(0, colon) : null;

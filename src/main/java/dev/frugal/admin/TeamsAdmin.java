@@ -21,7 +21,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +39,6 @@ import java.util.function.UnaryOperator;
  */
 @ApplicationScoped
 public class TeamsAdmin {
-    private static final Logger LOG = Logger.getLogger(TeamsAdmin.class);
     private static final int MAX_BODY_BYTES = 64 * 1024;
 
     @Inject TeamDirectory directory;
@@ -143,14 +141,7 @@ public class TeamsAdmin {
      * within {@code frugal.db.timeout}.
      */
     private void run(RoutingContext ctx, int status, Callable<JsonNode> work) {
-        database.calls().run(work).onComplete(ar -> {
-            if (ar.succeeded()) AdminResponses.json(ctx, status, ar.result());
-            else if (ar.cause() instanceof GatewayError e) AdminResponses.error(ctx, e);
-            else {
-                LOG.errorf(ar.cause(), "Admin request %s %s failed", ctx.request().method(), ctx.request().path());
-                AdminResponses.error(ctx, 500, "internal_error", "The admin API failed to process the request.");
-            }
-        });
+        AdminResponses.onLane(ctx, database.calls(), status, work);
     }
 
     /** The names a team may list: the configured models and routes. */

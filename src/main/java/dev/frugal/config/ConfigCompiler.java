@@ -40,7 +40,7 @@ public final class ConfigCompiler {
         Map<String, ProviderConfig> providers = new ProvidersCompiler(r, resilience).compile(root.path("providers"), layers);
         Map<String, ModelConfig> models = new ModelsCompiler(r, resilience).compile(root.path("models"), providers, layers);
         Map<String, RouteConfig> routes = new RoutesCompiler(r, resilience).compile(root.path("routes"), models, layers);
-        List<RuleConfig> rules = new RulesCompiler(r).compile(root.path("rules"), routes);
+        List<RuleConfig> rules = new RulesCompiler(r).compile(root.path("rules"));
         Map<String, TeamConfig> teams = new TeamsCompiler(r).compile(root.path("teams"), callable(providers, models, routes));
         PricingSettings pricing = new PricingCompiler(r).compile(root.get("pricing"));
         CacheSettings cache = new CacheCompiler(r).compile(root.get("cache"), callable(providers, models, routes));
@@ -102,6 +102,29 @@ public final class ConfigCompiler {
         }
         r.throwIfErrors();
         return team;
+    }
+
+    // ---- one route, as the admin API sends it ----------------------------------------------
+
+    /**
+     * Compiles one route as {@code PUT /admin/routes/{route}} receives it — the fields of a {@code routes[]}
+     * item, keys as in the file — with the rules of the file, against the models of {@code base} (the
+     * snapshot in force: its candidates must be configured models, its name none of theirs). No
+     * {@code ${VAR}} interpolation; JSON types taken at their word.
+     *
+     * @throws InvalidConfigException with one {@code path: message} per problem, the path relative to the
+     *                                body ({@code candidates[1]: unknown model 'gpt-4p' (did you mean 'gpt-4o'?)})
+     */
+    public static RouteConfig compileRoute(JsonNode body, FrugalConfig base) {
+        ConfigReader r = new ConfigReader(true);
+        RouteConfig route = null;
+        if (r.isMap(body, "(root)")) {
+            RoutesCompiler routes = new RoutesCompiler(r, new ResilienceCompiler(r));
+            route = routes.one(body, "", base.models(), true);
+            routes.layer(route, body, "", base.models(), base.resilience().toBuilder()); // checks the section
+        }
+        r.throwIfErrors();
+        return route;
     }
 
     /** Compiles {@code {rpm, tpm, concurrent}} found at {@code path}; absent or null is {@link Limits#NONE}. */

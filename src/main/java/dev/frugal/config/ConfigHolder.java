@@ -1,5 +1,6 @@
 package dev.frugal.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,8 +29,9 @@ import java.util.function.Consumer;
  * last good snapshot stays in force. Requests already running keep the snapshot they started with.
  *
  * <p>Models discovered on upstreams ({@link #discovered}) are merged into the snapshot
- * {@link #get()} returns. The merge is computed once whenever the file or the discovered models
- * change, so {@code get()} stays a single volatile read.
+ * {@link #get()} returns, and the routes made through the admin API ({@link #apiRoutes}) laid over it
+ * ({@link RouteOverlay}). The merge is computed once whenever the file, the discovered models or the
+ * API's routes change, so {@code get()} stays a single volatile read.
  */
 @ApplicationScoped
 public class ConfigHolder {
@@ -47,6 +49,10 @@ public class ConfigHolder {
     private volatile FrugalConfig file;
     /** Models found on upstreams, by name. Guarded by {@link #merge}. */
     private Map<String, ModelConfig> discovered = Map.of();
+    /** The routes made through the admin API, as stored, by name. Guarded by {@link #merge}. */
+    private Map<String, JsonNode> apiRoutes = Map.of();
+    /** Why stored routes are left out of the snapshot in force, by name; and the rules skipped. Written under {@link #merge}. */
+    private volatile RouteOverlay.Result overlay = new RouteOverlay.Result(null, Map.of(), List.of());
     private final List<Consumer<FrugalConfig>> listeners = new CopyOnWriteArrayList<>();
     private volatile FileTime lastModified;
     private volatile long lastSize = -1;
@@ -111,6 +117,22 @@ public class ConfigHolder {
         }
     }
 
+    /**
+     * Replaces the routes made through the admin API (route name → the route as stored); they win over
+     * the file's routes of the same name ({@link RouteOverlay}). Does nothing when they did not change.
+     * Compiles them (CPU only, no I/O): called on a worker thread, after each read of the database.
+     */
+    public void apiRoutes(Map<String, JsonNode> routes) {
+        synchronized (merge) {
+            if (routes.equals(apiRoutes)) return;
+            apiRoutes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+            if (file != null) install(file, true);
+        }
+    }
+
+    /** Stored routes left out of the snapshot in force, by name, with why (they do not compile over the file now). */
+    public Map<String, String> apiRouteProblems() { return overlay.problems(); }
+
     /** The compiled file alone, without discovered models. */
     public FrugalConfig fileConfig() {
         FrugalConfig f = file;
@@ -118,13 +140,32 @@ public class ConfigHolder {
         return f;
     }
 
-    /** Installs a file snapshot merged with the discovered models; listeners hear of it under the lock, in order. */
+    /**
+     * Installs a file snapshot merged with the discovered models and the API's routes; listeners hear of
+     * it under the lock, in order.
+     */
     private void install(FrugalConfig config, boolean notify) {
         synchronized (merge) {
             file = config;
-            FrugalConfig merged = config.withDiscovered(discovered);
+            RouteOverlay.Result next = RouteOverlay.apply(config.withDiscovered(discovered), apiRoutes);
+            warnOfChanges(overlay, next);
+            overlay = next;
+            FrugalConfig merged = next.config();
             current.set(merged);
             if (notify) listeners.forEach(l -> l.accept(merged));
+        }
+    }
+
+    /** Logs stored routes left out and rules skipped, when they differ from the last snapshot's. */
+    private static void warnOfChanges(RouteOverlay.Result before, RouteOverlay.Result after) {
+        after.problems().forEach((name, why) -> {
+            if (!why.equals(before.problems().get(name))) {
+                LOG.warnf("Route '%s' of the admin API is left out (the file's route of that name, if any, applies): %s", name, why);
+            }
+        });
+        if (!after.skippedRules().isEmpty() && !after.skippedRules().equals(before.skippedRules())) {
+            LOG.warnf("Rules skipped because their route exists neither in the file nor through the admin API: %s",
+                    after.skippedRules());
         }
     }
 

@@ -67,6 +67,15 @@ public final class ResilienceLayers {
 
     static Builder builder(ResilienceSettings defaults) { return new Builder(defaults); }
 
+    /** A builder that starts from these layers, to layer more routes over them (routes made through the admin API). */
+    Builder toBuilder() {
+        Builder b = new Builder(defaults);
+        b.byProvider.putAll(byProvider);
+        b.byModel.putAll(byModel);
+        b.byRoute.putAll(byRoute);
+        return b;
+    }
+
     /**
      * Collects the sections while the file is compiled, in the order of the layers: providers before
      * the models on them, models before the routes over them. A section is a function from the
@@ -104,6 +113,11 @@ public final class ResilienceLayers {
                 byCandidate.put(model, Map.copyOf(own));
             });
             byRoute.put(route, Map.copyOf(byCandidate));
+        }
+
+        /** Drops a route's own section (a route of that name now has none). */
+        void withoutRoute(String route) {
+            byRoute.remove(route);
         }
 
         ResilienceLayers build() {

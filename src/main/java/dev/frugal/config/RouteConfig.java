@@ -1,5 +1,7 @@
 package dev.frugal.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.List;
 import java.util.Map;
 
@@ -15,14 +17,17 @@ import java.util.Map;
  * @param weights       each candidate's share of a {@code weighted} route's traffic (absent: 1)
  * @param quality       per candidate, the prior of its answers' quality on this route (0..1), over the model's own
  * @param dataPolicy    where the route's requests may go ({@code data-policy})
+ * @param resilience    the route's own {@code resilience} section as written, or null: compiled into
+ *                      {@link ResilienceLayers}, kept only so the admin API can show the route as it was
+ *                      given (never changed after compilation)
  */
 public record RouteConfig(String name, List<String> candidates, Objective objective, long created, double minQuality,
                           long maxCostMicros, Map<String, Integer> weights, Map<String, Double> quality,
-                          DataPolicy dataPolicy) {
+                          DataPolicy dataPolicy, JsonNode resilience) {
 
     /** A route with no objective settings (tests). */
     public RouteConfig(String name, List<String> candidates, Objective objective, long created) {
-        this(name, candidates, objective, created, Double.NaN, -1, Map.of(), Map.of(), DataPolicy.ANY);
+        this(name, candidates, objective, created, Double.NaN, -1, Map.of(), Map.of(), DataPolicy.ANY, null);
     }
 
     /** A candidate's share of a weighted route's traffic. */

@@ -10,23 +10,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code rules[]}: which requests go to which route, tried in file order (after the routes are compiled). */
+/**
+ * {@code rules[]}: which requests go to which route, tried in file order. A rule may name a route the
+ * file does not define (one made through the admin API); while no such route exists the rule is skipped
+ * and {@link ConfigHolder} warns of it ({@link RouteOverlay}), so a rule is not refused for a route that
+ * exists only in the database.
+ */
 final class RulesCompiler {
     private final ConfigReader r;
 
     RulesCompiler(ConfigReader r) { this.r = r; }
 
-    List<RuleConfig> compile(JsonNode list, Map<String, RouteConfig> routes) {
+    List<RuleConfig> compile(JsonNode list) {
         List<RuleConfig> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         r.eachMapping(list, "rules", (n, p) -> {
             r.allowOnly(n, p, "name", "when", "route");
             String name = n.has("name") ? r.name(n.get("name"), p + ".name") : p;
             if (name != null && !names.add(name)) r.error(p + ".name", "duplicate rule name '" + name + "'");
-            String route = r.requiredText(n.get("route"), p + ".route");
-            if (route != null && !routes.containsKey(route)) {
-                r.error(p + ".route", "unknown route '" + route + "'" + ConfigReader.suggest(route, routes.keySet()));
-            }
+            String route = r.name(n.get("route"), p + ".route");
             JsonNode when = n.get("when");
             String wp = p + ".when";
             Set<String> teams = Set.of(), keys = Set.of(), headers = Set.of(), models = Set.of();

@@ -473,14 +473,6 @@ class ConfigCompilerTest {
                         models:
                           - { name: m, capabilities: { audio: true }, deployments: [{ provider: ollama }] }
                         """, "models[0].capabilities.audio: unknown field"),
-                Arguments.of("a rule to an unknown route, with a suggestion", PROVIDERS + """
-                        models:
-                          - { name: cheap-model, deployments: [{ provider: ollama }] }
-                        routes:
-                          - { name: auto, candidates: [cheap-model] }
-                        rules:
-                          - { when: { teams: [interns] }, route: autp }
-                        """, "rules[0].route: unknown route 'autp' (did you mean 'auto'?)"),
                 Arguments.of("a rule without conditions", PROVIDERS + """
                         models:
                           - { name: cheap-model, deployments: [{ provider: ollama }] }

@@ -1,10 +1,19 @@
 package dev.frugal.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.frugal.config.ApiRoutes;
+import dev.frugal.config.ConfigCompiler;
+import dev.frugal.config.ConfigHolder;
 import dev.frugal.config.Database;
+import dev.frugal.config.RouteConfig;
+import dev.frugal.config.RouteJson;
+import dev.frugal.config.RouteStore;
+import dev.frugal.core.TimeSource;
 import dev.frugal.ledger.Ledger;
 import dev.frugal.testsupport.GatewayTestResource;
 import dev.frugal.testsupport.RequiresPostgres;
 import dev.frugal.testsupport.RequiresRedis;
+import dev.frugal.wire.Json;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -14,6 +23,7 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,17 +37,21 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The gateway in cluster mode, end to end: the ledger, teams and keys in the real PostgreSQL
  * (a fresh schema), rate limits and budgets in the real Redis (a fresh key prefix). A team and a
- * key made through the admin API, requests limited by Redis, rows in PostgreSQL, reports over them.
+ * key made through the admin API, requests limited by Redis, rows in PostgreSQL, reports over them; a
+ * route made through the admin API followed by a second replica (in this process, on the same schema),
+ * and a change made there followed by this one after its refresh.
  */
 @QuarkusTest
 @TestProfile(ClusterModeE2ETest.Cluster.class)
@@ -58,12 +72,57 @@ class ClusterModeE2ETest {
                     "quarkus.flyway.pg.schemas", SCHEMA,
                     "quarkus.flyway.pg.create-schemas", "true",
                     "frugal.redis.url", RequiresRedis.URL,
-                    "frugal.redis.prefix", PREFIX);
+                    "frugal.redis.prefix", PREFIX,
+                    "frugal.routes.refresh-interval", "1s");
         }
     }
 
     @Inject Database database;
     @Inject Ledger ledger;
+    @Inject ConfigHolder configs;
+    @Inject TimeSource time;
+
+    @Test
+    void aRouteMadeOnOneReplicaIsFollowedByAnotherOnPostgresqlAndBack() throws Exception {
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body("{\"candidates\":[\"policy-strong\",\"policy-mid\"]}").put("/admin/routes/cluster-route").then().statusCode(201);
+        assertEquals("policy-strong", routedChat().header("x-frugal-model"), "ordered: the first candidate");
+
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(RequiresPostgres.URL);
+        ds.setUser(RequiresPostgres.USER);
+        ds.setCurrentSchema(SCHEMA);
+        ConfigHolder secondConfigs = new ConfigHolder();
+        secondConfigs.set(configs.fileConfig());
+        ApiRoutes second = new ApiRoutes(new RouteStore(ds), secondConfigs, time);
+        assertNull(secondConfigs.get().route("cluster-route"));
+        second.refresh();
+        assertEquals(List.of("policy-strong", "policy-mid"), secondConfigs.get().route("cluster-route").candidates());
+
+        JsonNode cheapest = Json.parse("{\"name\":\"cluster-route\",\"candidates\":[\"policy-strong\",\"policy-mid\"],\"objective\":\"cheapest\"}");
+        second.put("cluster-route", current -> RouteJson.of(ConfigCompiler.compileRoute(cheapest, secondConfigs.get())), "admin-key:replica2");
+        assertEquals(RouteConfig.Objective.CHEAPEST, secondConfigs.get().route("cluster-route").objective());
+        long deadline = System.currentTimeMillis() + 15_000; // this replica reads the routes every second here
+        String model = routedChat().header("x-frugal-model");
+        while (!"policy-mid".equals(model) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            model = routedChat().header("x-frugal-model");
+        }
+        assertEquals("policy-mid", model, "this replica follows the change made on the other after its refresh");
+        JsonPath shown = given().header("Authorization", ADMIN).get("/admin/routes/cluster-route").then().statusCode(200).extract().jsonPath();
+        assertEquals(2, shown.getInt("version"));
+        assertTrue(shown.getBoolean("active"));
+        assertEquals("admin-key:replica2", shown.getString("updated_by"));
+    }
+
+    private static Response routedChat() {
+        Response r = given().header("Authorization", "Bearer " + RoutingPolicyE2ETest.E2E).contentType("application/json")
+                .body("{\"model\":\"cluster-route\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions");
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals("cluster-route", r.header("x-frugal-route"));
+        return r;
+    }
 
     @Test
     void teamsKeysLimitsLedgerAndReportsLiveInPostgresqlAndRedis() throws Exception {

@@ -43,9 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A PostgreSQL stall (issue 10): the gateway on PostgreSQL through a {@link PausableProxy}, paused
  * while the test runs requests. Readiness answers at once and stays UP; chat keeps working, with
- * the file's keys and with a key issued through the admin API; reports, a team's usage, an admin
- * write and the first request of a budget whose spend is unknown answer 503 within their bound
- * instead of hanging for the stall; after the database resumes, everything works again and every
+ * the file's keys, with a key issued through the admin API and to a route made through it; reports,
+ * a team's usage, admin reads and writes (a team's, a route's) and the first request of a budget
+ * whose spend is unknown answer 503 within their bound instead of hanging for the stall; after the database resumes, everything works again and every
  * ledger row of the stall is written exactly once (rollups included).
  */
 @QuarkusTest
@@ -57,6 +57,7 @@ class DatabaseStallE2ETest {
     static final String SCHEMA = "stall_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     static final String ADMIN = "Bearer frg-test-admin-key-2c5e8a1f9b7d4306";
     static final String ALPHA = "Bearer frg-test-alpha-key";
+    static final String E2E = "Bearer frg-test-e2e-key";
     /** frugal.db.timeout and frugal.db.report-timeout in this test. */
     static final long BOUND_MS = 2_000;
     /** What a loaded 2-core machine may add to a bound before the answer arrives. */
@@ -109,6 +110,8 @@ class DatabaseStallE2ETest {
         String issued = "Bearer " + client().header("Authorization", ADMIN).contentType("application/json").body("{}")
                 .post("/admin/teams/stall-team/keys").then().statusCode(201).extract().jsonPath().getString("key");
         assertEquals(200, chat(issued, "sim-chat").statusCode());
+        client().header("Authorization", ADMIN).contentType("application/json").body("{\"candidates\":[\"sim-chat\"]}")
+                .put("/admin/routes/stall-route").then().statusCode(201);
         assertEquals(200, client().header("Authorization", ADMIN).get("/admin/reports/usage?from=" + today).statusCode());
         assertEquals(200, client().get("/q/health/ready").statusCode());
         assertTrue(ledger.flush(Duration.ofSeconds(10)));
@@ -126,12 +129,19 @@ class DatabaseStallE2ETest {
                 assertEquals(200, r.statusCode(), "chat needs no database: " + r.asString());
                 stallRows.add(r.header("x-request-id"));
             }
+            Response routed = chat(E2E, "stall-route");
+            assertEquals(200, routed.statusCode(), "a route made through the admin API is routed from memory: " + routed.asString());
+            assertEquals("stall-route", routed.header("x-frugal-route"));
+            stallRows.add(routed.header("x-request-id"));
 
             assertUnavailable("a report", timed(() -> client().header("Authorization", ADMIN).get("/admin/reports/usage?from=" + today)));
             assertUnavailable("a team's usage", timed(() -> client().header("Authorization", ALPHA).get("/v1/usage?from=" + today)));
             assertUnavailable("an admin write", timed(() -> client().header("Authorization", ADMIN).contentType("application/json")
                     .body("{\"name\":\"made-in-a-stall\",\"models\":[\"sim-chat\"]}").post("/admin/teams")));
             assertUnavailable("an admin read", timed(() -> client().header("Authorization", ADMIN).get("/admin/teams")));
+            assertUnavailable("a route's change", timed(() -> client().header("Authorization", ADMIN).contentType("application/json")
+                    .body("{\"candidates\":[\"sim-chat\"],\"objective\":\"cheapest\"}").put("/admin/routes/stall-route")));
+            assertUnavailable("the routes", timed(() -> client().header("Authorization", ADMIN).get("/admin/routes")));
 
             // many at once: more than the lanes' threads, each still answered within its bound, and nothing else held up
             ExecutorService clients = Executors.newFixedThreadPool(12);

@@ -1,6 +1,7 @@
 package dev.frugal.tenancy.teams;
 
 import dev.frugal.config.DataPolicy;
+import dev.frugal.config.Jdbc;
 import dev.frugal.config.TeamConfig;
 import dev.frugal.tenancy.Source;
 import dev.frugal.tenancy.keys.KeyRecord;
@@ -10,10 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,23 +26,25 @@ import java.util.function.Function;
 public final class TeamStore {
     private static final String TEAM_COLUMNS = "name, models, budgets, limits, reference_model, source, created_at, updated_at";
     private static final String KEY_COLUMNS = "id, team, key_hash, prefix, name, created_at, expires_at, revoked_at, limits, budgets, source";
-    /** SQLSTATE of a unique or primary key violation, on H2 and PostgreSQL alike. */
-    private static final String DUPLICATE = "23505";
     /** SQLSTATEs of a row referring to a missing one: PostgreSQL's, H2's. */
     private static final Set<String> NO_PARENT = Set.of("23503", "23506");
 
     private final DataSource dataSource;
+    private final Jdbc jdbc;
 
-    public TeamStore(DataSource dataSource) { this.dataSource = dataSource; }
+    public TeamStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
+    }
 
     // ---- teams -----------------------------------------------------------------------------
 
     public List<TeamRecord> teams() {
-        return query("SELECT " + TEAM_COLUMNS + " FROM teams ORDER BY name", ps -> {}, TeamStore::team);
+        return jdbc.query("SELECT " + TEAM_COLUMNS + " FROM teams ORDER BY name", ps -> {}, TeamStore::team);
     }
 
     public Optional<TeamRecord> team(String name) {
-        return query("SELECT " + TEAM_COLUMNS + " FROM teams WHERE name = ?", ps -> ps.setString(1, name), TeamStore::team)
+        return jdbc.query("SELECT " + TEAM_COLUMNS + " FROM teams WHERE name = ?", ps -> ps.setString(1, name), TeamStore::team)
                 .stream().findFirst();
     }
 
@@ -54,8 +54,8 @@ public final class TeamStore {
             insertTeam(c, r);
             return true;
         } catch (SQLException e) {
-            if (DUPLICATE.equals(e.getSQLState())) return false;
-            throw failure("insert team", e);
+            if (Jdbc.DUPLICATE.equals(e.getSQLState())) return false;
+            throw Jdbc.failure("insert team", e);
         }
     }
 
@@ -66,8 +66,8 @@ public final class TeamStore {
      * @return the updated team, or empty when there is no such team
      */
     public Optional<TeamRecord> updateTeam(String name, Function<TeamRecord, TeamConfig> change, Instant now) {
-        return inTransaction("update team", c -> {
-            List<TeamRecord> found = query(c, "SELECT " + TEAM_COLUMNS + " FROM teams WHERE name = ? FOR UPDATE",
+        return jdbc.inTransaction("update team", c -> {
+            List<TeamRecord> found = Jdbc.query(c, "SELECT " + TEAM_COLUMNS + " FROM teams WHERE name = ? FOR UPDATE",
                     ps -> ps.setString(1, name), TeamStore::team);
             if (found.isEmpty()) return Optional.empty();
             TeamRecord current = found.get(0);
@@ -83,9 +83,9 @@ public final class TeamStore {
      * @return the number of keys deleted, or -1 when there is no such team
      */
     public int deleteTeam(String name) {
-        return inTransaction("delete team", c -> {
-            int keys = update(c, "DELETE FROM api_keys WHERE team = ?", ps -> ps.setString(1, name));
-            int teams = update(c, "DELETE FROM teams WHERE name = ?", ps -> ps.setString(1, name));
+        return jdbc.inTransaction("delete team", c -> {
+            int keys = Jdbc.update(c, "DELETE FROM api_keys WHERE team = ?", ps -> ps.setString(1, name));
+            int teams = Jdbc.update(c, "DELETE FROM teams WHERE name = ?", ps -> ps.setString(1, name));
             return teams == 0 ? -1 : keys;
         });
     }
@@ -104,7 +104,7 @@ public final class TeamStore {
             if (existing.isPresent() && existing.get().source() == Source.CONFIG && existing.get().team().equals(policy)) continue;
             TeamRecord row = new TeamRecord(policy, Source.CONFIG, existing.map(TeamRecord::createdAt).orElse(now), now);
             if (existing.isEmpty() && insertTeam(row)) { written.add(t.name()); continue; }
-            inTransaction("upsert team", c -> { updateTeam(c, row); return null; }); // it exists (another replica may just have inserted it)
+            jdbc.inTransaction("upsert team", c -> { updateTeam(c, row); return null; }); // it exists (another replica may just have inserted it)
             written.add(t.name());
         }
         return written;
@@ -128,22 +128,22 @@ public final class TeamStore {
             ps.setString(4, PolicyJson.text(PolicyJson.limits(t.limits())));
             ps.setString(5, t.referenceModel());
             ps.setString(6, r.source().id());
-            setTime(ps, 7, r.createdAt());
-            setTime(ps, 8, r.updatedAt());
+            Jdbc.setTime(ps, 7, r.createdAt());
+            Jdbc.setTime(ps, 8, r.updatedAt());
             ps.executeUpdate();
         }
     }
 
     /** Sets the policy, source and updated_at of an existing team (created_at stays). */
     private static void updateTeam(Connection c, TeamRecord r) throws SQLException {
-        update(c, "UPDATE teams SET models = ?, budgets = ?, limits = ?, reference_model = ?, source = ?, updated_at = ? WHERE name = ?", ps -> {
+        Jdbc.update(c, "UPDATE teams SET models = ?, budgets = ?, limits = ?, reference_model = ?, source = ?, updated_at = ? WHERE name = ?", ps -> {
             TeamConfig t = r.team();
             ps.setString(1, PolicyJson.text(PolicyJson.models(t.models())));
             ps.setString(2, PolicyJson.text(PolicyJson.budgets(t.budgets())));
             ps.setString(3, PolicyJson.text(PolicyJson.limits(t.limits())));
             ps.setString(4, t.referenceModel());
             ps.setString(5, r.source().id());
-            setTime(ps, 6, r.updatedAt());
+            Jdbc.setTime(ps, 6, r.updatedAt());
             ps.setString(7, t.name());
         });
     }
@@ -151,24 +151,24 @@ public final class TeamStore {
     private static TeamRecord team(ResultSet rs) throws SQLException {
         TeamConfig t = PolicyJson.team(rs.getString("name"), rs.getString("models"), rs.getString("budgets"),
                 rs.getString("limits"), rs.getString("reference_model"));
-        return new TeamRecord(t, Source.of(rs.getString("source")), instant(rs, "created_at"), instant(rs, "updated_at"));
+        return new TeamRecord(t, Source.of(rs.getString("source")), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
     }
 
     // ---- keys ------------------------------------------------------------------------------
 
     /** Every issued key, revoked and expired ones included. */
     public List<KeyRecord> keys() {
-        return query("SELECT " + KEY_COLUMNS + " FROM api_keys ORDER BY created_at, id", ps -> {}, TeamStore::key);
+        return jdbc.query("SELECT " + KEY_COLUMNS + " FROM api_keys ORDER BY created_at, id", ps -> {}, TeamStore::key);
     }
 
     public List<KeyRecord> keys(String team) {
-        return query("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE team = ? ORDER BY created_at, id",
+        return jdbc.query("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE team = ? ORDER BY created_at, id",
                 ps -> ps.setString(1, team), TeamStore::key);
     }
 
     /** The key of that id if it belongs to that team (a key of another team is not found). */
     public Optional<KeyRecord> key(String team, String id) {
-        return query("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE team = ? AND id = ?",
+        return jdbc.query("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE team = ? AND id = ?",
                 ps -> { ps.setString(1, team); ps.setString(2, id); }, TeamStore::key).stream().findFirst();
     }
 
@@ -179,14 +179,14 @@ public final class TeamStore {
             return true;
         } catch (SQLException e) {
             if (NO_PARENT.contains(e.getSQLState())) return false;
-            throw failure("insert key", e);
+            throw Jdbc.failure("insert key", e);
         }
     }
 
     /** Revokes a key now, or keeps the first revocation time if it was already revoked; empty when not found. */
     public Optional<KeyRecord> revokeKey(String team, String id, Instant now) {
-        update("revoke key", "UPDATE api_keys SET revoked_at = ? WHERE team = ? AND id = ? AND revoked_at IS NULL", ps -> {
-            setTime(ps, 1, now);
+        jdbc.update("revoke key", "UPDATE api_keys SET revoked_at = ? WHERE team = ? AND id = ? AND revoked_at IS NULL", ps -> {
+            Jdbc.setTime(ps, 1, now);
             ps.setString(2, team);
             ps.setString(3, id);
         });
@@ -199,9 +199,9 @@ public final class TeamStore {
      * @return false when the old key is not (or no longer) there
      */
     public boolean rotateKey(String team, String oldId, Instant oldExpiresAt, KeyRecord fresh) {
-        return inTransaction("rotate key", c -> {
-            int n = update(c, "UPDATE api_keys SET expires_at = ? WHERE team = ? AND id = ? AND revoked_at IS NULL", ps -> {
-                setTime(ps, 1, oldExpiresAt);
+        return jdbc.inTransaction("rotate key", c -> {
+            int n = Jdbc.update(c, "UPDATE api_keys SET expires_at = ? WHERE team = ? AND id = ? AND revoked_at IS NULL", ps -> {
+                Jdbc.setTime(ps, 1, oldExpiresAt);
                 ps.setString(2, team);
                 ps.setString(3, oldId);
             });
@@ -212,15 +212,15 @@ public final class TeamStore {
     }
 
     private static void insertKey(Connection c, KeyRecord k) throws SQLException {
-        update(c, "INSERT INTO api_keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+        Jdbc.update(c, "INSERT INTO api_keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
             ps.setString(1, k.id());
             ps.setString(2, k.team());
             ps.setString(3, k.hash());
             ps.setString(4, k.prefix());
             ps.setString(5, k.name());
-            setTime(ps, 6, k.createdAt());
-            setTime(ps, 7, k.expiresAt());
-            setTime(ps, 8, k.revokedAt());
+            Jdbc.setTime(ps, 6, k.createdAt());
+            Jdbc.setTime(ps, 7, k.expiresAt());
+            Jdbc.setTime(ps, 8, k.revokedAt());
             ps.setString(9, k.limits().isNone() ? null : PolicyJson.text(PolicyJson.limits(k.limits())));
             ps.setString(10, k.budgets().isEmpty() ? null : PolicyJson.text(PolicyJson.budgets(k.budgets())));
             ps.setString(11, k.source().id());
@@ -229,84 +229,8 @@ public final class TeamStore {
 
     private static KeyRecord key(ResultSet rs) throws SQLException {
         return new KeyRecord(rs.getString("id"), rs.getString("team"), rs.getString("key_hash"), rs.getString("prefix"),
-                rs.getString("name"), instant(rs, "created_at"), instant(rs, "expires_at"), instant(rs, "revoked_at"),
+                rs.getString("name"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "expires_at"), Jdbc.instant(rs, "revoked_at"),
                 PolicyJson.limits(rs.getString("limits")), PolicyJson.budgets(rs.getString("budgets")),
                 Source.of(rs.getString("source")));
-    }
-
-    // ---- JDBC plumbing -----------------------------------------------------------------------
-
-    private interface Binder { void bind(PreparedStatement ps) throws SQLException; }
-
-    private interface RowMapper<T> { T map(ResultSet rs) throws SQLException; }
-
-    private interface Work<T> { T run(Connection c) throws SQLException; }
-
-    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
-        try (Connection c = dataSource.getConnection()) {
-            return query(c, sql, binder, mapper);
-        } catch (SQLException e) {
-            throw failure("read", e);
-        }
-    }
-
-    private static <T> List<T> query(Connection c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) out.add(mapper.map(rs));
-                return out;
-            }
-        }
-    }
-
-    private void update(String what, String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection()) {
-            update(c, sql, binder);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private static int update(Connection c, String sql, Binder binder) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate();
-        }
-    }
-
-    /** Runs {@code work} in one transaction: committed if it returns, rolled back if anything throws. */
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private static IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("database: cannot " + what + " (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
-    }
-
-    private static void setTime(PreparedStatement ps, int index, Instant i) throws SQLException {
-        if (i == null) ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-        else ps.setObject(index, OffsetDateTime.ofInstant(i, ZoneOffset.UTC));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
     }
 }
