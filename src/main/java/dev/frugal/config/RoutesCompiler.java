@@ -38,7 +38,8 @@ final class RoutesCompiler {
 
     /** One route; its name is null when missing, bad or a model's. */
     private RouteConfig route(JsonNode n, String p, Map<String, ModelConfig> models) {
-        r.allowOnly(n, p, "name", "candidates", "objective", "min-quality", "max-cost-usd", "data-policy", "resilience", "created");
+        r.allowOnly(n, p, "name", "candidates", "objective", "min-quality", "max-cost-usd", "data-policy", "resilience", "created",
+                "cascade", "shadow");
         String name = r.name(n.get("name"), p + ".name");
         if (name != null && models.containsKey(name)) {
             r.error(p + ".name", "'" + name + "' is already a model name (a route needs a name of its own)");
@@ -61,18 +62,54 @@ final class RoutesCompiler {
                 r.error(cp, "a weighted route needs at least one candidate with weight > 0");
             }
         }
+        double minQuality = minQuality(n, p, objective);
+        long maxCost = maxCost(n, p, objective);
+        DataPolicy policy = TeamsCompiler.dataPolicy(r, n.get("data-policy"), p + ".data-policy");
+        long created = (long) r.number(n.get("created"), p + ".created", Defaults.CREATED, 0, 4_102_444_800L);
+        return new RouteConfig(name, List.copyOf(candidates), objective, created, minQuality, maxCost, Map.copyOf(weights),
+                Map.copyOf(quality), policy, cascade(n.get("cascade"), p + ".cascade"), shadow(n.get("shadow"), p + ".shadow"));
+    }
+
+    /** {@code min-quality} of the objective's mapping at {@code p} (a route or its shadow), only for {@code cheapest}. */
+    private double minQuality(JsonNode n, String p, RouteConfig.Objective objective) {
         double minQuality = r.number(n.get("min-quality"), p + ".min-quality", Double.NaN, 0, 1);
         if (n.has("min-quality") && objective != RouteConfig.Objective.CHEAPEST) {
             r.error(p + ".min-quality", "only for objective 'cheapest' (got '" + objective.name().toLowerCase(java.util.Locale.ROOT) + "')");
         }
+        return minQuality;
+    }
+
+    /** {@code max-cost-usd} of the objective's mapping at {@code p}, only for {@code best}. */
+    private long maxCost(JsonNode n, String p, RouteConfig.Objective objective) {
         long maxCost = r.usdMicros(n.get("max-cost-usd"), p + ".max-cost-usd", -1);
         if (n.has("max-cost-usd") && objective != RouteConfig.Objective.BEST) {
             r.error(p + ".max-cost-usd", "only for objective 'best' (got '" + objective.name().toLowerCase(java.util.Locale.ROOT) + "')");
         }
-        DataPolicy policy = TeamsCompiler.dataPolicy(r, n.get("data-policy"), p + ".data-policy");
-        long created = (long) r.number(n.get("created"), p + ".created", Defaults.CREATED, 0, 4_102_444_800L);
-        return new RouteConfig(name, List.copyOf(candidates), objective, created, minQuality, maxCost, Map.copyOf(weights),
-                Map.copyOf(quality), policy);
+        return maxCost;
+    }
+
+    /** {@code cascade}: {@code true}, {@code false} (or absent: none) or {@code {buffer-streams: bool}}. */
+    private RouteConfig.Cascade cascade(JsonNode n, String p) {
+        if (n == null || n.isNull()) return null;
+        if (n.isBoolean()) return n.booleanValue() ? new RouteConfig.Cascade(false) : null;
+        if (!n.isObject()) {
+            r.error(p, "must be true, false or a mapping {buffer-streams}");
+            return null;
+        }
+        r.allowOnly(n, p, "buffer-streams");
+        return new RouteConfig.Cascade(r.bool(n.get("buffer-streams"), p + ".buffer-streams", false));
+    }
+
+    /** {@code shadow}: {@code {objective, min-quality, max-cost-usd}} over the route's candidates, or none. */
+    private RouteConfig.Shadow shadow(JsonNode n, String p) {
+        if (n == null || n.isNull()) return null;
+        if (!r.isMap(n, p)) return null;
+        r.allowOnly(n, p, "objective", "min-quality", "max-cost-usd");
+        if (!n.has("objective")) r.error(p + ".objective", "is required");
+        RouteConfig.Objective objective = r.oneOf(n.get("objective"), p + ".objective", RouteConfig.Objective.class,
+                RouteConfig.Objective.ORDERED);
+        if (objective == null) return null; // reported
+        return new RouteConfig.Shadow(objective, minQuality(n, p, objective), maxCost(n, p, objective));
     }
 
     /** One candidate: a model name, or {@code {model, weight, quality}}. */

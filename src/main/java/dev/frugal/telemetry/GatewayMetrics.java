@@ -26,6 +26,7 @@ public class GatewayMetrics {
     public static final String TIME_TO_FIRST_TOKEN = "gen_ai.server.time_to_first_token";
     public static final String ATTEMPTS = "frugal.upstream.attempts";
     public static final String ATTEMPT = "frugal.upstream.attempt";
+    public static final String ESCALATIONS = "frugal.cascade.escalations";
 
     private record Key(String endpoint, String team, String model, String provider, int status) {}
 
@@ -81,6 +82,15 @@ public class GatewayMetrics {
         Counter c = byOutcome == null ? null : byOutcome.get(outcome);
         if (c == null) c = attemptCounter(provider, model, outcome); // first time only: the lambdas allocate
         c.increment();
+    }
+
+    /**
+     * Counts one answer of a cascade route escalated to the next model, by route, the model whose answer failed
+     * the check, and the check (a bounded set: routing.CascadeCheck.Reason). Rare next to requests: looked up each time.
+     */
+    public void escalation(String route, String model, String reason) {
+        Counter.builder(ESCALATIONS).description("Answers of cascade routes escalated to the next model, by reason")
+                .tags("route", route, "model", model, "reason", reason).register(registry).increment();
     }
 
     private Counter attemptCounter(String provider, String model, String outcome) {
