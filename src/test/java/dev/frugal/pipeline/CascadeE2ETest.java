@@ -196,5 +196,14 @@ class CascadeE2ETest {
         assertEquals("cascade-cheap-ok", row.get("shadow_model"), "cheapest would have taken the cheap one");
         assertEquals(35, number(row, "shadow_cost_micros"), "the actual 5 + 2 tokens at $5 per Mtok");
         assertEquals(110, number(row, "cost_micros"));
+
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        io.restassured.path.json.JsonPath report = given().header("Authorization", "Bearer frg-test-admin-key-2c5e8a1f9b7d4306")
+                .get("/admin/reports/usage?interval=hour&team=e2e&from=" + today + "&to=" + java.time.LocalDate.parse(today).plusDays(1))
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(1, report.getInt("shadow.find { it.route == 'shadowed' }.requests"), report.prettify());
+        assertEquals(0.000110, report.getDouble("shadow.find { it.route == 'shadowed' }.cost_usd"), 1e-12);
+        assertEquals(0.000035, report.getDouble("shadow.find { it.route == 'shadowed' }.shadow_cost_usd"), 1e-12);
+        assertEquals(0.000075, report.getDouble("shadow.find { it.route == 'shadowed' }.shadow_savings_usd"), 1e-12);
     }
 }
