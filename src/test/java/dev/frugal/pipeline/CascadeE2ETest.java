@@ -205,5 +205,12 @@ class CascadeE2ETest {
         assertEquals(0.000110, report.getDouble("shadow.find { it.route == 'shadowed' }.cost_usd"), 1e-12);
         assertEquals(0.000035, report.getDouble("shadow.find { it.route == 'shadowed' }.shadow_cost_usd"), 1e-12);
         assertEquals(0.000075, report.getDouble("shadow.find { it.route == 'shadowed' }.shadow_savings_usd"), 1e-12);
+
+        io.restassured.path.json.JsonPath explained = given().header("Authorization", "Bearer frg-test-admin-key-2c5e8a1f9b7d4306")
+                .contentType("application/json").body("{\"team\":\"e2e\",\"request\":{\"model\":\"shadowed\",\"messages\":"
+                        + "[{\"role\":\"user\",\"content\":\"hi\"}]}}").post("/admin/routing/explain")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals("cascade-strong", explained.getString("choice.model"));
+        assertEquals("cascade-cheap-ok", explained.getString("shadow.model"), "explain shows the shadow's choice too");
     }
 }
