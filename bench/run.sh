@@ -4,6 +4,8 @@
 #   (b) nginx as a plain reverse proxy on :9103 in front of (a)
 #   (c) Frugal on :8080 in front of (a)
 #   (d) Frugal on :8080 answering the same request from its exact cache (model bench-cached: 100 % hits)
+#   (e) Frugal on :8080 in front of (a), the request routed: route bench-routed (cheapest with min-quality over six
+#       candidates, every filter, a shadow policy) instead of the model bench-plain; (e)−(c) is what routing adds
 # Phases: 1) non-streaming throughput (wrk, CONNECTIONS/THREADS), 2) one connection latency
 # (wrk -c1 -t1), 3) streaming TTFB/total (bench/sse-client.js, SSE_CONCURRENCY loops; for (d) a
 # replayed stream), 4) Frugal resident memory (VmRSS/VmHWM) during and after the run, 5) memory per
@@ -74,7 +76,7 @@ for tool in wrk curl node; do
 done
 [ -x "$NGINX" ] || die "nginx not found; run bench/setup.sh first"
 
-TARGETS=(a b c d)
+TARGETS=(a b c d e)
 if [ "$SKIP_FRUGAL" = "1" ]; then
   TARGETS=(a b)
 else
@@ -216,19 +218,25 @@ NAME[a]="(a) upstream direct"
 NAME[b]="(b) nginx proxy"
 NAME[c]="(c) Frugal"
 NAME[d]="(d) Frugal, cache hit"
+NAME[e]="(e) Frugal, routed"
 URL[a]="http://127.0.0.1:$PLAIN_PORT$CHAT_PATH"
 URL[b]="http://127.0.0.1:$PROXY_PORT$CHAT_PATH"
 URL[c]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
 URL[d]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
+URL[e]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
 SSE_URL[a]="http://127.0.0.1:$SSE_PORT$CHAT_PATH"
 SSE_URL[b]="http://127.0.0.1:$PROXY_PORT/sse$CHAT_PATH"
 SSE_URL[c]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
 SSE_URL[d]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
+SSE_URL[e]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
+URL[e]="http://127.0.0.1:$FRUGAL_PORT$CHAT_PATH"
 # (d) asks bench-cached, whose one answer is stored by the preflight: every request after it is a hit,
 # streamed ones replayed from the plain answer.
 for t in a b c; do MODEL[$t]=bench-plain; SSE_MODEL[$t]=bench-stream; done
 MODEL[d]=bench-cached
 SSE_MODEL[d]=bench-cached
+MODEL[e]=bench-routed
+SSE_MODEL[e]=bench-routed-stream
 
 PLAIN_BODY='{"model":"bench-plain","messages":[{"role":"user","content":"Hello"}]}'
 STREAM_BODY='{"model":"bench-stream","messages":[{"role":"user","content":"Hello"}],"stream":true}'
@@ -415,7 +423,7 @@ GIT_DIRTY="$(git -C "$REPO_DIR" status --porcelain 2>/dev/null | wc -l | tr -d '
     "WRK_TIMEOUT=$WRK_TIMEOUT FRUGAL_JAVA_OPTS='${FRUGAL_JAVA_OPTS}'$([ "$SKIP_FRUGAL" = 1 ] && echo ' SKIP_FRUGAL=1')"
   echo
   echo "Targets: (a) nginx :$PLAIN_PORT fixed JSON / node :$SSE_PORT SSE; (b) nginx proxy :$PROXY_PORT → (a);" \
-    "(c) Frugal :$FRUGAL_PORT → (a). Load generator and servers share the machine's $(nproc) core(s)."
+    "(c) Frugal :$FRUGAL_PORT → (a); (e) the same, routed (bench-routed). Load generator and servers share the machine's $(nproc) core(s)."
   echo
   echo "## 1. Non-streaming throughput (wrk -c$CONNECTIONS -t$THREADS, ${DURATION}s after ${WARMUP}s warm-up)"
   echo
@@ -463,6 +471,7 @@ GIT_DIRTY="$(git -C "$REPO_DIR" status --porcelain 2>/dev/null | wc -l | tr -d '
     echo "- Added p50 latency per request, one connection: (c)−(a) $(diff_us_ms "${R[p2.c.p50_us]:-}" "${R[p2.a.p50_us]:-}") ms; (b)−(a) $(diff_us_ms "${R[p2.b.p50_us]:-}" "${R[p2.a.p50_us]:-}") ms; (c)−(b) $(diff_us_ms "${R[p2.c.p50_us]:-}" "${R[p2.b.p50_us]:-}") ms"
     echo "- Added p50 latency under load (-c$CONNECTIONS): (c)−(a) $(diff_us_ms "${R[p1.c.p50_us]:-}" "${R[p1.a.p50_us]:-}") ms; (b)−(a) $(diff_us_ms "${R[p1.b.p50_us]:-}" "${R[p1.a.p50_us]:-}") ms"
     echo "- Streaming TTFB p50 added: (c)−(a) $(diff_ms "${R[p3.c.ttfb_p50_ms]:-}" "${R[p3.a.ttfb_p50_ms]:-}") ms; (b)−(a) $(diff_ms "${R[p3.b.ttfb_p50_ms]:-}" "${R[p3.a.ttfb_p50_ms]:-}") ms; streaming throughput (c)/(b): $(ratio "${R[p3.c.rps]:-}" "${R[p3.b.rps]:-}")"
+    echo "- Routing (e) against naming the model (c): p50 on one connection (e)−(c) $(diff_us_ms "${R[p2.e.p50_us]:-}" "${R[p2.c.p50_us]:-}") ms; under load (-c$CONNECTIONS) (e)−(c) $(diff_us_ms "${R[p1.e.p50_us]:-}" "${R[p1.c.p50_us]:-}") ms, throughput (e)/(c): $(ratio "${R[p1.e.rps]:-}" "${R[p1.c.rps]:-}"); streaming TTFB p50 (e)−(c) $(diff_ms "${R[p3.e.ttfb_p50_ms]:-}" "${R[p3.c.ttfb_p50_ms]:-}") ms"
     echo "- Cache hit (d) against nginx proxying (b): p50 on one connection (d)−(b) $(diff_us_ms "${R[p2.d.p50_us]:-}" "${R[p2.b.p50_us]:-}") ms, against the upstream direct (d)−(a) $(diff_us_ms "${R[p2.d.p50_us]:-}" "${R[p2.a.p50_us]:-}") ms; throughput at -c$CONNECTIONS (d)/(b): $(ratio "${R[p1.d.rps]:-}" "${R[p1.b.rps]:-}"), (d)/(c): $(ratio "${R[p1.d.rps]:-}" "${R[p1.c.rps]:-}"); replayed stream TTFB p50 (d)−(b) $(diff_ms "${R[p3.d.ttfb_p50_ms]:-}" "${R[p3.b.ttfb_p50_ms]:-}") ms"
     if [ -n "${R[fill.entries1]:-}" ]; then
       echo

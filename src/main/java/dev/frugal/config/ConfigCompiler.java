@@ -97,8 +97,10 @@ public final class ConfigCompiler {
         ConfigReader r = new ConfigReader(true);
         TeamConfig team = null;
         if (r.isMap(body, "(root)")) {
-            r.allowOnly(body, "", "name", "models", "budget", "limits", "reference_model");
+            r.allowOnly(body, "", "name", "models", "budget", "limits", "reference_model", "data_policy");
             team = new TeamsCompiler(r).team(body, "", Set.of(), knownModels, "reference_model");
+            DataPolicy policy = TeamsCompiler.dataPolicy(r, body.get("data_policy"), "data_policy");
+            if (team != null && policy != DataPolicy.ANY) team = team.withDataPolicy(policy);
         }
         r.throwIfErrors();
         return team;

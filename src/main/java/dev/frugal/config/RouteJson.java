@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * A route as JSON with the keys of {@code routes[]} in the file ({@code name, candidates, objective,
- * min-quality, max-cost-usd, data-policy, created, resilience}): how the admin API shows a route and how
+ * min-quality, max-cost-usd, data-policy, created, resilience, cascade, shadow}): how the admin API shows a route and how
  * the database stores one. The inverse of {@link ConfigCompiler#compileRoute}: compiling it again gives
  * the same route. Fields at their default are written too, except the optional ones that are unset. Pure.
  */
@@ -36,6 +36,15 @@ public final class RouteJson {
         o.put("data-policy", route.dataPolicy().id());
         o.put("created", route.created());
         if (route.resilience() != null) o.set("resilience", route.resilience().deepCopy());
+        if (route.cascade() != null) {
+            if (route.cascade().bufferStreams()) o.putObject("cascade").put("buffer-streams", true);
+            else o.put("cascade", true);
+        }
+        if (route.shadow() != null) {
+            ObjectNode shadow = o.putObject("shadow").put("objective", route.shadow().objective().name().toLowerCase(Locale.ROOT));
+            if (!Double.isNaN(route.shadow().minQuality())) shadow.put("min-quality", route.shadow().minQuality());
+            if (route.shadow().maxCostMicros() >= 0) shadow.put("max-cost-usd", Money.usdShort(route.shadow().maxCostMicros()));
+        }
         return o;
     }
 }

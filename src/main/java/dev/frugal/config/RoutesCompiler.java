@@ -63,7 +63,8 @@ final class RoutesCompiler {
     }
 
     private RouteConfig route(JsonNode n, String p, Map<String, ModelConfig> models, boolean knownOnly) {
-        r.allowOnly(n, p, "name", "candidates", "objective", "min-quality", "max-cost-usd", "data-policy", "resilience", "created");
+        r.allowOnly(n, p, "name", "candidates", "objective", "min-quality", "max-cost-usd", "data-policy", "resilience", "created",
+                "cascade", "shadow");
         String name = r.name(n.get("name"), join(p, "name"));
         if (name != null && models.containsKey(name)) {
             r.error(join(p, "name"), "'" + name + "' is already a model name (a route needs a name of its own)");
@@ -88,19 +89,56 @@ final class RoutesCompiler {
                 r.error(cp, "a weighted route needs at least one candidate with weight > 0");
             }
         }
-        double minQuality = r.number(n.get("min-quality"), join(p, "min-quality"), Double.NaN, 0, 1);
-        if (present(n, "min-quality") && objective != RouteConfig.Objective.CHEAPEST) {
-            r.error(join(p, "min-quality"), "only for objective 'cheapest' (got '" + objective.name().toLowerCase(java.util.Locale.ROOT) + "')");
-        }
-        long maxCost = r.usdMicros(n.get("max-cost-usd"), join(p, "max-cost-usd"), -1);
-        if (present(n, "max-cost-usd") && objective != RouteConfig.Objective.BEST) {
-            r.error(join(p, "max-cost-usd"), "only for objective 'best' (got '" + objective.name().toLowerCase(java.util.Locale.ROOT) + "')");
-        }
+        double minQuality = minQuality(n, p, objective);
+        long maxCost = maxCost(n, p, objective);
         DataPolicy policy = TeamsCompiler.dataPolicy(r, n.get("data-policy"), join(p, "data-policy"));
         long created = (long) r.number(n.get("created"), join(p, "created"), Defaults.CREATED, 0, 4_102_444_800L);
         JsonNode section = n.get("resilience");
         return new RouteConfig(name, List.copyOf(candidates), objective, created, minQuality, maxCost, Map.copyOf(weights),
-                Map.copyOf(quality), policy, section == null || section.isNull() ? null : section.deepCopy());
+                Map.copyOf(quality), policy, section == null || section.isNull() ? null : section.deepCopy(),
+                cascade(n.get("cascade"), join(p, "cascade")), shadow(n.get("shadow"), join(p, "shadow")));
+    }
+
+    /** {@code min-quality} of the objective's mapping at {@code p} (a route or its shadow), only for {@code cheapest}. */
+    private double minQuality(JsonNode n, String p, RouteConfig.Objective objective) {
+        double minQuality = r.number(n.get("min-quality"), join(p, "min-quality"), Double.NaN, 0, 1);
+        if (present(n, "min-quality") && objective != RouteConfig.Objective.CHEAPEST) {
+            r.error(join(p, "min-quality"), "only for objective 'cheapest' (got '" + objective.name().toLowerCase(java.util.Locale.ROOT) + "')");
+        }
+        return minQuality;
+    }
+
+    /** {@code max-cost-usd} of the objective's mapping at {@code p}, only for {@code best}. */
+    private long maxCost(JsonNode n, String p, RouteConfig.Objective objective) {
+        long maxCost = r.usdMicros(n.get("max-cost-usd"), join(p, "max-cost-usd"), -1);
+        if (present(n, "max-cost-usd") && objective != RouteConfig.Objective.BEST) {
+            r.error(join(p, "max-cost-usd"), "only for objective 'best' (got '" + objective.name().toLowerCase(java.util.Locale.ROOT) + "')");
+        }
+        return maxCost;
+    }
+
+    /** {@code cascade}: {@code true}, {@code false} (or absent: none) or {@code {buffer-streams: bool}}. */
+    private RouteConfig.Cascade cascade(JsonNode n, String p) {
+        if (n == null || n.isNull()) return null;
+        if (n.isBoolean()) return n.booleanValue() ? new RouteConfig.Cascade(false) : null;
+        if (!n.isObject()) {
+            r.error(p, "must be true, false or a mapping {buffer-streams}");
+            return null;
+        }
+        r.allowOnly(n, p, "buffer-streams");
+        return new RouteConfig.Cascade(r.bool(n.get("buffer-streams"), join(p, "buffer-streams"), false));
+    }
+
+    /** {@code shadow}: {@code {objective, min-quality, max-cost-usd}} over the route's candidates, or none. */
+    private RouteConfig.Shadow shadow(JsonNode n, String p) {
+        if (n == null || n.isNull()) return null;
+        if (!r.isMap(n, p)) return null;
+        r.allowOnly(n, p, "objective", "min-quality", "max-cost-usd");
+        if (!n.has("objective")) r.error(join(p, "objective"), "is required");
+        RouteConfig.Objective objective = r.oneOf(n.get("objective"), join(p, "objective"), RouteConfig.Objective.class,
+                RouteConfig.Objective.ORDERED);
+        if (objective == null) return null; // reported
+        return new RouteConfig.Shadow(objective, minQuality(n, p, objective), maxCost(n, p, objective));
     }
 
     /** Whether the field is given a value ({@code null}, as the admin API may send it, is no value). */

@@ -30,6 +30,11 @@ public record TeamConfig(String name, Set<String> keyHashes, Set<String> models,
         this(name, keyHashes, models, budgets, limits, referenceModel, DataPolicy.ANY);
     }
 
+    /** This team with another data policy. */
+    public TeamConfig withDataPolicy(DataPolicy policy) {
+        return new TeamConfig(name, keyHashes, models, budgets, limits, referenceModel, policy);
+    }
+
     public boolean mayUse(String model) {
         return models.isEmpty() || models.contains(model);
     }

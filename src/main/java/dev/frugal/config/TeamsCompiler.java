@@ -37,10 +37,7 @@ final class TeamsCompiler {
             Set<String> hashes = keyHashes(n.get("keys"), p, keyOwner);
             TeamConfig team = team(n, p, hashes, callable, "reference-model");
             DataPolicy policy = dataPolicy(r, n.get("data-policy"), p + ".data-policy");
-            if (team != null && policy != DataPolicy.ANY) {
-                team = new TeamConfig(team.name(), team.keyHashes(), team.models(), team.budgets(), team.limits(),
-                        team.referenceModel(), policy);
-            }
+            if (team != null && policy != DataPolicy.ANY) team = team.withDataPolicy(policy);
             if (team != null) r.putUnique(out, team.name(), team, p, "team");
         });
         return out;

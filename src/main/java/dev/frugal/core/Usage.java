@@ -5,4 +5,10 @@ public record Usage(long promptTokens, long completionTokens, long cachedTokens,
     public static final Usage NONE = new Usage(0, 0, 0, 0);
 
     public long totalTokens() { return promptTokens + completionTokens; }
+
+    /** This usage and {@code other} together (the steps of a cascade). */
+    public Usage plus(Usage other) {
+        return new Usage(promptTokens + other.promptTokens, completionTokens + other.completionTokens,
+                cachedTokens + other.cachedTokens, reasoningTokens + other.reasoningTokens);
+    }
 }

@@ -43,6 +43,13 @@ import java.util.Objects;
  * @param cacheHit            the response cache answered: {@code costMicros} is what the hit was billed (zero or the
  *                            configured fraction of the original's cost)
  * @param cacheSavedMicros    for a cache hit, the original answer's cost minus what the hit was billed (micro-USD); else 0
+ * @param cascadeSteps        on a cascade route, the answers the request paid for (the escalated ones and the one
+ *                            served); 0 when the request did not cascade
+ * @param cascadeCostMicros   the part of {@code costMicros} paid for escalated answers (micro-USD); their tokens are in
+ *                            the token counts too
+ * @param shadowModel         the model the route's shadow policy would have chosen, or null when it has none
+ * @param shadowCostMicros    what the answer's usage would have cost on that model's deployment (micro-USD), or -1 when
+ *                            there is no shadow or that deployment has no price
  */
 public record LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
                         String route, String provider, String deployment, String upstreamModel, int status,
@@ -50,9 +57,24 @@ public record LedgerRow(String requestId, Instant ts, String team, String keyId,
                         long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
                         boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
                         boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog,
-                        String routeDecision, String servedModel, double predictedQuality, long cacheSavedMicros) {
+                        String routeDecision, String servedModel, double predictedQuality, long cacheSavedMicros,
+                        int cascadeSteps, long cascadeCostMicros, String shadowModel, long shadowCostMicros) {
     /** The longest attempt log kept (the column's width). */
     public static final int ATTEMPT_LOG_MAX = 1000;
+
+    /** A row of a request that did not cascade and has no shadow policy. */
+    public LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
+                     String route, String provider, String deployment, String upstreamModel, int status,
+                     String errorCode, long promptTokens, long completionTokens, long cachedTokens,
+                     long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
+                     boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
+                     boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog,
+                     String routeDecision, String servedModel, double predictedQuality, long cacheSavedMicros) {
+        this(requestId, ts, team, keyId, endpoint, requestedModel, route, provider, deployment, upstreamModel, status, errorCode,
+                promptTokens, completionTokens, cachedTokens, reasoningTokens, costMicros, referenceCostMicros, priceVersion,
+                unpriced, estimated, latencyMs, ttftMs, streamed, cacheHit, clientDisconnected, attempts, attemptLog,
+                routeDecision, servedModel, predictedQuality, cacheSavedMicros, 0, 0, null, -1);
+    }
 
     /** A row of a request the cache did not answer. */
     public LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
@@ -103,6 +125,7 @@ public record LedgerRow(String requestId, Instant ts, String team, String keyId,
         deployment = deployment == null ? "" : deployment;
         upstreamModel = upstreamModel == null ? "" : upstreamModel;
         if (ttftMs < 0) ttftMs = -1;
+        if (shadowCostMicros < 0) shadowCostMicros = -1;
         if (attemptLog != null && attemptLog.length() > ATTEMPT_LOG_MAX) attemptLog = attemptLog.substring(0, ATTEMPT_LOG_MAX);
     }
 

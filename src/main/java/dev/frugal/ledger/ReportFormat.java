@@ -50,6 +50,18 @@ public final class ReportFormat {
         return root;
     }
 
+    /** The report's JSON with, per route that has a shadow policy, what it would have cost against what was spent. */
+    public static ObjectNode json(ReportQuery q, List<ReportRow> rows, List<Reports.ShadowRow> shadow) {
+        ObjectNode root = json(q, rows);
+        ArrayNode out = root.putArray("shadow");
+        for (Reports.ShadowRow r : shadow) {
+            out.addObject().put("route", r.route()).put("requests", r.requests()).put("priced_requests", r.priced())
+                    .put("cost_usd", Money.usd(r.costMicros())).put("shadow_cost_usd", Money.usd(r.shadowCostMicros()))
+                    .put("shadow_savings_usd", Money.usd(r.costMicros() - r.shadowCostMicros()));
+        }
+        return root;
+    }
+
     public static String csv(ReportQuery q, List<ReportRow> rows) {
         StringBuilder out = new StringBuilder();
         out.append("period");

@@ -185,6 +185,38 @@ public class Reports {
     }
 
     /**
+     * What the routes' shadow policies would have cost against what was spent, per route, over the query's span
+     * and team (its interval and grouping do not apply), from raw rows: within the retention. Only rows whose
+     * shadow choice had a price are summed on both sides, so the two sums compare the same requests.
+     */
+    public List<ShadowRow> shadow(ReportQuery q) throws SQLException {
+        String sql = "SELECT route, COUNT(*), SUM(CASE WHEN shadow_cost_micros IS NULL THEN 0 ELSE 1 END),"
+                + " SUM(CASE WHEN shadow_cost_micros IS NULL THEN 0 ELSE cost_micros END), COALESCE(SUM(shadow_cost_micros), 0)"
+                + " FROM ledger WHERE ts >= ? AND ts < ? AND shadow_model IS NOT NULL AND route IS NOT NULL"
+                + (q.team() == null ? "" : " AND team = ?") + " GROUP BY route ORDER BY route";
+        List<ShadowRow> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, LocalDateTime.ofInstant(q.from(), ZoneOffset.UTC));
+            ps.setObject(2, LocalDateTime.ofInstant(q.to(), ZoneOffset.UTC));
+            if (q.team() != null) ps.setString(3, q.team());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) rows.add(new ShadowRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * One route's shadow comparison.
+     *
+     * @param requests         requests to the route with a shadow choice recorded
+     * @param priced           of those, the ones whose shadow choice had a price
+     * @param costMicros       what those priced ones cost
+     * @param shadowCostMicros what their usage would have cost on the shadow's choice
+     */
+    public record ShadowRow(String route, long requests, long priced, long costMicros, long shadowCostMicros) {}
+
+    /**
      * What {@code team} (or only its key {@code keyIdOrNull}) spent from the start of {@code fromDayInclusive}
      * (UTC) on, in micro-USD, from the rollups: rows still waiting in the writer's queue are not in it yet.
      */

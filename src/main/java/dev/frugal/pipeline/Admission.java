@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The admit stage: a slot of the gateway's in-flight limit (503 {@code overloaded} past it), then
  * the caller's rate limits and a budget reservation of the worst case over the plan — the
- * estimated prompt plus the most output any candidate may produce, at the highest price —
+ * estimated prompt plus the most output any candidate may produce, at the highest price (on a cascade
+ * route, the sum of each model's worst case: a request may pay every model it escalates through) —
  * admitted all or nothing ({@link Quotas}). Both are given back when the request is settled.
  */
 @ApplicationScoped
@@ -47,13 +48,33 @@ class Admission {
     Future<Void> admit(Exchange ex, Plan plan, RequestView view) {
         long prompt = view.promptTokens();
         long asked = view.outputLimit();
-        long worstTokens = prompt, worstMicros = 0;
+        ex.cascading = Cascades.applies(ex, view);
+        // the worst of each model's deployments; a cascade may pay every model it escalates through, so their sum
+        long worstTokens = prompt, worstMicros = 0, modelTokens = 0, modelMicros = 0;
+        String model = null;
         for (Attempt a : plan.attempts()) {
+            if (ex.cascading && !a.model().equals(model)) {
+                worstTokens = model == null ? 0 : worstTokens + modelTokens;
+                worstMicros += modelMicros;
+                modelTokens = 0;
+                modelMicros = 0;
+                model = a.model();
+            }
             ModelConfig m = ex.config.model(a.model());
             long out = asked >= 0 ? asked : pricing.maxOutputTokens(ex.config, m, a.deployment());
-            worstTokens = Math.max(worstTokens, prompt + out);
             Price p = pricing.price(ex.config, m, a.deployment());
-            if (p != null) worstMicros = Math.max(worstMicros, p.costMicros(new Usage(prompt, out, 0, 0)));
+            long micros = p == null ? 0 : p.costMicros(new Usage(prompt, out, 0, 0));
+            if (ex.cascading) {
+                modelTokens = Math.max(modelTokens, prompt + out);
+                modelMicros = Math.max(modelMicros, micros);
+            } else {
+                worstTokens = Math.max(worstTokens, prompt + out);
+                worstMicros = Math.max(worstMicros, micros);
+            }
+        }
+        if (ex.cascading) {
+            worstTokens += modelTokens;
+            worstMicros += modelMicros;
         }
         int limit = ex.config.server().maxInFlight();
         if (inFlight.incrementAndGet() > limit && limit > 0) {

@@ -1,6 +1,7 @@
 package dev.frugal.pipeline;
 
 import dev.frugal.catalog.Pricing;
+import dev.frugal.config.ResilienceSettings;
 import dev.frugal.core.RequestView;
 import dev.frugal.provider.ChatCapable;
 import dev.frugal.provider.ChunkStream;
@@ -33,7 +34,8 @@ import java.util.function.Function;
 /**
  * The execute stage: runs an admitted plan with {@link PlanExecutor} (fallback, retries, deadlines,
  * the client's departure), calling each deployment's adapter for the request's operation, and
- * turns what answered into an {@link Answer}: whole, vectors, or a stream past its first chunk.
+ * turns what answered into an {@link Answer}: whole, vectors, or a stream past its first chunk. On a
+ * cascade route, each answer but the last model's is checked first ({@link Cascades}).
  */
 @ApplicationScoped
 class Dispatch {
@@ -42,6 +44,7 @@ class Dispatch {
     @Inject Vertx vertx;
     @Inject GatewayMetrics metrics;
     @Inject Pricing pricing;
+    @Inject Cascades cascades;
 
     private final RetryBudget retryBudget = new RetryBudget(20);
     private PlanExecutor executor;
@@ -57,34 +60,40 @@ class Dispatch {
 
     Future<Answer> execute(Exchange ex, Plan plan, RequestView view, EmbeddingInput input) {
         if (view.kind() == RequestView.Kind.EMBEDDINGS) {
-            return run(ex, plan, a -> ((EmbeddingCapable) providers.adapter(a.provider()))
-                    .embed(new EmbeddingCall(ex.requestId, a.deployment(), input.texts(), view.body(), input.dimensions())))
+            return run(ex, plan, Execution.of(settings(ex), a -> ((EmbeddingCapable) providers.adapter(a.provider()))
+                    .embed(new EmbeddingCall(ex.requestId, a.deployment(), input.texts(), view.body(), input.dimensions()))))
                     .map(o -> new Answer.Vectors(o.value().vectors(), o.value().usage(), origin(ex)));
         }
         Operation op = view.kind() == RequestView.Kind.CHAT ? Operation.CHAT : Operation.COMPLETIONS;
         if (view.stream()) {
-            Future<PlanExecutor.Outcome<ChunkStream>> streamed = run(ex, plan, a -> {
+            Function<Attempt, Future<ChunkStream>> stream = a -> {
                 GenerationCall call = new GenerationCall(ex.requestId, op, a.deployment(), view.body(), true, view.includeUsage());
                 Object adapter = providers.adapter(a.provider());
                 return op == Operation.CHAT ? ((ChatCapable) adapter).chatStream(call) : ((CompletionsCapable) adapter).completeStream(call);
-            });
-            return streamed.map(o -> new AnswerStream(ex, o.value(), origin(ex)));
+            };
+            Execution<ChunkStream> execution = Execution.of(settings(ex), stream);
+            if (ex.cascading) execution = cascades.buffered(ex, plan, view, execution);
+            return run(ex, plan, execution).map(o -> new AnswerStream(ex, o.value(), origin(ex)));
         }
-        Future<PlanExecutor.Outcome<Completion>> whole = run(ex, plan, a -> {
+        Execution<Completion> whole = Execution.of(settings(ex), a -> {
             GenerationCall call = new GenerationCall(ex.requestId, op, a.deployment(), view.body(), false, false);
             Object adapter = providers.adapter(a.provider());
             return op == Operation.CHAT ? ((ChatCapable) adapter).chat(call) : ((CompletionsCapable) adapter).complete(call);
         });
-        return whole.map(o -> new Answer.Whole(o.value().body(), o.value().usage(), origin(ex)));
+        if (ex.cascading) whole = cascades.whole(ex, view, whole);
+        return run(ex, plan, whole).map(o -> new Answer.Whole(o.value().body(), o.value().usage(), origin(ex)));
+    }
+
+    private static Function<Attempt, ResilienceSettings> settings(Exchange ex) {
+        return a -> ex.config.resilienceFor(a.route(), a.model(), a.provider().name());
     }
 
     /** Executes the plan; on success the exchange knows the attempt that answered, its price, its deadline and its slot. */
-    private <T> Future<PlanExecutor.Outcome<T>> run(Exchange ex, Plan plan, Function<Attempt, Future<T>> call) {
-        Execution<T> execution = Execution.of((Attempt a) -> ex.config.resilienceFor(a.route(), a.model(), a.provider().name()), call)
-                .listener(ex::attempted).until(ex.clientGone.future());
-        return executor.execute(plan, execution).andThen(ar -> {
+    private <T> Future<PlanExecutor.Outcome<T>> run(Exchange ex, Plan plan, Execution<T> execution) {
+        return executor.execute(plan, execution.listener(ex::attempted).until(ex.clientGone.future())).andThen(ar -> {
             if (ar.succeeded()) {
                 Attempt served = ar.result().attempt();
+                ex.servedSetAside(ar.result().value());
                 ex.attempts = ar.result().attempts();
                 ex.served = served;
                 ex.provider = served.provider().name();

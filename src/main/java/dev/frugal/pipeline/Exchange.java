@@ -14,12 +14,15 @@ import dev.frugal.core.Usage;
 import dev.frugal.resilience.AttemptOutcome;
 import dev.frugal.resilience.PlanExecutor;
 import dev.frugal.routing.Attempt;
+import dev.frugal.routing.CascadeCheck;
+import dev.frugal.routing.Candidate;
 import dev.frugal.routing.Decision;
 import dev.frugal.tenancy.Caller;
 import dev.frugal.tenancy.quotas.Ticket;
 import io.vertx.core.Promise;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -90,6 +93,22 @@ public final class Exchange {
     StringBuilder attemptLog;
     /** What the pipeline answered, once it did. */
     Answer answer;
+
+    // ---- a cascade route (docs/routing.md#cascades) ----
+    /** The request cascades: its route has {@code cascade}, and it is not a stream the route does not buffer. */
+    boolean cascading;
+    /** The answers escalated, in order (null: none): billed with the one served. */
+    List<Step> escalated;
+    /** What the route's shadow policy would have chosen (recorded, never called), or null. */
+    Candidate shadow;
+
+    /**
+     * One answer of a cascade escalated to the next model.
+     *
+     * @param answer     what the attempt gave (to tell it from the answer served, when nothing later answered)
+     * @param costMicros its cost, 0 when its deployment has no price
+     */
+    record Step(Attempt attempt, Object answer, Usage usage, long costMicros, CascadeCheck.Reason reason) {}
 
     // ---- the response cache (CacheStage) ----
     /** The request's {@code Cache-Control}: skip the lookup ({@code no-cache}), or the lookup and the store ({@code no-store}). */
@@ -204,6 +223,7 @@ public final class Exchange {
      */
     public void outcomeHeaders(BiConsumer<String, String> put) {
         put.accept("x-frugal-attempts", Integer.toString(attempts));
+        if (cascading && served != null) put.accept("x-frugal-cascade", Integer.toString(cascadeSteps()));
         if (cacheStatus != null) put.accept("x-frugal-cache", cacheStatus);
         if (ticket != null) ticket.headers().forEach(put);
         if (route != null) put.accept("x-frugal-route", route);
@@ -212,7 +232,7 @@ public final class Exchange {
         if (price == null) return;
         boolean streamed = answer instanceof AnswerStream;
         Usage used = streamed ? Planning.estimate(view) : usage();
-        put.accept("x-frugal-cost-usd", Money.usdShort(price.costMicros(used)).toPlainString());
+        put.accept("x-frugal-cost-usd", Money.usdShort(price.costMicros(used) + escalatedMicros()).toPlainString());
         if (streamed) put.accept("x-frugal-cost-estimated", "true");
     }
 
@@ -267,12 +287,53 @@ public final class Exchange {
         return Math.max(1, (deadlineNanos - time.nanoTime()) / 1_000_000);
     }
 
-    /** Told of each deployment the plan tried or passed over. */
+    /** Told of each deployment the plan tried or passed over; an escalated answer's entry says why and what it used. */
     void attempted(Attempt a, AttemptOutcome outcome) {
         lastTried = a;
         if (attemptLog == null) attemptLog = new StringBuilder(64);
         else attemptLog.append(';');
         attemptLog.append(a.provider().name()).append('/').append(a.deployment().upstreamModel()).append('=').append(outcome.tag());
+        if (outcome == AttemptOutcome.ESCALATED && escalated != null) {
+            Step step = escalated.get(escalated.size() - 1);
+            attemptLog.append('(').append(step.reason().tag()).append(", ").append(step.usage().promptTokens()).append('+')
+                    .append(step.usage().completionTokens()).append(" tokens, ").append(step.costMicros()).append(" micro-usd)");
+        }
+    }
+
+    /** Takes note of an answer escalated: it is billed with the one served. */
+    void escalate(Step step) {
+        if (escalated == null) escalated = new ArrayList<>(2);
+        escalated.add(step);
+    }
+
+    /**
+     * When the answer served is one a cascade set aside (no later model answered), it is served, not escalated;
+     * it failed the route's check, so it is never stored in the cache.
+     */
+    void servedSetAside(Object answer) {
+        if (escalated != null && !escalated.isEmpty() && escalated.get(escalated.size() - 1).answer() == answer) {
+            escalated.remove(escalated.size() - 1);
+            cacheStore = false;
+        }
+    }
+
+    /** The answers of a cascade: the escalated ones and the one served. */
+    int cascadeSteps() {
+        return (escalated == null ? 0 : escalated.size()) + 1;
+    }
+
+    /** What the escalated answers cost, in micro-USD. */
+    long escalatedMicros() {
+        long sum = 0;
+        if (escalated != null) for (Step s : escalated) sum += s.costMicros();
+        return sum;
+    }
+
+    /** The tokens of the escalated answers. */
+    Usage escalatedUsage() {
+        Usage sum = Usage.NONE;
+        if (escalated != null) for (Step s : escalated) sum = sum.plus(s.usage());
+        return sum;
     }
 
     private Usage usage() {

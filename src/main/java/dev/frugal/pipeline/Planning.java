@@ -73,6 +73,7 @@ class Planning {
 
     private static Plan recorded(Exchange ex, Plan plan) {
         ex.decision = plan.decision();
+        ex.shadow = plan.shadow();
         return plan;
     }
 

@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
  * The after-steps of every request, run exactly once however it ended (served, refused, failed,
  * abandoned by its client): free its slots, settle its cost against the budgets (or release the
  * reservation), write its ledger row and metrics, then the hooks — store the answer in the cache,
- * record a shadow decision, close the span. A stream that relayed chunks but ended without usage
+ * close the span. A cascade's escalated answers are billed with the one served (their tokens and cost
+ * added); a route's shadow policy is recorded in the row, its choice priced with the answer's usage. A stream that relayed chunks but ended without usage
  * is billed from its {@link StreamFold}, counted off the event loop when long, and flagged estimated;
  * one whose client left before the first chunk, after a deployment answered, is billed the
  * estimated prompt (flagged estimated too). A cache hit that reached its client is billed its
@@ -46,14 +47,15 @@ class Settlement {
     @Inject TimeSource time;
     @Inject AnswerCache cache;
     @Inject AccessLog accessLog;
-    /** Seams of the issues to come: a shadow policy's decision for the request, and its trace span. */
-    AfterStep shadow = AfterStep.NONE;
+    /** A seam of the issues to come: the request's trace span. */
     AfterStep span = AfterStep.NONE;
 
     /**
      * How a request ended, as settled: what the after-steps read.
      *
-     * @param costMicros       what the request was billed (for a cache hit, its fraction of the original's cost)
+     * @param usage            what the answer served used (a cascade's escalated answers are not in it)
+     * @param costMicros       what the request was billed (for a cache hit, its fraction of the original's cost; for a
+     *                         cascade, every answer it paid for)
      * @param cacheSavedMicros for a cache hit, the original's cost minus what the hit was billed; else 0
      * @param took             from the request's start to when its answer (or error) began to be written, or to its settling
      */
@@ -131,6 +133,9 @@ class Settlement {
         } else {
             cost = ex.price == null ? 0 : ex.price.costMicros(usage);
         }
+        long escalatedMicros = ex.escalatedMicros();
+        cost += escalatedMicros;
+        Usage billed = ex.escalated == null ? usage : usage.plus(ex.escalatedUsage()); // every answer paid for
         boolean used = usage.totalTokens() > 0;
         Price price = ex.price;
         boolean unpriced = used && ex.served != null && price == null;
@@ -141,25 +146,32 @@ class Settlement {
             if (reference != null) referenceCost = reference.costMicros(usage);
         }
         if (ex.ticket != null) {
-            long tokens = ex.hit != null ? 0 : usage.totalTokens(); // a hit used no upstream tokens
+            long tokens = ex.hit != null ? 0 : billed.totalTokens(); // a hit used no upstream tokens
             if (tokens > 0 || cost > 0) ex.ticket.settle(tokens, cost);
             else ex.ticket.release();
         }
         String team = ex.team == null ? "unauthenticated" : ex.team.name();
         String model = ex.config.models().containsKey(ex.model) || ex.route != null ? ex.model : "unknown";
         Duration took = Duration.ofNanos(endNanos - ex.startNanos);
-        metrics.request(ex.endpoint, team, model, ex.provider, status, took, usage, cost, referenceCost - cost);
+        metrics.request(ex.endpoint, team, model, ex.provider, status, took, billed, cost, referenceCost - cost);
         if (ex.hit == null && status == 200 && ex.firstChunkNanos != 0 && usage.completionTokens() > 1) {
             metrics.timePerOutputToken(model, (endNanos - ex.firstChunkNanos) / (usage.completionTokens() - 1));
         }
         if (ex.metered && ex.team != null) {
-            ledger.record(row(ex, status, errorCode, usage, estimated, cost, referenceCost, unpriced, took, saved));
+            ledger.record(row(ex, status, errorCode, billed, estimated, cost, referenceCost, unpriced, took, saved,
+                    escalatedMicros, shadowMicros(ex, usage)));
         }
         Settled settled = new Settled(status, errorCode, usage, estimated, cost, saved, took);
         after(cache::store, ex, settled);
-        after(shadow, ex, settled);
         after(span, ex, settled);
         after(accessLog, ex, settled);
+    }
+
+    /** The answer's usage priced on the deployment the route's shadow policy chose; -1 without a shadow or a price. */
+    private long shadowMicros(Exchange ex, Usage usage) {
+        if (ex.shadow == null || ex.hit != null) return -1;
+        Price p = pricing.price(ex.config, ex.config.model(ex.shadow.model()), ex.shadow.attempt().deployment());
+        return p == null ? -1 : p.costMicros(usage);
     }
 
     /**
@@ -168,7 +180,8 @@ class Settlement {
      * answer, and in place of a routing decision the model and tier it came from.
      */
     private static LedgerRow row(Exchange ex, int status, String errorCode, Usage usage, boolean estimated, long cost,
-                                 long referenceCost, boolean unpriced, Duration took, long cacheSaved) {
+                                 long referenceCost, boolean unpriced, Duration took, long cacheSaved,
+                                 long escalatedMicros, long shadowMicros) {
         Attempt last = ex.served != null ? ex.served : ex.lastTried;
         String provider = last == null ? "" : last.provider().name();
         String upstream = last == null || last.deployment().upstreamModel() == null ? "" : last.deployment().upstreamModel();
@@ -190,7 +203,9 @@ class Settlement {
                 ex.firstChunkNanos == 0 ? -1 : (ex.firstChunkNanos - ex.startNanos) / 1_000_000, ex.streamed, ex.hit != null,
                 status == 499, ex.attempts, ex.attemptLog == null ? null : ex.attemptLog.toString(),
                 decision, routed == null ? null : routed.model(),
-                routed == null ? Double.NaN : routed.quality(), cacheSaved);
+                routed == null ? Double.NaN : routed.quality(), cacheSaved,
+                ex.cascading && ex.served != null ? ex.cascadeSteps() : 0, escalatedMicros,
+                ex.shadow == null || ex.hit != null ? null : ex.shadow.model(), shadowMicros);
     }
 
     /** The decision's candidate that answered, else its first choice; null without a decision or when nothing was kept. */

@@ -4,6 +4,7 @@ import dev.frugal.config.Database;
 import dev.frugal.core.GatewayError;
 import dev.frugal.ledger.ReportFormat;
 import dev.frugal.ledger.ReportQuery;
+import dev.frugal.ledger.ReportRow;
 import dev.frugal.ledger.Reports;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
@@ -50,15 +51,16 @@ public class UsageReports {
         } catch (IllegalArgumentException e) { // a query string that does not decode
             return Future.failedFuture(GatewayError.invalidRequest("The query string is malformed.", null));
         }
-        return database.reports().run(() -> reports.run(query)).transform(ar -> {
+        record Read(List<ReportRow> rows, List<Reports.ShadowRow> shadow) {}
+        return database.reports().run(() -> new Read(reports.run(query), csv ? List.of() : reports.shadow(query))).transform(ar -> {
             if (ar.failed()) {
                 if (ar.cause() instanceof GatewayError e) return Future.failedFuture(e); // database_unavailable
                 LOG.errorf("Usage report failed: %s", ar.cause().toString());
                 return Future.failedFuture(GatewayError.internal("The usage report could not be read from the database."));
             }
             return Future.succeededFuture(csv
-                    ? new Report("text/csv; charset=utf-8", Buffer.buffer(ReportFormat.csv(query, ar.result())))
-                    : new Report("application/json", Json.writeBuffer(ReportFormat.json(query, ar.result()))));
+                    ? new Report("text/csv; charset=utf-8", Buffer.buffer(ReportFormat.csv(query, ar.result().rows())))
+                    : new Report("application/json", Json.writeBuffer(ReportFormat.json(query, ar.result().rows(), ar.result().shadow()))));
         });
     }
 

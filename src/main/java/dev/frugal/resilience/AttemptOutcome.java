@@ -6,11 +6,12 @@ import java.util.Locale;
 
 /**
  * How one deployment of a plan fared: called and answered, called and failed (one outcome per
- * {@link UpstreamFailure.Kind}), or passed over without a call. {@link #tag()} is the metric tag.
+ * {@link UpstreamFailure.Kind}), passed over without a call, or — on a cascade route — answered and
+ * escalated to the next model because the answer failed the route's check. {@link #tag()} is the metric tag.
  */
 public enum AttemptOutcome {
     SUCCESS, RATE_LIMITED, OVERLOADED, TIMEOUT, NETWORK, UPSTREAM_ERROR, PROTOCOL, UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
-    CONTEXT_TOO_LONG, QUOTA_EXHAUSTED, SKIPPED_OPEN, SKIPPED_COOLING, SKIPPED_CAPACITY, SKIPPED_PROBE_DOWN;
+    CONTEXT_TOO_LONG, QUOTA_EXHAUSTED, SKIPPED_OPEN, SKIPPED_COOLING, SKIPPED_CAPACITY, SKIPPED_PROBE_DOWN, ESCALATED;
 
     private static final AttemptOutcome[] BY_KIND = new AttemptOutcome[UpstreamFailure.Kind.values().length];
 

@@ -17,19 +17,24 @@ import java.util.function.Function;
  * @param clientGone completes when the client leaves (on the request's event loop), or null: a wait
  *                   for a slot is given up at once and no further attempt is started; the result
  *                   then fails with a 499
+ * @param escalation a cascade route's check of each answer but the last model's, or null: every answer is kept
  */
 public record Execution<T>(Function<Attempt, ResilienceSettings> settings, Function<Attempt, Future<T>> call,
-                           AttemptListener perRequest, Future<?> clientGone) {
+                           AttemptListener perRequest, Future<?> clientGone, Escalation<T> escalation) {
 
     public static <T> Execution<T> of(Function<Attempt, ResilienceSettings> settings, Function<Attempt, Future<T>> call) {
-        return new Execution<>(settings, call, AttemptListener.NONE, null);
+        return new Execution<>(settings, call, AttemptListener.NONE, null, null);
     }
 
     public Execution<T> listener(AttemptListener perRequest) {
-        return new Execution<>(settings, call, perRequest, clientGone);
+        return new Execution<>(settings, call, perRequest, clientGone, escalation);
     }
 
     public Execution<T> until(Future<?> clientGone) {
-        return new Execution<>(settings, call, perRequest, clientGone);
+        return new Execution<>(settings, call, perRequest, clientGone, escalation);
+    }
+
+    public Execution<T> escalating(Escalation<T> escalation) {
+        return new Execution<>(settings, call, perRequest, clientGone, escalation);
     }
 }

@@ -22,7 +22,9 @@ import java.util.random.RandomGenerator;
  * that is the client's (a bad request) ends the plan at once; a provider account out of credit
  * ({@code QUOTA_EXHAUSTED}) is not retried but cools its deployment down and moves to the next one; and so does the client leaving
  * (no further attempt is started for it). Nothing is retried once a byte reached the client: a
- * stream's future completes with its first chunk.
+ * stream's future completes with its first chunk. On a cascade route ({@link Escalation}) an answer
+ * that fails the route's check is set aside and the plan moves on to its next model; when no later
+ * attempt answers, the answer set aside last is served after all.
  */
 public final class PlanExecutor {
     /**
@@ -81,7 +83,7 @@ public final class PlanExecutor {
      */
     public <T> Future<Outcome<T>> execute(Plan plan, Execution<T> execution) {
         budget.onRequest(execution.settings().apply(plan.attempts().get(0)).retryBudget());
-        Run<T> run = new Run<>(plan, execution.settings(), execution.call(), execution.perRequest());
+        Run<T> run = new Run<>(plan, execution.settings(), execution.call(), execution.perRequest(), execution.escalation());
         if (execution.clientGone() != null) execution.clientGone().onComplete(v -> run.clientLeft());
         run.next();
         return run.result.future();
@@ -93,6 +95,7 @@ public final class PlanExecutor {
         final Function<Attempt, ResilienceSettings> settings;
         final Function<Attempt, Future<T>> call;
         final AttemptListener perRequest;
+        final Escalation<T> escalation;
         final Promise<Outcome<T>> result = Promise.promise();
         /** The request's own event loop, where a slot handed over by another loop is taken up. */
         final Executor home = scheduler.caller();
@@ -104,13 +107,17 @@ public final class PlanExecutor {
         boolean gone;
         /** The wait for a slot in progress, if any; a run waits for one slot at a time. */
         Wait waiting;
+        /** The last answer escalated, and who gave it: served when no later attempt answers. */
+        T setAside;
+        Attempt setAsideBy;
 
         Run(Plan plan, Function<Attempt, ResilienceSettings> settings, Function<Attempt, Future<T>> call,
-            AttemptListener perRequest) {
+            AttemptListener perRequest, Escalation<T> escalation) {
             this.plan = plan;
             this.settings = settings;
             this.call = call;
             this.perRequest = perRequest;
+            this.escalation = escalation;
         }
 
         void tell(Attempt a, AttemptOutcome outcome) {
@@ -139,6 +146,10 @@ public final class PlanExecutor {
                     continue;
                 }
                 call(a, s, b, s.firstToken().toMillis());
+                return;
+            }
+            if (setAside != null) { // escalated, and nothing later answered: the answer set aside is better than none
+                result.complete(new Outcome<>(setAside, setAsideBy, attempts, () -> {}));
                 return;
             }
             if (last != null) {
@@ -184,6 +195,16 @@ public final class PlanExecutor {
                 cancelDeadline.run();
                 if (ar.succeeded()) {
                     b.onSuccess(backends.time().nanoTime() - started);
+                    if (escalated(a, ar.result())) {
+                        b.release();
+                        tell(a, AttemptOutcome.ESCALATED);
+                        setAside = ar.result();
+                        setAsideBy = a;
+                        while (index < plan.attempts().size() && plan.attempts().get(index).model().equals(a.model())) index++;
+                        retriesHere = 0;
+                        next();
+                        return;
+                    }
                     tell(a, AttemptOutcome.SUCCESS);
                     result.complete(new Outcome<>(ar.result(), a, attempts, once(b)));
                 } else {
@@ -193,17 +214,36 @@ public final class PlanExecutor {
             });
         }
 
+        /** Ends the plan on a failure that stops it, unless a cascade set an answer aside: then that is served. */
+        void end(Throwable failure) {
+            if (setAside != null) result.complete(new Outcome<>(setAside, setAsideBy, attempts, () -> {}));
+            else result.fail(failure);
+        }
+
+        /** A cascade's check says the answer must go to a later model of the plan (there is one). */
+        boolean escalated(Attempt a, T answer) {
+            if (escalation == null) return false;
+            boolean later = false;
+            for (int i = index + 1; i < plan.attempts().size() && !later; i++) later = !plan.attempts().get(i).model().equals(a.model());
+            if (!later) return false;
+            try {
+                return escalation.escalate(a, answer) != null;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
         void failed(Attempt a, ResilienceSettings s, BackendState b, Throwable t) {
             tell(a, t instanceof UpstreamFailure uf ? AttemptOutcome.of(uf.kind())
                     : t instanceof GatewayError ge && ge.status() < 500 ? AttemptOutcome.INVALID_REQUEST : AttemptOutcome.UPSTREAM_ERROR);
             if (t instanceof GatewayError ge) {
                 b.onNeutral();
-                result.fail(new AttemptsFailed(ge, attempts));
+                end(new AttemptsFailed(ge, attempts));
                 return;
             }
             if (!(t instanceof UpstreamFailure uf)) {
                 b.onNeutral();
-                result.fail(t);
+                end(t);
                 return;
             }
             if (uf.kind() == UpstreamFailure.Kind.QUOTA_EXHAUSTED) {
@@ -217,7 +257,7 @@ public final class PlanExecutor {
             }
             if (!uf.retryable()) {
                 b.onNeutral();
-                result.fail(new AttemptsFailed(uf.toClientError(), attempts));
+                end(new AttemptsFailed(uf.toClientError(), attempts));
                 return;
             }
             b.onFailure(s, uf.kind() == UpstreamFailure.Kind.RATE_LIMITED ? uf.retryAfterSeconds() : -1);

@@ -51,6 +51,8 @@ public final class RoutePlanner {
     private String furthestDetail;
     /** Whose {@code local-only} policy applies ("team `t`", "route `r`"), or null. */
     private String localOnly;
+    /** The route's shadow policy, or null: it may read costs and speeds the route's objective does not. */
+    private RoutingStrategy shadow;
 
     private RoutePlanner(FrugalConfig config, Ask ask, Facts facts, boolean rejectUnpriced, Strategies strategies) {
         this.config = config;
@@ -124,6 +126,7 @@ public final class RoutePlanner {
 
     private Shortlist route(RouteConfig route, String rule, boolean granted) {
         RoutingStrategy strategy = strategies.of(route.objective()).forRoute(route);
+        if (route.shadow() != null) shadow = strategies.of(route.shadow().objective()).forRoute(route.asShadow());
         if (localOnly == null && route.dataPolicy() == DataPolicy.LOCAL_ONLY) localOnly = "route `" + route.name() + "`";
         List<Shortlist.Group> groups = new ArrayList<>(route.candidates().size());
         for (String candidate : route.candidates()) {
@@ -140,7 +143,7 @@ public final class RoutePlanner {
             if (group != null) groups.add(group);
         }
         return new Shortlist(ask.name(), route.name(), rule, strategy, List.copyOf(groups), List.copyOf(dropped),
-                groups.isEmpty() ? refusal(route.name()) : null, ask.explain());
+                groups.isEmpty() ? refusal(route.name()) : null, ask.explain(), shadow);
     }
 
     /**
@@ -152,8 +155,9 @@ public final class RoutePlanner {
     private Shortlist.Group group(ModelConfig model, String route, RoutingStrategy routeStrategy, int weight) {
         RoutingStrategy strategy = strategies.of(model.strategy());
         boolean routed = routeStrategy != null;
-        boolean priced = rejectUnpriced || ask.explain() || strategy.readsCost() || routed && routeStrategy.readsCost();
-        boolean timed = routed && (ask.explain() || routeStrategy.readsLatency());
+        boolean priced = rejectUnpriced || ask.explain() || strategy.readsCost() || routed && routeStrategy.readsCost()
+                || shadow != null && shadow.readsCost();
+        boolean timed = routed && (ask.explain() || routeStrategy.readsLatency() || shadow != null && shadow.readsLatency());
         RequestView view = routed ? ask.view() : null; // capabilities and context windows: a route's candidates only
         List<Candidate> kept = new ArrayList<>(model.deployments().size());
         for (ModelConfig.Deployment d : model.deployments()) {
@@ -285,7 +289,15 @@ public final class RoutePlanner {
         }
         candidates.addAll(s.dropped());
         return new Plan(List.copyOf(attempts), new Decision(s.requested(), s.route(), s.strategy().describe(),
-                List.copyOf(candidates), s.rule()));
+                List.copyOf(candidates), s.rule()), shadow(s, groups, random));
+    }
+
+    /** The shadow policy's first choice over the same scored candidates, or null without one. */
+    private static Candidate shadow(Shortlist s, List<Shortlist.Group> scored, RandomGenerator random) {
+        if (s.shadow() == null || scored.isEmpty()) return null;
+        Shortlist.Group first = s.shadow().order(scored, random).get(0);
+        Candidate c = first.strategy().order(first.kept(), random).get(0);
+        return Double.isNaN(first.quality()) ? c : c.withQuality(first.quality());
     }
 
     /**
@@ -296,7 +308,7 @@ public final class RoutePlanner {
      */
     public static <R> CompletionStage<Plan> plan(Shortlist s, R request, Scorer<? super R> scorer, Executor decideOn,
                                                  RandomGenerator random) {
-        if (!s.strategy().readsQuality() && !s.explained() || s.isEmpty()) {
+        if (!s.readsQuality() || s.isEmpty()) {
             return CompletableFuture.completedFuture(plan(s, null, random));
         }
         CompletionStage<double[]> scores = scorer.score(request, s.models());

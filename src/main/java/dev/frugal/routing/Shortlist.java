@@ -43,9 +43,16 @@ public final class Shortlist {
     private final List<Candidate> dropped;
     private final GatewayError refusal;
     private final boolean explained;
+    private final RoutingStrategy shadow;
 
     Shortlist(String requested, String route, String rule, RoutingStrategy strategy, List<Group> groups,
               List<Candidate> dropped, GatewayError refusal, boolean explained) {
+        this(requested, route, rule, strategy, groups, dropped, refusal, explained, null);
+    }
+
+    Shortlist(String requested, String route, String rule, RoutingStrategy strategy, List<Group> groups,
+              List<Candidate> dropped, GatewayError refusal, boolean explained, RoutingStrategy shadow) {
+        this.shadow = shadow;
         this.requested = requested;
         this.route = route;
         this.rule = rule;
@@ -106,7 +113,17 @@ public final class Shortlist {
      * evaluate operating points offline); the candidates and their costs stay as they were scored.
      */
     public Shortlist with(RoutingStrategy other) {
-        return new Shortlist(requested, route, rule, other, groups, dropped, refusal, explained);
+        return new Shortlist(requested, route, rule, other, groups, dropped, refusal, explained, shadow);
+    }
+
+    /** The route's shadow policy (its objective and settings over the same candidates), or null. */
+    public RoutingStrategy shadow() {
+        return shadow;
+    }
+
+    /** Whether the decision or its shadow reads predicted quality (or it is explained): the scorer runs then. */
+    public boolean readsQuality() {
+        return strategy.readsQuality() || explained || shadow != null && shadow.readsQuality();
     }
 
     /** The candidate models with a deployment kept, in configured order: what a {@link Scorer} scores. */

@@ -27,6 +27,8 @@ public class GatewayMetrics {
     public static final String TIME_PER_OUTPUT_TOKEN = "gen_ai.server.time_per_output_token";
     /** One count per deployment tried or passed over, by outcome: attempts made are those not {@code skipped_*}. */
     public static final String ATTEMPTS = "frugal.upstream.attempts";
+    /** A cascade route's answers that failed their check; tags {@code route}, {@code model}, {@code reason}. */
+    public static final String ESCALATIONS = "frugal.cascade.escalations";
 
     /*
      * Histogram buckets (Prometheus `le`), so that `histogram_quantile` works across replicas. LLM calls
@@ -106,6 +108,15 @@ public class GatewayMetrics {
         Counter c = byOutcome == null ? null : byOutcome.get(outcome);
         if (c == null) c = attemptCounter(provider, model, outcome); // first time only: the lambdas allocate
         c.increment();
+    }
+
+    /**
+     * Counts one answer of a cascade route escalated to the next model, by route, the model whose answer failed
+     * the check, and the check (a bounded set: routing.CascadeCheck.Reason). Rare next to requests: looked up each time.
+     */
+    public void escalation(String route, String model, String reason) {
+        Counter.builder(ESCALATIONS).description("Answers of cascade routes escalated to the next model, by reason")
+                .tags("route", route, "model", model, "reason", reason).register(registry).increment();
     }
 
     private Counter attemptCounter(String provider, String model, String outcome) {

@@ -449,6 +449,30 @@ class ConfigCompilerTest {
                         routes:
                           - { name: auto, candidates: [{ model: cheap-model, weight: 3 }] }
                         """, "routes[0].candidates[0].weight: only for objective 'weighted'"),
+                Arguments.of("a cascade that is neither a flag nor a mapping", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model], cascade: always }
+                        """, "routes[0].cascade: must be true, false or a mapping {buffer-streams}"),
+                Arguments.of("an unknown field in a cascade", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model], cascade: { buffer-stream: true } }
+                        """, "routes[0].cascade.buffer-stream: unknown field (did you mean 'buffer-streams'?)"),
+                Arguments.of("a shadow without an objective", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model], shadow: { min-quality: 0.5 } }
+                        """, "routes[0].shadow.objective: is required"),
+                Arguments.of("a shadow's min-quality on an objective that reads none", PROVIDERS + """
+                        models:
+                          - { name: cheap-model, deployments: [{ provider: ollama }] }
+                        routes:
+                          - { name: auto, candidates: [cheap-model], shadow: { objective: best, min-quality: 0.5 } }
+                        """, "routes[0].shadow.min-quality: only for objective 'cheapest' (got 'best')"),
                 Arguments.of("a weighted route with nothing to draw", PROVIDERS + """
                         models:
                           - { name: cheap-model, deployments: [{ provider: ollama }] }
@@ -678,6 +702,9 @@ class ConfigCompilerTest {
                     objective: weighted
                     data-policy: local-only
                     candidates: [{ model: llama, weight: 9 }, { model: gpt, weight: 1 }]
+                  - { name: tiered, cascade: true, shadow: { objective: cheapest, min-quality: 0.8 }, candidates: [llama, gpt] }
+                  - { name: streamed, cascade: { buffer-streams: true }, candidates: [llama, gpt] }
+                  - { name: flat, cascade: false, candidates: [llama, gpt] }
                 rules:
                   - name: interns
                     when: { teams: [interns, trainees], models: [gpt] }
@@ -710,6 +737,14 @@ class ConfigCompilerTest {
         assertEquals(9, ab.weight("llama"));
         assertEquals(1, ab.weight("gpt"));
         assertEquals(DataPolicy.LOCAL_ONLY, ab.dataPolicy());
+        assertNull(ab.cascade());
+        assertNull(ab.shadow());
+        assertEquals(new RouteConfig.Cascade(false), c.route("tiered").cascade());
+        assertEquals(new RouteConfig.Shadow(RouteConfig.Objective.CHEAPEST, 0.8, -1), c.route("tiered").shadow());
+        assertEquals(RouteConfig.Objective.CHEAPEST, c.route("tiered").asShadow().objective());
+        assertEquals(0.8, c.route("tiered").asShadow().minQuality());
+        assertEquals(new RouteConfig.Cascade(true), c.route("streamed").cascade());
+        assertNull(c.route("flat").cascade());
         assertEquals(DataPolicy.ANY, thrifty.dataPolicy());
 
         assertEquals(2, c.rules().size());

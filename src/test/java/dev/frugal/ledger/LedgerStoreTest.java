@@ -57,7 +57,7 @@ class LedgerStoreTest {
                     "anthropic", "anthropic/claude-x", "claude-x", 200, null, 1000, 200, 300, 50, 12_345, 99_999, "2026-11",
                     false, true, 1830, 240, true, false, true, 2, "openai/gpt=rate_limited;anthropic/claude-x=ok",
                     "cheapest: claude [anthropic/claude-x cost=900], gpt [openai/gpt cost=unpriced]; dropped: local [embed unsupported_operation]",
-                    "claude", 0.875);
+                    "claude", 0.875, 0, 2, 4_000, "local", 3_210);
             LedgerRow keyless = row().id("req_2").key(null).provider("").status(404).build();
             store.write(List.of(r, keyless));
             try (Connection c = ds.getConnection(); Statement s = c.createStatement();
@@ -95,6 +95,10 @@ class LedgerStoreTest {
                         + "unsupported_operation]", rs.getString("route_decision"));
                 assertEquals("claude", rs.getString("served_model"));
                 assertEquals(0.875, rs.getDouble("predicted_quality"));
+                assertEquals(2, rs.getInt("cascade_steps"));
+                assertEquals(4_000, rs.getLong("cascade_cost_micros"));
+                assertEquals("local", rs.getString("shadow_model"));
+                assertEquals(3_210, rs.getLong("shadow_cost_micros"));
                 assertTrue(rs.next());
                 assertNull(rs.getString("key_id"));
                 assertEquals("", rs.getString("provider"));
@@ -105,6 +109,10 @@ class LedgerStoreTest {
                 assertTrue(rs.wasNull(), "no quality was predicted: null, not 0");
                 rs.getLong("ttft_ms");
                 assertTrue(rs.wasNull(), "ttft_ms is null when not streamed");
+                assertEquals(0, rs.getInt("cascade_steps"), "no cascade");
+                assertNull(rs.getString("shadow_model"));
+                rs.getLong("shadow_cost_micros");
+                assertTrue(rs.wasNull(), "no shadow: null, not 0");
             }
             try (Connection c = ds.getConnection(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT usage_day, key_id, model, provider, errors FROM ledger_daily ORDER BY key_id")) {

@@ -106,6 +106,21 @@ class ReportsTest {
         }
 
         @Test
+        void theShadowComparisonSumsThePricedRowsOfEachRouteWithinTheSpanAndTeam() throws Exception {
+            store.write(List.of(
+                    row().team("alpha").shadow("auto", "cheap", 300).cost(1_000, 0).ts("2026-11-27T10:00:00Z").build(),
+                    row().team("alpha").shadow("auto", "cheap", 200).cost(900, 0).ts("2026-11-27T11:00:00Z").build(),
+                    row().team("alpha").shadow("auto", "unpriced-one", -1).cost(5_000, 0).ts("2026-11-27T12:00:00Z").build(),
+                    row().team("beta").shadow("auto", "cheap", 10).cost(20, 0).ts("2026-11-27T12:00:00Z").build(),
+                    row().team("alpha").shadow("smart", "strong", 4_000).cost(1_500, 0).ts("2026-11-28T09:00:00Z").build(),
+                    row().team("alpha").shadow("auto", "cheap", 1).cost(1, 0).ts("2026-11-29T09:00:00Z").build())); // after the span
+            assertEquals(List.of(new Reports.ShadowRow("auto", 3, 2, 1_900, 500), new Reports.ShadowRow("smart", 1, 1, 1_500, 4_000)),
+                    reports.shadow(reports.parse(params("from", "2026-11-27", "to", "2026-11-28", "team", "alpha"), true, null)),
+                    "the unpriced shadow counts as a request, but neither sum has it; beta and the 29th are out");
+            assertEquals(4, reports.shadow(query("from", "2026-11-27", "to", "2026-11-28")).get(0).requests(), "every team");
+        }
+
+        @Test
         void dailyByTeam() throws Exception {
             assertEquals(List.of(
                     "2026-10-31|beta|1|0|1|1|0|0|1000000|2000000|1000000|0|0|0|63|74",

@@ -23,6 +23,9 @@ final class Rows {
     private boolean cacheHit;
     private long cacheSaved;
     private long latency = 120;
+    private String route;
+    private String shadowModel;
+    private long shadowCost = -1;
 
     static Rows row() { return new Rows(); }
 
@@ -45,12 +48,15 @@ final class Rows {
     /** A cache hit that saved {@code micros} (the original's cost minus what the hit was billed). */
     Rows cacheHit(long micros) { cacheHit = true; cacheSaved = micros; return this; }
     Rows latency(long v) { latency = v; return this; }
+    /** A request to {@code route}, whose shadow policy chose {@code model} at {@code micros} (-1: unpriced). */
+    Rows shadow(String routeName, String model, long micros) { route = routeName; shadowModel = model; shadowCost = micros; return this; }
 
     LedgerRow build() {
-        return new LedgerRow(requestId, ts, team, keyId, "chat", requestedModel, null, provider,
+        return new LedgerRow(requestId, ts, team, keyId, "chat", requestedModel, route, provider,
                 provider.isEmpty() ? "" : provider + "/" + upstreamModel, upstreamModel, status,
                 status >= 400 ? "some_error" : null, prompt, completion, cached, reasoning, cost, referenceCost,
                 unpriced ? null : "2026-11", unpriced, estimated, latency, -1, false, cacheHit, false, 1,
-                provider.isEmpty() ? null : provider + "/" + upstreamModel + "=ok", null, cacheSaved);
+                provider.isEmpty() ? null : provider + "/" + upstreamModel + "=ok", null, null, Double.NaN, cacheSaved,
+                0, 0, shadowModel, shadowCost);
     }
 }

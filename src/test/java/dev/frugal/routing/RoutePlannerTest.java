@@ -30,6 +30,7 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -249,6 +250,22 @@ class RoutePlannerTest {
         assertEquals(404, notAllowed.status());
         assertEquals("model_not_found", notAllowed.code());
         assertEquals(unknown.getMessage().replace("nope", "auto"), notAllowed.getMessage());
+    }
+
+    @Test
+    void aShadowPolicyOrdersTheSameCandidatesByItsOwnObjectiveAndChangesNothingOfThePlan() {
+        RouteConfig auto = ROUTED.route("auto");
+        RouteConfig shadowed = new RouteConfig("auto", auto.candidates(), RouteConfig.Objective.ORDERED, 0, Double.NaN, -1,
+                Map.of(), Map.of(), dev.frugal.config.DataPolicy.ANY, null, null,
+                new RouteConfig.Shadow(RouteConfig.Objective.CHEAPEST, Double.NaN, -1));
+        FrugalConfig c = withRoute(ROUTED, shadowed);
+        Plan p = RoutePlanner.plan(c, EVERY_MODEL, "auto", ANY, "chat completions", new Random(1), PRICES, false);
+        assertEquals(List.of("strong-a", "strong-b", "free-b", "cheap-a"), upstreamModels(p), "the route's own order");
+        assertEquals("ordered: strong [a/strong-a cost=900, b/strong-b cost=500], free [b/free-b cost=unpriced], cheap [a/cheap-a cost=100]",
+                p.decision().compact(), "priced because the shadow reads cost");
+        assertEquals("cheap", p.shadow().model(), "cheapest would have taken cheap (100)");
+        assertEquals(100, p.shadow().costMicros());
+        assertNull(route(EVERY_MODEL, "auto", ANY).shadow(), "no shadow without a shadow policy");
     }
 
     @Test

@@ -30,7 +30,7 @@ public final class PolicyJson {
 
     private PolicyJson() {}
 
-    /** {@code {name, models, budget, limits, reference_model}}. */
+    /** {@code {name, models, budget, limits, reference_model, data_policy}}. */
     public static ObjectNode team(TeamConfig t) {
         ObjectNode o = NODES.objectNode().put("name", t.name());
         o.set("models", models(t.models()));
@@ -38,6 +38,7 @@ public final class PolicyJson {
         o.set("limits", limits(t.limits()));
         if (t.referenceModel() == null) o.putNull("reference_model");
         else o.put("reference_model", t.referenceModel());
+        o.put("data_policy", t.dataPolicy().id());
         return o;
     }
 
@@ -66,12 +67,14 @@ public final class PolicyJson {
 
 
     /** A team read back from its stored columns (the models named are not checked: they may have gone since). */
-    static TeamConfig team(String name, String models, String budgets, String limits, String referenceModel) {
+    static TeamConfig team(String name, String models, String budgets, String limits, String referenceModel,
+                           String dataPolicy) {
         ObjectNode o = NODES.objectNode().put("name", name);
         o.set("models", parse(models));
         o.set("budget", parse(budgets));
         o.set("limits", parse(limits));
         o.put("reference_model", referenceModel);
+        if (dataPolicy != null) o.put("data_policy", dataPolicy);
         return ConfigCompiler.compileTeam(o, null);
     }
 

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * Prepared statements only. Blocking JDBC: call it off the event loop. Thread-safe (a connection per call).
  */
 public final class TeamStore {
-    private static final String TEAM_COLUMNS = "name, models, budgets, limits, reference_model, source, created_at, updated_at";
+    private static final String TEAM_COLUMNS = "name, models, budgets, limits, reference_model, source, created_at, updated_at, data_policy";
     private static final String KEY_COLUMNS = "id, team, key_hash, prefix, name, created_at, expires_at, revoked_at, limits, budgets, source";
     /** SQLSTATEs of a row referring to a missing one: PostgreSQL's, H2's. */
     private static final Set<String> NO_PARENT = Set.of("23503", "23506");
@@ -110,17 +110,19 @@ public final class TeamStore {
         return written;
     }
 
-    /**
-     * The policy as stored: key hashes from the file are never stored, and neither is a data policy
-     * (a file team's is read from the config snapshot, as its whole policy is; the table has no column for it).
-     */
+    /** The policy as stored: key hashes from the file are never stored. */
     private static TeamConfig policy(TeamConfig t) {
-        return t.keyHashes().isEmpty() && t.dataPolicy() == DataPolicy.ANY ? t
-                : new TeamConfig(t.name(), Set.of(), t.models(), t.budgets(), t.limits(), t.referenceModel());
+        return t.keyHashes().isEmpty() ? t
+                : new TeamConfig(t.name(), Set.of(), t.models(), t.budgets(), t.limits(), t.referenceModel(), t.dataPolicy());
+    }
+
+    /** The stored {@code data_policy}: null for {@code any}, so that a row written before V10 reads the same. */
+    private static String dataPolicy(TeamConfig t) {
+        return t.dataPolicy() == DataPolicy.ANY ? null : t.dataPolicy().id();
     }
 
     private static void insertTeam(Connection c, TeamRecord r) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO teams (" + TEAM_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO teams (" + TEAM_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             TeamConfig t = r.team();
             ps.setString(1, t.name());
             ps.setString(2, PolicyJson.text(PolicyJson.models(t.models())));
@@ -130,13 +132,15 @@ public final class TeamStore {
             ps.setString(6, r.source().id());
             Jdbc.setTime(ps, 7, r.createdAt());
             Jdbc.setTime(ps, 8, r.updatedAt());
+            ps.setString(9, dataPolicy(t));
             ps.executeUpdate();
         }
     }
 
     /** Sets the policy, source and updated_at of an existing team (created_at stays). */
     private static void updateTeam(Connection c, TeamRecord r) throws SQLException {
-        Jdbc.update(c, "UPDATE teams SET models = ?, budgets = ?, limits = ?, reference_model = ?, source = ?, updated_at = ? WHERE name = ?", ps -> {
+        Jdbc.update(c, "UPDATE teams SET models = ?, budgets = ?, limits = ?, reference_model = ?, source = ?, updated_at = ?,"
+                + " data_policy = ? WHERE name = ?", ps -> {
             TeamConfig t = r.team();
             ps.setString(1, PolicyJson.text(PolicyJson.models(t.models())));
             ps.setString(2, PolicyJson.text(PolicyJson.budgets(t.budgets())));
@@ -144,13 +148,14 @@ public final class TeamStore {
             ps.setString(4, t.referenceModel());
             ps.setString(5, r.source().id());
             Jdbc.setTime(ps, 6, r.updatedAt());
-            ps.setString(7, t.name());
+            ps.setString(7, dataPolicy(t));
+            ps.setString(8, t.name());
         });
     }
 
     private static TeamRecord team(ResultSet rs) throws SQLException {
         TeamConfig t = PolicyJson.team(rs.getString("name"), rs.getString("models"), rs.getString("budgets"),
-                rs.getString("limits"), rs.getString("reference_model"));
+                rs.getString("limits"), rs.getString("reference_model"), rs.getString("data_policy"));
         return new TeamRecord(t, Source.of(rs.getString("source")), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
     }
 

@@ -1,6 +1,7 @@
 package dev.frugal.tenancy.teams;
 
 import dev.frugal.config.Budget;
+import dev.frugal.config.DataPolicy;
 import dev.frugal.config.Database;
 import dev.frugal.config.Limits;
 import dev.frugal.config.TeamConfig;
@@ -73,6 +74,18 @@ class TeamStoreTest {
             assertEquals(T0, back.createdAt());
             assertEquals(List.of("research"), store.teams().stream().map(TeamRecord::name).toList());
             assertFalse(store.insertTeam(new TeamRecord(RESEARCH, Source.API, T0, T0)), "duplicate name");
+        }
+
+        @Test
+        void aDataPolicyIsStoredReadBackAndChanged() {
+            TeamConfig local = RESEARCH.withDataPolicy(DataPolicy.LOCAL_ONLY);
+            assertTrue(store.insertTeam(new TeamRecord(local, Source.API, T0, T0)));
+            assertEquals(DataPolicy.LOCAL_ONLY, store.team("research").orElseThrow().team().dataPolicy());
+            store.updateTeam("research", current -> current.team().withDataPolicy(DataPolicy.ANY), T0.plusSeconds(1));
+            assertEquals(RESEARCH, store.team("research").orElseThrow().team(), "back to any, stored as null");
+            store.upsertConfigTeams(List.of(new TeamConfig("filed", Set.of(KeyHash.sha256Hex("frg-file-key-1")), Set.of(),
+                    List.of(), Limits.NONE, null, DataPolicy.LOCAL_ONLY)), T0);
+            assertEquals(DataPolicy.LOCAL_ONLY, store.team("filed").orElseThrow().team().dataPolicy(), "a file team's too");
         }
 
         @Test
