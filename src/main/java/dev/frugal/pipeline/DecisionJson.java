@@ -21,7 +21,8 @@ import java.util.Locale;
 final class DecisionJson {
     private DecisionJson() {}
 
-    static ObjectNode of(String team, RequestView view, Decision d, GatewayError refusal) {
+    /** @param quality how the qualities were predicted, or null when nothing was predicted */
+    static ObjectNode of(String team, RequestView view, Decision d, QualityScorer.Basis quality, GatewayError refusal) {
         ObjectNode o = Json.object().put("object", "routing.decision").put("team", team);
         ObjectNode req = o.putObject("request").put("model", view.model()).put("estimated_prompt_tokens", view.promptTokens());
         if (view.outputLimit() >= 0) req.put("output_limit", view.outputLimit()); else req.putNull("output_limit");
@@ -46,6 +47,7 @@ final class DecisionJson {
             }
             o.put("compact", d.compact());
         }
+        if (quality == null) o.putNull("quality"); else o.set("quality", quality.json());
         if (refusal == null) {
             o.putNull("error");
         } else {
