@@ -351,6 +351,11 @@ public class RouteExamples {
         };
     }
 
+    /** For tests: puts examples in force without the database. */
+    void putInForce(String route, LearnedExamples learned) {
+        inForce.put(route, learned);
+    }
+
     /** For tests: returns once the embedding jobs queued before it have run. */
     void drain() throws Exception {
         embedding.submit(() -> {}).get(10, TimeUnit.MINUTES);
