@@ -10,7 +10,7 @@
 # (answers at once). Prints a markdown report and writes it to $RESULTS_DIR/<date>-<host>-learned.md.
 # Only 127.0.0.1 is targeted; every process started here is stopped on exit.
 #
-# Knobs (env): REQUESTS=200 WARMUP=20 FRUGAL_JAR=target/quarkus-app/quarkus-run.jar FRUGAL_JAVA_OPTS=-XX:+UseSerialGC
+# Knobs (env): REQUESTS=200 WARMUP=20 (per target) JIT_WARMUP=1000 (per route, before any target) FRUGAL_JAR=target/quarkus-app/quarkus-run.jar FRUGAL_JAVA_OPTS=-XX:+UseSerialGC
 #   BENCH_TMP=/tmp/frugal-learned-bench RESULTS_DIR=bench/results EMBED_TIMEOUT=10s (generous, so that the
 #   embedding's own time is measured, not the fallback's)
 set -euo pipefail
@@ -19,6 +19,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"
 REQUESTS="${REQUESTS:-200}"
 WARMUP="${WARMUP:-20}"
+JIT_WARMUP="${JIT_WARMUP:-1000}"
 FRUGAL_JAR="${FRUGAL_JAR:-$REPO_DIR/target/quarkus-app/quarkus-run.jar}"
 FRUGAL_JAVA_OPTS="${FRUGAL_JAVA_OPTS--XX:+UseSerialGC}"
 BENCH_TMP="${BENCH_TMP:-/tmp/frugal-learned-bench}"
@@ -68,6 +69,12 @@ run() { # label model words
   LABEL="$1" MODEL="$2" PROMPT_WORDS="$3" KEY="$KEY" TARGET="$GW/v1/chat/completions" REQUESTS="$REQUESTS" WARMUP="$WARMUP" \
     node "$BENCH_DIR/latency-client.js"
 }
+# the JIT first: without this the first target measured pays the warm-up the others do not
+log "warming up ($JIT_WARMUP requests per route)"
+for t in mixtral-8x7b-instruct bench-cheapest bench-learned; do
+  LABEL=warm MODEL=$t PROMPT_WORDS=0 KEY="$KEY" TARGET="$GW/v1/chat/completions" REQUESTS="$JIT_WARMUP" WARMUP=0 \
+    node "$BENCH_DIR/latency-client.js" >/dev/null
+done
 LINES=()
 LINES+=("$(run direct mixtral-8x7b-instruct 0)")
 LINES+=("$(run cheapest-no-scorer bench-cheapest 0)")

@@ -41,6 +41,12 @@ final class LearnedExamples {
 
     int size() { return features.size(); }
 
+    /** The estimator for these priors if it is built already, else null (building copies every vector: not on the event loop). */
+    QualityEstimator builtFor(double[] priors) {
+        Built b = built;
+        return b != null && Arrays.equals(b.priors(), priors) ? b.estimator() : null;
+    }
+
     /**
      * The estimator over these examples with these priors (one per {@link #candidates()}, 0..1 or NaN).
      * Reuses the last one when the priors are the same.

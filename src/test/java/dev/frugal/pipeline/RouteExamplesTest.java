@@ -211,6 +211,36 @@ class RouteExamplesTest {
         }
 
         @Test
+        void aLargeUploadReportsItsProgressBatchByBatch() throws Exception {
+            CountingEmbedder model = new CountingEmbedder();
+            Promise<Void> third = Promise.promise();
+            java.util.concurrent.CountDownLatch thirdAsked = new java.util.concurrent.CountDownLatch(1);
+            RouteExamples g = new RouteExamples(new ExampleStore(db), texts -> {
+                Future<List<float[]>> v = model.embedAll(texts);
+                if (model.calls.size() != 3) return v;
+                thirdAsked.countDown();
+                return third.future().compose(x -> v); // the model is slow on the third batch
+            }, time, ROUTES::get, 500, 100_000);
+            gateways.add(g);
+            ExampleStore.SetStatus accepted = g.accept("auto", csv(10_000), "admin-key:12345678");
+            assertEquals(10_000, accepted.rows());
+            ExampleStore store = new ExampleStore(db);
+            assertTrue(thirdAsked.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            ExampleStore.SetStatus during = store.sets("auto").get(0);
+            assertEquals(ExampleStore.EMBEDDING, during.state());
+            assertEquals(1_000, during.embedded(), "two batches of 500 written, the third under way");
+            assertNull(g.learned("auto"), "not in force before every row is embedded");
+
+            third.complete();
+            g.drain();
+            assertEquals(10_000, g.learned("auto").size());
+            assertEquals(20, model.calls.size());
+            ExampleStore.SetStatus done = store.sets("auto").get(0);
+            assertEquals(ExampleStore.READY, done.state());
+            assertEquals(10_000, done.embedded());
+        }
+
+        @Test
         void anUploadAStopInterruptedIsResumedWhereItStopped() throws Exception {
             ExampleStore store = new ExampleStore(db);
             OutcomeTable t = OutcomeTable.parse(csv(20), ROUTES.get("auto"));
