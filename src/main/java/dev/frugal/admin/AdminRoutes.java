@@ -57,8 +57,8 @@ public class AdminRoutes {
         key = AdminKey.fromConfig(adminKey).orElse(null);
         if (key != null) LOG.infof("Admin API on; admin key id %s", key.id());
         throttle = new AdminThrottle(maxFailures, failureWindow, lockout, maxLockout, maxAddresses, time::nanoTime);
-        rejected = Counter.builder(AUTH_FAILURES).tag("outcome", "rejected").register(registry);
-        throttled = Counter.builder(AUTH_FAILURES).tag("outcome", "throttled").register(registry);
+        rejected = Counter.builder(AUTH_FAILURES).description("Admin API requests refused for their key").tag("outcome", "rejected").register(registry);
+        throttled = Counter.builder(AUTH_FAILURES).description("Admin API requests refused for their key").tag("outcome", "throttled").register(registry);
         router.route("/admin/*").order(-10).handler(this::authorize);
         router.get("/admin/backends").handler(this::backends);
         router.route("/admin/*").failureHandler(this::failed);

@@ -157,7 +157,11 @@ public class SlowClients {
     }
 
     private void count(String name, String tag, String value) {
-        counters.computeIfAbsent(name + '|' + value, k -> Counter.builder(name).tag(tag, value).register(registry)).increment();
+        counters.computeIfAbsent(name + '|' + value, k -> Counter.builder(name).description(switch (name) {
+            case TIMEOUTS -> "Connections closed because a client was too slow, by phase";
+            case REFUSED -> "Connections refused, by reason";
+            default -> "Requests the HTTP codec refused as malformed, by status";
+        }).tag(tag, value).register(registry)).increment();
     }
 
     private final class Events implements ConnectionGuard.Events {

@@ -145,7 +145,10 @@ class Settlement {
         String team = ex.team == null ? "unauthenticated" : ex.team.name();
         String model = ex.config.models().containsKey(ex.model) || ex.route != null ? ex.model : "unknown";
         Duration took = Duration.ofNanos(endNanos - ex.startNanos);
-        metrics.request(ex.endpoint, team, model, ex.provider, status, took, usage, ex.attempts, cost, referenceCost - cost);
+        metrics.request(ex.endpoint, team, model, ex.provider, status, took, usage, cost, referenceCost - cost);
+        if (ex.hit == null && status == 200 && ex.firstChunkNanos != 0 && usage.completionTokens() > 1) {
+            metrics.timePerOutputToken(model, (endNanos - ex.firstChunkNanos) / (usage.completionTokens() - 1));
+        }
         if (ex.metered && ex.team != null) {
             ledger.record(row(ex, status, errorCode, usage, estimated, cost, referenceCost, unpriced, took, saved));
         }

@@ -78,11 +78,22 @@ public class CacheMetrics {
         Counter c = counters.get(id);
         if (c == null) {
             c = counters.computeIfAbsent(id, i -> {
-                Counter.Builder b = Counter.builder(name).tags(tags);
+                Counter.Builder b = Counter.builder(name).description(description(name)).tags(tags);
                 if (name.equals(SAVINGS)) b.baseUnit("usd");
                 return b.register(registry);
             });
         }
         return c;
+    }
+
+    /** The help text Prometheus shows (and promtool asks for). */
+    private static String description(String name) {
+        return switch (name) {
+            case REQUESTS -> "Requests the response cache applied to, by result and tier";
+            case SAVINGS -> "What cache hits saved: the original answers' cost minus what the hits were billed";
+            case STORES -> "What became of the answers the cache applied to: stored, or why not";
+            case REDIS_FAILURES -> "Redis commands of the response cache that failed or timed out";
+            default -> name;
+        };
     }
 }

@@ -53,7 +53,18 @@ public final class QuotaMetrics {
     private Counter counter(String name, String... tags) {
         String id = name + '\0' + String.join("\0", tags);
         Counter c = counters.get(id);
-        if (c == null) c = counters.computeIfAbsent(id, i -> Counter.builder(name).tags(tags).register(registry));
+        if (c == null) c = counters.computeIfAbsent(id, i -> Counter.builder(name).description(description(name)).tags(tags).register(registry));
         return c;
+    }
+
+    /** The help text Prometheus shows (and promtool asks for). */
+    private static String description(String name) {
+        return switch (name) {
+            case REJECTIONS -> "Requests rejected by a rate limit or budget";
+            case BUDGET_ALERTS -> "Soft budgets whose spend reached their limit, once per period";
+            case STORE_FAILURES -> "Calls to the quota store that failed";
+            case WITHDRAWALS -> "Admissions whose answer from the quota store was lost, withdrawn";
+            default -> name;
+        };
     }
 }

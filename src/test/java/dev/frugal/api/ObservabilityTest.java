@@ -33,8 +33,8 @@ class ObservabilityTest {
                 .post("/v1/chat/completions").then().statusCode(200);
         given().header("Authorization", "Bearer frg-wrong-key-1234").get("/v1/models").then().statusCode(401);
         MetricsPage after = new MetricsPage(given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("frugal_requests_total{endpoint=\"chat\",model=\"sim-chat\",provider=\"sim\",status=\"200\",team=\"alpha\"}"))
-                .body(containsString("frugal_tokens_total{model=\"sim-chat\",provider=\"sim\",team=\"alpha\",type=\"completion\"}"))
+                .body(containsString("frugal_requests_total{endpoint=\"chat\",model=\"sim-chat\",provider=\"sim\",status=\"200\",team=\"alpha\""))
+                .body(containsString("frugal_tokens_total{model=\"sim-chat\",provider=\"sim\",team=\"alpha\",type=\"completion\""))
                 .body(containsString("gen_ai_server_request_duration_seconds_count{"))
                 .body(containsString("team=\"unauthenticated\""))
                 .body(not(containsString("frg-test-alpha-key")))

@@ -45,7 +45,7 @@ class MeteringE2ETest {
     static final String METERED = "frg-test-metered-key";
     static final String UNPRICED = "frugal_unpriced_requests_total";
     /** {@code gen_ai.client.token.usage} in base unit {@code {token}}, as Prometheus names its samples. */
-    static final String TOKEN_USAGE_COUNT = "gen_ai_client_token_usage__token__count", TOKEN_USAGE_SUM = "gen_ai_client_token_usage__token__sum";
+    static final String TOKEN_USAGE_COUNT = "gen_ai_client_token_usage_count", TOKEN_USAGE_SUM = "gen_ai_client_token_usage_sum";
 
     @Inject Ledger ledger;
     @Inject Database database;

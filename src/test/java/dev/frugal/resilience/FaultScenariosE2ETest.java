@@ -180,8 +180,8 @@ class FaultScenariosE2ETest {
         assertEquals(1.0, attempts(after, "success") - attempts(before, "success"), after.text());
     }
 
-    /** The value of frugal.upstream.attempt for model fault-529-metrics and this outcome. */
+    /** The value of frugal.upstream.attempts for model fault-529-metrics and this outcome. */
     private static double attempts(MetricsPage page, String outcome) {
-        return page.value("frugal_upstream_attempt_total", "model=\"fault-529-metrics\"", "outcome=\"" + outcome + "\"", "provider=\"patient\"");
+        return page.value("frugal_upstream_attempts_total", "model=\"fault-529-metrics\"", "outcome=\"" + outcome + "\"", "provider=\"patient\"");
     }
 }
