@@ -136,7 +136,8 @@ class QualityScorer implements Scorer<QualityScorer.Request> {
     private void finish(Request request, CompletableFuture<double[]> out, double[] q, Basis basis) {
         if (request.exchange() != null) request.exchange().qualityBasis = basis;
         String outcome = basis.reason() == null ? "learned" : basis.reason();
-        outcomes.computeIfAbsent(outcome, o -> Counter.builder(PREDICTIONS).tag("outcome", o).register(registry)).increment();
+        outcomes.computeIfAbsent(outcome, o -> Counter.builder(PREDICTIONS)
+                .description("Quality predictions for routes with examples: learned, or the prior and why").tag("outcome", o).register(registry)).increment();
         out.complete(q);
     }
 
