@@ -21,8 +21,12 @@ import java.util.Locale;
 final class DecisionJson {
     private DecisionJson() {}
 
-    /** @param shadow the route's shadow policy's choice, or null (shown as {@code "shadow": null}) */
-    static ObjectNode of(String team, RequestView view, Decision d, Candidate shadow, GatewayError refusal) {
+    /**
+     * @param shadow  the route's shadow policy's choice, or null (shown as {@code "shadow": null})
+     * @param quality how the qualities were predicted, or null when nothing was predicted
+     */
+    static ObjectNode of(String team, RequestView view, Decision d, Candidate shadow, QualityScorer.Basis quality,
+                         GatewayError refusal) {
         ObjectNode o = Json.object().put("object", "routing.decision").put("team", team);
         ObjectNode req = o.putObject("request").put("model", view.model()).put("estimated_prompt_tokens", view.promptTokens());
         if (view.outputLimit() >= 0) req.put("output_limit", view.outputLimit()); else req.putNull("output_limit");
@@ -48,6 +52,7 @@ final class DecisionJson {
             o.put("compact", d.compact());
         }
         if (shadow == null) o.putNull("shadow"); else o.set("shadow", candidate(shadow));
+        if (quality == null) o.putNull("quality"); else o.set("quality", quality.json());
         if (refusal == null) {
             o.putNull("error");
         } else {

@@ -64,6 +64,8 @@ public final class Exchange {
     String traceId;
     /** The routing decision behind the plan (the ledger keeps its compact form); null until planned. */
     Decision decision;
+    /** How the decision's qualities were predicted (explain shows it); null when nothing was predicted. Set before the scores complete. */
+    volatile QualityScorer.Basis qualityBasis;
     String provider = "none";
     int attempts;
     long firstChunkNanos;

@@ -64,7 +64,7 @@ class Planning {
             ex.decision = RoutePlanner.plan(s, null, ThreadLocalRandom.current()).decision();
             throw s.refusal();
         }
-        QualityScorer.Request scored = new QualityScorer.Request(ex.config, view, s.route());
+        QualityScorer.Request scored = new QualityScorer.Request(ex.config, view, s.route(), ex);
         CompletionStage<Plan> planned = RoutePlanner.plan(s, scored, quality, callersLoop(), ThreadLocalRandom.current());
         CompletableFuture<Plan> now = planned.toCompletableFuture();
         if (now.isDone() && !now.isCompletedExceptionally()) return Future.succeededFuture(recorded(ex, now.join()));

@@ -56,10 +56,11 @@ public class RoutingExplain {
         RequestView view = features.read(ex, RequestView.Kind.CHAT, body);
         Future<ObjectNode> out;
         try {
-            out = planning.plan(ex, view, true).map(plan -> DecisionJson.of(team.name(), view, plan.decision(), plan.shadow(), null));
+            out = planning.plan(ex, view, true).map(plan -> DecisionJson.of(team.name(), view, plan.decision(), plan.shadow(),
+                    ex.qualityBasis, null));
         } catch (GatewayError e) {
             if (ex.decision == null) throw e; // not the team's model or route: no decision to show
-            out = Future.succeededFuture(DecisionJson.of(team.name(), view, ex.decision, null, e));
+            out = Future.succeededFuture(DecisionJson.of(team.name(), view, ex.decision, null, ex.qualityBasis, e));
         }
         return out;
     }

@@ -171,6 +171,16 @@ public final class OutcomeTable {
         return costNanos[row * candidates.size() + candidate];
     }
 
+    /** The row's input token count for {@code candidate} from the table, or {@link #UNKNOWN}. */
+    public long inputTokens(int row, int candidate) {
+        return inputTokens[row * candidates.size() + candidate];
+    }
+
+    /** The row's output token count for {@code candidate} from the table, or {@link #UNKNOWN}. */
+    public long outputTokens(int row, int candidate) {
+        return outputTokens[row * candidates.size() + candidate];
+    }
+
     /**
      * Every row's cost for every candidate in nano-USD: the table's cost when it gives one, else the
      * candidate's price applied to the row's token counts; the prompt's tokens, when the table has no

@@ -105,8 +105,19 @@ public final class QualityEstimator implements QualityPredictor {
         return of(examples.candidates(), priors, prompts, scores, settings);
     }
 
-    private static QualityEstimator of(List<String> candidates, double[] priors, List<PromptFeatures> prompts, float[] scores,
-                                       Settings settings) {
+    /**
+     * An estimator that learns from examples given as arrays (a route's examples loaded from the database).
+     *
+     * @param priors  one per candidate, 0..1, or NaN when unknown
+     * @param prompts one per example, embeddings all of one length (copied and normalised here)
+     * @param scores  examples × candidates, row-major, each 0..1 (kept, not copied: do not change it)
+     * @throws IllegalArgumentException as {@link #of(OutcomeTable, List, double[], Settings)}
+     */
+    public static QualityEstimator of(List<String> candidates, double[] priors, List<PromptFeatures> prompts, float[] scores,
+                                      Settings settings) {
+        if (scores.length != prompts.size() * candidates.size()) {
+            throw new IllegalArgumentException(scores.length + " scores for " + prompts.size() + " examples of " + candidates.size() + " candidates");
+        }
         int k = candidates.size();
         if (k == 0) throw new IllegalArgumentException("no candidates");
         if (priors.length != k) throw new IllegalArgumentException(priors.length + " priors for " + k + " candidates");
