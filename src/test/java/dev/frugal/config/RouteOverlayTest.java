@@ -106,6 +106,13 @@ class RouteOverlayTest {
         RouteConfig best = ConfigCompiler.compileRoute(json("{\"name\":\"b\",\"objective\":\"best\",\"max-cost-usd\":0.02,\"candidates\":[\"cheap\"]}"), FILE);
         assertEquals("0.02", RouteJson.of(best).get("max-cost-usd").asText());
         assertEquals(best, ConfigCompiler.compileRoute(RouteJson.of(best), FILE));
+
+        for (String extra : new String[] {"\"cascade\":true", "\"cascade\":{\"buffer-streams\":true}",
+                "\"shadow\":{\"objective\":\"cheapest\",\"min-quality\":0.7}", "\"shadow\":{\"objective\":\"best\",\"max-cost-usd\":0.01}"}) {
+            RouteConfig r = ConfigCompiler.compileRoute(json("{\"name\":\"c\",\"candidates\":[\"cheap\",\"strong\"]," + extra + "}"), FILE);
+            assertTrue(r.cascade() != null || r.shadow() != null, extra);
+            assertEquals(r, ConfigCompiler.compileRoute(RouteJson.of(r), FILE), "stored and read back: " + extra);
+        }
     }
 
     static Stream<Arguments> badBodies() {
