@@ -53,7 +53,9 @@ public class MessagesRoutes {
         } catch (Exception e) { // adapters answer JSON they made or checked; this is a gateway bug
             throw new IllegalStateException("the upstream's answer is not JSON", e);
         }
-        return Json.writeBuffer(MessagesResponseMapper.toAnthropic(completion, model, w.usage()));
+        // decision 0018: the model the upstream says answered, as chat and responses report it
+        String served = completion.path("model").asText("");
+        return Json.writeBuffer(MessagesResponseMapper.toAnthropic(completion, served.isEmpty() ? model : served, w.usage()));
     }
 
     private static void error(HttpServerResponse resp, GatewayError e) {

@@ -34,7 +34,7 @@ import java.util.Set;
 @ApplicationScoped
 public class Gateway {
     /** The endpoints whose authenticated requests each get a ledger row, whatever their outcome ({@code docs/ledger.md}). */
-    static final Set<String> MODEL_ENDPOINTS = Set.of("chat", "text_completion", "embeddings", "messages");
+    static final Set<String> MODEL_ENDPOINTS = Set.of("chat", "text_completion", "embeddings", "messages", "responses");
 
     @Inject ConfigHolder configs;
     @Inject TeamDirectory teams;
