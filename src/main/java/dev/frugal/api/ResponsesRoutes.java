@@ -105,9 +105,7 @@ public class ResponsesRoutes {
         Buffer body;
         try {
             JsonNode completion = Json.parse(w.body());
-            if (completion.path("model").isTextual()) response.put("model", completion.get("model").asText()); // decision 0018
-            ResponseObject.finish(response, ResponseObject.output(completion), completion.path("choices").path(0).path("finish_reason").asText(null),
-                    w.usage(), time.millis() / 1000);
+            ResponseObject.complete(response, completion, w.usage(), time.millis() / 1000);
             body = Json.writeBuffer(response);
         } catch (Exception e) { // adapters answer JSON they made or checked; this is a gateway bug
             edge.fail(ex, resp, new IllegalStateException("the upstream's answer is not a chat completion", e), STYLE);

@@ -114,8 +114,8 @@ class ResponsesSdkTest extends SdkGatewayTest {
 
     @Test
     void aPlainAnswerOverEachBackendKind() {
-        Map<String, String> expected = Map.of("msg-chat-basic", "Hello from the fixture.", "claude-basic", "", "ollama-chat", "");
-        for (String model : List.of("msg-chat-basic", "claude-basic", "ollama-chat")) {
+        Map<String, String> expected = Map.of("msg-chat-basic", "Hello from the fixture.", "claude-basic", "", "gemini-chat", "", "ollama-chat", "");
+        for (String model : List.of("msg-chat-basic", "claude-basic", "gemini-chat", "ollama-chat")) {
             Response r = client.responses().create(hello(model).instructions("Be brief.").build());
             r.validate();
             assertTrue(r.id().startsWith("resp_"), r.id());
@@ -165,6 +165,15 @@ class ResponsesSdkTest extends SdkGatewayTest {
             assertEquals("response.completed", types.get(types.size() - 1), model);
             assertFalse(text(s.response()).isEmpty(), model);
         }
+    }
+
+    @Test
+    void aStreamCutByTheOutputLimitIsResponseIncomplete() {
+        Streamed s = stream(hello("ollama-length").maxOutputTokens(16).build());
+        assertEquals("response.incomplete", s.types().get(s.types().size() - 1), s.types().toString());
+        assertEquals(ResponseStatus.INCOMPLETE, s.response().status().orElseThrow());
+        assertEquals(com.openai.models.responses.Response.IncompleteDetails.Reason.MAX_OUTPUT_TOKENS,
+                s.response().incompleteDetails().orElseThrow().reason().orElseThrow());
     }
 
     @Test

@@ -65,6 +65,15 @@ public final class ResponseObject {
     }
 
     /**
+     * Ends {@code response} with a whole chat completion: its output items, the model the upstream
+     * reports (decision 0018; kept when it names none), status, usage and completion time.
+     */
+    public static void complete(ObjectNode response, JsonNode completion, Usage usage, long completedAt) {
+        if (!completion.path("model").asText("").isEmpty()) response.put("model", completion.get("model").asText());
+        finish(response, output(completion), completion.path("choices").path(0).path("finish_reason").asText(null), usage, completedAt);
+    }
+
+    /**
      * Ends {@code response}: its output, status by the finish reason ({@code length} and
      * {@code content_filter} make it {@code incomplete}), usage and completion time.
      */
