@@ -37,9 +37,39 @@ public class MessagesRoutes {
 
     void register(@Observes Router router) {
         router.post("/v1/messages").handler(ctx -> edge.withBody(ctx, "messages", STYLE, this::messages));
+        router.post("/v1/messages/count_tokens").handler(ctx -> edge.withBody(ctx, "count_tokens", STYLE, this::countTokens));
+    }
+
+    /**
+     * {@code {"input_tokens":N}} for a Messages request (without its {@code max_tokens}, which
+     * count_tokens requests leave out): no upstream call, not billed, no ledger row (decision 0019).
+     */
+    private void countTokens(Exchange ex, ObjectNode body, HttpServerResponse resp) {
+        refuseThreads(body);
+        ObjectNode counted = body.deepCopy();
+        if (!counted.hasNonNull("max_tokens")) counted.put("max_tokens", 1);
+        counted.remove("stream");
+        MessagesRequestMapper.Translated t = MessagesRequestMapper.toOpenAi(counted);
+        gateway.countTokens(ex, t.openAi()).onComplete(ar -> {
+            if (ar.failed()) edge.fail(ex, resp, ar.cause(), STYLE);
+            else edge.write(ex, resp, Json.writeBuffer(Json.object().put("input_tokens", ar.result())));
+        });
+    }
+
+    /**
+     * Server-side threads (the {@code thread} field the Anthropic SDK's beta tool runner may send)
+     * are not kept here: a 400 {@code invalid_request_error} that names the field, so the client
+     * sends the whole conversation in {@code messages} instead (docs/responses.md).
+     */
+    private static void refuseThreads(ObjectNode body) {
+        if (body.hasNonNull("thread") || body.hasNonNull("thread_id")) {
+            throw GatewayError.unsupported("Server-side threads are not supported by this gateway; send the whole conversation in 'messages'.",
+                    body.hasNonNull("thread") ? "thread" : "thread_id");
+        }
     }
 
     private void messages(Exchange ex, ObjectNode body, HttpServerResponse resp) {
+        refuseThreads(body);
         MessagesRequestMapper.Translated t = MessagesRequestMapper.toOpenAi(body);
         // a stream asks for include_usage: the usage chunk feeds message_delta's usage
         gateway.chat(ex, t.openAi()).onComplete(ar -> edge.answer(ex, resp, ar, STYLE, w -> message(w, t.model()), new Events(t.model())));
@@ -53,7 +83,9 @@ public class MessagesRoutes {
         } catch (Exception e) { // adapters answer JSON they made or checked; this is a gateway bug
             throw new IllegalStateException("the upstream's answer is not JSON", e);
         }
-        return Json.writeBuffer(MessagesResponseMapper.toAnthropic(completion, model, w.usage()));
+        // decision 0018: the model the upstream says answered, as chat and responses report it
+        String served = completion.path("model").asText("");
+        return Json.writeBuffer(MessagesResponseMapper.toAnthropic(completion, served.isEmpty() ? model : served, w.usage()));
     }
 
     private static void error(HttpServerResponse resp, GatewayError e) {

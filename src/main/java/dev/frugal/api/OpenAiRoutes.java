@@ -27,7 +27,7 @@ import java.util.Set;
 @ApplicationScoped
 public class OpenAiRoutes {
     private static final Set<String> KNOWN = Set.of("/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models",
-            "/v1/messages", "/v1/usage");
+            "/v1/messages", "/v1/usage", "/v1/responses", "/v1/messages/count_tokens");
     /** OpenAI's conventions: the key as a bearer token, errors as {@code {"error":{…}}}. */
     static final HttpEdge.Style STYLE = new HttpEdge.Style(false, null, Responses::error);
 

@@ -6,6 +6,7 @@ import dev.frugal.pipeline.AnswerStream;
 import dev.frugal.pipeline.Exchange;
 import dev.frugal.wire.Json;
 import dev.frugal.wire.Sse;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -30,6 +31,12 @@ final class StreamWriter implements AnswerStream.Sink {
 
         /** Appends the in-band report of a failure after the first chunk. */
         void error(GatewayError e, Buffer out);
+
+        /**
+         * Completes when the events {@link #end} appended may be written: a format that saves the
+         * answer first (the Responses API's stored responses) holds them until it is saved. Never fails.
+         */
+        default Future<Void> ended() { return Future.succeededFuture(); }
     }
 
     /** OpenAI's SSE: each chunk as it is, {@code [DONE]} at the end. Stateless. */
@@ -110,10 +117,10 @@ final class StreamWriter implements AnswerStream.Sink {
         Buffer last = takePending();
         format.end(usage, last);
         // decided by the write's outcome: a client that closes once it has the last event got its answer
-        resp.end(last).onComplete(written -> {
+        format.ended().onComplete(ready -> resp.end(last).onComplete(written -> {
             if (written.succeeded()) ex.delivered(200);
             else ex.clientLeft();
-        });
+        }));
     }
 
     @Override

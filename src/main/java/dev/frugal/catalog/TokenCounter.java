@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,21 +91,45 @@ public class TokenCounter {
      * request. Never throws: anything that is not text is skipped.
      */
     public long promptTokens(String upstreamModel, ObjectNode body) {
+        return prompt(upstreamModel, body, TokenEstimate::estimate);
+    }
+
+    /**
+     * The prompt tokens of a request body as {@link #promptTokens} counts them, but with the model's
+     * own tokenizer where one is known (exact, waiting up to 5 s for the tables to load), else the
+     * estimate. CPU-bound and possibly waiting: call it off the event loop.
+     */
+    public Count promptCount(String upstreamModel, ObjectNode body) {
+        EncodingType type = encodingForCached(upstreamModel);
+        if (type != null) {
+            startLoading();
+            try {
+                loaded.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                type = null; // not loaded in time (or not at all): the estimate
+            }
+        }
+        Encoding e = type == null ? null : encoding(type);
+        if (e == null) return new Count(promptTokens(upstreamModel, body), false);
+        return new Count(prompt(upstreamModel, body, e::countTokensOrdinary), true);
+    }
+
+    private static long prompt(String upstreamModel, ObjectNode body, ToLongFunction<String> count) {
         if (body == null) return 0;
         long t = 0;
         JsonNode messages = body.get("messages");
         if (messages != null && messages.isArray()) {
             for (JsonNode m : messages) {
-                t += TOKENS_PER_MESSAGE + text(m, upstreamModel, false);
+                t += TOKENS_PER_MESSAGE + text(m, upstreamModel, false, count);
                 if (m.isObject() && m.has("name")) t += TOKENS_PER_NAME;
             }
             t += REPLY_PRIMING;
         }
-        t += text(body.get("system"), upstreamModel, false);
-        t += text(body.get("tools"), upstreamModel, true);
-        t += text(body.get("functions"), upstreamModel, true);
-        t += inputs(body.get("prompt"));
-        t += inputs(body.get("input"));
+        t += text(body.get("system"), upstreamModel, false, count);
+        t += text(body.get("tools"), upstreamModel, true, count);
+        t += text(body.get("functions"), upstreamModel, true, count);
+        t += inputs(body.get("prompt"), count);
+        t += inputs(body.get("input"), count);
         return t;
     }
 
@@ -187,12 +212,12 @@ public class TokenCounter {
      * binary parts and fields are skipped. Tool definitions ({@code definitions} true): field names count
      * too, and nothing is skipped (a parameter may well be called {@code source}).
      */
-    private static long text(JsonNode n, String model, boolean definitions) {
+    private static long text(JsonNode n, String model, boolean definitions, ToLongFunction<String> count) {
         if (n == null) return 0;
-        if (n.isTextual()) return TokenEstimate.estimate(n.textValue());
+        if (n.isTextual()) return count.applyAsLong(n.textValue());
         long t = 0;
         if (n.isArray()) {
-            for (JsonNode c : n) t += text(c, model, definitions);
+            for (JsonNode c : n) t += text(c, model, definitions, count);
         } else if (n.isObject()) {
             JsonNode type = n.get("type");
             if (!definitions && type != null && type.isTextual()) {
@@ -201,21 +226,21 @@ public class TokenCounter {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
-                if (definitions) t += TokenEstimate.estimate(f.getKey());
+                if (definitions) t += count.applyAsLong(f.getKey());
                 else if (BINARY_FIELDS.contains(f.getKey())) continue;
-                t += text(f.getValue(), model, definitions);
+                t += text(f.getValue(), model, definitions, count);
             }
         }
         return t; // numbers, booleans, null: not text
     }
 
     /** A {@code prompt} or {@code input}: a string, token ids (one token each), or arrays of those. */
-    private static long inputs(JsonNode n) {
+    private static long inputs(JsonNode n, ToLongFunction<String> count) {
         if (n == null) return 0;
-        if (n.isTextual()) return TokenEstimate.estimate(n.textValue());
+        if (n.isTextual()) return count.applyAsLong(n.textValue());
         if (n.isNumber()) return 1;
         long t = 0;
-        if (n.isArray()) for (JsonNode c : n) t += inputs(c);
+        if (n.isArray()) for (JsonNode c : n) t += inputs(c, count);
         return t;
     }
 

@@ -48,6 +48,7 @@ public class Database {
     @ConfigProperty(name = "frugal.db.max-concurrent", defaultValue = "4") int maxConcurrent;
     @ConfigProperty(name = "frugal.db.report-timeout", defaultValue = "10s") Duration reportTimeout;
     @ConfigProperty(name = "frugal.db.report-max-concurrent", defaultValue = "2") int reportMaxConcurrent;
+    @ConfigProperty(name = "frugal.responses.max-concurrent", defaultValue = "4") int responsesMaxConcurrent;
     @Inject @DataSource("h2") InjectableInstance<AgroalDataSource> h2;
     @Inject @DataSource("pg") InjectableInstance<AgroalDataSource> pg;
     @Inject Vertx vertx;
@@ -59,6 +60,7 @@ public class Database {
     private javax.sql.DataSource callerDataSource;
     private DatabaseLane calls;
     private DatabaseLane reports;
+    private DatabaseLane responses;
 
     @PostConstruct
     void init() {
@@ -69,6 +71,7 @@ public class Database {
         }
         calls = new DatabaseLane("calls", "frugal.db.timeout", maxConcurrent, timeout, vertx, registry, time);
         reports = new DatabaseLane("reports", "frugal.db.report-timeout", reportMaxConcurrent, reportTimeout, vertx, registry, time);
+        responses = new DatabaseLane("responses", "frugal.db.timeout", responsesMaxConcurrent, timeout, vertx, registry, time);
         callerDataSource = new ReadTimeoutDataSource(dataSource, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
@@ -76,6 +79,7 @@ public class Database {
     void close() {
         if (calls != null) calls.close();
         if (reports != null) reports.close();
+        if (responses != null) responses.close();
     }
 
     /** The database without read timeouts: for the ledger writer and retention, which wait a stall out. */
@@ -93,6 +97,13 @@ public class Database {
 
     /** Usage reports: {@code frugal.db.report-timeout}, {@code frugal.db.report-max-concurrent}. */
     public DatabaseLane reports() { return reports; }
+
+    /**
+     * Stored responses of the Responses API, read and written on a request's behalf:
+     * {@code frugal.db.timeout}, {@code frugal.responses.max-concurrent} threads of its own, so a
+     * busy conversation store never holds up the admin API.
+     */
+    public DatabaseLane responses() { return responses; }
 
     public Dialect dialect() { return dialect; }
 

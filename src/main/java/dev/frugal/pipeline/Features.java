@@ -32,7 +32,7 @@ class Features {
      * The upstream model the request most likely goes to, for the estimate (images count by model
      * family): a model's first deployment, a route's first candidate's; else the name asked for.
      */
-    private static String upstreamModel(FrugalConfig config, String name) {
+    static String upstreamModel(FrugalConfig config, String name) {
         RouteConfig route = config.route(name);
         ModelConfig m = config.model(route != null && !route.candidates().isEmpty() ? route.candidates().get(0) : name);
         return m == null || m.deployments().isEmpty() ? name : m.deployments().get(0).upstreamModel();

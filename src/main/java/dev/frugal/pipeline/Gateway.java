@@ -34,7 +34,7 @@ import java.util.Set;
 @ApplicationScoped
 public class Gateway {
     /** The endpoints whose authenticated requests each get a ledger row, whatever their outcome ({@code docs/ledger.md}). */
-    static final Set<String> MODEL_ENDPOINTS = Set.of("chat", "text_completion", "embeddings", "messages");
+    static final Set<String> MODEL_ENDPOINTS = Set.of("chat", "text_completion", "embeddings", "messages", "responses");
 
     @Inject ConfigHolder configs;
     @Inject TeamDirectory teams;
@@ -45,6 +45,8 @@ public class Gateway {
     @Inject Admission admission;
     @Inject Dispatch dispatch;
     @Inject Settlement settlement;
+    @Inject dev.frugal.catalog.TokenCounter tokens;
+    @Inject io.vertx.core.Vertx vertx;
 
     @ConfigProperty(name = "quarkus.shutdown.delay")
     Optional<Duration> shutdownDelay;
@@ -81,6 +83,17 @@ public class Gateway {
     /** A validated embeddings request: its text inputs (null for token arrays) and {@code dimensions} (or null). */
     public Future<Answer> embeddings(Exchange ex, ObjectNode body, List<String> texts, Integer dimensions) {
         return serve(ex, RequestView.Kind.EMBEDDINGS, body, new Dispatch.EmbeddingInput(texts, dimensions));
+    }
+
+    /**
+     * The prompt tokens of a validated chat request (Anthropic's {@code count_tokens}), for the
+     * upstream model its name most likely goes to: exact with the model's tokenizer where one is
+     * known, else the documented estimate (docs/pricing.md). No upstream call, no admission, no
+     * ledger row (decision 0019); counted off the event loop.
+     */
+    public Future<Long> countTokens(Exchange ex, ObjectNode body) {
+        String upstream = Features.upstreamModel(ex.config, body.path("model").asText(""));
+        return vertx.executeBlocking(() -> tokens.promptCount(upstream, body).tokens(), false);
     }
 
     /** The models this exchange's team may call, in config order. */

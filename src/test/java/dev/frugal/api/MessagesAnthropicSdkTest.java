@@ -13,6 +13,7 @@ import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
@@ -145,5 +146,29 @@ class MessagesAnthropicSdkTest {
         assertTrue(bad.getMessage().contains("temperature"), bad.getMessage());
         AnthropicServiceException limited = assertThrows(RateLimitException.class, () -> client.messages().create(hello("msg-error-429-sdk").build()));
         assertEquals(429, limited.statusCode());
+    }
+
+    @Test
+    void countTokensIsExactForAModelWithAKnownTokenizerAndEstimatedOtherwise() {
+        // gpt-4o-mini (o200k), OpenAI's accounting: "user" 1 + "Hello there" 2, + 3 for the message, + 3 priming the reply
+        assertEquals(9, client.messages().countTokens(MessageCountTokensParams.builder().model("gpt-4o-mini-test")
+                .addUserMessage("Hello there").build()).inputTokens());
+        long estimated = client.messages().countTokens(MessageCountTokensParams.builder().model("msg-chat-basic")
+                .system("Be brief.").addUserMessage("Hello there").addTool(weather()).build()).inputTokens();
+        assertTrue(estimated > 9, "system, message and tool all count: " + estimated);
+        AnthropicClient wrong = client("frg-wrong-key-000");
+        try {
+            assertThrows(UnauthorizedException.class, () -> wrong.messages().countTokens(MessageCountTokensParams.builder()
+                    .model("msg-chat-basic").addUserMessage("hi").build()));
+        } finally {
+            wrong.close();
+        }
+    }
+
+    @Test
+    void aServerSideThreadIsRefusedNamingTheField() {
+        BadRequestException e = assertThrows(BadRequestException.class,
+                () -> client.messages().create(hello("sim-chat").putAdditionalBodyProperty("thread", JsonValue.from("thr_1")).build()));
+        assertTrue(e.getMessage().contains("thread"), e.getMessage());
     }
 }

@@ -130,7 +130,7 @@ class MessagesEndpointTest {
 
         JsonNode m = Json.parse(r.body());
         assertEquals("msg_chatcmpl-fx1", m.path("id").asText());
-        assertEquals("msg-chat-basic", m.path("model").asText(), "the name the client called");
+        assertEquals("gpt-4o-2024-08-06", m.path("model").asText(), "the model the upstream says answered (decision 0018), as chat reports it");
         assertEquals("Hello from the fixture.", m.path("content").path(0).path("text").asText());
         assertEquals(1, m.path("content").size());
         assertEquals(8, m.path("usage").path("input_tokens").asInt(), "12 prompt tokens, 4 of them cached");
@@ -150,7 +150,7 @@ class MessagesEndpointTest {
                 "content_block_stop", "message_delta", "message_stop"), names(ev));
         JsonNode start = ev.get(0).data().path("message");
         assertEquals("msg_chatcmpl-s1", start.path("id").asText());
-        assertEquals("msg-stream-basic", start.path("model").asText());
+        assertEquals("gpt-4o-mini", start.path("model").asText(), "the upstream's model, as in the chat chunks (decision 0018)");
         assertTrue(start.path("content").isEmpty() && start.path("stop_reason").isNull());
         assertEquals("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}", Json.write(ev.get(1).data()));
         assertEquals("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}", Json.write(ev.get(2).data()));

@@ -21,7 +21,7 @@ public final class MessagesResponseMapper {
 
     /**
      * @param completion the OpenAI answer (its first choice is used: the Messages API has no {@code n})
-     * @param model      the model name the client asked for
+     * @param model      the model name to report: the upstream's (decision 0018)
      * @param usage      the usage the gateway metered for this answer
      */
     public static ObjectNode toAnthropic(JsonNode completion, String model, Usage usage) {

@@ -52,7 +52,7 @@ public final class MessagesStreamMapper {
     private String finishReason;
     private boolean sawToolCalls;
 
-    /** @param model the model name the client asked for, echoed in {@code message_start} */
+    /** @param model the model name the client asked for, in {@code message_start} when the upstream names none */
     public MessagesStreamMapper(String model) {
         this.model = model;
     }
@@ -103,7 +103,7 @@ public final class MessagesStreamMapper {
         ObjectNode ev = Json.object().put("type", "message_start");
         ObjectNode m = ev.putObject("message");
         m.put("id", MessagesResponseMapper.messageId(chunk.path("id").asText(""))).put("type", "message").put("role", "assistant")
-                .put("model", model);
+                .put("model", chunk.path("model").asText("").isEmpty() ? model : chunk.get("model").asText()); // decision 0018
         m.putArray("content");
         m.putNull("stop_reason").putNull("stop_sequence");
         // The usage is known only at the end (message_delta carries it); Anthropic, too, starts with placeholders.

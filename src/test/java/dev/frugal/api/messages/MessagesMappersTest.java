@@ -174,7 +174,8 @@ class MessagesMappersTest {
                 HEAD + "{'tool_calls':[{'index':0,'function':{'arguments':'}'}}]},'finish_reason':null}]}",
                 HEAD + "{},'finish_reason':'tool_calls'}]}");
         assertEquals(List.of(
-                "message_start {\"type\":\"message_start\",\"message\":{\"id\":\"msg_c\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"asked\","
+                // decision 0018: the upstream's model ("m" in the chunks), not the name asked for
+                "message_start {\"type\":\"message_start\",\"message\":{\"id\":\"msg_c\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\","
                         + "\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":0,\"cache_creation_input_tokens\":0,"
                         + "\"cache_read_input_tokens\":0,\"output_tokens\":0}}}",
                 "content_block_start {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"a\",\"name\":\"f\",\"input\":{}}}",
