@@ -36,7 +36,7 @@ class CacheConfigTest {
     @Test
     void oneLineTurnsItOnWithTheDefaults() {
         CachePolicy p = compile("cache: { enabled: true }\n" + MODELS).cache().policy("research", "chat");
-        assertEquals(new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 0), p);
+        assertEquals(new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 0, SemanticPolicy.OFF), p);
     }
 
     @Test
@@ -54,9 +54,9 @@ class CacheConfigTest {
                     legal: { enabled: false }
                     research: { ttl: 5m }
                 """ + MODELS).cache();
-        assertEquals(new CachePolicy(true, Duration.ofDays(1), CachePolicy.Scope.GLOBAL, false, false, 250_000), c.policy("x", "faq"));
+        assertEquals(new CachePolicy(true, Duration.ofDays(1), CachePolicy.Scope.GLOBAL, false, false, 250_000, SemanticPolicy.OFF), c.policy("x", "faq"));
         assertFalse(c.policy("x", "auto").enabled(), "a route's own entry");
-        assertEquals(new CachePolicy(true, Duration.ofMinutes(30), CachePolicy.Scope.KEY, true, true, 250_000), c.policy("x", "chat"));
+        assertEquals(new CachePolicy(true, Duration.ofMinutes(30), CachePolicy.Scope.KEY, true, true, 250_000, SemanticPolicy.OFF), c.policy("x", "chat"));
         assertFalse(c.policy("legal", "faq").enabled(), "a team that opts out");
         assertEquals(Duration.ofMinutes(5), c.policy("research", "faq").ttl(), "a team's TTL over the model's");
         assertEquals(CachePolicy.Scope.GLOBAL, c.policy("research", "faq").scope());
@@ -73,11 +73,11 @@ class CacheConfigTest {
 
     @Test
     void aHitIsBilledItsFractionRoundedDownWithoutOverflow() {
-        CachePolicy tenth = new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 100_000);
+        CachePolicy tenth = new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 100_000, SemanticPolicy.OFF);
         assertEquals(12_345, tenth.billedMicros(123_456));
         assertEquals(0, CachePolicy.OFF.billedMicros(123_456), "free by default");
         assertEquals(100_000_000_000_000L, tenth.billedMicros(1_000_000_000_000_000L), "no overflow at the largest costs");
-        CachePolicy full = new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 1_000_000);
+        CachePolicy full = new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 1_000_000, SemanticPolicy.OFF);
         assertEquals(987_654_321L, full.billedMicros(987_654_321L));
     }
 
