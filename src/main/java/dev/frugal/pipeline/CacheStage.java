@@ -278,8 +278,8 @@ class CacheStage implements AnswerCache {
             CachedAnswer entry = new CachedAnswer(ex.view.kind(), body, settled.usage(), ex.served.model(), ex.provider,
                     upstream == null ? "" : upstream, settled.costMicros(), now, now + p.ttl().toMillis(), owner(ex, p), ex.view.model());
             exact.store(ex.cacheKey != null ? ex.cacheKey : key(ex, ex.view, p), entry);
-            metrics.store("stored");
             if (ex.semantic != null) settleSemantic(ex.semantic, entry);
+            metrics.store("stored"); // after the semantic label: a test that waits for this sees both
         } catch (RuntimeException e) {
             LOG.errorf(e, "The answer of request %s could not be stored in the cache", ex.requestId);
         }
