@@ -64,6 +64,20 @@ class CacheConfigTest {
     }
 
     @Test
+    void theSemanticCacheIsOffByDefaultAndAModelsEntryOverridesTheSections() {
+        CacheSettings c = compile("""
+                cache:
+                  enabled: true
+                  semantic: { max-false-hit-rate: 0.05 }
+                  models:
+                    faq: { semantic: { enabled: true, wait: 250ms } }
+                """ + MODELS).cache();
+        assertEquals(new SemanticPolicy(false, 0.05, 0.80, 0.05, 0.05, Duration.ofMillis(100)), c.policy("x", "chat").semantic());
+        assertEquals(new SemanticPolicy(true, 0.05, 0.80, 0.05, 0.05, Duration.ofMillis(250)), c.policy("x", "faq").semantic());
+        assertSame(SemanticPolicy.OFF, compile("cache: { enabled: true }\n" + MODELS).cache().policy("x", "chat").semantic());
+    }
+
+    @Test
     void onlyOneModelCanBeCachedWhileTheSectionIsOff() {
         CacheSettings c = compile("cache: { models: { faq: { enabled: true } } }\n" + MODELS).cache();
         assertTrue(c.policy("x", "faq").enabled());
@@ -94,6 +108,9 @@ class CacheConfigTest {
             "hit cost too precise | cache: { hit-cost: 0.0000001 } | cache.hit-cost: at most 6 decimals",
             "not a mapping | cache: on | cache: must be a mapping",
             "bad team name | cache: { teams: { 'a b': {} } } | cache.teams.a b: 'a b' is not a valid name",
+            "semantic rate of 0 | cache: { semantic: { max-false-hit-rate: 0 } } | cache.semantic.max-false-hit-rate: must be between 0.0001 and 0.5",
+            "semantic unknown field | cache: { semantic: { threshold: 0.9 } } | cache.semantic.threshold: unknown field",
+            "semantic wait too long | cache: { models: { faq: { semantic: { wait: 1m } } } } | cache.models.faq.semantic.wait: must be between 1ms and 10s",
     })
     void problemsNameTheirField(String what, String section, String expected) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> compile(section + "\n" + MODELS));
