@@ -1,7 +1,9 @@
 package dev.frugal.cache;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import dev.frugal.provider.local.SentenceEmbedder;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,9 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The semantic cache's decision on the labelled near-miss set, with the real MiniLM: the false-hit
  * bound is learned from a simulated stream of the train split's requests (verified as the cache
- * verifies), then judged on the held-out split, which nothing was tuned on.
+ * verifies), then judged on the held-out split, which nothing was tuned on. A Quarkus test only to
+ * borrow the gateway's {@link SentenceEmbedder}: the model's native tokenizer can be loaded by one
+ * class loader of the test JVM only, and the Quarkus tests load it first.
  */
-@Tag("unit")
+@QuarkusTest
 class SemanticHeldOutTest {
     static final double MAX_RATE = dev.frugal.config.Defaults.SEMANTIC_MAX_FALSE_HIT_RATE;
     static final double MIN_SIMILARITY = dev.frugal.config.Defaults.SEMANTIC_MIN_SIMILARITY;
@@ -23,9 +27,11 @@ class SemanticHeldOutTest {
     static final double VERIFY = dev.frugal.config.Defaults.SEMANTIC_VERIFY_RATE;
     static SemanticPairs pairs;
 
-    @BeforeAll
-    static void embed() throws Exception {
-        pairs = SemanticPairs.load();
+    @Inject SentenceEmbedder embedder;
+
+    @BeforeEach
+    void embed() throws Exception {
+        if (pairs == null) pairs = SemanticPairs.load(embedder);
     }
 
     /** What a stream of requests drawn at random from {@code from} served, and what the bound learned. */

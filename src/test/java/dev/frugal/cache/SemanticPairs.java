@@ -1,9 +1,7 @@
 package dev.frugal.cache;
 
 import dev.frugal.provider.local.SentenceEmbedder;
-import dev.frugal.testsupport.FakeTime;
 import dev.frugal.wire.Csv;
-import io.vertx.core.Vertx;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +20,8 @@ import java.util.List;
 record SemanticPairs(List<Pair> all) {
     record Pair(String a, String b, boolean same, String kind, String split, double similarity, Guards.Kind guard) {}
 
-    static SemanticPairs load() throws IOException {
+    /** @param embedder the gateway's own MiniLM (a Quarkus test's bean: the model's native tokenizer loads once per JVM) */
+    static SemanticPairs load(SentenceEmbedder embedder) throws IOException {
         List<String[]> rows = new ArrayList<>();
         try (InputStream in = SemanticPairs.class.getResourceAsStream("/semantic/pairs.csv")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -36,13 +35,7 @@ record SemanticPairs(List<Pair> all) {
             texts.add(r[0]);
             texts.add(r[1]);
         }
-        Vertx vertx = Vertx.vertx();
-        List<float[]> vectors;
-        try {
-            vectors = new SentenceEmbedder(vertx, new FakeTime(), 1, 0).embedAllNow(texts);
-        } finally {
-            vertx.close();
-        }
+        List<float[]> vectors = embedder.embedAllNow(texts);
         List<Pair> pairs = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             String[] r = rows.get(i);
