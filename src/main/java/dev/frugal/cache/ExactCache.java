@@ -76,6 +76,8 @@ public class ExactCache {
     private volatile long redisSkipUntilNanos;
     private volatile boolean redisSkipping;
     private final AtomicLong nextFailureLog = new AtomicLong();
+    /** The semantic cache of this replica, purged with the memory tier when other replicas purge (null in unit tests). */
+    @Inject SemanticCache semantic;
     private long pollTimer = -1;
     private final AtomicBoolean polling = new AtomicBoolean();
     /** The last purge of the log this replica applied; -1 until the first poll. Written by one poll at a time. */
@@ -226,6 +228,7 @@ public class ExactCache {
         for (RedisTier.Purge p : log) {
             if (p.seq() <= appliedSeq) continue;
             memory.purge(p.team(), p.name());
+            if (semantic != null) semantic.purge(p.team(), p.name());
             applied = Math.max(applied, p.seq());
         }
         appliedSeq = applied; // a purge counted but not yet pushed is applied at the next poll

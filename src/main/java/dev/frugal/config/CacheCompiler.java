@@ -15,7 +15,7 @@ import java.util.Set;
  * only per model or route: sharing answers across teams is an admin's explicit choice for one name.
  */
 final class CacheCompiler {
-    private static final String[] POLICY_FIELDS = {"enabled", "ttl", "scope", "deterministic-only", "store-length", "hit-cost"};
+    private static final String[] POLICY_FIELDS = {"enabled", "ttl", "scope", "deterministic-only", "store-length", "hit-cost", "semantic"};
     private static final Duration MIN_TTL = Duration.ofSeconds(1);
     private static final Duration MAX_TTL = Duration.ofDays(365);
 
@@ -63,7 +63,24 @@ final class CacheCompiler {
         boolean deterministicOnly = r.bool(n.get("deterministic-only"), p + ".deterministic-only", base.deterministicOnly());
         boolean storeLength = r.bool(n.get("store-length"), p + ".store-length", base.storeLength());
         long hitCost = hitCostPpm(n.get("hit-cost"), p + ".hit-cost", base.hitCostPpm());
-        return new CachePolicy(enabled, ttl, scope, deterministicOnly, storeLength, hitCost);
+        return new CachePolicy(enabled, ttl, scope, deterministicOnly, storeLength, hitCost, semantic(n.get("semantic"), p + ".semantic", base.semantic()));
+    }
+
+    /** {@code semantic: {…}}: unset fields are the base's (the section's, for a model or route). */
+    private SemanticPolicy semantic(JsonNode n, String p, SemanticPolicy base) {
+        if (ConfigReader.isAbsent(n) || !r.isMap(n, p)) return base;
+        r.allowOnly(n, p, "enabled", "max-false-hit-rate", "min-similarity", "window", "verify-rate", "wait");
+        boolean enabled = r.bool(n.get("enabled"), p + ".enabled", base.enabled());
+        double rate = r.number(n.get("max-false-hit-rate"), p + ".max-false-hit-rate", base.maxFalseHitRate(), 0.0001, 0.5);
+        double min = r.number(n.get("min-similarity"), p + ".min-similarity", base.minSimilarity(), 0.5, 1);
+        double window = r.number(n.get("window"), p + ".window", base.window(), 0.005, 0.5);
+        double verify = r.number(n.get("verify-rate"), p + ".verify-rate", base.verifyRate(), 0, 1);
+        Duration wait = r.duration(n.get("wait"), p + ".wait", base.embedWait());
+        if (wait.isNegative() || wait.isZero() || wait.compareTo(Duration.ofSeconds(10)) > 0) {
+            r.error(p + ".wait", "must be between 1ms and 10s");
+            wait = base.embedWait();
+        }
+        return new SemanticPolicy(enabled, rate, min, window, verify, wait);
     }
 
     private Duration ttl(JsonNode n, String path, Duration fallback) {

@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param storeLength       answers cut by their output limit ({@code finish_reason: length}) are stored too
  * @param hitCostPpm        the part of the original answer's cost that a hit is billed, in millionths:
  *                          0 is free, 1 000 000 the full price
+ * @param semantic          the semantic cache after an exact miss ({@code cache.semantic})
  */
 public record CachePolicy(boolean enabled, Duration ttl, Scope scope, boolean deterministicOnly, boolean storeLength,
-                          long hitCostPpm) {
+                          long hitCostPpm, SemanticPolicy semantic) {
 
     /** Who shares a stored answer. */
     public enum Scope {
@@ -31,7 +32,7 @@ public record CachePolicy(boolean enabled, Duration ttl, Scope scope, boolean de
 
     /** The defaults of the section: no caching. */
     public static final CachePolicy OFF = new CachePolicy(Defaults.CACHE_ENABLED, Defaults.CACHE_TTL, Scope.TEAM,
-            Defaults.CACHE_DETERMINISTIC_ONLY, Defaults.CACHE_STORE_LENGTH, Defaults.CACHE_HIT_COST_PPM);
+            Defaults.CACHE_DETERMINISTIC_ONLY, Defaults.CACHE_STORE_LENGTH, Defaults.CACHE_HIT_COST_PPM, SemanticPolicy.OFF);
 
     /** What a hit on an answer that cost {@code costMicros} is billed: {@link #hitCostPpm} of it, rounded down. Exact, no overflow. */
     public long billedMicros(long costMicros) {
@@ -41,6 +42,6 @@ public record CachePolicy(boolean enabled, Duration ttl, Scope scope, boolean de
 
     CachePolicy with(Boolean enabled, Duration ttl) {
         return new CachePolicy(enabled == null ? this.enabled : enabled, ttl == null ? this.ttl : ttl, scope,
-                deterministicOnly, storeLength, hitCostPpm);
+                deterministicOnly, storeLength, hitCostPpm, semantic);
     }
 }

@@ -266,5 +266,5 @@ final class ConfigReader {
         return prev[b.length()];
     }
 
-    private static String fmt(double d) { return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d); }
+    private static String fmt(double d) { return d == Math.rint(d) ? Long.toString((long) d) : java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString(); }
 }

@@ -110,6 +110,13 @@ public final class Defaults {
     public static final boolean CACHE_STORE_LENGTH = false;
     /** {@code cache.hit-cost}: a hit is free. */
     public static final long CACHE_HIT_COST_PPM = 0;
+    /** {@code cache.semantic.*} (docs/cache.md, decision 0017): off; when on, at most 1 % of served semantic hits wrong. */
+    public static final boolean SEMANTIC_ENABLED = false;
+    public static final double SEMANTIC_MAX_FALSE_HIT_RATE = 0.01;
+    public static final double SEMANTIC_MIN_SIMILARITY = 0.80;
+    public static final double SEMANTIC_WINDOW = 0.05;
+    public static final double SEMANTIC_VERIFY_RATE = 0.05;
+    public static final Duration SEMANTIC_WAIT = Duration.ofMillis(100);
 
     // ---- teams[] --------------------------------------------------------------------------
 

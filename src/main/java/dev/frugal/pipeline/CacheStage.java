@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.cache.CacheKeys;
 import dev.frugal.cache.CachedAnswer;
 import dev.frugal.cache.ExactCache;
+import dev.frugal.cache.SemanticCache;
 import dev.frugal.cache.Replay;
 import dev.frugal.cache.StoreRule;
 import dev.frugal.config.CachePolicy;
 import dev.frugal.config.Defaults;
 import dev.frugal.core.RequestView;
 import dev.frugal.core.Usage;
+import dev.frugal.provider.local.SentenceEmbedder;
 import dev.frugal.telemetry.CacheMetrics;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,13 +49,20 @@ class CacheStage implements AnswerCache {
     static final String HIT = "hit";
     static final String MISS = "miss";
     static final String BYPASS = "bypass";
+    static final String SEMANTIC_HIT = "semantic-hit";
+    /** Longer last user turns are not looked up semantically: the embedding reads only the first ~256 tokens. */
+    static final int SEMANTIC_MAX_PROMPT_CHARS = 1000;
     /** Answers with more text than this are made into entries on a worker thread. */
     private static final int BUILD_ON_LOOP_CHARS = 64 * 1024;
     private static final Future<Answer> NOTHING = Future.succeededFuture();
+    /** The tier of a semantic hit (metrics, the ledger's route decision). */
+    private static final String SEMANTIC = "semantic";
 
     @Inject ExactCache exact;
     @Inject CacheMetrics metrics;
     @Inject Vertx vertx;
+    @Inject SemanticCache semantic;
+    @Inject SentenceEmbedder embedder;
 
     @Override
     public Future<Answer> lookup(Exchange ex, RequestView view) {
@@ -63,15 +73,17 @@ class CacheStage implements AnswerCache {
         ex.cachePolicy = p;
         if (ex.noStore || p.deterministicOnly() && !view.deterministic()) return bypass(ex, name);
         ex.cacheStore = true;
+        ex.semantic = semanticProbe(ex, view, p);
         if (ex.noCache) return bypass(ex, name);
         ex.cacheKey = key(ex, view, p);
-        return exact.lookup(ex.cacheKey, owner(ex, p)).map(found -> {
-            if (found == null) {
-                ex.cacheStatus = MISS;
+        return exact.lookup(ex.cacheKey, owner(ex, p)).compose(found -> {
+            if (found != null) return Future.succeededFuture(hit(ex, view, found.entry(), found.tier(), HIT));
+            ex.cacheStatus = MISS;
+            if (ex.semantic == null) {
                 metrics.request(ex.team.name(), name, MISS, "none");
-                return null;
+                return NOTHING;
             }
-            return hit(ex, view, found);
+            return semanticLookup(ex, view, ex.semantic);
         });
     }
 
@@ -117,9 +129,8 @@ class CacheStage implements AnswerCache {
         return NOTHING;
     }
 
-    private Answer hit(Exchange ex, RequestView view, ExactCache.Found found) {
-        CachedAnswer e = found.entry();
-        Answer.Origin origin = new Answer.Cached(e.model(), e.provider(), e.upstreamModel(), found.tier());
+    private Answer hit(Exchange ex, RequestView view, CachedAnswer e, String tier, String status) {
+        Answer.Origin origin = new Answer.Cached(e.model(), e.provider(), e.upstreamModel(), tier);
         Answer answer;
         if (!view.stream()) {
             answer = new Answer.Whole(e.body(), e.usage(), origin);
@@ -135,16 +146,91 @@ class CacheStage implements AnswerCache {
             answer = new AnswerStream(ex, new ReplayStream(Replay.chunks(completion, view.includeUsage()), e.usage()), origin);
             ex.deadlineNanos = ex.startNanos + Defaults.TOTAL_TIMEOUT.toNanos();
         }
-        ex.cacheStatus = HIT;
+        ex.cacheStatus = status;
         ex.cacheStore = false;
+        ex.semantic = null;
         ex.hit = e;
-        ex.hitTier = found.tier();
+        ex.hitTier = tier;
         ex.model = view.model();
         if (ex.config.route(ex.model) != null) ex.route = ex.model;
         ex.provider = "cache";
         ex.attempts = 0;
-        metrics.request(ex.team.name(), view.model(), HIT, found.tier());
+        metrics.request(ex.team.name(), view.model(), status, tier);
         return answer;
+    }
+
+    // ---- semantic ----------------------------------------------------------------------------
+
+    /**
+     * The semantic lookup of a request its policy allows it for, or null: a chat or completions request
+     * for one answer ({@code n} absent or 1), whose last turn is the user's, in text (no image), of at most
+     * {@link #SEMANTIC_MAX_PROMPT_CHARS}. Its partition is the scope, the name, and the canonical key of
+     * the request without the last user turn: a candidate must agree on everything but the question.
+     */
+    private SemanticCache.Probe semanticProbe(Exchange ex, RequestView view, CachePolicy p) {
+        if (!p.semantic().enabled() || view.needs(RequestView.Capability.IMAGES)) return null;
+        ObjectNode rest = view.body().deepCopy();
+        if (rest.path("n").asInt(1) != 1) return null;
+        String prompt;
+        if (view.kind() == RequestView.Kind.CHAT) {
+            JsonNode messages = rest.path("messages");
+            JsonNode last = messages.isArray() && messages.size() > 0 ? messages.get(messages.size() - 1) : null;
+            if (last == null || !"user".equals(last.path("role").asText())) return null;
+            prompt = view.prompt().lastUser();
+            ((ObjectNode) last).put("content", "");
+        } else if (view.kind() == RequestView.Kind.COMPLETIONS && rest.path("prompt").isTextual()) {
+            prompt = rest.path("prompt").textValue();
+            rest.put("prompt", "");
+        } else {
+            return null;
+        }
+        if (prompt == null || prompt.isBlank() || prompt.length() > SEMANTIC_MAX_PROMPT_CHARS) return null;
+        String context = RequestView.of(view.kind(), rest, 0, RequestView.NO_LIMIT).cacheKey();
+        String keyId = ex.caller == null ? null : ex.caller.keyId();
+        return semantic.probe(CacheKeys.key(p.scope(), ex.team.name(), keyId, view.model(), context),
+                CacheKeys.key(p.scope(), ex.team.name(), keyId, view.model(), "semantic"), prompt, p.semantic());
+    }
+
+    /** Embeds the prompt (waiting at most the policy's {@code wait}), then finds and judges its candidate. */
+    private Future<Answer> semanticLookup(Exchange ex, RequestView view, SemanticCache.Probe probe) {
+        String team = ex.team.name(), name = view.model();
+        Promise<float[]> embedded = Promise.promise();
+        long timer = vertx.setTimer(Math.max(1, probe.policy().embedWait().toMillis()), t -> {
+            if (embedded.tryFail("timeout")) metrics.semantic(team, name, "timeout");
+        });
+        embedder.embed(probe.prompt()).onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            if (ar.succeeded()) {
+                probe.vector(ar.result()); // kept even after the wait gave up: the answer can still be added
+                embedded.tryComplete(ar.result());
+            } else {
+                LOG.warnf("The semantic cache could not embed a prompt (%s); the request goes on as a miss", ar.cause().toString());
+                if (embedded.tryFail(ar.cause())) metrics.semantic(team, name, "timeout");
+            }
+        });
+        return embedded.future().compose(v -> semantic.find(probe, v)).map(found -> {
+            SemanticCache.Verdict verdict = found.verdict();
+            metrics.semantic(team, name, verdict.tag());
+            if (verdict == SemanticCache.Verdict.BLOCKED) metrics.semanticBlocked(found.blockedBy().tag());
+            if (verdict == SemanticCache.Verdict.HIT) return hit(ex, view, found.answer(), SEMANTIC, SEMANTIC_HIT);
+            metrics.request(team, name, MISS, "none");
+            return (Answer) null;
+        }).otherwise(failed -> {
+            metrics.request(team, name, MISS, "none");
+            return null;
+        });
+    }
+
+    /** Teaches the semantic cache what a request that was not a hit got; embeds its prompt first if the lookup did not. */
+    private void settleSemantic(SemanticCache.Probe probe, CachedAnswer entry) {
+        if (probe.hasVector()) {
+            semantic.settle(probe, entry);
+            return;
+        }
+        embedder.embed(probe.prompt()).onSuccess(v -> {
+            probe.vector(v);
+            semantic.settle(probe, entry);
+        });
     }
 
     private static String key(Exchange ex, RequestView view, CachePolicy p) {
@@ -192,7 +278,8 @@ class CacheStage implements AnswerCache {
             CachedAnswer entry = new CachedAnswer(ex.view.kind(), body, settled.usage(), ex.served.model(), ex.provider,
                     upstream == null ? "" : upstream, settled.costMicros(), now, now + p.ttl().toMillis(), owner(ex, p), ex.view.model());
             exact.store(ex.cacheKey != null ? ex.cacheKey : key(ex, ex.view, p), entry);
-            metrics.store("stored");
+            if (ex.semantic != null) settleSemantic(ex.semantic, entry);
+            metrics.store("stored"); // after the semantic label: a test that waits for this sees both
         } catch (RuntimeException e) {
             LOG.errorf(e, "The answer of request %s could not be stored in the cache", ex.requestId);
         }

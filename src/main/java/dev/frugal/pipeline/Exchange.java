@@ -1,6 +1,7 @@
 package dev.frugal.pipeline;
 
 import dev.frugal.cache.CachedAnswer;
+import dev.frugal.cache.SemanticCache;
 import dev.frugal.config.CachePolicy;
 import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.TeamConfig;
@@ -121,8 +122,10 @@ public final class Exchange {
     /** The answer is to be stored once settled, under {@link #cacheKey} (null: not computed yet). */
     boolean cacheStore;
     String cacheKey;
-    /** {@code x-frugal-cache}: hit, miss or bypass; null when the cache does not apply. */
+    /** {@code x-frugal-cache}: hit, semantic-hit, miss or bypass; null when the cache does not apply. */
     String cacheStatus;
+    /** The request's semantic lookup, to learn from its answer once stored; null when the semantic cache does not apply or it was a hit. */
+    SemanticCache.Probe semantic;
     /** The stored answer that served the request, and the tier it came from; null unless a hit. */
     CachedAnswer hit;
     String hitTier;

@@ -36,6 +36,19 @@ public class CacheMetrics {
     public static final String MEMORY_GETS = "frugal.cache.memory.gets";
     public static final String MEMORY_EVICTIONS = "frugal.cache.memory.evictions";
 
+    /**
+     * Semantic lookups after an exact miss; tags {@code team}, {@code model}, {@code result}: hit, verify (went upstream
+     * to label the candidate), blocked (a guard), miss (no candidate close enough), timeout (no embedding in time).
+     */
+    public static final String SEMANTIC = "frugal.cache.semantic.lookups";
+    /** Semantic candidates blocked by a guard; tag {@code guard}: negation, number, name, unit, date, code, order. */
+    public static final String SEMANTIC_BLOCKED = "frugal.cache.semantic.blocked";
+    /** Verified candidates; tag {@code correct}: whether the cached answer was the same as the fresh one. */
+    public static final String SEMANTIC_LABELS = "frugal.cache.semantic.labels";
+    /** The semantic tier: prompts held and the bytes they are weighed at. */
+    public static final String SEMANTIC_ENTRIES = "frugal.cache.semantic.entries";
+    public static final String SEMANTIC_BYTES = "frugal.cache.semantic.bytes";
+
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
 
@@ -55,6 +68,26 @@ public class CacheMetrics {
 
     public void store(String result) {
         counter(STORES, "result", result).increment();
+    }
+
+    /** @param result hit, verify, blocked, miss or timeout */
+    public void semantic(String team, String model, String result) {
+        counter(SEMANTIC, "team", team, "model", model, "result", result).increment();
+    }
+
+    public void semanticBlocked(String guard) {
+        counter(SEMANTIC_BLOCKED, "guard", guard).increment();
+    }
+
+    public void semanticLabel(boolean correct) {
+        counter(SEMANTIC_LABELS, "correct", String.valueOf(correct)).increment();
+    }
+
+    /** Publishes the semantic tier's size, read from {@code tier} when scraped. */
+    public <T> void semanticTier(T tier, ToDoubleFunction<T> entries, ToDoubleFunction<T> bytes) {
+        Gauge.builder(SEMANTIC_ENTRIES, tier, entries).description("Prompts in the semantic cache").register(registry);
+        Gauge.builder(SEMANTIC_BYTES, tier, bytes).baseUnit("bytes").description("Bytes the semantic cache's entries are weighed at")
+                .register(registry);
     }
 
     public void redisFailure(String operation) {

@@ -36,7 +36,7 @@ class CacheConfigTest {
     @Test
     void oneLineTurnsItOnWithTheDefaults() {
         CachePolicy p = compile("cache: { enabled: true }\n" + MODELS).cache().policy("research", "chat");
-        assertEquals(new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 0), p);
+        assertEquals(new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 0, SemanticPolicy.OFF), p);
     }
 
     @Test
@@ -54,13 +54,27 @@ class CacheConfigTest {
                     legal: { enabled: false }
                     research: { ttl: 5m }
                 """ + MODELS).cache();
-        assertEquals(new CachePolicy(true, Duration.ofDays(1), CachePolicy.Scope.GLOBAL, false, false, 250_000), c.policy("x", "faq"));
+        assertEquals(new CachePolicy(true, Duration.ofDays(1), CachePolicy.Scope.GLOBAL, false, false, 250_000, SemanticPolicy.OFF), c.policy("x", "faq"));
         assertFalse(c.policy("x", "auto").enabled(), "a route's own entry");
-        assertEquals(new CachePolicy(true, Duration.ofMinutes(30), CachePolicy.Scope.KEY, true, true, 250_000), c.policy("x", "chat"));
+        assertEquals(new CachePolicy(true, Duration.ofMinutes(30), CachePolicy.Scope.KEY, true, true, 250_000, SemanticPolicy.OFF), c.policy("x", "chat"));
         assertFalse(c.policy("legal", "faq").enabled(), "a team that opts out");
         assertEquals(Duration.ofMinutes(5), c.policy("research", "faq").ttl(), "a team's TTL over the model's");
         assertEquals(CachePolicy.Scope.GLOBAL, c.policy("research", "faq").scope());
         assertEquals(Duration.ofMinutes(30), c.policy("x", "unlisted").ttl(), "other names: the section's own fields");
+    }
+
+    @Test
+    void theSemanticCacheIsOffByDefaultAndAModelsEntryOverridesTheSections() {
+        CacheSettings c = compile("""
+                cache:
+                  enabled: true
+                  semantic: { max-false-hit-rate: 0.05 }
+                  models:
+                    faq: { semantic: { enabled: true, wait: 250ms } }
+                """ + MODELS).cache();
+        assertEquals(new SemanticPolicy(false, 0.05, 0.80, 0.05, 0.05, Duration.ofMillis(100)), c.policy("x", "chat").semantic());
+        assertEquals(new SemanticPolicy(true, 0.05, 0.80, 0.05, 0.05, Duration.ofMillis(250)), c.policy("x", "faq").semantic());
+        assertSame(SemanticPolicy.OFF, compile("cache: { enabled: true }\n" + MODELS).cache().policy("x", "chat").semantic());
     }
 
     @Test
@@ -73,11 +87,11 @@ class CacheConfigTest {
 
     @Test
     void aHitIsBilledItsFractionRoundedDownWithoutOverflow() {
-        CachePolicy tenth = new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 100_000);
+        CachePolicy tenth = new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 100_000, SemanticPolicy.OFF);
         assertEquals(12_345, tenth.billedMicros(123_456));
         assertEquals(0, CachePolicy.OFF.billedMicros(123_456), "free by default");
         assertEquals(100_000_000_000_000L, tenth.billedMicros(1_000_000_000_000_000L), "no overflow at the largest costs");
-        CachePolicy full = new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 1_000_000);
+        CachePolicy full = new CachePolicy(true, Duration.ofHours(1), CachePolicy.Scope.TEAM, true, false, 1_000_000, SemanticPolicy.OFF);
         assertEquals(987_654_321L, full.billedMicros(987_654_321L));
     }
 
@@ -94,6 +108,9 @@ class CacheConfigTest {
             "hit cost too precise | cache: { hit-cost: 0.0000001 } | cache.hit-cost: at most 6 decimals",
             "not a mapping | cache: on | cache: must be a mapping",
             "bad team name | cache: { teams: { 'a b': {} } } | cache.teams.a b: 'a b' is not a valid name",
+            "semantic rate of 0 | cache: { semantic: { max-false-hit-rate: 0 } } | cache.semantic.max-false-hit-rate: must be between 0.0001 and 0.5",
+            "semantic unknown field | cache: { semantic: { threshold: 0.9 } } | cache.semantic.threshold: unknown field",
+            "semantic wait too long | cache: { models: { faq: { semantic: { wait: 1m } } } } | cache.models.faq.semantic.wait: must be between 1ms and 10s",
     })
     void problemsNameTheirField(String what, String section, String expected) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> compile(section + "\n" + MODELS));

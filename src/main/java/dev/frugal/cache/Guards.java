@@ -1,0 +1,260 @@
+package dev.frugal.cache;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Cheap checks that block a semantic hit between two prompts an embedding places close together but
+ * that need different answers (docs/cache.md, "Guards"): a differing negation, number, name, unit,
+ * date or code identifier, or the same words in another order ("from Boston to Chicago" and back).
+ * A guard can only turn a hit into a miss. Pure functions; thread-safe.
+ */
+public final class Guards {
+    private Guards() {}
+
+    /** Why a hit was blocked; {@link #tag()} is the metric's tag. */
+    public enum Kind {
+        NEGATION, NUMBER, NAME, UNIT, DATE, CODE, ORDER;
+
+        public String tag() { return name().toLowerCase(Locale.ROOT); }
+    }
+
+    private static final Pattern CODE = Pattern.compile(
+            "`[^`]+`|(?<![\\w-])--?[a-z][a-z0-9]*(?:-[a-z0-9]+)*|\\b[A-Za-z_][A-Za-z0-9]*(?:[_.:/-][A-Za-z0-9_]+)+(?:\\(\\))?|\\b[a-z]+[A-Z][A-Za-z0-9]*\\b|\\b\\w+\\(\\)");
+    /** Numbers with their sign, decimals and thousands separators; a currency sign or percent is a unit of its own. */
+    private static final Pattern NUMBER = Pattern.compile("(?<![A-Za-z])-?\\d+(?:[.,]\\d+)*");
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}'’]*");
+    private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "without", "cannot", "none", "nor", "neither",
+            "nobody", "nothing", "nowhere");
+    /** Words whose swap for the other of their pair reverses a question: each maps to its pair's name. */
+    private static final Map<String, Set<String>> POLARITY = polarity(
+            "enable disable", "enabled disabled", "on off", "allow deny", "allowed denied", "include exclude",
+            "included excluded", "add remove", "increase decrease", "open closed", "with without", "before after",
+            "above below", "more less", "most least", "maximum minimum", "max min", "true false", "yes no",
+            "accept reject", "start stop", "upload download", "import export", "encrypt decrypt", "buy sell",
+            "higher lower", "faster slower", "larger smaller", "bigger smaller", "longer shorter", "in out",
+            "inside outside", "first last", "earlier later", "public private", "input output", "lock unlock",
+            "mute unmute", "show hide", "allowing denying", "allows denies", "enabling disabling", "enables disables",
+            "including excluding", "includes excludes", "adding removing", "increasing decreasing", "opening closing",
+            "accepting rejecting", "starting stopping", "locking unlocking", "showing hiding", "winning losing", "join leave", "push pull", "north south", "east west", "buy rent", "win lose", "pass fail");
+    private static final Set<String> UNITS = Set.copyOf(List.of(
+            "mg", "g", "kg", "gram", "grams", "kilogram", "kilograms", "oz", "ounce", "ounces", "lb", "lbs", "pound", "pounds",
+            "ton", "tons", "tonne", "tonnes", "stone", "ns", "µs", "us", "ms", "s", "sec", "secs", "second", "seconds", "min", "mins",
+            "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+            "b", "kb", "mb", "gb", "tb", "pb", "kib", "mib", "gib", "tib", "byte", "bytes", "bit", "bits", "kbps", "mbps", "gbps",
+            "mm", "cm", "m", "km", "meter", "meters", "metre", "metres", "kilometer", "kilometers", "kilometre", "kilometres", "mi",
+            "mile", "miles", "in", "inch", "inches", "ft", "foot", "feet", "yd", "yard", "yards", "°c", "°f", "c", "f", "celsius",
+            "fahrenheit", "kelvin", "ml", "l", "liter", "liters", "litre", "litres", "gal", "gallon", "gallons", "cup", "cups",
+            "tbsp", "tsp", "tablespoon", "tablespoons", "teaspoon", "teaspoons", "pint", "pints", "quart", "quarts", "w", "kw",
+            "kwh", "watt", "watts", "kilowatt", "kilowatts", "v", "volt", "volts", "a", "amp", "amps", "mah", "hz", "khz", "mhz",
+            "ghz", "%", "percent", "$", "€", "£", "¥", "usd", "eur", "gbp", "jpy", "chf", "cad", "aud", "inr", "cny", "dollar",
+            "dollars", "euro", "euros", "pound", "yen", "rupee", "rupees", "mph", "kph", "km/h", "psi", "bar", "calorie", "calories",
+            "kcal", "joule", "joules", "acre", "acres", "hectare", "hectares", "sqft", "dpi", "fps", "rpm", "x", "wh"));
+    /** Unit words that are common English too: a unit only right after a number ("5 in", "2 a day" is not amps). */
+    private static final Set<String> UNIT_AFTER_NUMBER_ONLY = Set.of("in", "a", "s", "m", "c", "f", "b", "h", "v", "w", "us", "x",
+            "min", "bar", "stone", "pound");
+    private static final Set<String> MONTHS = Set.of("january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+            "nov", "dec");
+    private static final Set<String> DAYS = Set.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+            "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
+            "today", "tonight", "yesterday", "tomorrow", "weekend", "weekday", "weekends", "weekdays", "morning", "evening", "afternoon", "night",
+            "last", "next", "previous", "ago", "spring", "summer", "autumn", "fall", "winter", "q1", "q2",
+            "q3", "q4", "h1", "h2", "daily", "weekly", "monthly", "yearly", "annual", "annually", "quarterly", "hourly");
+    private static final List<String> NEGATING_PREFIXES = List.of("un", "in", "im", "il", "ir", "dis", "non", "non-");
+    /** Words never counted as names although they are capitalised mid-sentence. */
+    private static final Set<String> NOT_NAMES = Set.of("i", "i'm", "i've", "i'd", "i'll", "ok", "okay");
+
+    /** The first guard that blocks a hit between the prompts {@code a} and {@code b}, or null when none does. */
+    public static Kind check(String a, String b) {
+        if (a.equals(b)) return null;
+        Prompt x = Prompt.of(a), y = Prompt.of(b);
+        // "not", "never", "without" may stand for one another; a different count of them may not
+        if (x.negations.size() != y.negations.size() || polaritySwap(x.words, y.words)) return Kind.NEGATION;
+        if (!x.numbers.equals(y.numbers)) return Kind.NUMBER;
+        if (!x.units.equals(y.units)) return Kind.UNIT;
+        if (!x.dates.equals(y.dates)) return Kind.DATE;
+        if (!x.code.equals(y.code)) return Kind.CODE;
+        // one hyphenated compound swapped for another ("flex-grow", "flex-shrink"); a compound said in other words passes
+        if (!x.compounds.isEmpty() && !y.compounds.isEmpty() && !x.compounds.equals(y.compounds)) return Kind.CODE;
+        if (!x.names.equals(y.names)) return Kind.NAME;
+        if (!x.words.equals(y.words) && sorted(x.words).equals(sorted(y.words))) return Kind.ORDER;
+        return null;
+    }
+
+    /** What the guards read of one prompt. */
+    private record Prompt(List<String> words, List<String> negations, List<String> numbers, List<String> units,
+                          List<String> dates, List<String> code, List<String> names, List<String> compounds) {
+        static Prompt of(String text) {
+            List<String> code = new ArrayList<>(), compounds = new ArrayList<>();
+            Matcher cm = CODE.matcher(text);
+            StringBuilder rest = new StringBuilder();
+            while (cm.find()) {
+                String c = cm.group();
+                if (!c.startsWith("`") && looksLikePlainText(c)) {
+                    if (c.indexOf('-') > 0) compounds.add(c.toLowerCase(Locale.ROOT));
+                    continue;
+                }
+                code.add(c.replace("`", ""));
+                cm.appendReplacement(rest, " ");
+            }
+            cm.appendTail(rest);
+            String plain = expandContractions(rest.toString());
+            List<String> numbers = new ArrayList<>();
+            Matcher nm = NUMBER.matcher(plain);
+            while (nm.find()) numbers.add(number(nm.group()));
+            List<String> units = new ArrayList<>();
+            for (char ch : plain.toCharArray()) {
+                if (ch == '%' || ch == '$' || ch == '€' || ch == '£' || ch == '¥' || ch == '°') units.add(String.valueOf(ch));
+            }
+            List<String> words = new ArrayList<>(), negations = new ArrayList<>(), dates = new ArrayList<>(), names = new ArrayList<>();
+            Matcher wm = WORD.matcher(plain);
+            boolean sentenceStart = true, afterNumber = false;
+            int lastEnd = 0;
+            while (wm.find()) {
+                String raw = wm.group();
+                String between = plain.substring(lastEnd, wm.start());
+                if (between.matches(".*[.!?:;\\n].*")) sentenceStart = true;
+                lastEnd = wm.end();
+                String w = raw.toLowerCase(Locale.ROOT).replace('’', '\'');
+                if (w.endsWith("'s")) w = w.substring(0, w.length() - 2);
+                boolean isNumber = Character.isDigit(w.charAt(0));
+                String unitPart = isNumber ? w.replaceFirst("^[0-9.,]+", "") : w; // "5kg", "10GB"
+                if (!isNumber) words.add(w);
+                if (NEGATIONS.contains(w)) negations.add(w);
+                if (!unitPart.isEmpty() && UNITS.contains(unitPart) && (isNumber || afterNumber || !UNIT_AFTER_NUMBER_ONLY.contains(unitPart))) {
+                    units.add(canonicalUnit(unitPart));
+                }
+                if (!isNumber && (MONTHS.contains(w) && (!w.equals("may") || Character.isUpperCase(raw.charAt(0))) || DAYS.contains(w))) {
+                    dates.add(w);
+                }
+                if (!isNumber && !sentenceStart && hasUpper(raw) && !NOT_NAMES.contains(w) && !MONTHS.contains(w) && !DAYS.contains(w)) {
+                    names.add(w);
+                } else if (!isNumber && sentenceStart && raw.length() > 1 && allUpper(raw)) {
+                    names.add(w); // an acronym opening a sentence: "EU orders…"
+                }
+                sentenceStart = false;
+                afterNumber = isNumber;
+            }
+            Collections.sort(numbers);
+            Collections.sort(units);
+            Collections.sort(dates);
+            Collections.sort(code);
+            Collections.sort(names);
+            Collections.sort(negations);
+            Collections.sort(compounds);
+            return new Prompt(words, negations, numbers, units, dates, code, names, compounds);
+        }
+    }
+
+    /** "can't" → "can not", "won't" → "will not", "isn't" → "is not". */
+    private static String expandContractions(String s) {
+        return s.replaceAll("(?i)\\bcan[’']t\\b", "can not").replaceAll("(?i)\\bwon[’']t\\b", "will not")
+                .replaceAll("(?i)\\bshan[’']t\\b", "shall not").replaceAll("(?i)n[’']t\\b", " not");
+    }
+
+    /** A dotted or hyphenated token that is ordinary prose: "e.g.", "well-known", "U.S." are not code. */
+    private static boolean looksLikePlainText(String token) {
+        if (token.endsWith("()") || token.startsWith("-")) return false; // a call, a command-line flag
+        if (token.contains("_") || token.contains("::") || token.contains("/")) return false;
+        if (token.matches("[a-z]+[A-Z][A-Za-z0-9]*")) return false; // camelCase
+        if (token.matches("[A-Za-z]+(-[A-Za-z]+)+")) return true; // well-known, two-factor
+        if (token.matches("([A-Za-z]\\.)+[A-Za-z]?")) return true; // e.g, U.S
+        return !token.matches(".*\\d.*") && !token.contains(".");
+    }
+
+    /** A number as a value: "1,000" and "1000" are one number, "3.50" and "3.5" too. */
+    private static String number(String s) {
+        String t = s.matches("-?\\d{1,3}(,\\d{3})+(\\.\\d+)?") ? s.replace(",", "") : s.replace(',', '.');
+        try {
+            return new java.math.BigDecimal(t).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException e) {
+            return t;
+        }
+    }
+
+    private static String canonicalUnit(String u) {
+        return switch (u) {
+            case "grams", "gram" -> "g";
+            case "kilogram", "kilograms" -> "kg";
+            case "ounce", "ounces" -> "oz";
+            case "lbs", "pound", "pounds" -> "lb";
+            case "second", "seconds", "sec", "secs" -> "s";
+            case "minute", "minutes", "mins" -> "min";
+            case "hour", "hours", "hr", "hrs" -> "h";
+            case "days" -> "day";
+            case "weeks" -> "week";
+            case "months" -> "month";
+            case "years" -> "year";
+            case "bytes" -> "byte";
+            case "bits" -> "bit";
+            case "meters", "meter", "metre", "metres" -> "m";
+            case "kilometer", "kilometers", "kilometre", "kilometres" -> "km";
+            case "mile", "miles" -> "mi";
+            case "inch", "inches" -> "in";
+            case "foot", "feet" -> "ft";
+            case "liter", "liters", "litre", "litres" -> "l";
+            case "gallon", "gallons" -> "gal";
+            case "cups" -> "cup";
+            case "percent" -> "%";
+            case "dollar", "dollars", "usd" -> "$";
+            case "euro", "euros", "eur" -> "€";
+            case "celsius" -> "°c";
+            case "fahrenheit" -> "°f";
+            default -> u;
+        };
+    }
+
+    /**
+     * One prompt has a polar word where the other has its opposite (and not both of them), or the same
+     * word with a negating prefix ("safe" and "unsafe", "legal" and "illegal").
+     */
+    private static boolean polaritySwap(List<String> a, List<String> b) {
+        Set<String> sa = Set.copyOf(a), sb = Set.copyOf(b);
+        for (String w : sa) {
+            if (sb.contains(w)) continue;
+            for (String prefix : NEGATING_PREFIXES) {
+                if (sb.contains(prefix + w) && !sa.contains(prefix + w)) return true;
+                if (w.startsWith(prefix) && w.length() > prefix.length() + 2 && sb.contains(w.substring(prefix.length()))
+                        && !sa.contains(w.substring(prefix.length()))) return true;
+            }
+            for (String v : POLARITY.getOrDefault(w, Set.of())) {
+                if (sb.contains(v) && !sa.contains(v)) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Each word of the pairs, mapped to its opposites. */
+    private static Map<String, Set<String>> polarity(String... pairs) {
+        Map<String, Set<String>> m = new java.util.HashMap<>();
+        for (String p : pairs) {
+            String[] w = p.split(" ");
+            m.computeIfAbsent(w[0], k -> new java.util.HashSet<>()).add(w[1]);
+            m.computeIfAbsent(w[1], k -> new java.util.HashSet<>()).add(w[0]);
+        }
+        return Map.copyOf(m);
+    }
+
+    private static boolean hasUpper(String s) {
+        for (int i = 0; i < s.length(); i++) if (Character.isUpperCase(s.charAt(i))) return true;
+        return false;
+    }
+
+    private static boolean allUpper(String s) {
+        for (int i = 0; i < s.length(); i++) if (Character.isLetter(s.charAt(i)) && !Character.isUpperCase(s.charAt(i))) return false;
+        return true;
+    }
+
+    private static List<String> sorted(List<String> l) {
+        List<String> c = new ArrayList<>(l);
+        Collections.sort(c);
+        return c;
+    }
+}

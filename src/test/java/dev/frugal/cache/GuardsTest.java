@@ -1,0 +1,48 @@
+package dev.frugal.cache;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@Tag("unit")
+class GuardsTest {
+    @ParameterizedTest(name = "{0} | {1} -> {2}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            Is 7 prime?                                   | Is 9 prime?                                    | NUMBER
+            What is a 15% tip on $80?                     | What is a 15% tip on $80.00?                   | -
+            How much is 1,000 USD in euros?               | How much is 1000 USD in euros?                 | -
+            Does the Pro plan include SSO?                | Does the Pro plan not include SSO?             | NEGATION
+            Can I cancel online?                          | Can't I cancel online?                         | NEGATION
+            Can I cancel online?                          | Can I never cancel online?                     | NEGATION
+            Is it safe to eat raw dough?                  | Is it unsafe to eat raw dough?                 | NEGATION
+            How do I enable 2FA?                          | How do I disable 2FA?                          | NEGATION
+            Why is the firewall allowing traffic?         | Why is the firewall denying traffic?           | NEGATION
+            How do I clean windows without streaks?       | How do I clean windows so they don't streak?   | -
+            What is the refund window for EU orders?      | What is the refund window for US orders?       | NAME
+            What is the capital of Austria?               | What is the capital of Australia?              | NAME
+            How do I reset my password?                   | I forgot my password, how do I reset it?       | -
+            How much is 1 GB of storage?                  | How much is 1 TB of storage?                   | UNIT
+            Convert 5 miles to km                         | Convert 5 km to miles                          | ORDER
+            Set a timer for 10 seconds                    | Set a timer for 10 minutes                     | UNIT
+            When is the tax deadline in 2024?             | When is the tax deadline in 2025?              | NUMBER
+            Are banks open on Sunday?                     | Are banks open on Saturday?                    | DATE
+            What is the forecast for today?               | What is the forecast for tomorrow?             | DATE
+            What were revenues in Q1?                     | What were revenues in Q2?                      | DATE
+            What does os.path.join do?                    | What does os.path.split do?                    | CODE
+            How do I use `Array.map`?                     | How do I use `Array.filter`?                   | CODE
+            What does --force do in git push?             | What does --force-with-lease do in git push?   | CODE
+            Why does getUserName throw?                   | Why does getUserId throw?                      | CODE
+            What does flex-grow do?                       | What does flex-shrink do?                      | CODE
+            Is a well-known brand better?                 | Is a famous brand better?                      | -
+            Are there flights from Boston to Chicago?     | Are there flights from Chicago to Boston?      | ORDER
+            Did Germany beat Brazil?                      | Did Brazil beat Germany?                       | ORDER
+            What is the capital of France?                | Which city is the capital of France?           | -
+            Why is the sky blue?                          | What makes the sky look blue?                  | -
+            """)
+    void blocksTheNearMissesOfEachKindAndLetsParaphrasesThrough(String a, String b, Guards.Kind expected) {
+        assertEquals(expected, Guards.check(a, b));
+        assertEquals(expected, Guards.check(b, a), "symmetric");
+    }
+}

@@ -1,0 +1,119 @@
+package dev.frugal.cache;
+
+import dev.frugal.config.SemanticPolicy;
+import dev.frugal.core.RequestView;
+import dev.frugal.core.Usage;
+import dev.frugal.testsupport.FakeTime;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The semantic cache's decisions and bookkeeping, with 2-dimensional vectors (the angle sets the similarity). */
+@Tag("unit")
+class SemanticCacheTest {
+    static final String PARTITION = "team-a:chat;-;ctx", POOL = "team-a:chat;-;semantic";
+    static final SemanticPolicy POLICY = new SemanticPolicy(true, 0.2, 0.8, 0.05, 0, Duration.ofMillis(100));
+    final FakeTime time = new FakeTime();
+    final SemanticCache cache = new SemanticCache(null, time, null, 1 << 20, 2, () -> 0.5);
+
+    static float[] at(double similarity) {
+        return new float[] {(float) similarity, (float) Math.sqrt(1 - similarity * similarity)};
+    }
+
+    CachedAnswer answer(String text, String team) {
+        long now = time.millis();
+        return new CachedAnswer(RequestView.Kind.CHAT, Buffer.buffer("{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":"
+                + "{\"role\":\"assistant\",\"content\":\"" + text + "\"}}]}"), new Usage(1, 1, 0, 0), "chat", "p", "u", 1, now,
+                now + 60_000, team, "chat");
+    }
+
+    SemanticCache.Probe find(String prompt, double similarity) {
+        SemanticCache.Probe p = cache.probe(PARTITION, POOL, prompt, POLICY);
+        return cache.find(p, at(similarity)).result();
+    }
+
+    @Test
+    void aCandidateIsVerifiedUntilTheBoundAllowsItThenServed() {
+        cache.add(PARTITION, "What is the capital of France?", at(1), answer("Paris", "team-a"));
+        for (int i = 0; i < 11; i++) {
+            SemanticCache.Probe p = find("Which city is the capital of France?", 0.93);
+            assertEquals(SemanticCache.Verdict.VERIFY, p.verdict(), "observation " + i);
+            cache.settle(p, answer("Paris.", "team-a")); // the same answer, normalised
+        }
+        assertEquals(1, cache.size(), "a candidate that answered right adds no entry");
+        assertEquals(11, cache.bound(POOL).labelled());
+        SemanticCache.Probe served = find("Which city is the capital of France?", 0.93);
+        assertEquals(SemanticCache.Verdict.HIT, served.verdict());
+        assertEquals("chat", served.answer().model());
+        assertEquals(SemanticCache.Verdict.VERIFY, find("Which city is the capital of France?", 0.85).verdict(),
+                "no observation in [0.80, 0.85]: verified");
+    }
+
+    @Test
+    void aWrongCandidateAddsTheFreshAnswerAndIsNeverServedAtThatSimilarityAgain() {
+        cache.add(PARTITION, "How do I reset my password?", at(1), answer("Use the link", "team-a"));
+        SemanticCache.Probe p = find("How do I reset my pin?", 0.95);
+        assertEquals(SemanticCache.Verdict.VERIFY, p.verdict());
+        cache.settle(p, answer("Call the bank", "team-a"));
+        assertEquals(1, cache.bound(POOL).wrong());
+        assertEquals(2, cache.size(), "the fresh answer is an entry of its own");
+    }
+
+    @Test
+    void guardsAndTheSimilarityFloorMakeMisses() {
+        cache.add(PARTITION, "Is 9 a prime number?", at(1), answer("No", "team-a"));
+        SemanticCache.Probe seven = find("Is 7 a prime number?", 0.97);
+        assertEquals(SemanticCache.Verdict.BLOCKED, seven.verdict());
+        assertEquals(Guards.Kind.NUMBER, seven.blockedBy());
+        assertEquals(SemanticCache.Verdict.MISS, find("Tell me a joke", 0.5).verdict());
+        assertEquals(SemanticCache.Verdict.MISS, cache.find(cache.probe("other:chat;-;ctx", POOL, "Is 9 a prime number?", POLICY), at(1))
+                .result().verdict(), "another partition has no candidate");
+    }
+
+    @Test
+    void expiredEntriesAreNoCandidatesAndPurgesRemoveATeamsEntries() {
+        cache.add(PARTITION, "What is the capital of France?", at(1), answer("Paris", "team-a"));
+        cache.add("team-b:chat;-;ctx", "What is the capital of France?", at(1), answer("Paris", "team-b"));
+        assertEquals(1, cache.purge("team-b", null));
+        assertEquals(1, cache.size());
+        time.advance(Duration.ofMinutes(2));
+        assertEquals(SemanticCache.Verdict.MISS, find("What is the capital of France?", 0.99).verdict());
+    }
+
+    @Test
+    void theTierIsBoundedByBytesAndTheIndexFollowsEvictions() {
+        SemanticCache small = new SemanticCache(null, time, null, 20_000, 2, () -> 0.5);
+        for (int i = 0; i < 200; i++) small.add(PARTITION, "prompt " + i, at(0.5 + i / 400.0), answer("a" + i, "team-a"));
+        assertTrue(small.bytes() <= 20_000, "bytes " + small.bytes());
+        assertTrue(small.size() < 200);
+        SemanticCache.Probe p = small.probe(PARTITION, POOL, "prompt 0", POLICY);
+        small.find(p, at(1)).result(); // searches only what is left: no error on evicted slots
+    }
+
+    @Test
+    void theWilsonBoundNeedsAbout270CorrectObservationsForOnePercent() {
+        assertTrue(FalseHitBound.wilsonUpper(0, 268) <= 0.01);
+        assertFalse(FalseHitBound.wilsonUpper(0, 267) <= 0.01);
+        assertEquals(1, FalseHitBound.wilsonUpper(0, 0));
+        assertTrue(FalseHitBound.wilsonUpper(5, 100) > 0.05, "above the observed rate");
+    }
+
+    @Test
+    void sameAnswerNormalisesTextAndReadsToolCallsAsJson() {
+        assertTrue(SameAnswer.of(answer("Paris", "t").body(), answer("  paris. ", "t").body()));
+        assertFalse(SameAnswer.of(answer("Paris", "t").body(), answer("Lyon", "t").body()));
+        Buffer a = Buffer.buffer("{\"choices\":[{\"finish_reason\":\"tool_calls\",\"message\":{\"content\":null,\"tool_calls\":[{\"function\":"
+                + "{\"name\":\"f\",\"arguments\":\"{\\\"x\\\":1,\\\"y\\\":2}\"}}]}}]}");
+        Buffer b = Buffer.buffer("{\"choices\":[{\"finish_reason\":\"tool_calls\",\"message\":{\"content\":null,\"tool_calls\":[{\"function\":"
+                + "{\"name\":\"f\",\"arguments\":\"{\\\"y\\\": 2, \\\"x\\\": 1}\"}}]}}]}");
+        assertTrue(SameAnswer.of(a, b));
+        assertNull(cache.bound("nobody"));
+    }
+}
