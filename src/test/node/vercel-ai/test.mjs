@@ -30,10 +30,9 @@ async function generated(model) {
 
 /**
  * A tool call round trip: the model calls get_weather, the SDK runs it and sends the result back.
- * providerOptions are passed to the provider as they are: over the Responses API, store: false makes
- * the SDK resend the function_call item itself; with the default (store: true) it sends an
- * item_reference to the stored call, which the gateway resolves only within previous_response_id's
- * context (docs/responses.md).
+ * providerOptions are passed to the provider as they are. Over the Responses API the SDK's default
+ * (store: true) sends the stored call back as an item_reference, which the gateway finds in the team's
+ * stored responses; with store: false it resends the function_call item itself (docs/responses.md).
  */
 async function toolRoundTrip(model, providerOptions) {
   const executed = [];
@@ -64,7 +63,8 @@ const summary = {
   responses: {
     generate: await generated(openai('msg-chat-basic')),
     stream: await streamed(openai('msg-stream-basic')),
-    tools: await toolRoundTrip(openai('sim-chat'), { openai: { store: false } }),
+    tools: await toolRoundTrip(openai('sim-chat')),
+    toolsStateless: await toolRoundTrip(openai('sim-chat'), { openai: { store: false } }),
   },
   chat: {
     generate: await generated(openai.chat('msg-chat-basic')),

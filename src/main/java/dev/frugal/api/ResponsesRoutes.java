@@ -27,7 +27,9 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * OpenAI's Responses API (docs/responses.md): {@code POST /v1/responses} is translated into a chat
@@ -71,11 +73,22 @@ public class ResponsesRoutes {
             }
             return context(s);
         });
-        prior.onComplete(ar -> {
+        // items of other stored responses the input names alone (item_reference), read in the same scope: the team's
+        List<Future<ResponseStore.Stored>> named = new ArrayList<>();
+        for (String id : ResponsesRequestMapper.referencedResponses(body, previous)) named.add(store.find(ex, id));
+        Future<Map<String, JsonNode>> referable = Future.all(named).map(all -> {
+            Map<String, JsonNode> items = new HashMap<>();
+            for (ResponseStore.Stored s : named.stream().map(Future::result).toList()) {
+                if (s == null) continue; // not the team's, or gone: its items stay "not found"
+                for (JsonNode item : context(s)) if (item.hasNonNull("id")) items.putIfAbsent(item.get("id").asText(), item);
+            }
+            return items;
+        });
+        Future.all(prior, referable).onComplete(ar -> {
             ResponsesRequestMapper.Translated t;
             try {
                 if (ar.failed()) throw ar.cause();
-                t = ResponsesRequestMapper.toChat(body, ar.result());
+                t = ResponsesRequestMapper.toChat(body, prior.result(), referable.result());
             } catch (Throwable e) {
                 edge.fail(ex, resp, e, STYLE);
                 return;

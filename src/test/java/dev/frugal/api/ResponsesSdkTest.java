@@ -231,6 +231,26 @@ class ResponsesSdkTest extends SdkGatewayTest {
     }
 
     @Test
+    void aCallNamedByItsIdAloneIsFoundInTheTeamsStoredResponsesAndNoOtherTeams() throws Exception {
+        // what the Vercel AI SDK sends between the steps of its tool loop: no previous_response_id, the call as an item_reference
+        Response first = client.responses().create(hello("sim-chat").addTool(weather()).toolChoice(ToolChoiceOptions.REQUIRED).build());
+        ResponseFunctionToolCall call = first.output().stream().filter(ResponseOutputItem::isFunctionCall).findFirst().orElseThrow().asFunctionCall();
+        String body = """
+                {"model":"sim-chat","input":[{"role":"user","content":"What is the weather in Paris?"},
+                 {"type":"item_reference","id":"%s"},
+                 {"type":"function_call_output","call_id":"%s","output":"18 C, sunny"}]}""".formatted(call.id().orElseThrow(), call.callId());
+        io.restassured.response.Response own = io.restassured.RestAssured.given().header("Authorization", "Bearer " + SdkGatewayTest.E2E_KEY)
+                .contentType("application/json").body(body).post("/v1/responses");
+        assertEquals(200, own.statusCode(), own.asString());
+        assertTrue(own.jsonPath().getString("output[0].content[0].text").startsWith("This is a simulated answer"), own.asString());
+
+        io.restassured.response.Response other = io.restassured.RestAssured.given().header("Authorization", "Bearer " + OTHER_TEAM_KEY)
+                .contentType("application/json").body(body.replace("sim-chat", "cache-echo")).post("/v1/responses");
+        assertEquals(400, other.statusCode(), other.asString());
+        assertEquals("input[1].id", other.jsonPath().getString("error.param"), "another team's item is not found: " + other.asString());
+    }
+
+    @Test
     void theContextReachesTheUpstreamAsChatMessages() {
         Response first = client.responses().create(hello("msg-chat-tools").addTool(weather()).build());
         ResponseFunctionToolCall call = first.output().stream().filter(ResponseOutputItem::isFunctionCall).findFirst().orElseThrow().asFunctionCall();

@@ -18,7 +18,31 @@ public final class ResponseObject {
     private ResponseObject() {}
 
     /** A new response id. */
-    public static String newId() { return Ids.random("resp_", 24); }
+    public static String newId() { return Ids.random(RESPONSE_PREFIX, RESPONSE_ID_CHARS); }
+
+    private static final String RESPONSE_PREFIX = "resp_";
+    private static final int RESPONSE_ID_CHARS = 24;
+
+    /**
+     * An output item's id: its kind's prefix ({@code msg_}, {@code fc_}, {@code rs_}), the id of the response
+     * it belongs to, and a short random part. A client may later name the item alone ({@code item_reference},
+     * as the Vercel AI SDK does between the steps of a tool loop) and the gateway finds the stored response
+     * that holds it ({@link #responseOfItem}).
+     */
+    public static String itemId(String prefix, String responseId) {
+        String own = responseId.startsWith(RESPONSE_PREFIX) ? responseId.substring(RESPONSE_PREFIX.length()) : responseId;
+        return prefix + own + "_" + Ids.random("", 8);
+    }
+
+    /** The response an output item id names ({@link #itemId}), or null for an id of another shape. */
+    public static String responseOfItem(String itemId) {
+        int first = itemId.indexOf('_'), last = itemId.lastIndexOf('_');
+        if (first < 0 || last <= first + 1) return null;
+        String own = itemId.substring(first + 1, last);
+        if (own.length() != RESPONSE_ID_CHARS) return null;
+        for (int i = 0; i < own.length(); i++) if (!Character.isLetterOrDigit(own.charAt(i))) return null;
+        return RESPONSE_PREFIX + own;
+    }
 
     /**
      * The response as it starts: {@code in_progress}, no output, no usage.
@@ -37,18 +61,18 @@ public final class ResponseObject {
     }
 
     /** The output items of a whole chat completion, in the order reasoning, message, function calls (§6.5.12). */
-    public static ArrayNode output(JsonNode completion) {
+    public static ArrayNode output(JsonNode completion, String responseId) {
         JsonNode choice = completion.path("choices").path(0);
         JsonNode message = choice.path("message");
         String itemStatus = incompleteReason(choice.path("finish_reason").asText(null)) == null ? "completed" : "incomplete";
         ArrayNode out = Json.nodes().arrayNode();
         String reasoning = text(message.get("reasoning_content"));
         if (reasoning.isEmpty()) reasoning = text(message.get("reasoning"));
-        if (!reasoning.isEmpty()) out.add(reasoning(Ids.random("rs_", 24), reasoning));
+        if (!reasoning.isEmpty()) out.add(reasoning(itemId("rs_", responseId), reasoning));
         String text = text(message.get("content"));
         String refusal = text(message.get("refusal"));
         if (!text.isEmpty() || !refusal.isEmpty()) {
-            ObjectNode m = messageItem(Ids.random("msg_", 24), itemStatus);
+            ObjectNode m = messageItem(itemId("msg_", responseId), itemStatus);
             if (!text.isEmpty()) m.withArray("content").add(outputText(text));
             if (!refusal.isEmpty()) m.withArray("content").add(Json.object().put("type", "refusal").put("refusal", refusal));
             out.add(m);
@@ -58,7 +82,7 @@ public final class ResponseObject {
             String callId = call.path("id").asText("");
             if (callId.isEmpty() || !callIds.add(callId)) callId = Ids.random("call_", 24); // §6.3: unique and non-empty
             callIds.add(callId);
-            out.add(functionCall(Ids.random("fc_", 24), callId, call.path("function").path("name").asText(""),
+            out.add(functionCall(itemId("fc_", responseId), callId, call.path("function").path("name").asText(""),
                     call.path("function").path("arguments").asText(""), itemStatus));
         }
         return out;
@@ -70,7 +94,7 @@ public final class ResponseObject {
      */
     public static void complete(ObjectNode response, JsonNode completion, Usage usage, long completedAt) {
         if (!completion.path("model").asText("").isEmpty()) response.put("model", completion.get("model").asText());
-        finish(response, output(completion), completion.path("choices").path(0).path("finish_reason").asText(null), usage, completedAt);
+        finish(response, output(completion, response.path("id").asText()), completion.path("choices").path(0).path("finish_reason").asText(null), usage, completedAt);
     }
 
     /**

@@ -27,9 +27,10 @@ final class ResponsesInput {
     /**
      * Appends the request's {@code input} to {@code context} as normalized items. Items already in the
      * context (same {@code id}, as stateless clients resend them) are skipped rather than refused;
-     * an {@code item_reference} is resolved against the context.
+     * an {@code item_reference} is resolved against the context, else against {@code referable}: the items
+     * of the caller's other stored responses that the request names.
      */
-    static void appendInput(JsonNode input, ArrayNode context) {
+    static void appendInput(JsonNode input, ArrayNode context, Map<String, JsonNode> referable) {
         if (input == null || input.isNull()) return;
         if (input.isTextual()) {
             ObjectNode m = Json.object().put("id", Ids.random("msg_", 24));
@@ -46,13 +47,13 @@ final class ResponsesInput {
             if (!item.isObject()) throw GatewayError.wrongType(p, "an object");
             String id = optional(item, "id", p + ".id");
             if (id != null && byId.containsKey(id)) continue;
-            ObjectNode normalized = normalize(item, p, byId);
+            ObjectNode normalized = normalize(item, p, byId, referable);
             byId.put(normalized.get("id").asText(), normalized);
             context.add(normalized);
         }
     }
 
-    private static ObjectNode normalize(JsonNode item, String p, Map<String, JsonNode> byId) {
+    private static ObjectNode normalize(JsonNode item, String p, Map<String, JsonNode> byId, Map<String, JsonNode> referable) {
         String type = optional(item, "type", p + ".type");
         if (type == null) {
             if (!item.has("role")) throw GatewayError.missingField(p + ".type");
@@ -93,6 +94,7 @@ final class ResponsesInput {
             case "item_reference" -> {
                 String id = required(item, "id", p + ".id");
                 JsonNode found = byId.get(id);
+                if (found == null && referable.containsKey(id)) found = referable.get(id).deepCopy();
                 if (found == null) throw GatewayError.invalidRequest("Item with id '" + id + "' not found.", p + ".id");
                 return (ObjectNode) found;
             }

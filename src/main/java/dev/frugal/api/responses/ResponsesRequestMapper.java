@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.core.GatewayError;
 import dev.frugal.wire.Json;
 
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,11 +49,38 @@ public final class ResponsesRequestMapper {
         return v.asText();
     }
 
+    /** Of the stored responses a request may name by its items at most this many are read. */
+    static final int MAX_REFERENCED_RESPONSES = 16;
+
+    /**
+     * The stored responses whose output items the request's {@code input} names by {@code item_reference}
+     * (item ids carry their response's: {@link ResponseObject#itemId}), but {@code previous}; at most
+     * {@value #MAX_REFERENCED_RESPONSES}, the rest left to fail as not found.
+     */
+    public static Set<String> referencedResponses(JsonNode body, String previous) {
+        Set<String> out = new LinkedHashSet<>();
+        JsonNode input = body.get("input");
+        if (input == null || !input.isArray()) return out;
+        for (JsonNode item : input) {
+            if (!item.isObject() || !"item_reference".equals(item.path("type").asText()) || !item.path("id").isTextual()) continue;
+            String response = ResponseObject.responseOfItem(item.get("id").asText());
+            if (response != null && !response.equals(previous) && out.size() < MAX_REFERENCED_RESPONSES) out.add(response);
+        }
+        return out;
+    }
+
     /**
      * @param body  the request
      * @param prior the stored context of {@code previous_response_id} (its input items, then its output), or null
      */
     public static Translated toChat(JsonNode body, ArrayNode prior) {
+        return toChat(body, prior, Map.of());
+    }
+
+    /**
+     * @param referable the items of the caller's other stored responses the input names ({@link #referencedResponses}), by id
+     */
+    public static Translated toChat(JsonNode body, ArrayNode prior, Map<String, JsonNode> referable) {
         String model = required(body, "model", "model");
         refuse(body, "background", "Background mode is not supported.", v -> v.isBoolean() && v.asBoolean());
         refuse(body, "conversation", "The Conversations API is not supported; use previous_response_id.", v -> true);
@@ -62,7 +91,7 @@ public final class ResponsesRequestMapper {
         if ((input == null || input.isNull()) && prior == null) throw GatewayError.missingField("input");
 
         ArrayNode context = prior == null ? Json.nodes().arrayNode() : prior.deepCopy();
-        ResponsesInput.appendInput(input, context);
+        ResponsesInput.appendInput(input, context, referable);
         ObjectNode chat = Json.object();
         chat.put("model", model);
         ArrayNode messages = chat.putArray("messages");

@@ -80,6 +80,8 @@ public final class ResponsesStreamMapper {
         this.response = response;
     }
 
+    private String responseId() { return response.path("id").asText(); }
+
     /** The response as far as it came; whole once {@link #end} or {@link #fail} ran. */
     public ObjectNode response() { return response; }
 
@@ -145,7 +147,7 @@ public final class ResponsesStreamMapper {
     private void reasoning(String text, Sink out) {
         if (reasoning == null) {
             closeMessage("completed", out);
-            ObjectNode item = Json.object().put("id", Ids.random("rs_", 24)).put("type", "reasoning");
+            ObjectNode item = Json.object().put("id", ResponseObject.itemId("rs_", responseId())).put("type", "reasoning");
             item.putArray("summary");
             reasoning = add(item, out);
             reasoning.item.putArray("content");
@@ -160,7 +162,7 @@ public final class ResponsesStreamMapper {
     private void text(Part kind, String text, Sink out) {
         closeReasoning(out);
         if (message == null) {
-            message = add(ResponseObject.messageItem(Ids.random("msg_", 24), "in_progress"), out);
+            message = add(ResponseObject.messageItem(ResponseObject.itemId("msg_", responseId()), "in_progress"), out);
         }
         if (message.part != kind) {
             closePart(message, out);
@@ -195,7 +197,7 @@ public final class ResponsesStreamMapper {
         closeMessage("completed", out);
         if (c.callId == null || !callIds.add(c.callId)) c.callId = Ids.random("call_", 24); // §6.3: unique and non-empty
         callIds.add(c.callId);
-        c.open = add(ResponseObject.functionCall(Ids.random("fc_", 24), c.callId, c.name, "", "in_progress"), out);
+        c.open = add(ResponseObject.functionCall(ResponseObject.itemId("fc_", responseId()), c.callId, c.name, "", "in_progress"), out);
     }
 
     private Open add(ObjectNode item, Sink out) {

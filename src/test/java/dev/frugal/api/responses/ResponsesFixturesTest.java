@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ResponsesFixturesTest {
     static final Path ROOT = Path.of("src/test/resources/fixtures/responses");
     static final long CREATED = 1767225600, COMPLETED = 1767225601;
-    private static final Pattern MINTED = Pattern.compile("\\b(resp|msg|fc|fco|rs|call)_[A-Za-z0-9]{24}\\b");
+    /** Ids the gateway mints: 24 random characters; an output item's also carry its response's ({@link ResponseObject#itemId}). */
+    private static final Pattern MINTED = Pattern.compile("\\b(resp|msg|fc|fco|rs|call)_[A-Za-z0-9]{24}(?:_[A-Za-z0-9]{8})?\\b");
 
     @ParameterizedTest
     @ValueSource(strings = {"plain", "stream-text", "stream-tools", "stream-reasoning", "tool-round-trip", "finish-length"})

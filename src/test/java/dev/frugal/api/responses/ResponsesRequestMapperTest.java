@@ -53,6 +53,29 @@ class ResponsesRequestMapperTest {
     }
 
     @Test
+    void anOutputItemsIdNamesItsResponseAndAReferenceToItIsResolvedFromTheItemsGiven() throws Exception {
+        String response = ResponseObject.newId();
+        String fc = ResponseObject.itemId("fc_", response);
+        assertTrue(fc.startsWith("fc_") && !fc.equals(ResponseObject.itemId("fc_", response)), fc);
+        assertEquals(response, ResponseObject.responseOfItem(fc));
+        assertEquals(null, ResponseObject.responseOfItem("fc_abc"), "an id of another shape names none");
+        assertEquals(null, ResponseObject.responseOfItem("fc_a-b_c"));
+
+        ObjectNode body = json("{'model':'m','input':[{'role':'user','content':'hi'},{'type':'item_reference','id':'" + fc + "'},"
+                + "{'type':'item_reference','id':'fc_elsewhere_x'}]}");
+        assertEquals(java.util.Set.of(response), ResponsesRequestMapper.referencedResponses(body, null));
+        assertEquals(java.util.Set.of(), ResponsesRequestMapper.referencedResponses(body, response), "previous_response_id's own is read anyway");
+
+        ObjectNode call = json("{'id':'" + fc + "','type':'function_call','call_id':'call_1','name':'f','arguments':'{}','status':'completed'}");
+        ObjectNode one = json("{'model':'m','input':[{'role':'user','content':'hi'},{'type':'item_reference','id':'" + fc + "'},"
+                + "{'type':'function_call_output','call_id':'call_1','output':'ok'}]}");
+        ResponsesRequestMapper.Translated t = ResponsesRequestMapper.toChat(one, null, java.util.Map.of(fc, call));
+        assertEquals("call_1", t.chat().at("/messages/1/tool_calls/0/id").asText(), t.chat().toString());
+        GatewayError e = assertThrows(GatewayError.class, () -> ResponsesRequestMapper.toChat(one, null, java.util.Map.of()));
+        assertEquals("input[1].id", e.param());
+    }
+
+    @Test
     void aContinuationPutsTheStoredContextFirstAndAnswersItsCall() throws Exception {
         ArrayNode prior = (ArrayNode) Json.parse(("[{'id':'msg_u','type':'message','role':'user','status':'completed','content':[{'type':'input_text','text':'Weather?'}]},"
                 + "{'id':'fc_1','type':'function_call','call_id':'call_1','name':'get_weather','arguments':'{}','status':'completed'}]").replace('\'', '"'));
