@@ -6,8 +6,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * The cached prompts of one partition (scope, model or route, and the hash of everything but the
  * last user turn): their unit vectors side by side in one float array, searched by brute force
- * (a dot product per entry; {@code bench/semantic.sh} measures it). Removing an entry moves the last
- * one into its slot, so the array stays dense. Thread-safe: searches share a read lock, changes take
+ * (a dot product per entry; {@code bench/semantic.sh} measures it). Past {@value #EXACT_UP_TO} entries
+ * a scan of every vector reads more memory than the caches hold (154 MB at 100 000), so the search runs
+ * in two steps: a scan of each entry's {@value #SKETCH}-dimension sketch (a fixed random projection,
+ * a sixth of the bytes) keeps the {@value #SHORTLIST} nearest, and their full vectors decide. It can
+ * only miss an entry, never invent one: the similarity returned is always the exact one, which the
+ * bound and the guards then judge, so an approximate search costs hits, not correctness. Removing an
+ * entry moves the last one into its slot, so the arrays stay dense. Thread-safe: searches share a read lock, changes take
  * the write lock; no I/O under either. Large indexes are searched off the event loop
  * ({@link SemanticCache}).
  */
@@ -41,23 +46,46 @@ final class SemanticIndex {
 
         /** Bytes this entry holds, as the semantic tier weighs it: vector, prompt, answer, objects. */
         long weight() {
-            return 4L * vector.length + 2L * prompt.length() + answer.weight() + OVERHEAD_BYTES;
+            return 4L * (vector.length + SKETCH) + 2L * prompt.length() + answer.weight() + OVERHEAD_BYTES;
         }
     }
 
     /** The nearest live entry and its cosine similarity (the vectors are unit length). */
     record Nearest(Entry entry, double similarity) {}
 
+    /** Up to this many entries every full vector is compared. */
+    static final int EXACT_UP_TO = 4096;
+    /** Dimensions of a sketch, and how many nearest sketches go on to a full comparison. */
+    static final int SKETCH = 64, SHORTLIST = 256;
+
     private final int dims;
+    /** dims × SKETCH, seeded: the same projection in every process, rows scaled so sketches of unit vectors have about unit length. */
+    private final float[] projection;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private float[] vectors;
+    private float[] sketches;
     private Entry[] entries;
     private int size;
 
     SemanticIndex(int dims) {
         this.dims = dims;
         this.vectors = new float[16 * dims];
+        this.sketches = new float[16 * SKETCH];
         this.entries = new Entry[16];
+        this.projection = new float[dims * SKETCH];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(0x5EED);
+        double scale = 1 / Math.sqrt(SKETCH);
+        for (int i = 0; i < projection.length; i++) projection[i] = (float) (random.nextGaussian() * scale);
+    }
+
+    /** The sketch of {@code v}, written at {@code out[off…off+SKETCH)}. */
+    private void sketch(float[] v, float[] out, int off) {
+        for (int k = 0; k < SKETCH; k++) out[off + k] = 0;
+        for (int j = 0; j < dims; j++) {
+            float x = v[j];
+            int row = j * SKETCH;
+            for (int k = 0; k < SKETCH; k++) out[off + k] += x * projection[row + k];
+        }
     }
 
     int size() {
@@ -77,8 +105,10 @@ final class SemanticIndex {
             if (size == entries.length) {
                 entries = Arrays.copyOf(entries, size * 2);
                 vectors = Arrays.copyOf(vectors, size * 2 * dims);
+                sketches = Arrays.copyOf(sketches, size * 2 * SKETCH);
             }
             System.arraycopy(e.vector, 0, vectors, size * dims, dims);
+            sketch(e.vector, sketches, size * SKETCH);
             entries[size] = e;
             e.slot = size++;
         } finally {
@@ -97,36 +127,109 @@ final class SemanticIndex {
                 entries[slot] = moved;
                 moved.slot = slot;
                 System.arraycopy(vectors, last * dims, vectors, slot * dims, dims);
+                System.arraycopy(sketches, last * SKETCH, sketches, slot * SKETCH, SKETCH);
             }
             entries[last] = null;
             e.slot = -1;
             if (size >= 16 && size * 4 < entries.length) { // give memory back after a purge or mass expiry
                 entries = Arrays.copyOf(entries, entries.length / 2);
                 vectors = Arrays.copyOf(vectors, entries.length * dims);
+                sketches = Arrays.copyOf(sketches, entries.length * SKETCH);
             }
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** The entry most similar to {@code q} (unit length) among those not expired at {@code nowMillis}, or null. */
+    /**
+     * The entry most similar to {@code q} (unit length) among those not expired at {@code nowMillis}, or null:
+     * exact up to {@value #EXACT_UP_TO} entries, else the best of the {@value #SHORTLIST} nearest sketches.
+     */
     Nearest nearest(float[] q, long nowMillis) {
         lock.readLock().lock();
         try {
-            Entry best = null;
-            double bestSim = Double.NEGATIVE_INFINITY;
-            float[] v = vectors;
-            for (int i = 0; i < size; i++) {
-                double s = dot(q, v, i * dims, dims);
-                if (s > bestSim && !entries[i].answer.expired(nowMillis)) {
-                    bestSim = s;
-                    best = entries[i];
-                }
-            }
-            return best == null ? null : new Nearest(best, Math.min(1, bestSim));
+            return size <= EXACT_UP_TO ? exact(q, nowMillis) : shortlisted(q, nowMillis);
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** Every full vector compared. Under the read lock. */
+    Nearest exact(float[] q, long nowMillis) {
+        Entry best = null;
+        double bestSim = Double.NEGATIVE_INFINITY;
+        float[] v = vectors;
+        for (int i = 0; i < size; i++) {
+            double s = dot(q, v, i * dims, dims);
+            if (s > bestSim && !entries[i].answer.expired(nowMillis)) {
+                bestSim = s;
+                best = entries[i];
+            }
+        }
+        return best == null ? null : new Nearest(best, Math.min(1, bestSim));
+    }
+
+    /** The sketches scanned, the {@value #SHORTLIST} nearest kept (a min-heap), their full vectors compared. Under the read lock. */
+    private Nearest shortlisted(float[] q, long nowMillis) {
+        float[] qs = new float[SKETCH];
+        sketch(q, qs, 0);
+        int[] heap = new int[SHORTLIST];
+        double[] heapSim = new double[SHORTLIST];
+        int n = 0;
+        float[] sk = sketches;
+        for (int i = 0; i < size; i++) {
+            double s = dot(qs, sk, i * SKETCH, SKETCH);
+            if (n < SHORTLIST) {
+                heap[n] = i;
+                heapSim[n] = s;
+                siftUp(heap, heapSim, n++);
+            } else if (s > heapSim[0]) {
+                heap[0] = i;
+                heapSim[0] = s;
+                siftDown(heap, heapSim, n);
+            }
+        }
+        Entry best = null;
+        double bestSim = Double.NEGATIVE_INFINITY;
+        for (int h = 0; h < n; h++) {
+            int i = heap[h];
+            double s = dot(q, vectors, i * dims, dims);
+            if (s > bestSim && !entries[i].answer.expired(nowMillis)) {
+                bestSim = s;
+                best = entries[i];
+            }
+        }
+        return best == null ? null : new Nearest(best, Math.min(1, bestSim));
+    }
+
+    private static void siftUp(int[] heap, double[] sim, int i) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (sim[parent] <= sim[i]) return;
+            swap(heap, sim, i, parent);
+            i = parent;
+        }
+    }
+
+    private static void siftDown(int[] heap, double[] sim, int n) {
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1, r = l + 1, min = i;
+            if (l < n && sim[l] < sim[min]) min = l;
+            if (r < n && sim[r] < sim[min]) min = r;
+            if (min == i) return;
+            swap(heap, sim, i, min);
+            i = min;
+        }
+    }
+
+    private static void swap(int[] heap, double[] sim, int a, int b) {
+        int h = heap[a];
+        heap[a] = heap[b];
+        heap[b] = h;
+        double s = sim[a];
+        sim[a] = sim[b];
+        sim[b] = s;
     }
 
     /** The dot product of {@code q} with the vector at {@code off}, in four independent sums (the CPU overlaps them). */
