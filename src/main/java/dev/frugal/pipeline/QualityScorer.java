@@ -86,13 +86,17 @@ class QualityScorer implements Scorer<QualityScorer.Request> {
         }
     }
 
+    /** The prior's bases, made once: most requests to a route without examples end here. */
+    static final Basis NO_EXAMPLES = new Basis("prior", "no_examples", 0, 0), NO_PROMPT = new Basis("prior", "no_prompt", 0, 0),
+            EMBEDDING_TIMEOUT = new Basis("prior", "embedding_timeout", 0, 0), EMBEDDING_FAILED = new Basis("prior", "embedding_failed", 0, 0);
+
     @Override
     public CompletionStage<double[]> score(Request request, List<String> models) {
         double[] prior = prior(request.config(), request.route(), models);
         LearnedExamples learned = examples.learned(request.route());
-        if (learned == null) return settled(request, prior, new Basis("prior", "no_examples", 0, 0));
+        if (learned == null) return settled(request, prior, NO_EXAMPLES);
         String text = promptText(request.view());
-        if (text == null) return settled(request, prior, new Basis("prior", "no_prompt", 0, 0));
+        if (text == null) return settled(request, prior, NO_PROMPT);
         double[] priors = prior(request.config(), request.route(), learned.candidates());
         long tokens = TokenEstimate.estimate(text);
 
@@ -100,7 +104,7 @@ class QualityScorer implements Scorer<QualityScorer.Request> {
         AtomicBoolean decided = new AtomicBoolean();
         Future<float[]> embedding = embedder.embed(text);
         long timer = embedding.isComplete() ? -1 : vertx.setTimer(Math.max(1, embedTimeout.toMillis()), id -> {
-            if (decided.compareAndSet(false, true)) finish(request, out, prior, new Basis("prior", "embedding_timeout", 0, 0));
+            if (decided.compareAndSet(false, true)) finish(request, out, prior, EMBEDDING_TIMEOUT);
         });
         // the scan is ~0.1 ms per 1 000 examples: inline for a small set, else (and to build an estimator) on a worker
         boolean inline = learned.size() <= INLINE_EXAMPLES && learned.builtFor(priors) != null;
@@ -112,7 +116,7 @@ class QualityScorer implements Scorer<QualityScorer.Request> {
                 int n = learned.size();
                 finish(request, out, ar.result(), new Basis("learned", null, n, Math.min(QualityEstimator.Settings.DEFAULT.neighbours(), n)));
             } else {
-                finish(request, out, prior, new Basis("prior", "embedding_failed", 0, 0));
+                finish(request, out, prior, EMBEDDING_FAILED);
             }
         });
         return out;

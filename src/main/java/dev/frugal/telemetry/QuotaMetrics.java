@@ -31,8 +31,8 @@ public final class QuotaMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    /** team and period → the gauge's value, as the bits of a double (a gauge reads it when scraped). */
-    private final Map<String, AtomicLong> budgetUse = new ConcurrentHashMap<>();
+    /** team → period → the gauge's value, as the bits of a double (a gauge reads it when scraped). */
+    private final Map<String, Map<String, AtomicLong>> budgetUse = new ConcurrentHashMap<>();
 
     public QuotaMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,11 +43,12 @@ public final class QuotaMetrics {
         counter(REJECTIONS, "team", team, "reason", reason).increment();
     }
 
+    /** Called on every admission of a team with a budget: two map lookups, nothing allocated once the gauge exists. */
     public void budgetUse(String team, String period, double share) {
-        String id = team + '\0' + period;
-        AtomicLong bits = budgetUse.get(id);
+        Map<String, AtomicLong> byPeriod = budgetUse.get(team);
+        AtomicLong bits = byPeriod == null ? null : byPeriod.get(period);
         if (bits == null) {
-            bits = budgetUse.computeIfAbsent(id, i -> {
+            bits = budgetUse.computeIfAbsent(team, t -> new ConcurrentHashMap<>()).computeIfAbsent(period, p -> {
                 AtomicLong b = new AtomicLong();
                 Gauge.builder(BUDGET_USE, b, v -> Double.longBitsToDouble(v.get()))
                         .description("Share of a team budget spent or reserved, as of the last admission")
