@@ -23,6 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -53,6 +54,12 @@ public class ResponsesRoutes {
     @Inject HttpEdge edge;
     @Inject ResponseStore store;
     @Inject TimeSource time;
+    /** Tools without a chat form: refused (400) or dropped (decision 0021). */
+    @ConfigProperty(name = "frugal.responses.unsupported-tools", defaultValue = "reject")
+    ResponsesRequestMapper.UnsupportedTools unsupportedTools;
+
+    /** Names the tool types a request was sent on without ({@code frugal.responses.unsupported-tools=drop}). */
+    static final String DROPPED_TOOLS = "x-frugal-dropped-tools";
 
     void register(@Observes Router router) {
         router.post("/v1/responses").handler(ctx -> edge.withBody(ctx, "responses", STYLE, this::create));
@@ -88,11 +95,12 @@ public class ResponsesRoutes {
             ResponsesRequestMapper.Translated t;
             try {
                 if (ar.failed()) throw ar.cause();
-                t = ResponsesRequestMapper.toChat(body, prior.result(), referable.result());
+                t = ResponsesRequestMapper.toChat(body, prior.result(), referable.result(), unsupportedTools);
             } catch (Throwable e) {
                 edge.fail(ex, resp, e, STYLE);
                 return;
             }
+            if (!t.dropped().isEmpty()) resp.putHeader(DROPPED_TOOLS, String.join(",", new java.util.LinkedHashSet<>(t.dropped())));
             String id = ResponseObject.newId();
             ObjectNode response = ResponseObject.start(id, time.millis() / 1000, t.model(), t.echo());
             gateway.chat(ex, t.chat()).onComplete(answer -> {

@@ -60,8 +60,12 @@ public final class ResponseObject {
         return r;
     }
 
-    /** The output items of a whole chat completion, in the order reasoning, message, function calls (§6.5.12). */
-    public static ArrayNode output(JsonNode completion, String responseId) {
+    /**
+     * The output items of a whole chat completion, in the order reasoning, message, tool calls (§6.5.12):
+     * a call of one of the {@code custom} tools is a {@code custom_tool_call} ({@link CustomTools}), any other a
+     * {@code function_call}.
+     */
+    static ArrayNode output(JsonNode completion, String responseId, java.util.Set<String> custom) {
         JsonNode choice = completion.path("choices").path(0);
         JsonNode message = choice.path("message");
         String itemStatus = incompleteReason(choice.path("finish_reason").asText(null)) == null ? "completed" : "incomplete";
@@ -82,8 +86,8 @@ public final class ResponseObject {
             String callId = call.path("id").asText("");
             if (callId.isEmpty() || !callIds.add(callId)) callId = Ids.random("call_", 24); // §6.3: unique and non-empty
             callIds.add(callId);
-            out.add(functionCall(itemId("fc_", responseId), callId, call.path("function").path("name").asText(""),
-                    call.path("function").path("arguments").asText(""), itemStatus));
+            out.add(toolCall(responseId, callId, call.path("function").path("name").asText(""),
+                    call.path("function").path("arguments").asText(""), itemStatus, custom));
         }
         return out;
     }
@@ -94,7 +98,7 @@ public final class ResponseObject {
      */
     public static void complete(ObjectNode response, JsonNode completion, Usage usage, long completedAt) {
         if (!completion.path("model").asText("").isEmpty()) response.put("model", completion.get("model").asText());
-        finish(response, output(completion, response.path("id").asText()), completion.path("choices").path(0).path("finish_reason").asText(null), usage, completedAt);
+        finish(response, output(completion, response.path("id").asText(), CustomTools.names(response.path("tools"))), completion.path("choices").path(0).path("finish_reason").asText(null), usage, completedAt);
     }
 
     /**
@@ -154,6 +158,12 @@ public final class ResponseObject {
     static ObjectNode functionCall(String id, String callId, String name, String arguments, String status) {
         return Json.object().put("id", id).put("type", "function_call").put("status", status).put("call_id", callId)
                 .put("name", name).put("arguments", arguments);
+    }
+
+    /** The item of a whole tool call: a {@code custom_tool_call} for one of the {@code custom} tools, else a {@code function_call}. */
+    static ObjectNode toolCall(String responseId, String callId, String name, String arguments, String status, java.util.Set<String> custom) {
+        if (custom.contains(name)) return CustomTools.call(itemId("ctc_", responseId), callId, name, CustomTools.input(arguments), status);
+        return functionCall(itemId("fc_", responseId), callId, name, arguments, status);
     }
 
     static ObjectNode reasoning(String id, String text) {

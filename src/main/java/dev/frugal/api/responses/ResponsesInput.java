@@ -76,8 +76,16 @@ final class ResponsesInput {
                 if (args == null) throw GatewayError.missingField(p + ".arguments");
                 out.put("arguments", args).put("status", "completed");
             }
-            case "function_call_output" -> {
-                out = Json.object().put("type", "function_call_output");
+            case "custom_tool_call" -> {
+                out = Json.object().put("type", "custom_tool_call");
+                out.put("call_id", required(item, "call_id", p + ".call_id"));
+                out.put("name", required(item, "name", p + ".name"));
+                String input = optional(item, "input", p + ".input");
+                if (input == null) throw GatewayError.missingField(p + ".input");
+                out.put("input", input).put("status", "completed");
+            }
+            case "function_call_output", "custom_tool_call_output" -> {
+                out = Json.object().put("type", type);
                 out.put("call_id", required(item, "call_id", p + ".call_id"));
                 JsonNode output = item.get("output");
                 if (output == null || output.isNull()) throw GatewayError.missingField(p + ".output");
@@ -111,6 +119,8 @@ final class ResponsesInput {
         return switch (type) {
             case "function_call" -> "fc_";
             case "function_call_output" -> "fco_";
+            case "custom_tool_call" -> "ctc_";
+            case "custom_tool_call_output" -> "ctco_";
             case "reasoning" -> "rs_";
             default -> "msg_";
         };
@@ -179,7 +189,8 @@ final class ResponsesInput {
 
     /**
      * Appends the chat messages of {@code items} (normalized) to {@code out}: consecutive function
-     * calls join the assistant message before them, outputs become {@code tool} messages, a
+     * and custom tool calls join the assistant message before them (a custom one as a function call
+     * whose arguments carry its input: {@link CustomTools}), outputs become {@code tool} messages, a
      * reasoning item goes to the next assistant message as {@code reasoning_content} when that
      * message calls tools (DeepSeek needs it back there) and is dropped otherwise. Every call
      * needs exactly one output after it, and every output a call before it.
@@ -203,7 +214,7 @@ final class ResponsesInput {
                         else out.addObject().put("role", "system").put("content", joined(item.get("content")));
                     }
                 }
-                case "function_call" -> {
+                case "function_call", "custom_tool_call" -> {
                     if (assistant == null) {
                         assistant = out.addObject().put("role", "assistant").putNull("content");
                         if (reasoning != null) assistant.put("reasoning_content", reasoning);
@@ -212,10 +223,11 @@ final class ResponsesInput {
                     String callId = item.get("call_id").asText();
                     if (!calls.add(callId)) throw GatewayError.invalidRequest("Duplicate function call id '" + callId + "'.", "input");
                     ArrayNode tc = assistant.has("tool_calls") ? (ArrayNode) assistant.get("tool_calls") : assistant.putArray("tool_calls");
+                    String arguments = item.has("input") ? CustomTools.arguments(item.get("input").asText()) : item.get("arguments").asText();
                     tc.addObject().put("id", callId).put("type", "function").putObject("function")
-                            .put("name", item.get("name").asText()).put("arguments", item.get("arguments").asText());
+                            .put("name", item.get("name").asText()).put("arguments", arguments);
                 }
-                case "function_call_output" -> {
+                case "function_call_output", "custom_tool_call_output" -> {
                     String callId = item.get("call_id").asText();
                     if (!calls.contains(callId)) {
                         throw GatewayError.invalidRequest("No function call found for function call output with call_id " + callId + ".", "input");

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.core.GatewayError;
 import dev.frugal.wire.Json;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,7 +41,15 @@ public final class ResponsesRequestMapper {
      * @param context  every input item sent to the model (stored context, then this request's input), with ids
      * @param echo     the request's settings as the response object repeats them (§2.1), defaults filled
      */
-    public record Translated(String model, boolean stream, boolean store, ObjectNode chat, ArrayNode context, ObjectNode echo) {}
+    public record Translated(String model, boolean stream, boolean store, ObjectNode chat, ArrayNode context, ObjectNode echo,
+                             List<String> dropped) {}
+
+    /**
+     * What becomes of tools that have no chat form (hosted ones such as {@code web_search}, and
+     * {@code namespace}, {@code tool_search}, …): {@code REJECT} answers 400 naming the tool, {@code DROP}
+     * sends the request on without them, their types in {@link Translated#dropped} (decision 0021).
+     */
+    public enum UnsupportedTools { REJECT, DROP }
 
     /** The id named by {@code previous_response_id}, or null; checked before the stored response is read. */
     public static String previousResponseId(JsonNode body) {
@@ -81,6 +91,11 @@ public final class ResponsesRequestMapper {
      * @param referable the items of the caller's other stored responses the input names ({@link #referencedResponses}), by id
      */
     public static Translated toChat(JsonNode body, ArrayNode prior, Map<String, JsonNode> referable) {
+        return toChat(body, prior, referable, UnsupportedTools.REJECT);
+    }
+
+    /** @param unsupported what becomes of tools that have no chat form ({@link UnsupportedTools}) */
+    public static Translated toChat(JsonNode body, ArrayNode prior, Map<String, JsonNode> referable, UnsupportedTools unsupported) {
         String model = required(body, "model", "model");
         refuse(body, "background", "Background mode is not supported.", v -> v.isBoolean() && v.asBoolean());
         refuse(body, "conversation", "The Conversations API is not supported; use previous_response_id.", v -> true);
@@ -102,7 +117,7 @@ public final class ResponsesRequestMapper {
 
         ObjectNode echo = Json.object();
         echo.set("instructions", instructions == null ? Json.nodes().nullNode() : Json.nodes().textNode(instructions));
-        tools(body, chat, echo);
+        List<String> dropped = tools(body, chat, echo, unsupported);
         text(body, chat, echo);
         JsonNode max = body.get("max_output_tokens");
         if (max != null && !max.isNull()) {
@@ -128,21 +143,38 @@ public final class ResponsesRequestMapper {
             chat.put("stream", true);
             chat.putObject("stream_options").put("include_usage", true); // response.completed carries the usage
         }
-        return new Translated(model, stream, store, chat, context, echo);
+        return new Translated(model, stream, store, chat, context, echo, dropped);
     }
 
     // ---- settings ---------------------------------------------------------------------------
 
-    private static void tools(JsonNode body, ObjectNode chat, ObjectNode echo) {
+    /** The chat tools and tool choice, and the echoed tools; returns the types of the tools dropped. */
+    private static List<String> tools(JsonNode body, ObjectNode chat, ObjectNode echo, UnsupportedTools unsupported) {
         ArrayNode echoed = echo.putArray("tools");
+        List<String> dropped = new ArrayList<>();
         JsonNode tools = body.get("tools");
         if (tools != null && !tools.isNull()) {
             if (!tools.isArray()) throw GatewayError.wrongType("tools", "an array");
-            for (int i = 0; i < tools.size(); i++) echoed.add(tool(tools.get(i), "tools[" + i + "]"));
+            Set<String> names = new java.util.HashSet<>();
+            for (int i = 0; i < tools.size(); i++) {
+                ObjectNode t = tool(tools.get(i), "tools[" + i + "]", unsupported);
+                if (t == null) {
+                    dropped.add(tools.get(i).get("type").asText());
+                    continue;
+                }
+                if (!names.add(t.get("name").asText())) {
+                    throw GatewayError.invalidRequest("Tool name '" + t.get("name").asText() + "' is used twice.", "tools[" + i + "].name");
+                }
+                echoed.add(t);
+            }
         }
         ArrayNode nested = Json.nodes().arrayNode();
         for (JsonNode t : echoed) {
             ObjectNode f = nested.addObject().put("type", "function").putObject("function").put("name", t.get("name").asText());
+            if (t.get("type").asText().equals("custom")) {
+                CustomTools.describe(t, f);
+                continue;
+            }
             if (t.hasNonNull("description")) f.set("description", t.get("description"));
             JsonNode params = t.get("parameters");
             f.set("parameters", params == null || params.isNull() ? Json.object().put("type", "object").set("properties", Json.object()) : params);
@@ -159,23 +191,25 @@ public final class ResponsesRequestMapper {
         }
         if (nested.isEmpty()) { // OpenAI servers reject a tool_choice without tools
             chat.remove("tool_choice");
-            return;
+            return dropped;
         }
         chat.set("tools", nested);
         if (parallel != null && parallel.isBoolean() && !parallel.asBoolean()) chat.put("parallel_tool_calls", false);
+        return dropped;
     }
 
-    private static ObjectNode tool(JsonNode t, String p) {
+    /** A tool as the response echoes it; null for one the policy drops. */
+    private static ObjectNode tool(JsonNode t, String p, UnsupportedTools unsupported) {
         if (!t.isObject()) throw GatewayError.wrongType(p, "an object");
         String type = required(t, "type", p + ".type");
+        if (type.equals("custom")) return CustomTools.tool(t, p);
         if (!type.equals("function")) {
+            if (unsupported == UnsupportedTools.DROP) return null;
             throw GatewayError.invalidRequest("Tool type '" + type + "' is not supported: the gateway runs no built-in tools, "
-                    + "only function tools the client runs itself.", p + ".type");
+                    + "only function and custom tools the client runs itself (an administrator may have such tools dropped "
+                    + "instead: frugal.responses.unsupported-tools=drop).", p + ".type");
         }
-        String name = required(t, "name", p + ".name");
-        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
-            throw GatewayError.invalidRequest("'" + p + ".name' must be 1-64 of a-z, A-Z, 0-9, _, . and -.", p + ".name");
-        }
+        String name = name(t, p);
         JsonNode params = t.get("parameters");
         if (params != null && !params.isNull() && !params.isObject()) throw GatewayError.wrongType(p + ".parameters", "an object");
         JsonNode strict = t.get("strict");
@@ -186,6 +220,15 @@ public final class ResponsesRequestMapper {
         out.set("parameters", params == null ? Json.nodes().nullNode() : params);
         out.set("strict", strict == null ? Json.nodes().nullNode() : strict);
         return out;
+    }
+
+    /** A tool's name: 1-64 of a-z, A-Z, 0-9, _, . and - (a 400 naming the field otherwise). */
+    static String name(JsonNode t, String p) {
+        String name = required(t, "name", p + ".name");
+        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw GatewayError.invalidRequest("'" + p + ".name' must be 1-64 of a-z, A-Z, 0-9, _, . and -.", p + ".name");
+        }
+        return name;
     }
 
     /** Sets the chat {@code tool_choice}; returns the tools to send (allowed_tools filters them). */
@@ -201,7 +244,7 @@ public final class ResponsesRequestMapper {
         if (!choice.isObject()) throw GatewayError.wrongType("tool_choice", "a string or an object");
         String type = required(choice, "type", "tool_choice.type");
         switch (type) {
-            case "function" -> {
+            case "function", "custom" -> {
                 String name = required(choice, "name", "tool_choice.name");
                 if (!names(tools).contains(name)) {
                     throw GatewayError.invalidRequest("'tool_choice.name' names '" + name + "', which is not among the tools.", "tool_choice.name");

@@ -20,7 +20,9 @@ import java.util.TreeMap;
  * (responses-api.md §3, §6.4): {@code response.created} and {@code response.in_progress} with the
  * first chunk; per output item {@code output_item.added}, its body ({@code content_part.added},
  * {@code output_text.delta}/{@code refusal.delta}/{@code reasoning_text.delta}, their
- * {@code .done}, {@code content_part.done}; or {@code function_call_arguments.delta}/{@code .done})
+ * {@code .done}, {@code content_part.done}; or {@code function_call_arguments.delta}/{@code .done};
+ * or, for a call of a {@code custom} tool ({@link CustomTools}), {@code custom_tool_call_input.delta}
+ * and {@code .done} with the whole input once the call ends, as it is decoded from the arguments)
  * and {@code output_item.done}; then one terminal event whose {@code response} is complete:
  * {@code response.completed}, {@code response.incomplete} (length, content filter) or
  * {@code response.failed}. Every event has a {@code sequence_number} from 0; no event has a
@@ -56,12 +58,20 @@ public final class ResponsesStreamMapper {
         String id() { return item.get("id").asText(); }
     }
 
-    /** A function call as it comes: opened (with an item) once its name is known. */
+    /** A tool call as it comes: opened (with an item) once its name is known. */
     private static final class Call {
         String callId;
         String name = "";
         final StringBuilder arguments = new StringBuilder();
         Open open;
+        boolean custom; // a custom tool's: its input is sent whole as the call ends, decoded from the arguments
+
+        /** Keeps what came so far in the item. */
+        void settle(String status) {
+            if (custom) open.item.put("input", CustomTools.input(arguments.toString()));
+            else open.item.put("arguments", arguments.toString());
+            open.item.put("status", status);
+        }
     }
 
     private final ObjectNode response;
@@ -69,6 +79,7 @@ public final class ResponsesStreamMapper {
     private final List<Open> items = new ArrayList<>();
     private final Map<Integer, Call> calls = new TreeMap<>();
     private final Set<String> callIds = new HashSet<>();
+    private final Set<String> custom;
     private int seq;
     private boolean started;
     private Open reasoning;
@@ -78,6 +89,7 @@ public final class ResponsesStreamMapper {
     /** @param response the response as it starts ({@link ResponseObject#start}) */
     public ResponsesStreamMapper(ObjectNode response) {
         this.response = response;
+        this.custom = CustomTools.names(response.path("tools"));
     }
 
     private String responseId() { return response.path("id").asText(); }
@@ -124,7 +136,7 @@ public final class ResponsesStreamMapper {
     public void fail(GatewayError e, Usage usage, Sink out) {
         start(out);
         for (Open o : items) if (!"completed".equals(o.item.path("status").asText("completed"))) o.item.put("status", "incomplete");
-        for (Call c : calls.values()) if (c.open != null) c.open.item.put("arguments", c.arguments.toString());
+        for (Call c : calls.values()) if (c.open != null) c.settle("incomplete");
         if (message != null) finishMessageText(message);
         if (reasoning != null) reasoning.item.withArray("content").add(Json.object().put("type", "reasoning_text").put("text", reasoning.text.toString()));
         ResponseObject.fail(response, output, e, usage);
@@ -189,7 +201,7 @@ public final class ResponsesStreamMapper {
             open(c, out);
             args = c.arguments.toString(); // what was held, this fragment included
         }
-        if (!args.isEmpty()) emit("response.function_call_arguments.delta", scoped(c.open).put("delta", args), out);
+        if (!args.isEmpty() && !c.custom) emit("response.function_call_arguments.delta", scoped(c.open).put("delta", args), out);
     }
 
     private void open(Call c, Sink out) {
@@ -197,7 +209,8 @@ public final class ResponsesStreamMapper {
         closeMessage("completed", out);
         if (c.callId == null || !callIds.add(c.callId)) c.callId = Ids.random("call_", 24); // §6.3: unique and non-empty
         callIds.add(c.callId);
-        c.open = add(ResponseObject.functionCall(ResponseObject.itemId("fc_", responseId()), c.callId, c.name, "", "in_progress"), out);
+        c.custom = custom.contains(c.name);
+        c.open = add(ResponseObject.toolCall(responseId(), c.callId, c.name, "", "in_progress", custom), out);
     }
 
     private Open add(ObjectNode item, Sink out) {
@@ -214,9 +227,14 @@ public final class ResponsesStreamMapper {
         for (Call c : calls.values()) {
             if (c.open == null) open(c, out); // a call whose name never came
             Open o = c.open;
-            String args = c.arguments.toString();
-            emit("response.function_call_arguments.done", scoped(o).put("arguments", args).put("name", c.name), out);
-            o.item.put("arguments", args).put("status", status);
+            c.settle(status);
+            if (c.custom) {
+                String input = o.item.get("input").asText();
+                if (!input.isEmpty()) emit("response.custom_tool_call_input.delta", scoped(o).put("delta", input), out);
+                emit("response.custom_tool_call_input.done", scoped(o).put("input", input), out);
+            } else {
+                emit("response.function_call_arguments.done", scoped(o).put("arguments", c.arguments.toString()).put("name", c.name), out);
+            }
             itemDone(o, out);
         }
         calls.clear();
