@@ -32,13 +32,14 @@ class VercelAiSdkTest {
 
     record Run(int exit, String out) {}
 
-    /** Runs a command in {@code dir}, its output in {@code log}; fails when it outlives {@code seconds}. */
+    /** Runs a command in {@code dir} with no input, its output in {@code log}; fails when it outlives {@code seconds}. */
     static Run run(Path dir, Map<String, String> env, long seconds, String... command) throws Exception {
         Path log = Files.createTempFile(COPY.getParent(), "run", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         try {
             Process p = pb.start();
+            p.getOutputStream().close(); // no input: a tool that reads stdin when it is not a terminal (codex exec) sees its end
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError(String.join(" ", command) + " did not end in " + seconds + " s:\n" + Files.readString(log));

@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * {@code fixtures/ollama/tags}:
  * <ul>
  *   <li>a folder {@code fixtures/<protocol>/<case>/} — its response replayed byte for byte, SSE
- *       events written one by one, NDJSON ({@code response.ndjson}) line by line;</li>
+ *       events written one by one, NDJSON ({@code response.ndjson}) line by line; its sub-folder
+ *       {@code after-tool/}, when there is one, instead once the request's last message carries a tool
+ *       result (an agent's loop: a tool call, then the answer to its result);</li>
  *   <li>{@code slow-ok} — answers (as the echo does) after 100 ms, {@code slow-ok-<ms>} after that long;</li>
  *   <li>{@code hang} — never answers; {@code reset} — closes the connection at once;</li>
  *   <li>{@code slow-stream} — one chunk every 50 ms for 10 s, noting when the client went away;</li>
@@ -187,10 +189,20 @@ public final class FakeUpstream {
                     resp.write(chunk("reset", "partial ")).onComplete(w -> vertx.setTimer(50, id -> req.connection().close()));
                 }
                 default -> {
+                    if (afterTool(body) && replay(protocol, behaviour + "/after-tool", resp)) return;
                     if (!replay(protocol, behaviour, resp)) echo(req.path(), body, resp);
                 }
             }
         });
+    }
+
+    /** Whether the request's last message is a tool result: an OpenAI {@code tool} message, or Anthropic {@code tool_result} blocks. */
+    static boolean afterTool(JsonObject body) {
+        JsonArray messages = body.getJsonArray("messages");
+        if (messages == null || messages.isEmpty() || !(messages.getValue(messages.size() - 1) instanceof JsonObject last)) return false;
+        if ("tool".equals(last.getString("role"))) return true;
+        return last.getValue("content") instanceof JsonArray blocks && blocks.stream()
+                .anyMatch(b -> b instanceof JsonObject o && "tool_result".equals(o.getString("type")));
     }
 
     /** The protocol a request path belongs to, which is also its fixtures folder. */
