@@ -10,8 +10,8 @@ set -euo pipefail
 command -v jfr >/dev/null 2>&1 || { echo "jfr (from the JDK) not found" >&2; exit 1; }
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-jfr print --json --events jdk.ExecutionSample "$1" >"$tmp/cpu.json"
-jfr print --json --events jdk.ObjectAllocationSample "$1" >"$tmp/alloc.json"
+jfr print --json --stack-depth 64 --events jdk.ExecutionSample "$1" >"$tmp/cpu.json"
+jfr print --json --stack-depth 64 --events jdk.ObjectAllocationSample "$1" >"$tmp/alloc.json"
 python3 - "$tmp/cpu.json" "$tmp/alloc.json" "${2:-20}" <<'PY'
 import collections, json, re, sys
 
@@ -51,11 +51,11 @@ def thread_group(name):
     name = re.sub(r"[-#]?\d+$", "", name)
     return re.sub(r"-\d+-", "-N-", name)
 
-def table(title, counter, total, unit="samples"):
+def table(title, counter, total, unit="samples", scale=1):
     print(f"| {title} | {unit} | share |")
     print("|---|---:|---:|")
     for k, v in counter.most_common(rows):
-        print(f"| `{k}` | {v} | {100.0 * v / total:.1f} % |")
+        print(f"| `{k}` | {v / scale:.0f} | {100.0 * v / total:.1f} % |")
     print()
 
 cpu = events(sys.argv[1])
@@ -91,10 +91,6 @@ for e in alloc:
     by_ours[re.sub(r"\(no Frugal frame: (\w+\.\w+\.\w+).*", r"(no Frugal frame: \1…)", first)] += w
 total = total or 1
 print(f"Allocation: {len(alloc)} samples, {total / 2**20:.0f} MiB sampled weight.\n")
-for title, c in (("allocated class", by_class), ("first Frugal frame", by_ours)):
-    print(f"| {title} | MiB | share |")
-    print("|---|---:|---:|")
-    for k, v in c.most_common(rows):
-        print(f"| `{k}` | {v / 2**20:.0f} | {100.0 * v / total:.1f} % |")
-    print()
+table("allocated class", by_class, total, "MiB", 2**20)
+table("first Frugal frame", by_ours, total, "MiB", 2**20)
 PY
