@@ -50,13 +50,9 @@ PROXY_PORT=9103
 FRUGAL_PORT=8080
 CHAT_PATH="/v1/chat/completions"
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
 
-check_int() { # name value min max
-  [[ "$2" =~ ^[0-9]+$ ]] || die "$1 must be a whole number, got '$2'"
-  [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || die "$1 must be in [$3, $4], got $2"
-}
 check_int DURATION "$DURATION" 1 600
 check_int WARMUP "$WARMUP" 0 600
 check_int FRUGAL_WARMUP "$FRUGAL_WARMUP" 0 1200
@@ -84,44 +80,7 @@ else
 fi
 
 # ---------------------------------------------------------------- process bookkeeping
-PIDS=()
 FRUGAL_PID=""
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  local pid i
-  for pid in "${PIDS[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    for i in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.2
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "pid $pid did not stop in 10s, sending KILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
-  [ "${#PIDS[@]}" -eq 0 ] || log "stopped ${#PIDS[@]} process(es); logs in ${RUN_TMP:-?}"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_port() { # port pid seconds what
-  local i
-  for i in $(seq 1 $(($3 * 10))); do
-    port_open "$1" && return 0
-    kill -0 "$2" 2>/dev/null || die "$4 exited during startup"
-    sleep 0.1
-  done
-  die "$4 did not open 127.0.0.1:$1 within $3s"
-}
 
 # Fail fast if a previous run (or something else) still holds our ports.
 busy=()
@@ -136,17 +95,6 @@ RUN_TMP="$(mktemp -d "$BENCH_TMP/run.XXXXXX")"
 log "scratch dir (nginx prefixes, logs, raw output): $RUN_TMP"
 
 # ---------------------------------------------------------------- start upstreams and proxy
-start_nginx() { # name conf port
-  local prefix="$RUN_TMP/$1/"
-  mkdir -p "$prefix/logs" "$prefix/tmp"
-  "$NGINX" -t -q -c "$BENCH_DIR/$2" -p "$prefix" -e "$prefix/logs/error.log" \
-    || die "nginx config $2 failed its test (see $prefix/logs/error.log)"
-  "$NGINX" -c "$BENCH_DIR/$2" -p "$prefix" -e "$prefix/logs/error.log" \
-    >"$prefix/logs/stdout.log" 2>&1 &
-  PIDS+=("$!")
-  wait_port "$3" "$!" 10 "nginx ($2)"
-}
-
 start_nginx upstream nginx-upstream.conf "$PLAIN_PORT"
 log "nginx upstream (a) on 127.0.0.1:$PLAIN_PORT"
 

@@ -110,7 +110,7 @@ final class LedgerWriter {
         if (now > maxPending) {
             pending.decrementAndGet();
             droppedFull.increment();
-            logDrop(maxPending + " rows wait already (frugal.ledger.max-pending): the database has been failing");
+            logDrop(maxPending + " rows wait already (frugal.ledger.max-pending): the database has been failing or is slower than the traffic");
             return;
         }
         queue.offer(row);

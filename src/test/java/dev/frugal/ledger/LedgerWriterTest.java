@@ -136,6 +136,36 @@ class LedgerWriterTest {
         assertEquals(21, written());
     }
 
+    /**
+     * A database that answers, but slower than the traffic (issue 15): the queue never holds more than
+     * max-pending rows, what does not fit is dropped and counted, and every row accepted is written.
+     */
+    @Test
+    void aDatabaseSlowerThanTheTrafficKeepsTheQueueBounded() throws Exception {
+        java.util.concurrent.CountDownLatch slow = new java.util.concurrent.CountDownLatch(1);
+        start(rows -> {
+            try {
+                slow.await(10, TimeUnit.SECONDS); // the first batch takes until the producer is done
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            batches.add(List.copyOf(rows));
+        }, 10, Duration.ofMillis(1), 50);
+        int maxSeen = 0;
+        for (int i = 0; i < 1_000; i++) {
+            writer.record(row().id("r" + i).build());
+            maxSeen = Math.max(maxSeen, writer.pending());
+        }
+        slow.countDown();
+        assertTrue(writer.flush(Duration.ofSeconds(10)));
+        double dropped = counter(Ledger.METRIC_DROPPED, "reason", "full");
+        assertTrue(maxSeen <= 50, "pending reached " + maxSeen);
+        assertEquals(50, written(), "the first batch in the writer's hands plus the queue up to max-pending");
+        assertEquals(1_000 - 50, dropped);
+        assertEquals(written(), counter(Ledger.METRIC_WRITTEN));
+        assertEquals(0, writer.pending());
+    }
+
     @Test
     void aRowTheDatabaseRefusesIsDroppedAloneAndCounted() throws Exception {
         start(rows -> {
