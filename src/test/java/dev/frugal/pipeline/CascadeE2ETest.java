@@ -164,7 +164,8 @@ class CascadeE2ETest {
     @Test
     void anEscalatedAnswerIsNeverCachedOnlyTheFinalOne() throws Exception {
         String prompt = ",\"temperature\":0,\"seed\":" + System.nanoTime();
-        Response first = chat(E2E, "cascade-cached", prompt);
+        // The store follows the response by a moment: wait for it before asking again.
+        Response first = ExactCacheE2ETest.settled("stored", () -> chat(E2E, "cascade-cached", prompt));
         assertEquals("2", first.header("x-frugal-cascade"));
         assertEquals("miss", first.header("x-frugal-cache"));
         Response second = chat(E2E, "cascade-cached", prompt);
