@@ -52,6 +52,7 @@ import java.util.stream.Collectors;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -225,6 +226,9 @@ class ConsoleBrowserTest {
     @Test
     @Order(5)
     void theBackendsAndAuditPagesRender() {
+        given().header("Authorization", "Bearer " + ALPHA_KEY).contentType("application/json")
+                .body("{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"a backend to show\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200);
         open("/console/backends");
         waitFor(By.cssSelector("#backend-rows tr[data-deployment]"));
         shoot("backends");
@@ -233,8 +237,9 @@ class ConsoleBrowserTest {
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("a-action"))).selectByVisibleText("route.update");
         driver.findElement(By.id("audit-apply")).click();
         new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> {
-            List<WebElement> rows = d.findElements(By.cssSelector("#audit tbody tr"));
-            return !rows.isEmpty() && rows.stream().allMatch(r -> "route.update".equals(r.getAttribute("data-action")));
+            List<?> actions = (List<?>) ((JavascriptExecutor) d).executeScript(
+                    "return [...document.querySelectorAll('#audit tbody tr')].map(r => r.dataset.action)");
+            return !actions.isEmpty() && actions.stream().allMatch("route.update"::equals);
         });
         assertTrue(driver.findElement(By.id("audit")).getText().contains(ROUTE));
         shoot("audit");
@@ -414,6 +419,13 @@ class ConsoleBrowserTest {
                 driver.manage().window().setSize(size.getValue());
                 Path png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
                 Files.copy(png, SHOTS.resolve(name + "-" + size.getKey() + ".png"), StandardCopyOption.REPLACE_EXISTING);
+                Object wider = ((JavascriptExecutor) driver).executeScript(
+                        "const w = document.documentElement.clientWidth;"
+                        + "if (document.documentElement.scrollWidth <= w + 1) return null;"
+                        + "return [...document.querySelectorAll('body *')].filter(e => !e.closest('.scroll, .chart, pre')"
+                        + " && e.getBoundingClientRect().right > w + 1).slice(0, 5)"
+                        + ".map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')");
+                assertNull(wider, name + " at " + size.getKey() + " width is wider than the screen: " + wider);
             }
             driver.manage().window().setSize(new Dimension(1280, 900));
         } catch (java.io.IOException e) {

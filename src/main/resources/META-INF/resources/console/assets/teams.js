@@ -14,11 +14,14 @@
     return isoDate(day);
   }
 
-  /** Spend so far this period, from the usage report (the same numbers as /admin/reports/usage). */
+  /** Spend so far this period per team, one usage report per period (the same numbers as /admin/reports/usage). */
+  const spendCache = new Map();
   async function spent(team, period) {
-    const p = new URLSearchParams({ from: periodStart(period), to: isoDate(new Date()), interval: 'month', group_by: 'team' });
-    if (admin) p.set('team', team);
-    const r = await api('GET', '/reports/usage?' + p.toString());
+    if (!spendCache.has(period)) {
+      const p = new URLSearchParams({ from: periodStart(period), to: isoDate(new Date()), interval: 'month', group_by: 'team' });
+      spendCache.set(period, api('GET', '/reports/usage?' + p.toString()));
+    }
+    const r = await spendCache.get(period);
     return r.data.filter(x => x.team === team).reduce((a, x) => a + Number(x.cost_usd), 0);
   }
 
@@ -51,6 +54,7 @@
     const teams = admin ? (await api('GET', '/teams')).data : [await api('GET', '/teams/' + encodeURIComponent(myTeam))];
     const rows = [];
     known.clear();
+    spendCache.clear();
     for (const t of teams) {
       known.add(t.name);
       rows.push(el('tr', { dataset: { team: t.name } }, el('th', { scope: 'row' }, t.name), await budgetCell(t),
