@@ -73,6 +73,15 @@ final class AdminKey {
         return MessageDigest.isEqual(hash, KeyHash.sha256(presented));
     }
 
+    /**
+     * A secret for {@code purpose} derived from the key's hash (HMAC-SHA256 keyed by it): the same on every
+     * replica that has the same admin key, changed when the key changes. The console signs its sessions
+     * with one (docs/decisions/0024-console-sessions.md).
+     */
+    byte[] derive(String purpose) {
+        return ConsoleSession.hmac(hash, purpose);
+    }
+
     /** The first 8 hex digits of the key's SHA-256: names the credential without revealing it. */
     String id() { return id; }
 }

@@ -82,6 +82,10 @@ public class AdminRoutes {
      * against its address, a missing one does not (nothing was guessed). The presented key is never logged.
      */
     private void authorize(RoutingContext ctx) {
+        if (ConsoleSession.granted(ctx)) { // rerouted by the console after its own session and CSRF checks
+            ctx.next();
+            return;
+        }
         if (key == null) {
             AdminResponses.error(ctx, 404, "not_found", "The admin API is off: set FRUGAL_ADMIN_KEY to turn it on.");
             return;
@@ -108,6 +112,29 @@ public class AdminRoutes {
         throttle.succeeded(address);
         new AuditTrail.Actor("admin-key:" + key.id(), address).attachTo(ctx);
         ctx.next();
+    }
+
+    /** The admin key, or null when the admin API (and so the console) is off. */
+    AdminKey key() {
+        return key;
+    }
+
+    /**
+     * The console's sign-in with a key: whether the address is locked out (a non-zero wait), else whether
+     * {@code presented} is the admin key; a wrong key counts against the address as on the API, unless
+     * {@code otherwiseValid} (it is a team key, signing in to a team's view).
+     */
+    Duration lockedOut(String address) {
+        return throttle.lockedFor(address);
+    }
+
+    boolean signIn(String presented, String address, boolean otherwiseValid, RoutingContext ctx) {
+        if (key != null && key.matches(presented)) {
+            throttle.succeeded(address);
+            return true;
+        }
+        if (!otherwiseValid && !presented.isEmpty()) wrongKey(ctx, address);
+        return false;
     }
 
     private void wrongKey(RoutingContext ctx, String address) {
