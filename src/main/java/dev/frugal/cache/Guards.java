@@ -205,7 +205,7 @@ public final class Guards {
      * not a form of it: a minimal pair ("Does the lease allow subletting?" / "…forbid subletting?"). A one-word
      * synonym ("fix"/"repair") is blocked as well: lexically it cannot be told from an antonym or a sibling noun.
      */
-    static boolean oneWordSwapped(List<String> a, List<String> b) {
+    private static boolean oneWordSwapped(List<String> a, List<String> b) {
         if (a.size() != b.size()) return false;
         int differing = 0;
         for (int i = 0; i < a.size(); i++) {
