@@ -12,15 +12,16 @@ import java.util.regex.Pattern;
 /**
  * Cheap checks that block a semantic hit between two prompts an embedding places close together but
  * that need different answers (docs/cache.md, "Guards"): a differing negation, number, name, unit,
- * date or code identifier, or the same words in another order ("from Boston to Chicago" and back).
- * A guard can only turn a hit into a miss. Pure functions; thread-safe.
+ * date or code identifier, the same words in another order ("from Boston to Chicago" and back), or one
+ * content word swapped for another in an otherwise identical question ("allow"/"forbid", "spider"/"insect").
+ * A guard can only turn a hit into a miss. Pure functions; thread-safe; every pattern compiled once.
  */
 public final class Guards {
     private Guards() {}
 
     /** Why a hit was blocked; {@link #tag()} is the metric's tag. */
     public enum Kind {
-        NEGATION, NUMBER, NAME, UNIT, DATE, CODE, ORDER;
+        NEGATION, NUMBER, NAME, UNIT, DATE, CODE, ORDER, WORD;
 
         public String tag() { return name().toLowerCase(Locale.ROOT); }
     }
@@ -30,6 +31,22 @@ public final class Guards {
     /** Numbers with their sign, decimals and thousands separators; a currency sign or percent is a unit of its own. */
     private static final Pattern NUMBER = Pattern.compile("(?<![A-Za-z])-?\\d+(?:[.,]\\d+)*");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}'’]*");
+    private static final Pattern CANT = Pattern.compile("(?i)\\bcan['’]t\\b"), WONT = Pattern.compile("(?i)\\bwon['’]t\\b"),
+            SHANT = Pattern.compile("(?i)\\bshan['’]t\\b"), NT = Pattern.compile("(?i)n['’]t\\b");
+    private static final Pattern CAMEL = Pattern.compile("[a-z]+[A-Z][A-Za-z0-9]*"), HYPHENATED = Pattern.compile("[A-Za-z]+(-[A-Za-z]+)+"),
+            INITIALS = Pattern.compile("([A-Za-z]\\.)+[A-Za-z]?"), THOUSANDS = Pattern.compile("-?\\d{1,3}(,\\d{3})+(\\.\\d+)?");
+    /**
+     * Words that frame a question rather than say what it is about (articles, pronouns, auxiliaries and
+     * modals, question words, conjunctions, the commonest prepositions, politeness): "How do I…" and
+     * "How can I…" ask the same. Prepositions with an opposite (on/off, in/out, up/down…) are not here.
+     */
+    private static final Set<String> FUNCTION_WORDS = Set.of("a", "an", "the", "this", "that", "these", "those", "my", "your",
+            "his", "her", "its", "our", "their", "some", "any", "each", "every", "i", "me", "you", "he", "him", "she", "it", "we",
+            "us", "they", "them", "myself", "yourself", "itself", "ourselves", "themselves", "i'm", "i've", "i'd", "i'll", "you're",
+            "we're", "they're", "do", "does", "did", "be", "is", "are", "was", "were", "been", "being", "am", "have", "has", "had",
+            "can", "could", "should", "would", "will", "shall", "may", "might", "must", "what", "how", "why", "where", "when",
+            "which", "who", "whom", "whose", "whether", "if", "and", "or", "but", "so", "than", "then", "of", "to", "for", "at",
+            "by", "from", "about", "as", "into", "onto", "via", "per", "please", "just", "really", "very", "there", "here");
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "without", "cannot", "none", "nor", "neither",
             "nobody", "nothing", "nowhere");
     /** Words whose swap for the other of their pair reverses a question: each maps to its pair's name. */
@@ -85,12 +102,14 @@ public final class Guards {
         if (!x.compounds.isEmpty() && !y.compounds.isEmpty() && !x.compounds.equals(y.compounds)) return Kind.CODE;
         if (!x.names.equals(y.names)) return Kind.NAME;
         if (!x.words.equals(y.words) && sorted(x.words).equals(sorted(y.words))) return Kind.ORDER;
+        if (oneWordSwapped(x.content, y.content)) return Kind.WORD;
         return null;
     }
 
     /** What the guards read of one prompt. */
     private record Prompt(List<String> words, List<String> negations, List<String> numbers, List<String> units,
-                          List<String> dates, List<String> code, List<String> names, List<String> compounds) {
+                          List<String> dates, List<String> code, List<String> names, List<String> compounds,
+                          List<String> content) {
         static Prompt of(String text) {
             List<String> code = new ArrayList<>(), compounds = new ArrayList<>();
             Matcher cm = CODE.matcher(text);
@@ -113,20 +132,23 @@ public final class Guards {
             for (char ch : plain.toCharArray()) {
                 if (ch == '%' || ch == '$' || ch == '€' || ch == '£' || ch == '¥' || ch == '°') units.add(String.valueOf(ch));
             }
-            List<String> words = new ArrayList<>(), negations = new ArrayList<>(), dates = new ArrayList<>(), names = new ArrayList<>();
+            List<String> words = new ArrayList<>(), negations = new ArrayList<>(), dates = new ArrayList<>(), names = new ArrayList<>(),
+                    content = new ArrayList<>();
             Matcher wm = WORD.matcher(plain);
             boolean sentenceStart = true, afterNumber = false;
             int lastEnd = 0;
             while (wm.find()) {
                 String raw = wm.group();
-                String between = plain.substring(lastEnd, wm.start());
-                if (between.matches(".*[.!?:;\\n].*")) sentenceStart = true;
+                if (sentenceBreak(plain, lastEnd, wm.start())) sentenceStart = true;
                 lastEnd = wm.end();
                 String w = raw.toLowerCase(Locale.ROOT).replace('’', '\'');
                 if (w.endsWith("'s")) w = w.substring(0, w.length() - 2);
                 boolean isNumber = Character.isDigit(w.charAt(0));
-                String unitPart = isNumber ? w.replaceFirst("^[0-9.,]+", "") : w; // "5kg", "10GB"
-                if (!isNumber) words.add(w);
+                String unitPart = isNumber ? w.substring(numberPrefix(w)) : w; // "5kg", "10GB"
+                if (!isNumber) {
+                    words.add(w);
+                    if (!FUNCTION_WORDS.contains(w) && !NEGATIONS.contains(w)) content.add(stem(w)); // negation cues are the negation guard's
+                }
                 if (NEGATIONS.contains(w)) negations.add(w);
                 if (!unitPart.isEmpty() && UNITS.contains(unitPart) && (isNumber || afterNumber || !UNIT_AFTER_NUMBER_ONLY.contains(unitPart))) {
                     units.add(canonicalUnit(unitPart));
@@ -149,29 +171,85 @@ public final class Guards {
             Collections.sort(names);
             Collections.sort(negations);
             Collections.sort(compounds);
-            return new Prompt(words, negations, numbers, units, dates, code, names, compounds);
+            return new Prompt(words, negations, numbers, units, dates, code, names, compounds, content);
         }
     }
 
     /** "can't" → "can not", "won't" → "will not", "isn't" → "is not". */
     private static String expandContractions(String s) {
-        return s.replaceAll("(?i)\\bcan[’']t\\b", "can not").replaceAll("(?i)\\bwon[’']t\\b", "will not")
-                .replaceAll("(?i)\\bshan[’']t\\b", "shall not").replaceAll("(?i)n[’']t\\b", " not");
+        if (s.indexOf('\'') < 0 && s.indexOf('’') < 0) return s;
+        s = CANT.matcher(s).replaceAll("can not");
+        s = WONT.matcher(s).replaceAll("will not");
+        s = SHANT.matcher(s).replaceAll("shall not");
+        return NT.matcher(s).replaceAll(" not");
+    }
+
+    /** Whether {@code s[from, to)} ends a sentence or a clause: a full stop, question or exclamation mark, colon, semicolon, new line. */
+    private static boolean sentenceBreak(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == '\n') return true;
+        }
+        return false;
+    }
+
+    /** The length of the digits, dots and commas {@code w} starts with. */
+    private static int numberPrefix(String w) {
+        int i = 0;
+        while (i < w.length() && (Character.isDigit(w.charAt(i)) || w.charAt(i) == '.' || w.charAt(i) == ',')) i++;
+        return i;
+    }
+
+    /**
+     * The two questions say the same content words in the same order but for one, swapped for a word that is
+     * not a form of it: a minimal pair ("Does the lease allow subletting?" / "…forbid subletting?"). A one-word
+     * synonym ("fix"/"repair") is blocked as well: lexically it cannot be told from an antonym or a sibling noun.
+     */
+    private static boolean oneWordSwapped(List<String> a, List<String> b) {
+        if (a.size() != b.size()) return false;
+        int differing = 0;
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).equals(b.get(i)) && ++differing > 1) return false;
+        }
+        return differing == 1;
+    }
+
+    /**
+     * A crude stem, so that the forms of one word compare equal ("learn"/"learning", "type"/"typing",
+     * "puppy"/"puppies", "dim"/"dimming"): one inflectional ending off, a final e and a doubled final consonant dropped.
+     */
+    static String stem(String w) {
+        int n = w.length();
+        String s;
+        if (n > 4 && (w.endsWith("ies") || w.endsWith("ied"))) s = w.substring(0, n - 3) + "y";
+        else if (n > 5 && w.endsWith("ing")) s = w.substring(0, n - 3);
+        else if (n > 4 && w.endsWith("ed") && !w.endsWith("eed")) s = w.substring(0, n - 2);
+        else if (n > 4 && w.endsWith("es") && !w.endsWith("ses")) s = w.substring(0, n - 2);
+        else if (n > 3 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us")) s = w.substring(0, n - 1);
+        else s = w;
+        int m = s.length();
+        if (m > 3 && s.charAt(m - 1) == 'e') s = s.substring(0, --m);
+        if (m > 3 && s.charAt(m - 1) == s.charAt(m - 2) && !isVowel(s.charAt(m - 1))) s = s.substring(0, m - 1);
+        return s;
+    }
+
+    private static boolean isVowel(char c) {
+        return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
     }
 
     /** A dotted or hyphenated token that is ordinary prose: "e.g.", "well-known", "U.S." are not code. */
     private static boolean looksLikePlainText(String token) {
         if (token.endsWith("()") || token.startsWith("-")) return false; // a call, a command-line flag
         if (token.contains("_") || token.contains("::") || token.contains("/")) return false;
-        if (token.matches("[a-z]+[A-Z][A-Za-z0-9]*")) return false; // camelCase
-        if (token.matches("[A-Za-z]+(-[A-Za-z]+)+")) return true; // well-known, two-factor
-        if (token.matches("([A-Za-z]\\.)+[A-Za-z]?")) return true; // e.g, U.S
-        return !token.matches(".*\\d.*") && !token.contains(".");
+        if (CAMEL.matcher(token).matches()) return false; // camelCase
+        if (HYPHENATED.matcher(token).matches()) return true; // well-known, two-factor
+        if (INITIALS.matcher(token).matches()) return true; // e.g, U.S
+        return !hasDigit(token) && !token.contains(".");
     }
 
     /** A number as a value: "1,000" and "1000" are one number, "3.50" and "3.5" too. */
     private static String number(String s) {
-        String t = s.matches("-?\\d{1,3}(,\\d{3})+(\\.\\d+)?") ? s.replace(",", "") : s.replace(',', '.');
+        String t = THOUSANDS.matcher(s).matches() ? s.replace(",", "") : s.replace(',', '.');
         try {
             return new java.math.BigDecimal(t).stripTrailingZeros().toPlainString();
         } catch (NumberFormatException e) {
@@ -240,6 +318,11 @@ public final class Guards {
             m.computeIfAbsent(w[1], k -> new java.util.HashSet<>()).add(w[0]);
         }
         return Map.copyOf(m);
+    }
+
+    private static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) if (Character.isDigit(s.charAt(i))) return true;
+        return false;
     }
 
     private static boolean hasUpper(String s) {

@@ -40,9 +40,48 @@ class GuardsTest {
             Did Germany beat Brazil?                      | Did Brazil beat Germany?                       | ORDER
             What is the capital of France?                | Which city is the capital of France?           | -
             Why is the sky blue?                          | What makes the sky look blue?                  | -
+            Does the lease allow subletting?              | Does the lease forbid subletting?              | WORD
+            How many legs does a spider have?             | How many legs does an insect have?             | WORD
+            What is inflation?                            | What is deflation?                             | WORD
+            Should I tip the movers in cash?              | Should I pay the movers in cash?               | WORD
+            How do I scale the service up?                | How do I scale the service down?               | WORD
+            What does chmod 755 do?                       | What does chown 755 do?                        | WORD
+            How do I fix a leaky faucet?                  | How do I repair a leaky faucet?                | WORD
+            How do I reset my password?                   | How can I reset my password?                   | -
+            How do I learn typing?                        | How can I learn to type?                       | -
+            How do I train my puppies to sit?             | How should I train my puppy to sit?            | -
+            Why does my screen dim?                       | Why is my screen dimming?                      | -
+            How do I change my profile picture?           | How can I update my profile photo?             | -
+            How do I add a printer?                       | How can I connect a new printer?               | -
             """)
     void blocksTheNearMissesOfEachKindAndLetsParaphrasesThrough(String a, String b, Guards.Kind expected) {
         assertEquals(expected, Guards.check(a, b));
         assertEquals(expected, Guards.check(b, a), "symmetric");
+    }
+
+    @ParameterizedTest(name = "{0} ~ {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            learn    | learning
+            type     | typing
+            puppy    | puppies
+            dim      | dimming
+            stop     | stopped
+            apply    | applied
+            file     | files
+            box      | boxes
+            """)
+    void theFormsOfOneWordHaveOneStem(String a, String b) {
+        assertEquals(Guards.stem(a), Guards.stem(b));
+    }
+
+    @ParameterizedTest(name = "{0} / {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            spider   | insect
+            allow    | forbid
+            slice    | splice
+            speed    | spend
+            """)
+    void differentWordsKeepDifferentStems(String a, String b) {
+        org.junit.jupiter.api.Assertions.assertNotEquals(Guards.stem(a), Guards.stem(b));
     }
 }

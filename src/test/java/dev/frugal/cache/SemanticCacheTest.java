@@ -59,7 +59,7 @@ class SemanticCacheTest {
     @Test
     void aWrongCandidateAddsTheFreshAnswerAndIsNeverServedAtThatSimilarityAgain() {
         cache.add(PARTITION, "How do I reset my password?", at(1), answer("Use the link", "team-a"));
-        SemanticCache.Probe p = find("How do I reset my pin?", 0.95);
+        SemanticCache.Probe p = find("How do I reset my email password?", 0.95);
         assertEquals(SemanticCache.Verdict.VERIFY, p.verdict());
         cache.settle(p, answer("Call the bank", "team-a"));
         assertEquals(1, cache.bound(POOL).wrong());

@@ -5,6 +5,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The semantic cache's decision on the labelled near-miss set, with the real MiniLM: the false-hit
  * bound is learned from a simulated stream of the train split's requests (verified as the cache
- * verifies), then judged on the held-out split, which nothing was tuned on. A Quarkus test only to
+ * verifies), then judged on the splits not tuned on. A Quarkus test only to
  * borrow the gateway's {@link SentenceEmbedder}: the model's native tokenizer can be loaded by one
  * class loader of the test JVM only, and the Quarkus tests load it first.
  */
@@ -66,45 +68,55 @@ class SemanticHeldOutTest {
         return p.similarity() >= MIN_SIMILARITY && p.guard() == null && learned.servable(p.similarity(), WINDOW, MAX_RATE);
     }
 
-    @Test
-    void theDefaultsServeNoHeldOutNearMissAndSomeHeldOutParaphrases() {
-        String split = "test";
-        FalseHitBound learned = learned();
-        int nearMissesServed = 0, paraphrasesServed = 0, paraphrases = 0;
+    /** The near misses of {@code split} the defaults serve (printed), and how many of its paraphrases they serve. */
+    static List<SemanticPairs.Pair> servedNearMisses(String split, FalseHitBound learned, int[] paraphrasesServed) {
+        List<SemanticPairs.Pair> served = new java.util.ArrayList<>();
         for (SemanticPairs.Pair p : pairs.split(split)) {
             boolean hit = hit(p, learned);
             if (!p.same() && hit) {
-                nearMissesServed++;
-                System.out.printf("held-out near miss served: %s | %s (%s, %.3f)%n", p.a(), p.b(), p.kind(), p.similarity());
+                served.add(p);
+                System.out.printf("%s near miss served: %s | %s (%s, %.3f)%n", split, p.a(), p.b(), p.kind(), p.similarity());
             }
-            if (p.same()) {
-                paraphrases++;
-                if (hit) paraphrasesServed++;
-            }
+            if (p.same() && hit) paraphrasesServed[0]++;
         }
-        assertEquals(0, nearMissesServed, "no held-out near miss is served");
-        assertTrue(paraphrasesServed > paraphrases / 4, "paraphrases served: " + paraphrasesServed + " of " + paraphrases);
+        return served;
     }
 
     /**
-     * The fresh split, written after the guards were final and run once, has two near misses no guard
-     * sees — an antonym outside the list and a common noun swapped ("allow"/"forbid", "spider"/"insect"):
-     * lexical guards are not complete, which is why the bound is learned from verified traffic
-     * (docs/benchmarks.md). Any other served near miss fails.
+     * {@code test} (held out, run once before the compound rule) and {@code fresh} (held out until its run
+     * served two near misses; a tuning split since the word guard): no near miss is served, and more than
+     * a quarter of the paraphrases are.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"test", "fresh"})
+    void theDefaultsServeNoNearMissOfTheEarlierSplitsAndSomeParaphrases(String split) {
+        assertServes(split, List.of());
+    }
+
+    /**
+     * {@code fresh2} was written and committed before the word guard's first run on it, then run once
+     * (docs/benchmarks.md): it served one near miss no guard sees, a question made narrower by one added
+     * word ("How do I reset my router?" / "…my router password?", 0.881). It is pinned as found, not tuned
+     * away; any other served near miss fails.
      */
     @Test
-    void theFreshSplitServesOnlyTheTwoKnownNearMissesNoGuardSees() {
-        FalseHitBound learned = learned();
-        List<String> served = pairs.split("fresh").stream().filter(p -> !p.same() && hit(p, learned)).map(SemanticPairs.Pair::b).toList();
-        assertTrue(List.of("Does the lease forbid subletting?", "How many legs does an insect have, 6 or 8?").containsAll(served),
-                "served near misses: " + served);
+    void theSplitWrittenBeforeTheWordGuardServesOnlyTheNearMissItsOneRunFound() {
+        assertServes("fresh2", List.of("How do I reset my router password?"));
+    }
+
+    private static void assertServes(String split, List<String> nearMisses) {
+        int[] paraphrasesServed = {0};
+        List<SemanticPairs.Pair> served = servedNearMisses(split, learned(), paraphrasesServed);
+        long paraphrases = pairs.split(split).stream().filter(SemanticPairs.Pair::same).count();
+        assertEquals(nearMisses, served.stream().map(SemanticPairs.Pair::b).toList(), "near misses of " + split + " served");
+        assertTrue(paraphrasesServed[0] > paraphrases / 4, "paraphrases served: " + paraphrasesServed[0] + " of " + paraphrases);
     }
 
     /** Precision and recall of hits per split, for docs/benchmarks.md. */
     @Test
     void precisionAndRecallOfHits() {
         FalseHitBound learned = learned();
-        for (String split : List.of("train", "test", "fresh")) {
+        for (String split : List.of("train", "test", "fresh", "fresh2")) {
             int hits = 0, right = 0, paraphrases = 0, nearMisses = 0, blocked = 0;
             for (SemanticPairs.Pair p : pairs.split(split)) {
                 boolean hit = hit(p, learned);
@@ -113,6 +125,9 @@ class SemanticHeldOutTest {
                 if (p.same()) paraphrases++;
                 else nearMisses++;
                 if (!p.same() && p.guard() != null) blocked++;
+                if (p.same() && p.guard() != null) System.out.printf("%s paraphrase blocked by %s: %s | %s%n", split, p.guard().tag(), p.a(), p.b());
+                if (!p.same() && p.guard() == null) System.out.printf("%s near miss past every guard (%.3f, %s): %s | %s%n", split,
+                        p.similarity(), hit ? "served" : "not served", p.a(), p.b());
             }
             System.out.printf("SPLIT %s: %d pairs (%d paraphrases, %d near misses, %d blocked by a guard); hits %d, precision %.3f, recall %.3f%n",
                     split, paraphrases + nearMisses, paraphrases, nearMisses, blocked, hits, hits == 0 ? 1.0 : (double) right / hits,

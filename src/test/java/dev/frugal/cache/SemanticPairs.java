@@ -14,8 +14,9 @@ import java.util.List;
  * cosine similarity under the gateway's own MiniLM and the guard that blocks it. Label 1: b may be
  * answered with a's answer (a paraphrase); 0: it needs another answer (a near miss of its kind). The
  * {@code test} split is held out: guards and defaults were tuned on {@code train} only (one guard rule,
- * swapped hyphenated compounds, was added after the first run on {@code test}: docs/benchmarks.md), and
- * {@code fresh} was written after that rule and run once.
+ * swapped hyphenated compounds, was added after the first run on {@code test}: docs/benchmarks.md),
+ * {@code fresh} was written after that rule and run once, then became a tuning split for the word guard,
+ * and {@code fresh2} was written and committed before that guard's first run on it, and run once.
  */
 record SemanticPairs(List<Pair> all) {
     record Pair(String a, String b, boolean same, String kind, String split, double similarity, Guards.Kind guard) {}
@@ -46,7 +47,7 @@ record SemanticPairs(List<Pair> all) {
         return new SemanticPairs(pairs);
     }
 
-    /** The pairs of one split: train, test or fresh. */
+    /** The pairs of one split: train, test, fresh or fresh2. */
     List<Pair> split(String name) {
         return all.stream().filter(p -> p.split().equals(name)).toList();
     }
