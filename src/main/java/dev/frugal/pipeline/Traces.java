@@ -2,6 +2,7 @@ package dev.frugal.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.core.TimeSource;
 import dev.frugal.core.Usage;
 import dev.frugal.provider.ChunkStream;
 import dev.frugal.provider.Completion;
@@ -54,6 +55,7 @@ public class Traces implements Settlement.AfterStep {
     };
 
     @Inject Instance<OpenTelemetry> otel;
+    @Inject TimeSource time;
     @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean disabled;
     @ConfigProperty(name = "frugal.telemetry.capture-content.teams") Optional<Set<String>> contentTeams;
 
@@ -68,7 +70,7 @@ public class Traces implements Settlement.AfterStep {
         Span attempt;
         Attempt attemptOf;
         int calls;
-        /** When the open attempt started ({@link System#nanoTime}). */
+        /** When the open attempt started ({@link TimeSource#nanoTime}). */
         long attemptStartNanos;
         /** The deployment last tried or passed over, and how that went; null before the first. */
         Attempt last;
@@ -147,7 +149,7 @@ public class Traces implements Settlement.AfterStep {
         }
         t.attempt = span;
         t.attemptOf = a;
-        t.attemptStartNanos = System.nanoTime();
+        t.attemptStartNanos = time.nanoTime();
         SpanContext c = span.getSpanContext();
         return "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex();
     }
@@ -161,7 +163,7 @@ public class Traces implements Settlement.AfterStep {
             span.setAttribute(ERROR_TYPE, errorType(ar.cause()));
         } else if (ar.result() instanceof ChunkStream) {
             span.addEvent(FIRST_TOKEN);
-            span.setAttribute(TIME_TO_FIRST_CHUNK, (System.nanoTime() - t.attemptStartNanos) / 1e9);
+            span.setAttribute(TIME_TO_FIRST_CHUNK, (time.nanoTime() - t.attemptStartNanos) / 1e9);
         } else if (ar.result() instanceof Completion c) {
             usage(span, c.usage());
             try {
