@@ -120,7 +120,11 @@ class Dispatch {
     private <T> Execution<T> traced(Exchange ex, Execution<T> execution, boolean streaming) {
         Function<Attempt, Future<T>> call = execution.call();
         AttemptListener told = execution.perRequest();
-        return new Execution<>(execution.settings(), a -> call.apply(a).andThen(ar -> traces.answered(ex, a, ar)),
+        return new Execution<>(execution.settings(), a -> {
+                    Future<T> f = call.apply(a); // starts the attempt's span
+                    io.opentelemetry.api.trace.Span span = traces.open(ex);
+                    return f.andThen(ar -> traces.answered(ex, span, ar));
+                },
                 (a, outcome) -> {
                     told.onAttempt(a, outcome);
                     traces.attempted(ex, a, outcome, streaming);

@@ -154,11 +154,18 @@ public class Traces implements Settlement.AfterStep {
         return "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex();
     }
 
-    /** What an attempt's call gave, before the plan judges it: usage and response details, or the error's type. */
-    void answered(Exchange ex, Attempt a, AsyncResult<?> ar) {
+    /** The attempt span open now (the call just started it), or null. */
+    Span open(Exchange ex) {
+        return ex.trace == null ? null : ex.trace.attempt;
+    }
+
+    /**
+     * What an attempt's call gave, before the plan judges it: usage and response details, or the error's type.
+     * An answer that comes after the plan gave up on its call (a deadline) finds its span ended, and is ignored.
+     */
+    void answered(Exchange ex, Span span, AsyncResult<?> ar) {
         RequestTrace t = ex.trace;
-        if (t == null || t.attemptOf != a || t.attempt == null) return;
-        Span span = t.attempt;
+        if (t == null || span == null || t.attempt != span) return;
         if (ar.failed()) {
             span.setAttribute(ERROR_TYPE, errorType(ar.cause()));
         } else if (ar.result() instanceof ChunkStream) {
