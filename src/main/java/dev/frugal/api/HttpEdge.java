@@ -9,6 +9,7 @@ import dev.frugal.pipeline.Answer;
 import dev.frugal.pipeline.AnswerStream;
 import dev.frugal.pipeline.Exchange;
 import dev.frugal.pipeline.Gateway;
+import dev.frugal.pipeline.Traces;
 import dev.frugal.wire.Json;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
@@ -53,6 +54,7 @@ class HttpEdge {
     }
 
     @Inject Gateway gateway;
+    @Inject Traces traces;
 
     /** Starts the exchange and authenticates it; answers the 401 and returns null when that fails. */
     Exchange authenticated(RoutingContext ctx, String endpoint, Style style) {
@@ -62,6 +64,7 @@ class HttpEdge {
         if (style.requestHeader() != null) ctx.response().putHeader(style.requestHeader(), rid);
         Exchange ex = gateway.begin(endpoint, rid);
         ex.traceparent(req.getHeader("traceparent"));
+        if (traces.on()) traces.begin(ex, req.method().name(), routePattern(ctx, endpoint), req.headers());
         try {
             String authorization = single(req, HttpHeaders.AUTHORIZATION.toString());
             String xApiKey = style.xApiKey() ? single(req, "x-api-key") : null;
@@ -191,6 +194,12 @@ class HttpEdge {
         java.util.List<String> values = req.headers().getAll(name);
         if (GatewayError.ambiguous(values)) throw GatewayError.ambiguousCredentials(name);
         return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The matched route's path (a bounded set, unlike the request's path), else the endpoint's name. */
+    private static String routePattern(RoutingContext ctx, String endpoint) {
+        String path = ctx.currentRoute() == null ? null : ctx.currentRoute().getPath();
+        return path != null ? path : endpoint;
     }
 
     static String requestId(HttpServerRequest req) {

@@ -50,6 +50,8 @@ import java.util.Objects;
  * @param shadowModel         the model the route's shadow policy would have chosen, or null when it has none
  * @param shadowCostMicros    what the answer's usage would have cost on that model's deployment (micro-USD), or -1 when
  *                            there is no shadow or that deployment has no price
+ * @param traceId             the request's W3C trace id (32 lowercase hex digits): the gateway's own trace when
+ *                            tracing is on, else the one of the client's {@code traceparent}; null when there is none
  */
 public record LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
                         String route, String provider, String deployment, String upstreamModel, int status,
@@ -58,9 +60,25 @@ public record LedgerRow(String requestId, Instant ts, String team, String keyId,
                         boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
                         boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog,
                         String routeDecision, String servedModel, double predictedQuality, long cacheSavedMicros,
-                        int cascadeSteps, long cascadeCostMicros, String shadowModel, long shadowCostMicros) {
+                        int cascadeSteps, long cascadeCostMicros, String shadowModel, long shadowCostMicros, String traceId) {
     /** The longest attempt log kept (the column's width). */
     public static final int ATTEMPT_LOG_MAX = 1000;
+
+    /** A row without a trace id. */
+    public LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,
+                     String route, String provider, String deployment, String upstreamModel, int status,
+                     String errorCode, long promptTokens, long completionTokens, long cachedTokens,
+                     long reasoningTokens, long costMicros, long referenceCostMicros, String priceVersion,
+                     boolean unpriced, boolean estimated, long latencyMs, long ttftMs, boolean streamed,
+                     boolean cacheHit, boolean clientDisconnected, int attempts, String attemptLog,
+                     String routeDecision, String servedModel, double predictedQuality, long cacheSavedMicros,
+                     int cascadeSteps, long cascadeCostMicros, String shadowModel, long shadowCostMicros) {
+        this(requestId, ts, team, keyId, endpoint, requestedModel, route, provider, deployment, upstreamModel, status, errorCode,
+                promptTokens, completionTokens, cachedTokens, reasoningTokens, costMicros, referenceCostMicros, priceVersion,
+                unpriced, estimated, latencyMs, ttftMs, streamed, cacheHit, clientDisconnected, attempts, attemptLog,
+                routeDecision, servedModel, predictedQuality, cacheSavedMicros, cascadeSteps, cascadeCostMicros, shadowModel,
+                shadowCostMicros, null);
+    }
 
     /** A row of a request that did not cascade and has no shadow policy. */
     public LedgerRow(String requestId, Instant ts, String team, String keyId, String endpoint, String requestedModel,

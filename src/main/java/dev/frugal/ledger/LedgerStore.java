@@ -27,7 +27,7 @@ final class LedgerStore {
             "completion_tokens", "cached_tokens", "reasoning_tokens", "cost_micros", "reference_cost_micros",
             "price_version", "unpriced", "estimated", "latency_ms", "ttft_ms", "streamed", "cache_hit",
             "client_disconnected", "attempts", "attempt_log", "route_decision", "served_model", "predicted_quality",
-            "cache_saved_micros", "cascade_steps", "cascade_cost_micros", "shadow_model", "shadow_cost_micros"};
+            "cache_saved_micros", "cascade_steps", "cascade_cost_micros", "shadow_model", "shadow_cost_micros", "trace_id"};
     static final String[] ROLLUP_KEYS = {"usage_day", "team", "key_id", "model", "provider"};
     /** The counters of {@code ledger_daily}, histogram columns last, in the order {@link Delta#values} gives them. */
     static final List<String> ROLLUP_COUNTERS;
@@ -205,7 +205,8 @@ final class LedgerStore {
         ps.setInt(i++, r.cascadeSteps());
         ps.setLong(i++, r.cascadeCostMicros());
         ps.setString(i++, r.shadowModel());
-        if (r.shadowCostMicros() < 0) ps.setNull(i, Types.BIGINT); else ps.setLong(i, r.shadowCostMicros());
+        if (r.shadowCostMicros() < 0) ps.setNull(i++, Types.BIGINT); else ps.setLong(i++, r.shadowCostMicros());
+        ps.setString(i, r.traceId());
     }
 
     private static void bindRollup(PreparedStatement ps, RollupKey k, Delta d) throws SQLException {

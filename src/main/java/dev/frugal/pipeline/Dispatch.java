@@ -13,6 +13,7 @@ import dev.frugal.provider.Embeddings;
 import dev.frugal.provider.GenerationCall;
 import dev.frugal.provider.Operation;
 import dev.frugal.provider.ProviderRegistry;
+import dev.frugal.resilience.AttemptListener;
 import dev.frugal.resilience.Backends;
 import dev.frugal.resilience.Execution;
 import dev.frugal.resilience.PlanExecutor;
@@ -45,6 +46,7 @@ class Dispatch {
     @Inject GatewayMetrics metrics;
     @Inject Pricing pricing;
     @Inject Cascades cascades;
+    @Inject Traces traces;
 
     private final RetryBudget retryBudget = new RetryBudget(20);
     private PlanExecutor executor;
@@ -61,27 +63,30 @@ class Dispatch {
     Future<Answer> execute(Exchange ex, Plan plan, RequestView view, EmbeddingInput input) {
         if (view.kind() == RequestView.Kind.EMBEDDINGS) {
             return run(ex, plan, Execution.of(settings(ex), a -> ((EmbeddingCapable) providers.adapter(a.provider()))
-                    .embed(new EmbeddingCall(ex.requestId, a.deployment(), input.texts(), view.body(), input.dimensions()))))
+                    .embed(new EmbeddingCall(ex.requestId, a.deployment(), input.texts(), view.body(), input.dimensions(),
+                            traces.attempt(ex, a, "embeddings")))), false)
                     .map(o -> new Answer.Vectors(o.value().vectors(), o.value().usage(), origin(ex)));
         }
         Operation op = view.kind() == RequestView.Kind.CHAT ? Operation.CHAT : Operation.COMPLETIONS;
         if (view.stream()) {
             Function<Attempt, Future<ChunkStream>> stream = a -> {
-                GenerationCall call = new GenerationCall(ex.requestId, op, a.deployment(), view.body(), true, view.includeUsage());
+                GenerationCall call = new GenerationCall(ex.requestId, op, a.deployment(), view.body(), true, view.includeUsage(),
+                        traces.attempt(ex, a, operation(op)));
                 Object adapter = providers.adapter(a.provider());
                 return op == Operation.CHAT ? ((ChatCapable) adapter).chatStream(call) : ((CompletionsCapable) adapter).completeStream(call);
             };
             Execution<ChunkStream> execution = Execution.of(settings(ex), stream);
             if (ex.cascading) execution = cascades.buffered(ex, plan, view, execution);
-            return run(ex, plan, execution).map(o -> new AnswerStream(ex, o.value(), origin(ex)));
+            return run(ex, plan, execution, true).map(o -> new AnswerStream(ex, o.value(), origin(ex)));
         }
         Execution<Completion> whole = Execution.of(settings(ex), a -> {
-            GenerationCall call = new GenerationCall(ex.requestId, op, a.deployment(), view.body(), false, false);
+            GenerationCall call = new GenerationCall(ex.requestId, op, a.deployment(), view.body(), false, false,
+                    traces.attempt(ex, a, operation(op)));
             Object adapter = providers.adapter(a.provider());
             return op == Operation.CHAT ? ((ChatCapable) adapter).chat(call) : ((CompletionsCapable) adapter).complete(call);
         });
         if (ex.cascading) whole = cascades.whole(ex, view, whole);
-        return run(ex, plan, whole).map(o -> new Answer.Whole(o.value().body(), o.value().usage(), origin(ex)));
+        return run(ex, plan, whole, false).map(o -> new Answer.Whole(o.value().body(), o.value().usage(), origin(ex)));
     }
 
     private static Function<Attempt, ResilienceSettings> settings(Exchange ex) {
@@ -89,8 +94,10 @@ class Dispatch {
     }
 
     /** Executes the plan; on success the exchange knows the attempt that answered, its price, its deadline and its slot. */
-    private <T> Future<PlanExecutor.Outcome<T>> run(Exchange ex, Plan plan, Execution<T> execution) {
-        return executor.execute(plan, execution.listener(ex::attempted).until(ex.clientGone.future())).andThen(ar -> {
+    private <T> Future<PlanExecutor.Outcome<T>> run(Exchange ex, Plan plan, Execution<T> execution, boolean streaming) {
+        Execution<T> e = execution.listener(ex::attempted).until(ex.clientGone.future());
+        if (ex.trace != null) e = traced(ex, e, streaming);
+        return executor.execute(plan, e).andThen(ar -> {
             if (ar.succeeded()) {
                 Attempt served = ar.result().attempt();
                 ex.servedSetAside(ar.result().value());
@@ -107,6 +114,26 @@ class Dispatch {
                 ex.attempts = f.attempts();
             }
         });
+    }
+
+    /** The execution with each attempt's outcome told to the request's trace (its span is started by the call itself). */
+    private <T> Execution<T> traced(Exchange ex, Execution<T> execution, boolean streaming) {
+        Function<Attempt, Future<T>> call = execution.call();
+        AttemptListener told = execution.perRequest();
+        return new Execution<>(execution.settings(), a -> {
+                    Future<T> f = call.apply(a); // starts the attempt's span
+                    io.opentelemetry.api.trace.Span span = traces.open(ex);
+                    return f.andThen(ar -> traces.answered(ex, span, ar));
+                },
+                (a, outcome) -> {
+                    told.onAttempt(a, outcome);
+                    traces.attempted(ex, a, outcome, streaming);
+                }, execution.clientGone(), execution.escalation());
+    }
+
+    /** {@code gen_ai.operation.name} of a generation. */
+    private static String operation(Operation op) {
+        return op == Operation.CHAT ? "chat" : "text_completion";
     }
 
     private static Answer.Origin origin(Exchange ex) {

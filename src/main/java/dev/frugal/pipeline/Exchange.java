@@ -61,8 +61,10 @@ public final class Exchange {
     String route;
     /** The request's {@code x-frugal-route} header (what a rule may match), or null. */
     String routeHeader;
-    /** The trace id of the client's {@code traceparent}, or null. */
+    /** The request's trace id: its server span's when traced, else the one of the client's {@code traceparent}; or null. */
     String traceId;
+    /** The request's spans, when traced ({@link Traces}); null otherwise. */
+    Traces.RequestTrace trace;
     /** The routing decision behind the plan (the ledger keeps its compact form); null until planned. */
     Decision decision;
     /** How the decision's qualities were predicted (explain shows it); null when nothing was predicted. Set before the scores complete. */
@@ -180,9 +182,10 @@ public final class Exchange {
     /**
      * The W3C trace context the client sent ({@code traceparent: 00-<trace id>-<parent id>-<flags>}): its
      * trace id joins the access log to the client's trace. Anything not of that exact shape is ignored.
+     * When the request is traced, its own span's trace id stands (the client's, when it continued its trace).
      */
     public void traceparent(String value) {
-        traceId = traceId(value);
+        if (trace == null) traceId = traceId(value);
     }
 
     /** The trace id of a well-formed {@code traceparent} (32 lowercase hex digits, not all zero), else null. */

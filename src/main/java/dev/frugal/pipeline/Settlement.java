@@ -47,8 +47,7 @@ class Settlement {
     @Inject TimeSource time;
     @Inject AnswerCache cache;
     @Inject AccessLog accessLog;
-    /** A seam of the issues to come: the request's trace span. */
-    AfterStep span = AfterStep.NONE;
+    @Inject Traces traces;
 
     /**
      * How a request ended, as settled: what the after-steps read.
@@ -163,7 +162,7 @@ class Settlement {
         }
         Settled settled = new Settled(status, errorCode, usage, estimated, cost, saved, took);
         after(cache::store, ex, settled);
-        after(span, ex, settled);
+        after(traces, ex, settled);
         after(accessLog, ex, settled);
     }
 
@@ -205,7 +204,7 @@ class Settlement {
                 decision, routed == null ? null : routed.model(),
                 routed == null ? Double.NaN : routed.quality(), cacheSaved,
                 ex.cascading && ex.served != null ? ex.cascadeSteps() : 0, escalatedMicros,
-                ex.shadow == null || ex.hit != null ? null : ex.shadow.model(), shadowMicros);
+                ex.shadow == null || ex.hit != null ? null : ex.shadow.model(), shadowMicros, ex.traceId);
     }
 
     /** The decision's candidate that answered, else its first choice; null without a decision or when nothing was kept. */

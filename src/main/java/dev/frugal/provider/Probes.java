@@ -24,7 +24,7 @@ public final class Probes {
      */
     public static Future<Void> probe(UpstreamHttp http, UpstreamEndpoint endpoint, String defaultUri) {
         URI custom = endpoint.probeUrl();
-        if (custom == null) return get(http, endpoint.options(HttpMethod.GET, defaultUri, null, "application/json"), Probes::answered);
+        if (custom == null) return get(http, endpoint.options(HttpMethod.GET, defaultUri, (String) null, "application/json"), Probes::answered);
         return get(http, options(endpoint, custom), status -> status / 100 == 2);
     }
 
@@ -44,7 +44,7 @@ public final class Probes {
         boolean ssl = "https".equals(url.getScheme());
         int port = url.getPort() > 0 ? url.getPort() : (ssl ? 443 : 80);
         if (ssl == endpoint.ssl() && port == endpoint.port() && url.getHost().equalsIgnoreCase(endpoint.host())) {
-            return endpoint.options(HttpMethod.GET, uri, null, "application/json");
+            return endpoint.options(HttpMethod.GET, uri, (String) null, "application/json");
         }
         return new RequestOptions().setMethod(HttpMethod.GET).setHost(url.getHost()).setPort(port).setSsl(ssl).setURI(uri)
                 .setConnectTimeout(endpoint.timeouts().connect().toMillis())

@@ -34,6 +34,13 @@ public record UpstreamEndpoint(String host, int port, boolean ssl, String prefix
                 config.probeUrl());
     }
 
+    /** Options of one attempt's request to {@code uri}: its request id and, when traced, its {@code traceparent}. */
+    public RequestOptions options(HttpMethod method, String uri, UpstreamCall call, String accept) {
+        RequestOptions o = options(method, uri, call.requestId(), accept);
+        if (call.traceparent() != null) o.putHeader("traceparent", call.traceparent());
+        return o;
+    }
+
     /** Options of one request to {@code uri} (a full path, usually {@code prefix() + path}). */
     public RequestOptions options(HttpMethod method, String uri, String requestId, String accept) {
         RequestOptions o = new RequestOptions()

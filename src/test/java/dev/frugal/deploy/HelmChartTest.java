@@ -126,6 +126,17 @@ class HelmChartTest {
     }
 
     @Test
+    void tracesAreOffUnlessAnEndpointIsGiven() throws IOException {
+        Map<String, JsonNode> off = env(one(render(""), "Deployment"));
+        assertTrue(off.keySet().stream().noneMatch(n -> n.contains("OTEL") || n.contains("CAPTURE_CONTENT")), off.keySet().toString());
+        Map<String, JsonNode> on = env(one(render("tracing: { endpoint: \"http://collector:4318\", protocol: http/protobuf, "
+                + "captureContentTeams: [research, ops] }"), "Deployment"));
+        assertEquals("http://collector:4318", on.get("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT").path("value").asText());
+        assertEquals("http/protobuf", on.get("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL").path("value").asText());
+        assertEquals("research,ops", on.get("FRUGAL_TELEMETRY_CAPTURE_CONTENT_TEAMS").path("value").asText());
+    }
+
+    @Test
     void severalPodsWithoutPostgresAndRedisAreRefusedWithTheReason() {
         IllegalStateException none = assertThrows(IllegalStateException.class, () -> render("replicaCount: 3"));
         assertTrue(none.getMessage().contains("replicaCount=3 runs more than one pod"), none.getMessage());

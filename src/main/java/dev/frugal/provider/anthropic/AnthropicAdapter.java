@@ -1,5 +1,6 @@
 package dev.frugal.provider.anthropic;
 
+import dev.frugal.provider.UpstreamCall;
 import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,7 +75,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
         }
         boolean jsonMode = AnthropicRequestMapper.jsonMode(call.body());
         boolean keepThinking = keepThinking(call.deployment());
-        return http.client().request(options(call.requestId(), false)).compose(req -> req.send(body))
+        return http.client().request(options(call, false)).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
                         throw AnthropicErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secrets, clock);
@@ -109,7 +110,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
         }
         AnthropicStreamMapper mapper = new AnthropicStreamMapper(config.name(), secrets, clock.instant().getEpochSecond(),
                 AnthropicRequestMapper.jsonMode(call.body()), keepThinking(call.deployment()), call.clientWantsUsage());
-        return UpstreamStream.open(http.client(), options(call.requestId(), true), body, config.name(), new UpstreamStream.Protocol() {
+        return UpstreamStream.open(http.client(), options(call, true), body, config.name(), new UpstreamStream.Protocol() {
             private Consumer<String> emit;
             private final SseDecoder decoder = new SseDecoder((event, data) -> {
                 AnthropicStreamMapper.Step step = mapper.map(event, data);
@@ -152,8 +153,8 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
         return d.reasoning() != ModelConfig.Reasoning.STRIP;
     }
 
-    private RequestOptions options(String requestId, boolean stream) {
-        return endpoint.options(HttpMethod.POST, uri, requestId, stream ? "text/event-stream" : "application/json");
+    private RequestOptions options(UpstreamCall call, boolean stream) {
+        return endpoint.options(HttpMethod.POST, uri, call, stream ? "text/event-stream" : "application/json");
     }
 
     private UpstreamFailure protocol(String what) {

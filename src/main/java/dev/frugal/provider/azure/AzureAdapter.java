@@ -62,7 +62,7 @@ final class AzureAdapter implements ChatCapable, CompletionsCapable, EmbeddingCa
 
     @Override
     public Future<Embeddings> embed(EmbeddingCall call) {
-        return wire.embed(path("/embeddings", call.deployment().upstreamModel()), call.requestId(),
+        return wire.embed(path("/embeddings", call.deployment().upstreamModel()), call,
                 Json.writeBuffer(AzureRequests.embeddingsToAzure(call)));
     }
 

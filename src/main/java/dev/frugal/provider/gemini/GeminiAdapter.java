@@ -1,5 +1,6 @@
 package dev.frugal.provider.gemini;
 
+import dev.frugal.provider.UpstreamCall;
 import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -80,7 +81,7 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
             return Future.failedFuture(f);
         }
         long created = clock.millis() / 1000;
-        return exchange(path(basePath, model, "generateContent", false), call.requestId(), body, bytes -> {
+        return exchange(path(basePath, model, "generateContent", false), call, body, bytes -> {
             JsonNode node = parseOk(bytes);
             if (GeminiErrorMapper.isError(node)) throw GeminiErrorMapper.inBand(config.name(), node, secrets);
             if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
@@ -101,7 +102,7 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         }
         GeminiStreamMapper mapper = new GeminiStreamMapper(config.name(), secrets, model, clock.millis() / 1000, ids,
                 call.clientWantsUsage());
-        return UpstreamStream.open(http.client(), options(path(basePath, model, "streamGenerateContent", true), call.requestId(), true),
+        return UpstreamStream.open(http.client(), options(path(basePath, model, "streamGenerateContent", true), call, true),
                 body, config.name(), new UpstreamStream.Protocol() {
             private Consumer<String> emit;
             private final GeminiStreamDecoder decoder = new GeminiStreamDecoder(json -> {
@@ -151,15 +152,15 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         ObjectNode body = inputs == 1 ? GeminiEmbeddingMapper.single(call.texts().get(0), call.dimensions())
                 : GeminiEmbeddingMapper.batch(resource(model), call.texts(), call.dimensions());
         String path = path(basePath, model, inputs == 1 ? "embedContent" : "batchEmbedContents", false);
-        return exchange(path, call.requestId(), Json.writeBuffer(body),
+        return exchange(path, call, Json.writeBuffer(body),
                 bytes -> GeminiEmbeddingMapper.toCore(config.name(), parseOk(bytes), inputs));
     }
 
     // ---- plumbing ------------------------------------------------------------------------
 
     /** One non-streamed request: the mapped 200 body, or the classified failure. */
-    private <T> Future<T> exchange(String path, String requestId, Buffer body, Function<Buffer, T> onOk) {
-        return http.client().request(options(path, requestId, false)).compose(req -> req.send(body))
+    private <T> Future<T> exchange(String path, UpstreamCall call, Buffer body, Function<Buffer, T> onOk) {
+        return http.client().request(options(path, call, false)).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
                         throw GeminiErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secrets);
@@ -176,8 +177,8 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         }
     }
 
-    private RequestOptions options(String uri, String requestId, boolean stream) {
-        return endpoint.options(HttpMethod.POST, uri, requestId, stream ? "text/event-stream" : "application/json");
+    private RequestOptions options(String uri, UpstreamCall call, boolean stream) {
+        return endpoint.options(HttpMethod.POST, uri, call, stream ? "text/event-stream" : "application/json");
     }
 
     /** The path before the model: the base URL's own path plus {@code /v1beta} unless it names a version already. */

@@ -1,5 +1,6 @@
 package dev.frugal.provider.ollama;
 
+import dev.frugal.provider.UpstreamCall;
 import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,7 +70,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         }
         String id = Ids.random("chatcmpl-", 24);
         long created = clock.instant().getEpochSecond();
-        return exchange("/api/chat", call.requestId(), Json.writeBuffer(body), bytes -> {
+        return exchange("/api/chat", call, Json.writeBuffer(body), bytes -> {
             JsonNode answer = parseOk(bytes);
             if (answer.has("error")) throw OllamaErrorMapper.inBand(provider, answer.get("error"), secret);
             ObjectNode openAi = OllamaResponseMapper.toOpenAi(answer, provider, id, created, CALL_IDS, call.deployment());
@@ -87,7 +88,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         }
         OllamaStreamMapper mapper = new OllamaStreamMapper(provider, secret, Ids.random("chatcmpl-", 24),
                 clock.instant().getEpochSecond(), call.clientWantsUsage(), CALL_IDS, call.deployment());
-        return UpstreamStream.open(http.client(), endpoint.options(HttpMethod.POST, "/api/chat", call.requestId(), "application/x-ndjson"),
+        return UpstreamStream.open(http.client(), endpoint.options(HttpMethod.POST, "/api/chat", call, "application/x-ndjson"),
                 body, provider, new UpstreamStream.Protocol() {
             private Consumer<String> emit;
             private final NdjsonDecoder decoder = new NdjsonDecoder(line -> mapper.map(line).forEach(emit));
@@ -126,7 +127,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
             return Future.failedFuture(f);
         }
         int inputs = call.texts().size();
-        return exchange("/api/embed", call.requestId(), Json.writeBuffer(body), bytes -> {
+        return exchange("/api/embed", call, Json.writeBuffer(body), bytes -> {
             JsonNode answer = parseOk(bytes);
             if (answer.has("error")) throw OllamaErrorMapper.inBand(provider, answer.get("error"), secret);
             return OllamaResponseMapper.embeddings(answer, inputs, provider);
@@ -136,8 +137,8 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
     // ---- plumbing ------------------------------------------------------------------------
 
     /** One non-streamed request: the mapped 200 body, or the classified failure. */
-    private <T> Future<T> exchange(String path, String requestId, Buffer body, Function<Buffer, T> onOk) {
-        return http.client().request(endpoint.options(HttpMethod.POST, path, requestId, "application/json")).compose(req -> req.send(body))
+    private <T> Future<T> exchange(String path, UpstreamCall call, Buffer body, Function<Buffer, T> onOk) {
+        return http.client().request(endpoint.options(HttpMethod.POST, path, call, "application/json")).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
                         throw OllamaErrorMapper.toFailure(provider, resp.statusCode(), resp.headers(), bytes, secret, clock);

@@ -23,6 +23,11 @@ record OllamaEndpoint(String provider, Credentials secret, UpstreamEndpoint upst
                 UpstreamEndpoint.of(config, secret == null ? Map.of() : Map.of("Authorization", "Bearer " + secret)));
     }
 
+    /** Options of one attempt's request to {@code path} below the base URL. */
+    RequestOptions options(HttpMethod method, String path, dev.frugal.provider.UpstreamCall call, String accept) {
+        return upstream.options(method, upstream.prefix() + path, call, accept);
+    }
+
     /** Options of one request to {@code path} below the base URL. */
     RequestOptions options(HttpMethod method, String path, String requestId, String accept) {
         return upstream.options(method, upstream.prefix() + path, requestId, accept);

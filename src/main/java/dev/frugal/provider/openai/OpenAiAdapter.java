@@ -61,7 +61,7 @@ final class OpenAiAdapter implements ChatCapable, CompletionsCapable, EmbeddingC
         b.setAll(call.body());
         b.put("model", call.deployment().upstreamModel());
         b.put("encoding_format", "float");
-        return wire.embed("/embeddings", call.requestId(), Json.writeBuffer(b));
+        return wire.embed("/embeddings", call, Json.writeBuffer(b));
     }
 
     // ---- request building ----------------------------------------------------------------

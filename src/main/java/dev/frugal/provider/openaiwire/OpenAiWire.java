@@ -1,5 +1,6 @@
 package dev.frugal.provider.openaiwire;
 
+import dev.frugal.provider.UpstreamCall;
 import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -77,12 +78,12 @@ public final class OpenAiWire {
      * URL. The call says the operation and how the deployment handles reasoning.
      */
     public Future<Completion> whole(String path, GenerationCall call, Buffer body) {
-        return exchange(path, call.requestId(), body, bytes -> toCompletion(bytes, call));
+        return exchange(path, call, body, bytes -> toCompletion(bytes, call));
     }
 
     /** One non-streamed request: the mapped 200 body, or the classified failure. */
-    private <T> Future<T> exchange(String path, String requestId, Buffer body, Function<Buffer, T> onOk) {
-        return http.client().request(options(path, requestId, false)).compose(req -> req.send(body))
+    private <T> Future<T> exchange(String path, UpstreamCall call, Buffer body, Function<Buffer, T> onOk) {
+        return http.client().request(options(path, call, false)).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) throw errors.toFailure(resp.statusCode(), resp.headers(), bytes);
                     return onOk.apply(bytes);
@@ -130,7 +131,7 @@ public final class OpenAiWire {
     public Future<ChunkStream> stream(String path, GenerationCall call, Buffer body) {
         OpenAiStreamMapper mapper = new OpenAiStreamMapper(provider, secret, call.operation(), call.clientWantsUsage(),
                 call.deployment().reasoning(), call.deployment().thinkPrefilled(), call.body().path("n").asInt(1));
-        return UpstreamStream.open(http.client(), options(path, call.requestId(), true), body, provider, new UpstreamStream.Protocol() {
+        return UpstreamStream.open(http.client(), options(path, call, true), body, provider, new UpstreamStream.Protocol() {
             private Consumer<String> emit;
             private final SseDecoder decoder = new SseDecoder((event, data) -> {
                 OpenAiStreamMapper.Step step = mapper.map(event, data);
@@ -162,8 +163,8 @@ public final class OpenAiWire {
     // ---- embeddings ----------------------------------------------------------------------
 
     /** Embeddings of an OpenAI-shaped request that asked for floats. */
-    public Future<Embeddings> embed(String path, String requestId, Buffer body) {
-        return exchange(path, requestId, body, this::toEmbeddings);
+    public Future<Embeddings> embed(String path, UpstreamCall call, Buffer body) {
+        return exchange(path, call, body, this::toEmbeddings);
     }
 
     private Embeddings toEmbeddings(Buffer bytes) {
@@ -202,8 +203,8 @@ public final class OpenAiWire {
 
     // ---- plumbing ------------------------------------------------------------------------
 
-    private RequestOptions options(String path, String requestId, boolean stream) {
-        return endpoint.options(HttpMethod.POST, endpoint.prefix() + path, requestId, stream ? "text/event-stream" : "application/json");
+    private RequestOptions options(String path, UpstreamCall call, boolean stream) {
+        return endpoint.options(HttpMethod.POST, endpoint.prefix() + path, call, stream ? "text/event-stream" : "application/json");
     }
 
     private UpstreamFailure protocol(String what) {
