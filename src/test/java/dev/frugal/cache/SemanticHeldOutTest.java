@@ -83,25 +83,24 @@ class SemanticHeldOutTest {
     }
 
     /**
-     * {@code test} (held out, run once before the compound rule) and {@code fresh} (held out until its run
-     * served two near misses; a tuning split since the word guard): no near miss is served, and more than
-     * a quarter of the paraphrases are.
+     * The tuning splits: {@code train}; {@code test} (held out, run once before the compound rule); {@code fresh}
+     * (held out until its run served two near misses, then tuned on for the word guard); {@code fresh2} (held out
+     * until its one run served "reset my router" / "…my router password", then tuned on for the added-word
+     * guard). No near miss is served, and more than a quarter of the paraphrases are.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"test", "fresh"})
-    void theDefaultsServeNoNearMissOfTheEarlierSplitsAndSomeParaphrases(String split) {
+    @ValueSource(strings = {"train", "test", "fresh", "fresh2"})
+    void theDefaultsServeNoNearMissOfTheTuningSplitsAndSomeParaphrases(String split) {
         assertServes(split, List.of());
     }
 
     /**
-     * {@code fresh2} was written and committed before the word guard's first run on it, then run once
-     * (docs/benchmarks.md): it served one near miss no guard sees, a question made narrower by one added
-     * word ("How do I reset my router?" / "…my router password?", 0.881). It is pinned as found, not tuned
-     * away; any other served near miss fails.
+     * {@code fresh3} was written and committed before the added-word guard's first run on it, then run once
+     * (docs/benchmarks.md). What that run served is pinned as found, not tuned away.
      */
     @Test
-    void theSplitWrittenBeforeTheWordGuardServesOnlyTheNearMissItsOneRunFound() {
-        assertServes("fresh2", List.of("How do I reset my router password?"));
+    void theSplitWrittenBeforeTheAddedWordGuardServesOnlyWhatItsOneRunFound() {
+        assertServes("fresh3", List.of());
     }
 
     private static void assertServes(String split, List<String> nearMisses) {
@@ -116,7 +115,7 @@ class SemanticHeldOutTest {
     @Test
     void precisionAndRecallOfHits() {
         FalseHitBound learned = learned();
-        for (String split : List.of("train", "test", "fresh", "fresh2")) {
+        for (String split : List.of("train", "test", "fresh", "fresh2", "fresh3")) {
             int hits = 0, right = 0, paraphrases = 0, nearMisses = 0, blocked = 0;
             for (SemanticPairs.Pair p : pairs.split(split)) {
                 boolean hit = hit(p, learned);
