@@ -96,11 +96,16 @@ class SemanticHeldOutTest {
 
     /**
      * {@code fresh3} was written and committed before the added-word guard's first run on it, then run once
-     * (docs/benchmarks.md). What that run served is pinned as found, not tuned away.
+     * (docs/benchmarks.md): it served 3 of 43 near misses. Two are qualifiers put before the question's first
+     * content word, where the guard lets a paraphrase frame a question ("side effects" / "long-term side
+     * effects", 0.937; "reset my iPhone" / "factory reset my iPhone", 0.944), one is two antonyms swapped at
+     * once ("tighten a loose screw" / "loosen a tight screw", 0.910). They are pinned as found, not tuned away;
+     * any other served near miss fails.
      */
     @Test
-    void theSplitWrittenBeforeTheAddedWordGuardServesOnlyWhatItsOneRunFound() {
-        assertServes("fresh3", List.of());
+    void theSplitWrittenBeforeTheAddedWordGuardServesOnlyTheNearMissesItsOneRunFound() {
+        assertServes("fresh3", List.of("What are the long-term side effects of the shingles vaccine?",
+                "How do I factory reset my iPhone?", "How do I loosen a tight screw?"));
     }
 
     private static void assertServes(String split, List<String> nearMisses) {
