@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * Cheap checks that block a semantic hit between two prompts an embedding places close together but
  * that need different answers (docs/cache.md, "Guards"): a differing negation, number, name, unit,
- * date or code identifier, the same words in another order ("from Boston to Chicago" and back), or one
- * content word swapped for another in an otherwise identical question ("allow"/"forbid", "spider"/"insect").
+ * date or code identifier, the same words in another order ("from Boston to Chicago" and back), one
+ * content word swapped for another in an otherwise identical question ("allow"/"forbid", "spider"/"insect"),
+ * or one content word added to it ("reset my router" / "reset my router password").
  * A guard can only turn a hit into a miss. Pure functions; thread-safe; every pattern compiled once.
  */
 public final class Guards {
@@ -21,7 +22,7 @@ public final class Guards {
 
     /** Why a hit was blocked; {@link #tag()} is the metric's tag. */
     public enum Kind {
-        NEGATION, NUMBER, NAME, UNIT, DATE, CODE, ORDER, WORD;
+        NEGATION, NUMBER, NAME, UNIT, DATE, CODE, ORDER, WORD, ADDED;
 
         public String tag() { return name().toLowerCase(Locale.ROOT); }
     }
@@ -37,8 +38,10 @@ public final class Guards {
             INITIALS = Pattern.compile("([A-Za-z]\\.)+[A-Za-z]?"), THOUSANDS = Pattern.compile("-?\\d{1,3}(,\\d{3})+(\\.\\d+)?");
     /**
      * Words that frame a question rather than say what it is about (articles, pronouns, auxiliaries and
-     * modals, question words, conjunctions, the commonest prepositions, politeness): "How do I…" and
-     * "How can I…" ask the same. Prepositions with an opposite (on/off, in/out, up/down…) are not here.
+     * modals, question words, conjunctions, the commonest prepositions, politeness, intensifiers and discourse
+     * adverbs): "How do I…" and "How can I…" ask the same, and so do "What is…" and "What exactly is…".
+     * Prepositions with an opposite (on/off, in/out, up/down…) are not here, nor adverbs of manner or time
+     * ("quickly", "safely", "often"): those say what is asked.
      */
     private static final Set<String> FUNCTION_WORDS = Set.of("a", "an", "the", "this", "that", "these", "those", "my", "your",
             "his", "her", "its", "our", "their", "some", "any", "each", "every", "i", "me", "you", "he", "him", "she", "it", "we",
@@ -46,7 +49,8 @@ public final class Guards {
             "we're", "they're", "do", "does", "did", "be", "is", "are", "was", "were", "been", "being", "am", "have", "has", "had",
             "can", "could", "should", "would", "will", "shall", "may", "might", "must", "what", "how", "why", "where", "when",
             "which", "who", "whom", "whose", "whether", "if", "and", "or", "but", "so", "than", "then", "of", "to", "for", "at",
-            "by", "from", "about", "as", "into", "onto", "via", "per", "please", "just", "really", "very", "there", "here");
+            "by", "from", "about", "as", "into", "onto", "via", "per", "there", "here",
+            "please", "kindly", "just", "really", "very", "actually", "exactly", "basically", "simply", "quite", "also");
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "without", "cannot", "none", "nor", "neither",
             "nobody", "nothing", "nowhere");
     /** Words whose swap for the other of their pair reverses a question: each maps to its pair's name. */
@@ -103,6 +107,7 @@ public final class Guards {
         if (!x.names.equals(y.names)) return Kind.NAME;
         if (!x.words.equals(y.words) && sorted(x.words).equals(sorted(y.words))) return Kind.ORDER;
         if (oneWordSwapped(x.content, y.content)) return Kind.WORD;
+        if (oneWordAdded(x.content, y.content)) return Kind.ADDED;
         return null;
     }
 
@@ -212,6 +217,24 @@ public final class Guards {
             if (!a.get(i).equals(b.get(i)) && ++differing > 1) return false;
         }
         return differing == 1;
+    }
+
+    /**
+     * One question's content words are the other's with one word inserted after the first of them: a
+     * qualifier that narrows or widens it ("reset my router" / "reset my router password", "tax" / "sales
+     * tax"). A word put before the first is not counted: that is where a paraphrase frames the same
+     * question ("explain compound interest", "the best way to unclog a drain", "the steps to reset my router").
+     */
+    private static boolean oneWordAdded(List<String> a, List<String> b) {
+        if (Math.abs(a.size() - b.size()) != 1) return false;
+        List<String> shorter = a.size() < b.size() ? a : b, longer = a.size() < b.size() ? b : a;
+        int i = 0;
+        while (i < shorter.size() && shorter.get(i).equals(longer.get(i))) i++;
+        if (i == 0) return false; // added before the first content word, or not the same question at all
+        for (int j = i; j < shorter.size(); j++) {
+            if (!shorter.get(j).equals(longer.get(j + 1))) return false;
+        }
+        return true;
     }
 
     /**

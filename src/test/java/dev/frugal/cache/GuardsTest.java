@@ -53,6 +53,14 @@ class GuardsTest {
             Why does my screen dim?                       | Why is my screen dimming?                      | -
             How do I change my profile picture?           | How can I update my profile photo?             | -
             How do I add a printer?                       | How can I connect a new printer?               | -
+            How do I reset my router?                     | How do I reset my router password?            | ADDED
+            Does the warranty cover water damage?         | Does the warranty cover flood water damage?    | ADDED
+            How do I ripen a mango?                       | How do I ripen a mango quickly?                | ADDED
+            What is compound interest?                    | Can you explain compound interest?             | -
+            How do I unclog a drain?                      | What is the best way to unclog a drain?        | -
+            What is a hedge fund?                         | What exactly is a hedge fund?                  | -
+            How do I stop snoring?                        | How do I actually stop snoring, please?        | -
+            How do I paint a fence?                       | How do I paint a wooden garden fence?          | -
             """)
     void blocksTheNearMissesOfEachKindAndLetsParaphrasesThrough(String a, String b, Guards.Kind expected) {
         assertEquals(expected, Guards.check(a, b));

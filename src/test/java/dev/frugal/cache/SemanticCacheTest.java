@@ -58,10 +58,11 @@ class SemanticCacheTest {
 
     @Test
     void aWrongCandidateAddsTheFreshAnswerAndIsNeverServedAtThatSimilarityAgain() {
-        cache.add(PARTITION, "How do I reset my password?", at(1), answer("Use the link", "team-a"));
-        SemanticCache.Probe p = find("How do I reset my email password?", 0.95);
+        // a near miss that passes every guard (a qualifier before the first content word; the added guard sees one after it)
+        cache.add(PARTITION, "How do I reset my iPhone?", at(1), answer("Hold the side button", "team-a"));
+        SemanticCache.Probe p = find("How do I factory reset my iPhone?", 0.95);
         assertEquals(SemanticCache.Verdict.VERIFY, p.verdict());
-        cache.settle(p, answer("Call the bank", "team-a"));
+        cache.settle(p, answer("Erase all content and settings", "team-a"));
         assertEquals(1, cache.bound(POOL).wrong());
         assertEquals(2, cache.size(), "the fresh answer is an entry of its own");
     }

@@ -83,25 +83,29 @@ class SemanticHeldOutTest {
     }
 
     /**
-     * {@code test} (held out, run once before the compound rule) and {@code fresh} (held out until its run
-     * served two near misses; a tuning split since the word guard): no near miss is served, and more than
-     * a quarter of the paraphrases are.
+     * The tuning splits: {@code train}; {@code test} (held out, run once before the compound rule); {@code fresh}
+     * (held out until its run served two near misses, then tuned on for the word guard); {@code fresh2} (held out
+     * until its one run served "reset my router" / "…my router password", then tuned on for the added-word
+     * guard). No near miss is served, and more than a quarter of the paraphrases are.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"test", "fresh"})
-    void theDefaultsServeNoNearMissOfTheEarlierSplitsAndSomeParaphrases(String split) {
+    @ValueSource(strings = {"train", "test", "fresh", "fresh2"})
+    void theDefaultsServeNoNearMissOfTheTuningSplitsAndSomeParaphrases(String split) {
         assertServes(split, List.of());
     }
 
     /**
-     * {@code fresh2} was written and committed before the word guard's first run on it, then run once
-     * (docs/benchmarks.md): it served one near miss no guard sees, a question made narrower by one added
-     * word ("How do I reset my router?" / "…my router password?", 0.881). It is pinned as found, not tuned
-     * away; any other served near miss fails.
+     * {@code fresh3} was written and committed before the added-word guard's first run on it, then run once
+     * (docs/benchmarks.md): it served 3 of 43 near misses. Two are qualifiers put before the question's first
+     * content word, where the guard lets a paraphrase frame a question ("side effects" / "long-term side
+     * effects", 0.937; "reset my iPhone" / "factory reset my iPhone", 0.944), one is two antonyms swapped at
+     * once ("tighten a loose screw" / "loosen a tight screw", 0.910). They are pinned as found, not tuned away;
+     * any other served near miss fails.
      */
     @Test
-    void theSplitWrittenBeforeTheWordGuardServesOnlyTheNearMissItsOneRunFound() {
-        assertServes("fresh2", List.of("How do I reset my router password?"));
+    void theSplitWrittenBeforeTheAddedWordGuardServesOnlyTheNearMissesItsOneRunFound() {
+        assertServes("fresh3", List.of("What are the long-term side effects of the shingles vaccine?",
+                "How do I factory reset my iPhone?", "How do I loosen a tight screw?"));
     }
 
     private static void assertServes(String split, List<String> nearMisses) {
@@ -116,7 +120,7 @@ class SemanticHeldOutTest {
     @Test
     void precisionAndRecallOfHits() {
         FalseHitBound learned = learned();
-        for (String split : List.of("train", "test", "fresh", "fresh2")) {
+        for (String split : List.of("train", "test", "fresh", "fresh2", "fresh3")) {
             int hits = 0, right = 0, paraphrases = 0, nearMisses = 0, blocked = 0;
             for (SemanticPairs.Pair p : pairs.split(split)) {
                 boolean hit = hit(p, learned);

@@ -16,7 +16,9 @@ import java.util.List;
  * {@code test} split is held out: guards and defaults were tuned on {@code train} only (one guard rule,
  * swapped hyphenated compounds, was added after the first run on {@code test}: docs/benchmarks.md),
  * {@code fresh} was written after that rule and run once, then became a tuning split for the word guard,
- * and {@code fresh2} was written and committed before that guard's first run on it, and run once.
+ * {@code fresh2} was written and committed before that guard's first run on it, run once, then became a
+ * tuning split for the added-word guard, and {@code fresh3} was written and committed before that guard's
+ * first run on it, and run once.
  */
 record SemanticPairs(List<Pair> all) {
     record Pair(String a, String b, boolean same, String kind, String split, double similarity, Guards.Kind guard) {}
@@ -47,7 +49,7 @@ record SemanticPairs(List<Pair> all) {
         return new SemanticPairs(pairs);
     }
 
-    /** The pairs of one split: train, test, fresh or fresh2. */
+    /** The pairs of one split: train, test, fresh, fresh2 or fresh3. */
     List<Pair> split(String name) {
         return all.stream().filter(p -> p.split().equals(name)).toList();
     }
