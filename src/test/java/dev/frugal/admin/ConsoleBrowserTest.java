@@ -6,6 +6,8 @@ import dev.frugal.testsupport.RequiresChromium;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
@@ -58,7 +60,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The console in a real browser (Debian's headless Chromium through Selenium) against the running gateway with a
  * seeded ledger: sign-in, the overview's figures against the report API, a key issued in the console used for a
- * chat completion, a route edited and explained, a team key's view kept to its team (also by direct URL and API),
+ * chat completion, a route edited and explained, a route's evaluation curve on an uploaded test set against
+ * {@code POST /admin/routes/{route}/evaluate}, a team key's view kept to its team (also by direct URL and API),
  * CSRF. Screenshots of each page at laptop and phone widths go to {@code target/console-screenshots/}; the
  * browser's log must hold no error but those of the refusals the test provokes.
  */
@@ -225,6 +228,79 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(5)
+    void theEvaluationCurveShowsWhatEvaluateReturns() throws Exception {
+        // the route's examples through the admin API (the page evaluates the examples in force; it does not upload them),
+        // embedded by the real MiniLM: 24 prompts, a second or two
+        admin().contentType("text/csv").body(Files.readString(resource("console/route-examples.csv")))
+                .post("/admin/routes/" + ROUTE + "/examples").then().statusCode(202);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonPath progress;
+        do {
+            Thread.sleep(200);
+            progress = admin().get("/admin/routes/" + ROUTE + "/examples").then().statusCode(200).extract().jsonPath();
+            assertFalse("failed".equals(progress.getString("upload.status")), progress.prettify());
+        } while (!("ready".equals(progress.getString("upload.status")) && progress.getInt("loaded_rows") == 24) && System.nanoTime() < deadline);
+        assertEquals("ready", progress.getString("upload.status"), progress.prettify());
+        assertEquals(24, progress.getInt("loaded_rows"));
+
+        // the page: the route's examples in force, then a test set uploaded and its curve drawn
+        open("/console/routing");
+        waitLoaded("routing");
+        driver.findElement(By.cssSelector("#routes tr[data-route='" + ROUTE + "'] button.edit")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> d.findElement(By.id("eval-status")).getText().startsWith("24 examples in force"));
+        assertTrue(driver.findElement(By.id("eval-box")).isDisplayed());
+        Path testSet = resource("console/route-test-set.csv");
+        driver.findElement(By.id("eval-file")).sendKeys(testSet.toAbsolutePath().toString());
+        driver.findElement(By.id("eval-run")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> d.findElement(By.tagName("body")).getAttribute("data-evaluated") != null
+                || !d.findElement(By.id("status")).getText().isEmpty());
+        assertEquals("", driver.findElement(By.id("status")).getText(), "no error on the page");
+        assertTrue(driver.findElement(By.id("eval-status")).getText().startsWith("12 test rows (route-test-set.csv), predicted from 24 examples"),
+                driver.findElement(By.id("eval-status")).getText());
+        assertFalse(driver.findElements(By.cssSelector("#chart-eval canvas")).isEmpty(), "uPlot drew the curve");
+
+        // the table beside the chart is the API's answer for the same test set: each operating point's accuracy and
+        // average cost (consecutive points that decide alike share a row), each candidate alone and the oracle
+        String answer = admin().contentType("text/csv").body(Files.readString(testSet)).post("/admin/routes/" + ROUTE + "/evaluate")
+                .then().statusCode(200).extract().asString();
+        JsonPath api = JsonPath.from(answer).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.BIG_DECIMAL));
+        @SuppressWarnings("unchecked")
+        List<List<String>> rows = (List<List<String>>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('#eval-table tbody tr')].map(r => [r.dataset.point || r.dataset.baseline,"
+                + " r.dataset.to || '', r.dataset.accuracy, r.dataset.cost, r.cells[1].textContent])");
+        for (List<String> row : rows) {
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f %%", 100 * Double.parseDouble(row.get(2))), row.get(4), "accuracy shown: " + row);
+        }
+        List<Map<String, Object>> points = api.getList("points");
+        assertTrue(points.size() >= 2, answer);
+        Set<String> starts = new java.util.HashSet<>();
+        for (Map<String, Object> p : points) {
+            BigDecimal at = new BigDecimal(String.valueOf(p.get("operating_point")));
+            List<List<String>> in = rows.stream().filter(r -> !r.get(1).isEmpty()
+                    && new BigDecimal(r.get(0)).compareTo(at) <= 0 && at.compareTo(new BigDecimal(r.get(1))) <= 0).toList();
+            assertEquals(1, in.size(), "one row of the table holds min-quality " + at + ": " + rows);
+            assertEquals(List.of(plain(p.get("accuracy")), plain(p.get("avg_cost_usd"))), List.of(plain(in.get(0).get(2)), plain(in.get(0).get(3))),
+                    "min-quality " + at + " on the page and in POST /admin/routes/{route}/evaluate");
+            starts.add(plain(at));
+        }
+        List<List<String>> ranges = rows.stream().filter(r -> !r.get(1).isEmpty()).toList();
+        assertTrue(ranges.stream().allMatch(r -> starts.contains(plain(r.get(0))) && starts.contains(plain(r.get(1)))), "the rows' bounds are the API's points: " + rows);
+        Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Object>> alone = api.getMap("baselines.candidates");
+        alone.forEach((model, r) -> expected.put(model, List.of(plain(r.get("accuracy")), plain(r.get("avg_cost_usd")))));
+        expected.put("oracle", List.of(plain(api.get("baselines.oracle.accuracy")), plain(api.get("baselines.oracle.avg_cost_usd"))));
+        Map<String, List<String>> shown = rows.stream().filter(r -> r.get(1).isEmpty())
+                .collect(Collectors.toMap(r -> r.get(0), r -> List.of(plain(r.get(2)), plain(r.get(3)))));
+        assertEquals(expected, shown, "the baselines on the page and in POST /admin/routes/{route}/evaluate");
+        assertEquals(Set.of("policy-strong", "policy-mid", "policy-local", "oracle"), shown.keySet());
+        assertEquals("1", expected.get("oracle").get(0), "the oracle: policy-strong answers every test prompt right");
+        assertEquals("0.333333", expected.get("policy-local").get(0), "policy-local alone: the 4 sums of the 12 prompts");
+        shoot("routing-evaluation", By.id("eval-box"));
+        noBrowserErrors();
+    }
+
+    @Test
+    @Order(6)
     void theBackendsAndAuditPagesRender() {
         given().header("Authorization", "Bearer " + ALPHA_KEY).contentType("application/json")
                 .body("{\"model\":\"sim-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"a backend to show\"}]}")
@@ -247,7 +323,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aChangeWithoutTheCsrfTokenIsRefused() {
         String body = "{\"name\":\"csrf-" + TEAM + "\"}";
         session().contentType("application/json").body(body).post("/console/api/teams").then().statusCode(403)
@@ -268,7 +344,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aTeamKeySeesItsOwnTeamOnly() {
         driver.findElement(By.id("sign-out")).click();
         waitFor(By.id("sign-in"));
@@ -307,7 +383,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aRevokedTeamKeyEndsItsSession() {
         driver.findElement(By.id("sign-out")).click();
         waitFor(By.id("sign-in"));
@@ -404,6 +480,19 @@ class ConsoleBrowserTest {
         return m.group(1);
     }
 
+    /** A test resource's file (the browser uploads it from there). */
+    Path resource(String name) throws Exception {
+        return Path.of(getClass().getClassLoader().getResource(name).toURI());
+    }
+
+    /** A number as the page's data attribute or the API's JSON has it, written plainly: 0.5, 1e-7 and 1.0E-7 alike. */
+    static String plain(Object number) {
+        String s = String.valueOf(number);
+        if (!s.matches("-?[0-9.]+([eE][-+]?[0-9]+)?")) return s;
+        BigDecimal d = new BigDecimal(s).stripTrailingZeros();
+        return (d.scale() < 0 ? d.setScale(0) : d).toPlainString();
+    }
+
     /** The status of a request the page makes itself (its cookie; its CSRF token on a change). */
     Long fetch(String method, String path) {
         return (Long) ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
@@ -414,9 +503,15 @@ class ConsoleBrowserTest {
 
     /** A screenshot of the page at a laptop's width, then a phone's. */
     static void shoot(String name) {
+        shoot(name, null);
+    }
+
+    /** A screenshot of the page at a laptop's width, then a phone's, scrolled to show {@code focus} when given. */
+    static void shoot(String name, By focus) {
         try {
             for (var size : List.of(Map.entry("laptop", new Dimension(1280, 900)), Map.entry("phone", new Dimension(390, 844)))) {
                 driver.manage().window().setSize(size.getValue());
+                if (focus != null) ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", driver.findElement(focus));
                 Path png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
                 Files.copy(png, SHOTS.resolve(name + "-" + size.getKey() + ".png"), StandardCopyOption.REPLACE_EXISTING);
                 Object wider = ((JavascriptExecutor) driver).executeScript(

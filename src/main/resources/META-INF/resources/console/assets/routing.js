@@ -1,6 +1,6 @@
 'use strict';
 (() => {
-  const { api, el, usd, guard, status } = Console;
+  const { api, el, usd, pct, guard, status } = Console;
   const SHOWN_ONLY = ['object', 'source', 'active', 'overrides_file', 'problem', 'updated_at', 'updated_by'];
   let current = null; // the route being edited, as GET shows it
 
@@ -54,6 +54,9 @@
 
   async function examples(name) {
     const box = document.getElementById('eval-box');
+    document.getElementById('chart-eval').replaceChildren();
+    document.getElementById('eval-table').hidden = true;
+    document.querySelector('#eval-table tbody').replaceChildren();
     try {
       const ex = await api('GET', '/routes/' + encodeURIComponent(name) + '/examples');
       box.hidden = !(ex.rows > 0);
@@ -81,16 +84,49 @@
     await load();
   }));
 
+  /** A cost per request: three significant digits, never an exponent ($0.0000123). */
+  const cost = v => v == null ? '–' : '$' + Number(v).toLocaleString('en-US', { maximumSignificantDigits: 3 });
+
+  /** A row of the evaluation's table; its data-* attributes hold the API's figures as they came. */
+  const evalRow = (data, label, r) => el('tr', { dataset: Object.assign({ accuracy: r.accuracy, cost: r.avg_cost_usd }, data) },
+    el('th', { scope: 'row' }, label), el('td', { class: 'num' }, pct(r.accuracy)), el('td', { class: 'num' }, cost(r.avg_cost_usd)),
+    el('td', {}, Object.entries(r.share || {}).filter(([, s]) => s > 0).map(([m, s]) => m + ' ' + pct(s)).join(', ')));
+
   document.getElementById('eval-run').addEventListener('click', guard(async () => {
     const file = document.getElementById('eval-file').files[0];
     if (!file) throw new Error('Choose a test set (CSV) first.');
-    const result = await api('POST', '/routes/' + encodeURIComponent(current.name) + '/evaluate', await file.text(), 'text/csv');
+    const said = document.getElementById('eval-status');
+    const before = said.textContent;
+    said.textContent = 'Evaluating ' + file.name + '…';
+    let result;
+    try { result = await api('POST', '/routes/' + encodeURIComponent(current.name) + '/evaluate', await file.text(), 'text/csv'); }
+    catch (e) { said.textContent = before; throw e; }
     const points = result.points.slice().sort((a, b) => a.avg_cost_usd - b.avg_cost_usd);
     const target = document.getElementById('chart-eval');
     target.replaceChildren();
+    // costs per request are fractions of a cent: uPlot's default labels (a few decimals) would read 0, 0, 0.001, 0.001
     new uPlot({ width: Math.max(280, target.clientWidth || 600), height: 240, scales: { x: { time: false } },
-      series: [{ label: 'avg cost (USD)' }, { label: 'accuracy', stroke: '#16a34a', points: { show: true } }] },
+      axes: [{ values: (u, ticks) => ticks.map(cost), size: 40 }, { values: (u, ticks) => ticks.map(v => Math.round(100 * v) + ' %'), size: 64 }],
+      series: [{ label: 'avg cost (USD)', value: (u, v) => v == null ? '–' : cost(v) },
+        { label: 'accuracy', stroke: '#16a34a', points: { show: true }, value: (u, v) => v == null ? '–' : pct(v) }] },
       [points.map(p => p.avg_cost_usd), points.map(p => p.accuracy)], target);
+    // consecutive operating points that decide alike share a row: min-quality 0.05–0.45
+    const groups = [];
+    for (const p of result.points) {
+      const last = groups[groups.length - 1];
+      if (last && last.r.accuracy === p.accuracy && last.r.avg_cost_usd === p.avg_cost_usd
+          && JSON.stringify(last.r.share) === JSON.stringify(p.share)) last.to = p.operating_point;
+      else groups.push({ from: p.operating_point, to: p.operating_point, r: p });
+    }
+    const b = result.baselines;
+    document.querySelector('#eval-table tbody').replaceChildren(
+      ...groups.map(g => evalRow({ point: g.from, to: g.to }, 'min-quality ' + g.from + (g.to !== g.from ? '–' + g.to : ''), g.r)),
+      ...Object.entries(b.candidates).map(([m, r]) => evalRow({ baseline: m }, 'always ' + m, Object.assign({ share: { [m]: 1 } }, r))),
+      evalRow({ baseline: 'oracle' }, 'oracle (per prompt, the cheapest best candidate)', b.oracle));
+    document.getElementById('eval-table').hidden = false;
+    said.textContent = result.rows + ' test rows (' + file.name + '), predicted from ' + result.examples
+      + ' examples in force: ' + result.points.length + ' operating points.';
+    document.body.dataset.evaluated = String(Date.now());
   }));
 
   document.getElementById('explain-form').addEventListener('submit', guard(async e => {
