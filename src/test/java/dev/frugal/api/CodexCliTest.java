@@ -58,7 +58,7 @@ class CodexCliTest {
         if (Files.isExecutable(COPY.resolve("node_modules/.bin/codex"))) return;
         VercelAiSdkTest.Run npm = VercelAiSdkTest.run(COPY, Map.of(), 600, "npm", "ci", "--no-audit", "--no-fund", "--prefix",
                 COPY.toAbsolutePath().toString());
-        assertEquals(0, npm.exit(), "npm ci:\n" + npm.out());
+        VercelAiSdkTest.npmInstalled(npm);
     }
 
     /** Codex's configuration: the gateway as its model provider, and nothing that would reach another host. */
