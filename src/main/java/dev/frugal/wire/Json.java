@@ -70,4 +70,13 @@ public final class Json {
             throw new IllegalStateException("cannot serialise a JSON tree", e);
         }
     }
+
+    /** A message's content as text: a string, or the text parts of an array joined; "" for null or missing. */
+    public static String contentText(JsonNode node) {
+        if (node == null || node.isNull()) return "";
+        if (node.isTextual()) return node.asText();
+        StringBuilder sb = new StringBuilder();
+        if (node.isArray()) for (JsonNode part : node) sb.append(part.path("text").asText(""));
+        return sb.toString();
+    }
 }

@@ -31,10 +31,10 @@ public final class MessagesResponseMapper {
         out.put("id", messageId(completion.path("id").asText("")));
         out.put("type", "message").put("role", "assistant").put("model", model);
         ArrayNode content = out.putArray("content");
-        String reasoning = text(message.get("reasoning_content"));
+        String reasoning = Json.contentText(message.get("reasoning_content"));
         if (!reasoning.isEmpty()) content.addObject().put("type", "thinking").put("thinking", reasoning).put("signature", "");
-        String text = text(message.get("content"));
-        if (text.isEmpty()) text = text(message.get("refusal"));
+        String text = Json.contentText(message.get("content"));
+        if (text.isEmpty()) text = Json.contentText(message.get("refusal"));
         if (!text.isEmpty()) content.addObject().put("type", "text").put("text", text);
         for (JsonNode call : message.path("tool_calls")) {
             ObjectNode block = content.addObject().put("type", "tool_use");
@@ -88,14 +88,5 @@ public final class MessagesResponseMapper {
         } catch (Exception e) {
             return arguments; // the model wrote invalid JSON: the client sees exactly what it wrote
         }
-    }
-
-    /** A string, or the text parts of an array, joined; "" for null. */
-    private static String text(JsonNode node) {
-        if (node == null || node.isNull()) return "";
-        if (node.isTextual()) return node.asText();
-        StringBuilder sb = new StringBuilder();
-        if (node.isArray()) for (JsonNode part : node) sb.append(part.path("text").asText(""));
-        return sb.toString();
     }
 }

@@ -70,11 +70,11 @@ public final class ResponseObject {
         JsonNode message = choice.path("message");
         String itemStatus = incompleteReason(choice.path("finish_reason").asText(null)) == null ? "completed" : "incomplete";
         ArrayNode out = Json.nodes().arrayNode();
-        String reasoning = text(message.get("reasoning_content"));
-        if (reasoning.isEmpty()) reasoning = text(message.get("reasoning"));
+        String reasoning = Json.contentText(message.get("reasoning_content"));
+        if (reasoning.isEmpty()) reasoning = Json.contentText(message.get("reasoning"));
         if (!reasoning.isEmpty()) out.add(reasoning(itemId("rs_", responseId), reasoning));
-        String text = text(message.get("content"));
-        String refusal = text(message.get("refusal"));
+        String text = Json.contentText(message.get("content"));
+        String refusal = Json.contentText(message.get("refusal"));
         if (!text.isEmpty() || !refusal.isEmpty()) {
             ObjectNode m = messageItem(itemId("msg_", responseId), itemStatus);
             if (!text.isEmpty()) m.withArray("content").add(outputText(text));
@@ -171,14 +171,5 @@ public final class ResponseObject {
         r.putArray("summary");
         r.putArray("content").addObject().put("type", "reasoning_text").put("text", text);
         return r;
-    }
-
-    /** A string, or the text parts of an array, joined; "" for null. */
-    private static String text(JsonNode node) {
-        if (node == null || node.isNull()) return "";
-        if (node.isTextual()) return node.asText();
-        StringBuilder sb = new StringBuilder();
-        if (node.isArray()) for (JsonNode part : node) sb.append(part.path("text").asText(""));
-        return sb.toString();
     }
 }

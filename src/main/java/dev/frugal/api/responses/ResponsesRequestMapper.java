@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks an OpenAI Responses request ({@code POST /v1/responses}, responses-api.md §1) and
@@ -222,10 +223,13 @@ public final class ResponsesRequestMapper {
         return out;
     }
 
+    /** The chat rule for a function's name (RequestValidator's), compiled once: names are checked on every request. */
+    private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
     /** A tool's name: 1-64 of a-z, A-Z, 0-9, _, . and - (a 400 naming the field otherwise). */
     static String name(JsonNode t, String p) {
         String name = required(t, "name", p + ".name");
-        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+        if (!TOOL_NAME.matcher(name).matches()) {
             throw GatewayError.invalidRequest("'" + p + ".name' must be 1-64 of a-z, A-Z, 0-9, _, . and -.", p + ".name");
         }
         return name;
