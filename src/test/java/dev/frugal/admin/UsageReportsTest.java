@@ -59,7 +59,7 @@ class UsageReportsTest {
     static LedgerRow row(String id, String team, String key, String model, Instant ts, int status, long cost, long reference, long latency) {
         return new LedgerRow(id, ts, team, key, "chat", model, null, "fake", "fake/" + model, model, status,
                 status >= 400 ? "upstream_error" : null, 100, 20, 0, 0, cost, reference, "test", false, false, latency, -1,
-                false, false, false, 1, "fake/" + model + "=ok", null);
+                false, false, false, 1, "fake/" + model + "=ok", null, null, Double.NaN, 0, 0, 0, null, -1, null);
     }
 
     static Response get(String auth, String path) {

@@ -51,7 +51,7 @@ class LedgerShutdownTest {
         for (int i = 0; i < 50; i++) {
             ledger.record(new LedgerRow("shutdown-" + i, Instant.now(), "alpha", null, "chat", "gpt-test", null, "fake",
                     "fake/gpt-test", "gpt-test", 200, null, 10, 5, 0, 0, 100, 200, null, false, false, 20, -1, false, false,
-                    false, 1, null, null));
+                    false, 1, null, null, null, Double.NaN, 0, 0, 0, null, -1, null));
         }
         assertEquals(50, ledger.pending(), "nothing written yet: the flush interval is an hour");
 

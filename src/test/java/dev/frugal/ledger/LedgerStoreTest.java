@@ -57,7 +57,7 @@ class LedgerStoreTest {
                     "anthropic", "anthropic/claude-x", "claude-x", 200, null, 1000, 200, 300, 50, 12_345, 99_999, "2026-11",
                     false, true, 1830, 240, true, false, true, 2, "openai/gpt=rate_limited;anthropic/claude-x=ok",
                     "cheapest: claude [anthropic/claude-x cost=900], gpt [openai/gpt cost=unpriced]; dropped: local [embed unsupported_operation]",
-                    "claude", 0.875, 0, 2, 4_000, "local", 3_210);
+                    "claude", 0.875, 0, 2, 4_000, "local", 3_210, null);
             LedgerRow keyless = row().id("req_2").key(null).provider("").status(404).build();
             store.write(List.of(r, keyless));
             try (Connection c = ds.getConnection(); Statement s = c.createStatement();

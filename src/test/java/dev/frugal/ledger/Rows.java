@@ -57,6 +57,6 @@ final class Rows {
                 status >= 400 ? "some_error" : null, prompt, completion, cached, reasoning, cost, referenceCost,
                 unpriced ? null : "2026-11", unpriced, estimated, latency, -1, false, cacheHit, false, 1,
                 provider.isEmpty() ? null : provider + "/" + upstreamModel + "=ok", null, null, Double.NaN, cacheSaved,
-                0, 0, shadowModel, shadowCost);
+                0, 0, shadowModel, shadowCost, null);
     }
 }
