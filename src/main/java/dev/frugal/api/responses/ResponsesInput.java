@@ -22,6 +22,9 @@ import static dev.frugal.api.responses.ResponsesRequestMapper.required;
  * message, every role takes both part families, unknown fields are ignored. Pure.
  */
 final class ResponsesInput {
+    /** The roles an input message may have. */
+    private static final Set<String> ROLES = Set.of("user", "system", "developer", "assistant");
+
     private ResponsesInput() {}
 
     /**
@@ -63,7 +66,7 @@ final class ResponsesInput {
         switch (type) {
             case "message" -> {
                 String role = required(item, "role", p + ".role");
-                if (!Set.of("user", "system", "developer", "assistant").contains(role)) {
+                if (!ROLES.contains(role)) {
                     throw GatewayError.invalidRequest("'" + p + ".role' must be user, system, developer or assistant.", p + ".role");
                 }
                 out = message(role, content(item.get("content"), role, p + ".content"));
