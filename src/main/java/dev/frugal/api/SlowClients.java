@@ -2,6 +2,7 @@ package dev.frugal.api;
 
 import dev.frugal.config.ConfigHolder;
 import dev.frugal.config.ServerSettings;
+import dev.frugal.core.EventLoopTimers;
 import dev.frugal.core.GatewayError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,7 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
@@ -45,7 +46,7 @@ import java.util.function.Consumer;
  * <p>Metrics: {@value #TIMEOUTS} (tag {@code phase}: head, body, idle), {@value #REFUSED} (connections
  * over the per-address cap), {@value #MALFORMED} (tag {@code status}: 400, 414, 431).
  */
-@ApplicationScoped
+@Singleton
 public class SlowClients {
     public static final String TIMEOUTS = "frugal.http.client.timeouts";
     public static final String REFUSED = "frugal.http.connections.refused";
@@ -128,8 +129,8 @@ public class SlowClients {
         HttpServerRequest req = ctx.request();
         Duration limit = settings().bodyTimeout();
         if (hasBody(req) && !req.isEnded()) {
-            long timer = vertx.setTimer(limit.toMillis(), t -> bodyTimedOut(ctx, limit));
-            req.end().onComplete(ended -> vertx.cancelTimer(timer));
+            Runnable cancel = EventLoopTimers.start(vertx, limit.toMillis(), () -> bodyTimedOut(ctx, limit));
+            req.end().onComplete(ended -> cancel.run());
         }
         ctx.next();
     }

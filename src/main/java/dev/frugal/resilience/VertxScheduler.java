@@ -1,5 +1,6 @@
 package dev.frugal.resilience;
 
+import dev.frugal.core.EventLoopTimers;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
@@ -22,8 +23,7 @@ public final class VertxScheduler implements PlanExecutor.Scheduler {
 
     @Override
     public Runnable deadline(long delayMillis, Runnable task) {
-        long id = vertx.setTimer(Math.max(1, delayMillis), t -> task.run());
-        return () -> vertx.cancelTimer(id);
+        return EventLoopTimers.start(vertx, delayMillis, task);
     }
 
     @Override

@@ -1,0 +1,30 @@
+package dev.frugal.core;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One-shot timers set and almost always cancelled once per request (the body's deadline, an
+ * attempt's deadline). On the event loop they go straight to Netty's scheduler of that loop: a Vert.x
+ * timer also enters a global map and its context's close hooks (a lock), which made the three timers of
+ * a request about 3 % of its CPU (docs/benchmarks.md). The task still runs on the Vert.x context that
+ * set it, as a Vert.x timer's would. Off an event loop (a worker), a Vert.x timer.
+ */
+public final class EventLoopTimers {
+    private EventLoopTimers() {}
+
+    /** Runs {@code task} after {@code delayMillis} (at least 1) unless the returned cancel runs first. */
+    public static Runnable start(Vertx vertx, long delayMillis, Runnable task) {
+        long delay = Math.max(1, delayMillis);
+        ContextInternal context = ContextInternal.current();
+        if (context != null && context.isEventLoopContext() && context.inThread()) {
+            ScheduledFuture<?> f = context.nettyEventLoop().schedule(() -> context.emit(v -> task.run()), delay, TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        }
+        long id = vertx.setTimer(delay, t -> task.run());
+        return () -> vertx.cancelTimer(id);
+    }
+}
