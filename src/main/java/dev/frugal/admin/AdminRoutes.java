@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -25,7 +25,7 @@ import java.util.Optional;
  * ({@link AdminThrottle}: 429 with {@code Retry-After}), logged without the key and counted in
  * {@value #AUTH_FAILURES}. A request that passes carries its {@link AuditTrail.Actor}.
  */
-@ApplicationScoped
+@Singleton
 public class AdminRoutes {
     /** Wrong admin keys; tag {@code outcome}: {@code rejected} (401) or {@code throttled} (429, the address is locked out). */
     public static final String AUTH_FAILURES = "frugal.admin.auth.failures";

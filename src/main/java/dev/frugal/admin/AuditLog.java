@@ -9,7 +9,7 @@ import dev.frugal.core.TimeSource;
 import dev.frugal.wire.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -29,7 +29,7 @@ import java.util.Set;
  * it, the change stands (it is already made) and the whole record is logged at ERROR level instead,
  * so it is not lost. Thread-safe.
  */
-@ApplicationScoped
+@Singleton
 public class AuditLog implements AuditTrail {
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
     /** Field names dropped from {@code before} and {@code after} at any depth, whatever a caller passes. */

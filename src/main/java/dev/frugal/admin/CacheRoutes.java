@@ -7,7 +7,7 @@ import dev.frugal.pipeline.CacheAdmin;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -21,7 +21,7 @@ import java.util.Set;
  * ({@code cache.purge}), also one that reached only this replica's memory because Redis could not
  * be reached (answered 503 {@code cache_store_unavailable}: retry it).
  */
-@ApplicationScoped
+@Singleton
 public class CacheRoutes {
     private static final Set<String> PARAMS = Set.of("team", "model");
 

@@ -10,7 +10,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.List;
@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * through {@code /console/api} ({@link ConsoleRoutes}), read by the pages' scripts. The backends table is
  * a server-rendered fragment that htmx polls. A team session sees the overview and its team only.
  */
-@ApplicationScoped
+@Singleton
 public class ConsolePages {
     /** The pages, in the order of the navigation; the team view has the first two. */
     static final List<String> PAGES = List.of("overview", "teams", "routing", "backends", "audit");

@@ -14,7 +14,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * {@code /v1/usage}, restricted to its team) and its own team and keys; anything else is 403, checked here on
  * every request, and its key must still be valid. Wrong keys count against the admin API's throttle.
  */
-@ApplicationScoped
+@Singleton
 public class ConsoleRoutes {
     static final String COOKIE = "frugal_console";
     static final String LOGIN_COOKIE = "frugal_console_login";

@@ -11,7 +11,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -35,7 +35,7 @@ import java.util.Locale;
  * which candidates — never the prompts). A body is at most {@code frugal.routing.examples.max-upload-size}
  * (413 past it); its own body reader runs before any other on these paths.
  */
-@ApplicationScoped
+@Singleton
 public class ExamplesAdmin {
     private static final Logger LOG = Logger.getLogger(ExamplesAdmin.class);
     private static final String PATHS = "/admin/routes/[^/]+/(examples|evaluate)";

@@ -5,7 +5,7 @@ import io.prometheus.client.exporter.common.TextFormat;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -28,7 +28,7 @@ import java.util.Optional;
  * admin key's strength rule. Without the variable the endpoint stays open, as Prometheus expects by
  * default; see docs/security.md for the other choice (a separate management port).
  */
-@ApplicationScoped
+@Singleton
 public class MetricsEndpoint {
     static final String TEXT = TextFormat.CONTENT_TYPE_004;
     static final String OPENMETRICS = TextFormat.CONTENT_TYPE_OPENMETRICS_100;

@@ -5,7 +5,7 @@ import dev.frugal.pipeline.UsageReports;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -14,7 +14,7 @@ import jakarta.inject.Inject;
  * every team (or one, with {@code team=}). The admin key is checked by {@link AdminRoutes}'s guard
  * on {@code /admin/*}. The report itself is {@link UsageReports}'s (docs/ledger.md).
  */
-@ApplicationScoped
+@Singleton
 public class ReportRoutes {
     @Inject UsageReports reports;
 

@@ -18,7 +18,7 @@ import dev.frugal.wire.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
  * {@code /examples} and {@code /evaluate} of a route belong to another class: PUT and DELETE here never touch a
  * route's examples.
  */
-@ApplicationScoped
+@Singleton
 public class RoutesAdmin {
     private static final int MAX_BODY_BYTES = 64 * 1024;
     /** Fields of a route as GET shows it that a PUT may carry back (GET, edit, PUT); they are ignored, but {@code version}. */

@@ -13,7 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
  * read from the database on a thread of its calls ({@link Database#calls()}: 503 {@code database_unavailable}
  * when it does not answer in time).
  */
-@ApplicationScoped
+@Singleton
 public class RoutingAdmin {
     private static final Logger LOG = Logger.getLogger(RoutingAdmin.class);
     /** A request body as large as the model endpoints accept by default, plus the envelope. */

@@ -18,7 +18,7 @@ import dev.frugal.wire.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -37,7 +37,7 @@ import java.util.function.UnaryOperator;
  * Every change that succeeds leaves one record in the {@link AuditTrail}, with the state before and
  * after (keys as lists show them, without their display prefix; never the key, never its hash).
  */
-@ApplicationScoped
+@Singleton
 public class TeamsAdmin {
     private static final int MAX_BODY_BYTES = 64 * 1024;
 

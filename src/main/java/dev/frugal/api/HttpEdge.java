@@ -17,7 +17,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.function.Function;
@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * relaying a stream, and answering failures — each surface supplying its {@link Style}: where the
  * key may come from and what an error looks like. Event loop only; never blocks.
  */
-@ApplicationScoped
+@Singleton
 class HttpEdge {
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
     /** The request header routing rules may match (docs/routing.md#rules). */

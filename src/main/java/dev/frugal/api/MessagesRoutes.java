@@ -16,7 +16,7 @@ import dev.frugal.wire.Sse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -28,7 +28,7 @@ import jakarta.inject.Inject;
  * default) or {@code Authorization: Bearer}; errors are in Anthropic's shape with the same
  * statuses. Thin: the translation is in {@code dev.frugal.api.messages}. Event loop only.
  */
-@ApplicationScoped
+@Singleton
 public class MessagesRoutes {
     static final HttpEdge.Style STYLE = new HttpEdge.Style(true, "request-id", MessagesRoutes::error);
 

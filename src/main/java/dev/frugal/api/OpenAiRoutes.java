@@ -12,7 +12,7 @@ import dev.frugal.wire.Json;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -24,7 +24,7 @@ import java.util.Set;
  * The OpenAI-compatible HTTP edge. Thin: read and check the request, hand it to the
  * {@link Gateway}, write the answer. Every handler runs on the event loop and never blocks.
  */
-@ApplicationScoped
+@Singleton
 public class OpenAiRoutes {
     private static final Set<String> KNOWN = Set.of("/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models",
             "/v1/messages", "/v1/usage", "/v1/responses", "/v1/messages/count_tokens");

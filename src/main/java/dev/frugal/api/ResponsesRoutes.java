@@ -20,7 +20,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -43,7 +43,7 @@ import java.util.Map;
  * event) is written, so a client that has the id can continue from it at once. Errors are
  * OpenAI-shaped; after a stream began, a failure is its {@code response.failed} event. Event loop only.
  */
-@ApplicationScoped
+@Singleton
 public class ResponsesRoutes {
     private static final Logger LOG = Logger.getLogger(ResponsesRoutes.class);
     private static final HttpEdge.Style STYLE = OpenAiRoutes.STYLE;

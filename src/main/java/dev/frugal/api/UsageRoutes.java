@@ -5,7 +5,7 @@ import dev.frugal.pipeline.UsageReports;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -15,7 +15,7 @@ import jakarta.inject.Inject;
  * so no team can read another's. Registered from its own observer, so before the {@code /v1/*}
  * catch-all that {@link OpenAiRoutes} adds last.
  */
-@ApplicationScoped
+@Singleton
 public class UsageRoutes {
     @Inject HttpEdge edge;
     @Inject UsageReports reports;

@@ -10,7 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -39,7 +39,7 @@ import java.util.function.BooleanSupplier;
  * <p>Futures complete on the caller's Vert.x context. Thread-safe.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class ExactCache {
     private static final Logger LOG = Logger.getLogger(ExactCache.class);
     public static final String MEMORY = "memory";

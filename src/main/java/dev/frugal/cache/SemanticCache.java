@@ -9,7 +9,7 @@ import dev.frugal.telemetry.CacheMetrics;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -41,7 +41,7 @@ import java.util.function.DoubleSupplier;
  * ({@code frugal.cache.semantic.max-size}), least used evicted first, each expiring with its answer.
  * Thread-safe.
  */
-@ApplicationScoped
+@Singleton
 public class SemanticCache {
     /** Indexes up to this size are searched on the caller's thread (under ~0.2 ms); larger ones on a worker. */
     static final int SEARCH_ON_CALLER = 1024;

@@ -2,7 +2,7 @@ package dev.frugal.catalog;
 
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * explicitly must exist. A file that does not parse stops the process, naming each bad line.
  * Edits take effect at the next start (per-model prices in frugal.yaml reload while running).
  */
-@ApplicationScoped
+@Singleton
 public class Catalog {
     private static final Logger LOG = Logger.getLogger(Catalog.class);
     static final String DEFAULT_PATH = "config/catalog.csv";

@@ -9,7 +9,7 @@ import dev.frugal.core.Price;
 import dev.frugal.core.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * recent snapshots are kept, since requests that started before a reload still hold the older one.
  * Thread-safe: a snapshot's tables are built, then published through a volatile field and never changed.
  */
-@ApplicationScoped
+@Singleton
 public class Pricing {
     private static final Logger LOG = Logger.getLogger(Pricing.class);
     /** Counter of requests served by a deployment with no price, tagged {@code model} (a configured model name, else {@code other}). */

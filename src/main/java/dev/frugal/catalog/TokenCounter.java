@@ -6,7 +6,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.util.Iterator;
@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * roughly 5 million characters per second (o200k) and 12 million (cl100k) on one core: count large
  * texts off the event loop.
  */
-@ApplicationScoped
+@Singleton
 public class TokenCounter {
     private static final Logger LOG = Logger.getLogger(TokenCounter.class);
 

@@ -5,7 +5,7 @@ import dev.frugal.core.TimeSource;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
@@ -34,7 +34,7 @@ import java.util.function.Function;
  *
  * <p>The operations block (JDBC): call them off the event loop, through {@link Database#calls()}. Thread-safe.
  */
-@ApplicationScoped
+@Singleton
 public class ApiRoutes {
     private static final Logger LOG = Logger.getLogger(ApiRoutes.class);
 

@@ -3,7 +3,7 @@ package dev.frugal.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * ({@link RouteOverlay}). The merge is computed once whenever the file, the discovered models or the
  * API's routes change, so {@code get()} stays a single volatile read.
  */
-@ApplicationScoped
+@Singleton
 public class ConfigHolder {
     private static final Logger LOG = Logger.getLogger(ConfigHolder.class);
 

@@ -1,6 +1,6 @@
 package dev.frugal.config;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 /** Ready only once a valid configuration is in force. */
 @Readiness
-@ApplicationScoped
+@Singleton
 public class ConfigReadiness implements HealthCheck {
     @Inject ConfigHolder holder;
 

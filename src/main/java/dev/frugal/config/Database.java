@@ -8,7 +8,7 @@ import io.quarkus.arc.InjectableInstance;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -38,7 +38,7 @@ import java.time.Duration;
  *       threads of its own, and its connections give up a read after its timeout.
  * </ul>
  */
-@ApplicationScoped
+@Singleton
 public class Database {
     /** The SQL flavours the stores write for. H2 runs in PostgreSQL mode, so most SQL is shared. */
     public enum Dialect { H2, POSTGRESQL }

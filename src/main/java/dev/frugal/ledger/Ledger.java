@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Metrics: {@value #METRIC_PENDING} (gauge), {@value #METRIC_WRITTEN}, {@value #METRIC_DROPPED}
  * (tag {@code reason}: full, refused, closed) and {@value #METRIC_FAILURES}.
  */
-@ApplicationScoped
+@Singleton
 public class Ledger {
     private static final Logger LOG = Logger.getLogger(Ledger.class);
     public static final String METRIC_PENDING = "frugal.ledger.pending";

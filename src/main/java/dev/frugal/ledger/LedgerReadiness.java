@@ -1,6 +1,6 @@
 package dev.frugal.ledger;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -15,7 +15,7 @@ import org.eclipse.microprofile.health.Readiness;
  * counters, never the database: answers at once (docs/decisions/0009-database-stalls.md).
  */
 @Readiness
-@ApplicationScoped
+@Singleton
 public class LedgerReadiness implements HealthCheck {
     @Inject Ledger ledger;
 

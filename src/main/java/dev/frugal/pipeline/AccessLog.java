@@ -3,7 +3,7 @@ package dev.frugal.pipeline;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.routing.Attempt;
 import dev.frugal.wire.Json;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -19,7 +19,7 @@ import java.time.Instant;
  * image and the Helm chart turn it on. The category's handler is asynchronous (application.properties),
  * so writing the line does not wait for the console on the event loop.
  */
-@ApplicationScoped
+@Singleton
 class AccessLog implements Settlement.AfterStep {
     static final String CATEGORY = "frugal.access";
     private static final Logger LOG = Logger.getLogger(CATEGORY);

@@ -10,7 +10,7 @@ import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Plan;
 import dev.frugal.tenancy.quotas.Quotas;
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * route, the sum of each model's worst case: a request may pay every model it escalates through) —
  * admitted all or nothing ({@link Quotas}). Both are given back when the request is settled.
  */
-@ApplicationScoped
+@Singleton
 class Admission {
     @Inject Quotas quotas;
     @Inject Pricing pricing;

@@ -7,7 +7,7 @@ import dev.frugal.resilience.Backends;
 import dev.frugal.resilience.CircuitBreaker;
 import dev.frugal.resilience.HealthProbes;
 import dev.frugal.wire.Json;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.Comparator;
@@ -17,7 +17,7 @@ import java.util.Comparator;
  * state, circuit, cooldown, load, recent outcomes and its provider's health probe. Reads
  * in-memory state only; safe on the event loop.
  */
-@ApplicationScoped
+@Singleton
 public class BackendsReport {
     @Inject Backends backends;
 

@@ -5,14 +5,14 @@ import dev.frugal.cache.ExactCache;
 import dev.frugal.cache.SemanticCache;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
  * The response cache as the admin API sees it: purges ({@code DELETE /admin/cache}). The admin
  * API reaches the cache through here, as it reaches everything else behind the pipeline.
  */
-@ApplicationScoped
+@Singleton
 public class CacheAdmin {
     @Inject ExactCache exact;
     @Inject SemanticCache semantic;

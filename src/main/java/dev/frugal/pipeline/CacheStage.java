@@ -19,7 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -43,7 +43,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Lookups run on the event loop; long answers are made into entries on a worker thread.
  */
-@ApplicationScoped
+@Singleton
 class CacheStage implements AnswerCache {
     private static final Logger LOG = Logger.getLogger(CacheStage.class);
     static final String HIT = "hit";

@@ -17,7 +17,7 @@ import dev.frugal.telemetry.GatewayMetrics;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ import java.util.function.Function;
  * request cascades only when its route buffers streams: each step but the last model's is then read whole
  * ({@link BufferedStream}), checked, and replayed or escalated; the last model streams as usual.
  */
-@ApplicationScoped
+@Singleton
 class Cascades {
     @Inject Pricing pricing;
     @Inject TokenCounter tokens;

@@ -25,7 +25,7 @@ import dev.frugal.telemetry.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.List;
@@ -38,7 +38,7 @@ import java.util.function.Function;
  * turns what answered into an {@link Answer}: whole, vectors, or a stream past its first chunk. On a
  * cascade route, each answer but the last model's is checked first ({@link Cascades}).
  */
-@ApplicationScoped
+@Singleton
 class Dispatch {
     @Inject ProviderRegistry providers;
     @Inject Backends backends;

@@ -21,7 +21,7 @@ import dev.frugal.routing.quality.OfflineEvaluation;
 import dev.frugal.routing.quality.OutcomeTable;
 import dev.frugal.routing.quality.PromptFeatures;
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Bounded: {@code frugal.routing.examples.max-evaluate-rows} rows, one evaluation at a time per gateway
  * (409 while one runs), run on a thread of {@link RouteExamples}'s work, never the event loop.
  */
-@ApplicationScoped
+@Singleton
 public class ExamplesEvaluation {
     @Inject RouteExamples examples;
     @Inject QualityScorer quality;

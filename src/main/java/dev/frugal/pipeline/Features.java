@@ -6,7 +6,7 @@ import dev.frugal.config.FrugalConfig;
 import dev.frugal.config.ModelConfig;
 import dev.frugal.config.RouteConfig;
 import dev.frugal.core.RequestView;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
@@ -14,7 +14,7 @@ import jakarta.inject.Inject;
  * prompt estimated by {@link TokenCounter} (a fast estimate, never the tokenizer: this runs on
  * the event loop for every request).
  */
-@ApplicationScoped
+@Singleton
 class Features {
     @Inject TokenCounter tokens;
 

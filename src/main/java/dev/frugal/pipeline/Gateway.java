@@ -12,7 +12,7 @@ import dev.frugal.tenancy.teams.TeamDirectory;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -31,7 +31,7 @@ import java.util.Set;
  * {@link Exchange} so; a failure is settled before it is handed to the edge). Any step may end the
  * request early with an error; the after-steps run all the same. Non-blocking; called on the event loop.
  */
-@ApplicationScoped
+@Singleton
 public class Gateway {
     /** The endpoints whose authenticated requests each get a ledger row, whatever their outcome ({@code docs/ledger.md}). */
     static final Set<String> MODEL_ENDPOINTS = Set.of("chat", "text_completion", "embeddings", "messages", "responses");

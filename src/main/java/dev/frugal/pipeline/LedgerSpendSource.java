@@ -6,7 +6,7 @@ import dev.frugal.ledger.Ledger;
 import dev.frugal.ledger.Reports;
 import dev.frugal.tenancy.quotas.SpendSource;
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -22,7 +22,7 @@ import java.time.LocalDate;
  * stalls, or this process's rows cannot be written in that time (the sum would miss them), the
  * spend is unknown and the quotas treat it as a store failure ({@code frugal.quotas.on-store-failure}).
  */
-@ApplicationScoped
+@Singleton
 public class LedgerSpendSource implements SpendSource {
     @Inject Database database;
     @Inject Ledger ledger;

@@ -24,7 +24,7 @@ import dev.frugal.routing.Strategies;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * reads predicted quality, the {@link QualityScorer}. The same code plans live requests and explains them
  * ({@link RoutingExplain}). The request is metered since its authentication ({@link Gateway}).
  */
-@ApplicationScoped
+@Singleton
 class Planning {
     @Inject ProviderRegistry providers;
     @Inject Pricing pricing;

@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The wait for the embedding is bounded ({@code frugal.routing.quality.embed-timeout}): past it, or
  * when the model fails, the request is routed on the priors, counted in {@value #PREDICTIONS}.
  */
-@ApplicationScoped
+@Singleton
 class QualityScorer implements Scorer<QualityScorer.Request> {
     /** Predictions made, tag {@code outcome}: learned, no_examples, no_prompt, embedding_timeout, embedding_failed. */
     static final String PREDICTIONS = "frugal.routing.quality.predictions";

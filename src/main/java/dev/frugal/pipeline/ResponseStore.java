@@ -7,7 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * {@code database_unavailable}. The caller's team scopes every read: another team's id is not found.
  * Futures complete on the caller's context. Thread-safe.
  */
-@ApplicationScoped
+@Singleton
 public class ResponseStore {
     private static final Logger LOG = Logger.getLogger(ResponseStore.class);
 

@@ -18,7 +18,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
@@ -60,7 +60,7 @@ import java.util.function.Function;
  * {@code embedding}, which waits for the model's pool. Background writes use the database without read
  * timeouts ({@link Database#dataSource()}); status and deletion are admin calls on {@link Database#calls()}.
  */
-@ApplicationScoped
+@Singleton
 public class RouteExamples {
     private static final Logger LOG = Logger.getLogger(RouteExamples.class);
 

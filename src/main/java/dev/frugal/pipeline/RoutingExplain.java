@@ -12,7 +12,7 @@ import dev.frugal.core.RequestView;
 import dev.frugal.core.TimeSource;
 import dev.frugal.tenancy.Caller;
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.List;
  * the backends' state now, the objective, the predicted quality), scoring every candidate, and no upstream
  * call, no admission, no ledger row. Runs on the event loop; reads memory only.
  */
-@ApplicationScoped
+@Singleton
 public class RoutingExplain {
     @Inject ConfigHolder configs;
     @Inject TimeSource time;

@@ -12,7 +12,7 @@ import dev.frugal.routing.Attempt;
 import dev.frugal.routing.Candidate;
 import dev.frugal.telemetry.GatewayMetrics;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
  * policy's fraction of the stored answer's cost, charges no token limit, and records what it saved;
  * one that did not is billed nothing.
  */
-@ApplicationScoped
+@Singleton
 class Settlement {
     private static final Logger LOG = Logger.getLogger(Settlement.class);
     /** Relayed text up to this size is counted on the event loop (same task as the response, so the row is

@@ -23,7 +23,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -47,7 +47,7 @@ import static dev.frugal.telemetry.TraceNames.*;
  * <p>Off (every method returns at once, nothing is allocated) when the OpenTelemetry SDK is disabled,
  * which it is unless an OTLP endpoint is configured ({@link dev.frugal.telemetry.OtlpSettings}).
  */
-@ApplicationScoped
+@Singleton
 public class Traces implements Settlement.AfterStep {
     private static final TextMapGetter<MultiMap> HEADERS = new TextMapGetter<>() {
         @Override public Iterable<String> keys(MultiMap carrier) { return carrier.names(); }

@@ -9,7 +9,7 @@ import dev.frugal.ledger.Reports;
 import dev.frugal.wire.Json;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -22,7 +22,7 @@ import java.util.function.Function;
  * event loop; {@link Database#reports()}: a few at a time, each within {@code frugal.db.report-timeout}),
  * and formats JSON or CSV (docs/ledger.md). Authentication is the door's job.
  */
-@ApplicationScoped
+@Singleton
 public class UsageReports {
     private static final Logger LOG = Logger.getLogger(UsageReports.class);
 

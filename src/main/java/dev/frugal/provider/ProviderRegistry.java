@@ -3,7 +3,7 @@ package dev.frugal.provider;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
 import io.quarkus.arc.All;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.EnumMap;
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Adapters by provider config. An adapter is built once per distinct {@link ProviderConfig} and
  * reused across config reloads for as long as its settings do not change.
  */
-@ApplicationScoped
+@Singleton
 public class ProviderRegistry {
     private final Map<ProviderKind, ProviderFactory> factories = new EnumMap<>(ProviderKind.class);
     private final Map<ProviderConfig, Object> adapters = new ConcurrentHashMap<>();

@@ -5,7 +5,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -15,7 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * same thread and no response hops between event loops. The client's own retries are off;
  * only {@code resilience} retries.
  */
-@ApplicationScoped
+@Singleton
 public class UpstreamHttp {
     private final Vertx vertx;
     private final HttpClientOptions options;

@@ -5,7 +5,7 @@ import dev.frugal.core.TimeSource;
 import dev.frugal.routing.Attempt;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.Collection;
@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The state of every deployment the gateway has called, keyed by provider and upstream model. */
-@ApplicationScoped
+@Singleton
 public class Backends {
     private final Map<String, BackendState> states = new ConcurrentHashMap<>();
     private final TimeSource time;

@@ -8,7 +8,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -17,7 +17,7 @@ import jakarta.inject.Inject;
  * the probes that are due under each provider's {@code resilience.probe-interval}, for the
  * providers of the config in force. Non-blocking: a tick only looks at the clock and sends GETs.
  */
-@ApplicationScoped
+@Singleton
 public class Prober {
     /** How often due probes are looked for; the finest probe interval that is honoured. */
     static final long TICK_MS = 250;

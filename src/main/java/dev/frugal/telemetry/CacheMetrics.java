@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.function.ToDoubleFunction;
  * names come from the config, results and tiers are fixed sets. Counters are looked up once per
  * tag combination. Thread-safe.
  */
-@ApplicationScoped
+@Singleton
 public class CacheMetrics {
     /** Requests the cache applied to; tags {@code team}, {@code model}, {@code result} (hit, miss, bypass), {@code tier} (memory, redis, none). */
     public static final String REQUESTS = "frugal.cache.requests";

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * config (an unknown model is tagged {@code unknown}); key ids are never tags. Meters are looked
  * up once per tag combination and then reused, so recording costs no allocation on the hot path.
  */
-@ApplicationScoped
+@Singleton
 public class GatewayMetrics {
     public static final String REQUESTS = "frugal.requests";
     public static final String TOKENS = "frugal.tokens";

@@ -5,11 +5,11 @@ import dev.frugal.config.ProviderKind;
 import dev.frugal.core.TimeSource;
 import dev.frugal.provider.ProviderFactory;
 import dev.frugal.provider.UpstreamHttp;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /** Creates adapters for Google's Gemini API ({@code kind: gemini}). */
-@ApplicationScoped
+@Singleton
 public class GeminiFactory implements ProviderFactory {
     private final UpstreamHttp http;
     private final TimeSource time;

@@ -3,14 +3,14 @@ package dev.frugal.provider.local;
 import dev.frugal.config.ProviderConfig;
 import dev.frugal.config.ProviderKind;
 import dev.frugal.provider.ProviderFactory;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
  * Creates in-process model adapters. The model (shipped inside a Maven artifact, nothing is
  * downloaded) is the gateway's one {@link SentenceEmbedder}, shared with routing and the cache.
  */
-@ApplicationScoped
+@Singleton
 public class LocalFactory implements ProviderFactory {
     private final SentenceEmbedder embedder;
 

@@ -10,7 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * prompt is embedded once; {@link #embedAll(List)} is for bulk work (an upload of examples) and remembers
  * nothing.
  */
-@ApplicationScoped
+@Singleton
 public class SentenceEmbedder {
     private static final Logger LOG = Logger.getLogger(SentenceEmbedder.class);
     /** The model's output size. */

@@ -13,7 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -38,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * is logged at debug level), so a restart of the box does not make its models flicker out of
  * {@code /v1/models}. Thread-safe.
  */
-@ApplicationScoped
+@Singleton
 public class DiscoveredModels {
     private static final Logger LOG = Logger.getLogger(DiscoveredModels.class);
 

@@ -5,13 +5,13 @@ import dev.frugal.config.ProviderKind;
 import dev.frugal.core.TimeSource;
 import dev.frugal.provider.ProviderFactory;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Creates simulator adapters. */
-@ApplicationScoped
+@Singleton
 public class SimulatorFactory implements ProviderFactory {
     @Inject Vertx vertx;
     @Inject TimeSource time;

@@ -2,7 +2,7 @@ package dev.frugal.tenancy.quotas;
 
 import io.quarkus.arc.DefaultBean;
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.time.LocalDate;
 import java.util.Map;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a restart. Thread-safe.
  */
 @DefaultBean
-@ApplicationScoped
+@Singleton
 public class InMemorySpendSource implements SpendSource {
     private record Day(String team, String keyId, LocalDate day) {}
 

@@ -1,6 +1,6 @@
 package dev.frugal.tenancy.quotas;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -12,7 +12,7 @@ import org.eclipse.microprofile.health.Readiness;
  * Reads the state the warm-up left; never waits for Redis.
  */
 @Readiness
-@ApplicationScoped
+@Singleton
 public class QuotaStoreReadiness implements HealthCheck {
     @Inject Quotas quotas;
 

@@ -20,7 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -63,7 +63,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class Quotas {
     private static final Logger LOG = Logger.getLogger(Quotas.class);
     private static final long DAY_MILLIS = 86_400_000L;

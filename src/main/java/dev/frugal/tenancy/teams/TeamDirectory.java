@@ -18,7 +18,7 @@ import dev.frugal.tenancy.keys.KeyRecord;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
@@ -51,7 +51,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>The admin operations block (JDBC): call them off the event loop. Thread-safe.
  */
-@ApplicationScoped
+@Singleton
 public class TeamDirectory {
     private static final Logger LOG = Logger.getLogger(TeamDirectory.class);
     public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
