@@ -22,7 +22,8 @@ import java.util.List;
  * misses) was written and committed before the per-entry proof (decision 0027) ran on it.
  */
 record SemanticPairs(List<Pair> all) {
-    record Pair(String a, String b, boolean same, String kind, String split, double similarity, Guards.Kind guard) {}
+    /** @param va a's unit vector, @param vb b's (the cache-driven evaluations look them up as the cache would) */
+    record Pair(String a, String b, boolean same, String kind, String split, double similarity, Guards.Kind guard, float[] va, float[] vb) {}
 
     /** @param embedder the gateway's own MiniLM (a Quarkus test's bean: the model's native tokenizer loads once per JVM) */
     static SemanticPairs load(SentenceEmbedder embedder) throws IOException {
@@ -45,7 +46,7 @@ record SemanticPairs(List<Pair> all) {
             String[] r = rows.get(i);
             float[] a = vectors.get(2 * i), b = vectors.get(2 * i + 1);
             double s = SemanticIndex.dot(a, b, 0, a.length);
-            pairs.add(new Pair(r[0], r[1], r[2].equals("1"), r[3], r[4], s, Guards.check(r[0], r[1])));
+            pairs.add(new Pair(r[0], r[1], r[2].equals("1"), r[3], r[4], s, Guards.check(r[0], r[1]), a, b));
         }
         return new SemanticPairs(pairs);
     }
