@@ -204,6 +204,10 @@ class SemanticHeldOutTest {
     @Test
     void precisionAndRecallOfHits() {
         FalseHitBound learned = learned();
+        double lowest = MIN_SIMILARITY;
+        while (lowest <= 1 && !learned.servable(lowest, WINDOW, MAX_RATE)) lowest += 0.001;
+        System.out.printf("The bound learned from train (%d verified observations, %d wrong) allows similarities from %.3f%n",
+                learned.labelled(), learned.wrong(), lowest);
         for (String split : SPLITS) {
             int hits = 0, right = 0, paraphrases = 0, nearMisses = 0, blocked = 0;
             for (SemanticPairs.Pair p : pairs.split(split)) {
