@@ -29,13 +29,15 @@ import java.util.function.DoubleSupplier;
  *   <li>no guard ({@link Guards}) tells the two prompts apart (a negation, number, unit, date, code
  *       identifier, name or word order), and</li>
  *   <li>the verified observations of the pool ({@link FalseHitBound}) bound the false-hit rate at that
- *       similarity under {@code max-false-hit-rate}, and the candidate itself never needed another
- *       answer at a similarity as high.</li>
+ *       similarity under {@code max-false-hit-rate}, the candidate itself never needed another
+ *       answer at a similarity as high, and (with {@code per-entry-proof}, decision 0027) a verification
+ *       found the candidate's answer right at a similarity as low or lower.</li>
  * </ol>
- * A candidate that passes the guards but not the bound, and a share {@code verify-rate} of those that
- * pass both, is <b>verified</b>: the request goes upstream, its client gets the fresh answer, and the
- * comparison of the two answers ({@link SameAnswer}) becomes an observation. A request without a
- * candidate, blocked by a guard, or whose candidate's answer was wrong adds its own prompt and answer.
+ * A candidate that passes the guards but not the rest, and a share {@code verify-rate} of those that
+ * pass all, is <b>verified</b>: the request goes upstream, its client gets the fresh answer, and the
+ * comparison of the two answers ({@link SameAnswer}) becomes an observation of the pool and of the
+ * candidate. A request without a candidate, blocked by a guard, or whose candidate's answer was wrong
+ * adds its own prompt and answer.
  *
  * <p>Entries live in memory only, on every replica its own (decision 0017), bounded by bytes
  * ({@code frugal.cache.semantic.max-size}), least used evicted first, each expiring with its answer.
@@ -71,6 +73,7 @@ public class SemanticCache {
         double similarity = Double.NaN;
         Verdict verdict = Verdict.MISS;
         Guards.Kind blockedBy;
+        boolean unproven;
 
         Probe(String partition, String pool, String prompt, SemanticPolicy policy) {
             this.partition = partition;
@@ -89,6 +92,9 @@ public class SemanticCache {
 
         /** The guard that blocked the candidate, or null. */
         public Guards.Kind blockedBy() { return blockedBy; }
+
+        /** Whether the candidate is verified only because it is not yet proven at this similarity (decision 0027). */
+        public boolean unproven() { return unproven; }
 
         /** The candidate's answer, for a hit. */
         public CachedAnswer answer() { return candidate == null ? null : candidate.answer; }
@@ -169,17 +175,18 @@ public class SemanticCache {
 
     /**
      * What the answer of a request that was not a hit teaches, once it is stored: a verified candidate's
-     * label, and the request's own prompt and answer as an entry unless its candidate answered it right.
+     * label, to the pool and to the candidate (its proof or its veto), and the request's own prompt and
+     * answer as an entry unless its candidate answered it right.
      * Never fails; any thread.
      */
     public void settle(Probe p, CachedAnswer fresh) {
         if (p.verdict == Verdict.HIT) return;
         if (p.verdict == Verdict.VERIFY) {
             boolean same = SameAnswer.of(p.candidate.answer.body(), fresh.body());
-            bounds.computeIfAbsent(p.pool, k -> new FalseHitBound()).add(p.similarity, same);
+            pool(p.pool).add(p.similarity, same);
             if (metrics != null) metrics.semanticLabel(same);
+            p.candidate.verified(p.similarity, same);
             if (same) return; // the candidate covers this prompt: no second entry
-            if (p.similarity > p.candidate.wrongAt) p.candidate.wrongAt = (float) p.similarity;
         }
         if (p.vector != null) add(p.partition, p.prompt, p.vector, fresh);
     }
@@ -201,6 +208,11 @@ public class SemanticCache {
     /** The learned bound of a pool (tests, metrics); null before its first observation. */
     public FalseHitBound bound(String pool) {
         return bounds.get(pool);
+    }
+
+    /** The bound of a pool, made empty if it has none (the held-out test teaches it a stream of verified pairs). */
+    FalseHitBound pool(String pool) {
+        return bounds.computeIfAbsent(pool, k -> new FalseHitBound());
     }
 
     public long size() {
@@ -235,8 +247,14 @@ public class SemanticCache {
             return p;
         }
         FalseHitBound bound = bounds.get(p.pool);
-        boolean servable = bound != null && p.similarity > p.candidate.wrongAt
+        boolean servable = bound != null && p.candidate.notVetoedAt(p.similarity)
                 && bound.servable(p.similarity, p.policy.window(), p.policy.maxFalseHitRate());
+        // the pool's bound is about candidates in general; a near miss is one entry's: that entry must have been
+        // right at least this far out before it answers unverified (decision 0027)
+        if (servable && p.policy.perEntryProof() && !p.candidate.provenAt(p.similarity)) {
+            servable = false;
+            p.unproven = true;
+        }
         p.verdict = servable && random.getAsDouble() >= p.policy.verifyRate() ? Verdict.HIT : Verdict.VERIFY;
         if (p.verdict == Verdict.HIT) entries.getIfPresent(p.candidate.id); // a use, for the eviction order
         return p;

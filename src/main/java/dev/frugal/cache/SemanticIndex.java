@@ -33,8 +33,29 @@ final class SemanticIndex {
         final float[] vector;
         /** Its slot in the index; -1 once removed. Guarded by the index's lock. */
         int slot = -1;
-        /** The highest similarity at which a request this entry was a candidate for needed another answer; -1 if none. */
-        volatile float wrongAt = -1;
+        /**
+         * What verification taught about this entry (decision 0027), both guarded by the entry's monitor so that
+         * concurrent verdicts only ever widen the veto and lower the proof: the highest similarity at which a
+         * request it was a candidate for needed another answer (-1 if none), and the lowest at which one got
+         * the same answer (2 if none: unproven).
+         */
+        private float wrongAt = -1, provenAt = 2;
+
+        /** Records a verified candidacy at similarity {@code s}: the same answer proves the entry down to s, another vetoes it up to s. */
+        synchronized void verified(double s, boolean same) {
+            if (same) provenAt = Math.min(provenAt, (float) s);
+            else wrongAt = Math.max(wrongAt, (float) s);
+        }
+
+        /** Whether no verification found another answer at {@code s} or above. */
+        synchronized boolean notVetoedAt(double s) {
+            return (float) s > wrongAt; // compared as stored: a veto at s holds at s itself
+        }
+
+        /** Whether a verification found this entry's answer right at {@code s} or below. */
+        synchronized boolean provenAt(double s) {
+            return provenAt <= (float) s;
+        }
 
         Entry(long id, String partition, String prompt, CachedAnswer answer, float[] vector) {
             this.id = id;

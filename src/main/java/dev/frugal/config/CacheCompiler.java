@@ -69,7 +69,7 @@ final class CacheCompiler {
     /** {@code semantic: {…}}: unset fields are the base's (the section's, for a model or route). */
     private SemanticPolicy semantic(JsonNode n, String p, SemanticPolicy base) {
         if (ConfigReader.isAbsent(n) || !r.isMap(n, p)) return base;
-        r.allowOnly(n, p, "enabled", "max-false-hit-rate", "min-similarity", "window", "verify-rate", "wait");
+        r.allowOnly(n, p, "enabled", "max-false-hit-rate", "min-similarity", "window", "verify-rate", "wait", "per-entry-proof");
         boolean enabled = r.bool(n.get("enabled"), p + ".enabled", base.enabled());
         double rate = r.number(n.get("max-false-hit-rate"), p + ".max-false-hit-rate", base.maxFalseHitRate(), 0.0001, 0.5);
         double min = r.number(n.get("min-similarity"), p + ".min-similarity", base.minSimilarity(), 0.5, 1);
@@ -80,7 +80,8 @@ final class CacheCompiler {
             r.error(p + ".wait", "must be between 1ms and 10s");
             wait = base.embedWait();
         }
-        return new SemanticPolicy(enabled, rate, min, window, verify, wait);
+        boolean proof = r.bool(n.get("per-entry-proof"), p + ".per-entry-proof", base.perEntryProof());
+        return new SemanticPolicy(enabled, rate, min, window, verify, wait, proof);
     }
 
     private Duration ttl(JsonNode n, String path, Duration fallback) {

@@ -116,6 +116,8 @@ public final class Defaults {
     public static final double SEMANTIC_MIN_SIMILARITY = 0.80;
     public static final double SEMANTIC_WINDOW = 0.05;
     public static final double SEMANTIC_VERIFY_RATE = 0.05;
+    /** An entry serves only at or above a similarity at which a verification found its answer right (decision 0027). */
+    public static final boolean SEMANTIC_PER_ENTRY_PROOF = true;
     public static final Duration SEMANTIC_WAIT = Duration.ofMillis(100);
 
     // ---- teams[] --------------------------------------------------------------------------

@@ -12,9 +12,12 @@ import java.time.Duration;
  * @param window           the observations that bound the false-hit rate at similarity s are those in [s − window, s]
  * @param verifyRate       the share of hits that are verified instead of served, so that the bound keeps learning
  * @param embedWait        the longest a request waits for its prompt's embedding before it goes on as a miss
+ * @param perEntryProof    a cached prompt serves only at a similarity at least as high as one at which a verification
+ *                         found its answer right (decision 0027); below it, its candidates are verified
  */
 public record SemanticPolicy(boolean enabled, double maxFalseHitRate, double minSimilarity, double window, double verifyRate,
-                             Duration embedWait) {
+                             Duration embedWait, boolean perEntryProof) {
     public static final SemanticPolicy OFF = new SemanticPolicy(Defaults.SEMANTIC_ENABLED, Defaults.SEMANTIC_MAX_FALSE_HIT_RATE,
-            Defaults.SEMANTIC_MIN_SIMILARITY, Defaults.SEMANTIC_WINDOW, Defaults.SEMANTIC_VERIFY_RATE, Defaults.SEMANTIC_WAIT);
+            Defaults.SEMANTIC_MIN_SIMILARITY, Defaults.SEMANTIC_WINDOW, Defaults.SEMANTIC_VERIFY_RATE, Defaults.SEMANTIC_WAIT,
+            Defaults.SEMANTIC_PER_ENTRY_PROOF);
 }

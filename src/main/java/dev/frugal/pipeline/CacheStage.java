@@ -212,6 +212,7 @@ class CacheStage implements AnswerCache {
             SemanticCache.Verdict verdict = found.verdict();
             metrics.semantic(team, name, verdict.tag());
             if (verdict == SemanticCache.Verdict.BLOCKED) metrics.semanticBlocked(found.blockedBy().tag());
+            if (found.unproven()) metrics.semanticUnproven(team, name);
             if (verdict == SemanticCache.Verdict.HIT) return hit(ex, view, found.answer(), SEMANTIC, SEMANTIC_HIT);
             metrics.request(team, name, MISS, "none");
             return (Answer) null;

@@ -45,6 +45,8 @@ public class CacheMetrics {
     public static final String SEMANTIC_BLOCKED = "frugal.cache.semantic.blocked";
     /** Verified candidates; tag {@code correct}: whether the cached answer was the same as the fresh one. */
     public static final String SEMANTIC_LABELS = "frugal.cache.semantic.labels";
+    /** Of the lookups counted {@code result=verify}, those verified only because the candidate is not yet proven that far out. */
+    public static final String SEMANTIC_UNPROVEN = "frugal.cache.semantic.unproven";
     /** The semantic tier: prompts held and the bytes they are weighed at. */
     public static final String SEMANTIC_ENTRIES = "frugal.cache.semantic.entries";
     public static final String SEMANTIC_BYTES = "frugal.cache.semantic.bytes";
@@ -77,6 +79,10 @@ public class CacheMetrics {
 
     public void semanticBlocked(String guard) {
         counter(SEMANTIC_BLOCKED, "guard", guard).increment();
+    }
+
+    public void semanticUnproven(String team, String model) {
+        counter(SEMANTIC_UNPROVEN, "team", team, "model", model).increment();
     }
 
     public void semanticLabel(boolean correct) {

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("unit")
 class SemanticCacheTest {
     static final String PARTITION = "team-a:chat;-;ctx", POOL = "team-a:chat;-;semantic";
-    static final SemanticPolicy POLICY = new SemanticPolicy(true, 0.2, 0.8, 0.05, 0, Duration.ofMillis(100));
+    static final SemanticPolicy POLICY = new SemanticPolicy(true, 0.2, 0.8, 0.05, 0, Duration.ofMillis(100), true);
     final FakeTime time = new FakeTime();
     final SemanticCache cache = new SemanticCache(null, time, null, 1 << 20, 2, () -> 0.5);
 
@@ -54,6 +54,63 @@ class SemanticCacheTest {
         assertEquals("chat", served.answer().model());
         assertEquals(SemanticCache.Verdict.VERIFY, find("Which city is the capital of France?", 0.85).verdict(),
                 "no observation in [0.80, 0.85]: verified");
+    }
+
+    /** At {@code similarity} to {@code at(1)} too, on the other side of it: far from every {@code at(s)} but that one. */
+    static float[] mirrored(double similarity) {
+        return new float[] {(float) similarity, -(float) Math.sqrt(1 - similarity * similarity)};
+    }
+
+    /** A pool whose bound allows every similarity from 0.80 up: what is left to decide is the entry's own proof. */
+    void poolAllowsEverything() {
+        for (int i = 0; i <= 200; i++) cache.pool(POOL).add(0.80 + i * 0.001, true);
+    }
+
+    @Test
+    void anEntryServesOnlyAsFarOutAsAVerificationProvedItRightAndNeverWhereOneProvedItWrong() {
+        poolAllowsEverything();
+        cache.add(PARTITION, "How do I reset my router?", at(1), answer("Hold the reset button", "team-a"));
+        SemanticCache.Probe cold = find("What are the steps to reset my router?", 0.92);
+        assertEquals(SemanticCache.Verdict.VERIFY, cold.verdict(), "a cold entry is verified though the pool allows 0.92");
+        assertTrue(cold.unproven());
+
+        SemanticCache.Probe proof = find("How can I reset my router?", 0.90);
+        assertEquals(SemanticCache.Verdict.VERIFY, proof.verdict());
+        cache.settle(proof, answer("Hold the reset button.", "team-a")); // right at 0.90
+        assertEquals(SemanticCache.Verdict.HIT, find("What are the steps to reset my router?", 0.92).verdict());
+        assertEquals(SemanticCache.Verdict.HIT, find("How can I reset my router?", 0.90).verdict(), "proven at 0.90 itself");
+        SemanticCache.Probe farther = find("Could you tell me how a router is reset?", 0.88);
+        assertEquals(SemanticCache.Verdict.VERIFY, farther.verdict(), "farther out than proven");
+        assertTrue(farther.unproven());
+
+        SemanticPolicy verifyAll = new SemanticPolicy(true, 0.2, 0.8, 0.05, 1, Duration.ofMillis(100), true);
+        // mirrored: the wrong answer's own entry, added at its vector, must not be the later probes' nearest
+        SemanticCache.Probe nearMiss = cache.find(cache.probe(PARTITION, POOL, "How do I factory reset my router?", verifyAll), mirrored(0.95)).result();
+        assertEquals(SemanticCache.Verdict.VERIFY, nearMiss.verdict(), "a sampled verification");
+        assertFalse(nearMiss.unproven());
+        cache.settle(nearMiss, answer("Erase all settings", "team-a")); // wrong at 0.95
+        assertEquals(2, cache.size(), "the fresh answer is an entry of its own");
+        assertEquals(SemanticCache.Verdict.VERIFY, find("How do I factory reset my router?", 0.95).verdict(), "vetoed at 0.95");
+        assertEquals(SemanticCache.Verdict.VERIFY, find("What are the steps to reset my router?", 0.92).verdict(), "vetoed below 0.95");
+        assertFalse(find("What are the steps to reset my router?", 0.92).unproven(), "proven there, vetoed");
+        assertEquals(SemanticCache.Verdict.HIT, find("How do I reset my router ?", 0.96).verdict(), "above the veto, proven below");
+    }
+
+    @Test
+    void aProofIsAnEntrysOwnAndCanBeTurnedOff() {
+        poolAllowsEverything();
+        cache.add(PARTITION, "How do I reset my router?", at(1), answer("Hold the reset button", "team-a"));
+        SemanticCache.Probe proof = find("How can I reset my router?", 0.90);
+        cache.settle(proof, answer("Hold the reset button", "team-a"));
+        SemanticCache.Probe other = cache.find(cache.probe("team-a:chat;-;other", POOL, "How can I reset my router?", POLICY), at(0.95)).result();
+        assertEquals(SemanticCache.Verdict.MISS, other.verdict(), "another partition has no candidate");
+        cache.add("team-a:chat;-;other", "How do I reset my router?", at(1), answer("Hold the reset button", "team-a"));
+        other = cache.find(cache.probe("team-a:chat;-;other", POOL, "How can I reset my router?", POLICY), at(0.95)).result();
+        assertEquals(SemanticCache.Verdict.VERIFY, other.verdict(), "the same prompt in another partition is an entry of its own, unproven");
+
+        SemanticPolicy poolOnly = new SemanticPolicy(true, 0.2, 0.8, 0.05, 0, Duration.ofMillis(100), false);
+        SemanticCache.Probe served = cache.find(cache.probe("team-a:chat;-;other", POOL, "How can I reset my router?", poolOnly), at(0.95)).result();
+        assertEquals(SemanticCache.Verdict.HIT, served.verdict(), "without the proof, the pool's bound alone decides");
     }
 
     @Test

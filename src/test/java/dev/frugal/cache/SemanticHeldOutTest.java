@@ -1,15 +1,25 @@
 package dev.frugal.cache;
 
+import dev.frugal.config.Defaults;
+import dev.frugal.config.SemanticPolicy;
+import dev.frugal.core.RequestView;
+import dev.frugal.core.Usage;
 import dev.frugal.provider.local.SentenceEmbedder;
+import dev.frugal.testsupport.FakeTime;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The semantic cache's decision on the labelled near-miss set, with the real MiniLM: the false-hit
  * bound is learned from a simulated stream of the train split's requests (verified as the cache
- * verifies), then judged on the splits not tuned on. A Quarkus test only to
+ * verifies), then judged on the splits not tuned on. Three evaluations: <b>cold pairs, the defaults</b>
+ * (each pair's a cached, b asked once, decided by a {@link SemanticCache} whose pool learned the train
+ * stream: with the per-entry proof, decision 0027, no cold entry serves); <b>cold pairs, pool only</b>
+ * (the defaults minus the proof, the figures of decisions 0017 and 0020, kept comparable); and the
+ * <b>warm stream</b> on {@code fresh4} (every anchor cached, then its paraphrases and near misses in
+ * random order, each decided, verified and learned from by the cache itself). A Quarkus test only to
  * borrow the gateway's {@link SentenceEmbedder}: the model's native tokenizer can be loaded by one
  * class loader of the test JVM only, and the Quarkus tests load it first.
  */
@@ -27,6 +42,8 @@ class SemanticHeldOutTest {
     static final double MIN_SIMILARITY = dev.frugal.config.Defaults.SEMANTIC_MIN_SIMILARITY;
     static final double WINDOW = dev.frugal.config.Defaults.SEMANTIC_WINDOW;
     static final double VERIFY = dev.frugal.config.Defaults.SEMANTIC_VERIFY_RATE;
+    static final List<String> SPLITS = List.of("train", "test", "fresh", "fresh2", "fresh3", "fresh4");
+    static final String POOL = "team:faq;-;semantic";
     static SemanticPairs pairs;
 
     @Inject SentenceEmbedder embedder;
@@ -63,12 +80,12 @@ class SemanticHeldOutTest {
         return stream(pairs.split("train"), 20_000, MAX_RATE, true, new FalseHitBound(), 1).bound();
     }
 
-    /** Whether the defaults serve b with a's answer, the bound learned. */
+    /** Whether the defaults <b>minus the per-entry proof</b> serve b with a's answer once, the bound learned (verify-rate aside). */
     static boolean hit(SemanticPairs.Pair p, FalseHitBound learned) {
         return p.similarity() >= MIN_SIMILARITY && p.guard() == null && learned.servable(p.similarity(), WINDOW, MAX_RATE);
     }
 
-    /** The near misses of {@code split} the defaults serve (printed), and how many of its paraphrases they serve. */
+    /** The near misses of {@code split} the pool alone serves (printed), and how many of its paraphrases it serves. */
     static List<SemanticPairs.Pair> servedNearMisses(String split, FalseHitBound learned, int[] paraphrasesServed) {
         List<SemanticPairs.Pair> served = new java.util.ArrayList<>();
         for (SemanticPairs.Pair p : pairs.split(split)) {
@@ -82,20 +99,74 @@ class SemanticHeldOutTest {
         return served;
     }
 
+    /** The defaults, the per-entry proof on or off; no sampled verification when {@code verifyRate} is 0. */
+    static SemanticPolicy defaults(boolean proof, double verifyRate) {
+        return new SemanticPolicy(true, MAX_RATE, MIN_SIMILARITY, WINDOW, verifyRate, Defaults.SEMANTIC_WAIT, proof);
+    }
+
+    /** A semantic cache without entries whose pool {@link #POOL} learned the train stream as {@link #learned()} does. */
+    static SemanticCache cacheThatLearnedTrain(long verifySeed) {
+        SplittableRandom draws = new SplittableRandom(verifySeed);
+        SemanticCache cache = new SemanticCache(null, new FakeTime(), null, 256L << 20, 384, draws::nextDouble);
+        stream(pairs.split("train"), 20_000, MAX_RATE, true, cache.pool(POOL), 1);
+        return cache;
+    }
+
+    /** An answer whose text says which question it answers; {@link SameAnswer} tells two apart as the cache does. */
+    static CachedAnswer answer(String text) {
+        Buffer body = Buffer.buffer("{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":"
+                + dev.frugal.wire.Json.mapper().valueToTree(text) + "}}]}");
+        return new CachedAnswer(RequestView.Kind.CHAT, body, new Usage(1, 1, 0, 0), "faq", "p", "u", 1, 0, Long.MAX_VALUE, "team", "faq");
+    }
+
+    /** Each pair of {@code split} cold: a cached in a partition of its own, b asked once, decided by {@code cache}; the pairs served. */
+    static List<SemanticPairs.Pair> servedCold(SemanticCache cache, String split, SemanticPolicy policy) {
+        List<SemanticPairs.Pair> served = new ArrayList<>();
+        int i = 0;
+        for (SemanticPairs.Pair p : pairs.split(split)) {
+            String partition = split + ":" + i++;
+            cache.add(partition, p.a(), p.va(), answer(p.a()));
+            SemanticCache.Probe probe = cache.find(cache.probe(partition, POOL, p.b(), policy), p.vb()).result();
+            if (probe.verdict() == SemanticCache.Verdict.HIT) served.add(p);
+        }
+        return served;
+    }
+
     /**
-     * The tuning splits: {@code train}; {@code test} (held out, run once before the compound rule); {@code fresh}
-     * (held out until its run served two near misses, then tuned on for the word guard); {@code fresh2} (held out
-     * until its one run served "reset my router" / "…my router password", then tuned on for the added-word
-     * guard). No near miss is served, and more than a quarter of the paraphrases are.
+     * The defaults on cold pairs of every split: with the per-entry proof an entry no verification has proven
+     * serves nothing, so no near miss and no paraphrase is served (recall 0: the first paraphrase of every
+     * entry goes upstream). The same cache with the proof off serves exactly what the pool-only evaluation
+     * ({@link #hit}) says, pair by pair, so the comparison below is of the cache's own decisions.
+     */
+    @Test
+    void theDefaultsServeNothingOnColdPairsOfEverySplitAndThePoolAloneIsWhatTheComparisonSays() {
+        FalseHitBound learned = learned();
+        for (String split : SPLITS) {
+            List<SemanticPairs.Pair> withProof = servedCold(cacheThatLearnedTrain(1), split, defaults(true, 0));
+            assertEquals(List.of(), withProof.stream().map(SemanticPairs.Pair::b).toList(), "pairs of " + split + " served cold");
+            List<SemanticPairs.Pair> poolOnly = servedCold(cacheThatLearnedTrain(1), split, defaults(false, 0));
+            assertEquals(pairs.split(split).stream().filter(p -> hit(p, learned)).map(SemanticPairs.Pair::b).toList(),
+                    poolOnly.stream().map(SemanticPairs.Pair::b).toList(), split + ": the cache without the proof decides as hit()");
+            System.out.printf("COLD %s: defaults serve %d; pool only serves %d (%d near misses)%n", split, withProof.size(), poolOnly.size(),
+                    poolOnly.stream().filter(p -> !p.same()).count());
+        }
+    }
+
+    /**
+     * Pool only (the defaults minus the per-entry proof), the tuning splits: {@code train}; {@code test} (held out,
+     * run once before the compound rule); {@code fresh} (held out until its run served two near misses, then tuned
+     * on for the word guard); {@code fresh2} (held out until its one run served "reset my router" / "…my router
+     * password", then tuned on for the added-word guard). No near miss is served, and more than a quarter of the
+     * paraphrases are.
      */
     @ParameterizedTest
     @ValueSource(strings = {"train", "test", "fresh", "fresh2"})
-    void theDefaultsServeNoNearMissOfTheTuningSplitsAndSomeParaphrases(String split) {
+    void thePoolAloneServesNoNearMissOfTheTuningSplitsAndSomeParaphrases(String split) {
         assertServes(split, List.of());
     }
 
     /**
-     * {@code fresh3} was written and committed before the added-word guard's first run on it, then run once
+     * Pool only: {@code fresh3} was written and committed before the added-word guard's first run on it, then run once
      * (docs/benchmarks.md): it served 3 of 43 near misses. Two are qualifiers put before the question's first
      * content word, where the guard lets a paraphrase frame a question ("side effects" / "long-term side
      * effects", 0.937; "reset my iPhone" / "factory reset my iPhone", 0.944), one is two antonyms swapped at
@@ -103,9 +174,22 @@ class SemanticHeldOutTest {
      * any other served near miss fails.
      */
     @Test
-    void theSplitWrittenBeforeTheAddedWordGuardServesOnlyTheNearMissesItsOneRunFound() {
+    void withThePoolAloneTheSplitWrittenBeforeTheAddedWordGuardServesOnlyTheNearMissesItsOneRunFound() {
         assertServes("fresh3", List.of("What are the long-term side effects of the shingles vaccine?",
                 "How do I factory reset my iPhone?", "How do I loosen a tight screw?"));
+    }
+
+    /**
+     * Pool only: {@code fresh4} (38 anchors, 114 paraphrases, 76 near misses) was written and committed before the
+     * per-entry proof ran on it, then run once: the pool alone serves 7 of its 76 near misses cold, all qualifiers
+     * or swaps no guard sees ("early symptoms", "temporarily delete", "older cat", "deep clean", "to buy a house",
+     * "visit"/"work", "pay off debt before investing"/"invest before paying off debt"). Pinned as found.
+     */
+    @Test
+    void withThePoolAloneTheSplitWrittenBeforeTheProofServesTheNearMissesItsOneRunFound() {
+        assertServes("fresh4", List.of("How do I temporarily delete my user profile?", "What are the early symptoms of type 2 diabetes?",
+                "Should I invest before paying off debt?", "Do I need a visa to work in Canada from the UK?",
+                "Why does my older cat purr so much?", "What is a good credit score to buy a house?", "How do I deep clean hardwood floors?"));
     }
 
     private static void assertServes(String split, List<String> nearMisses) {
@@ -116,11 +200,15 @@ class SemanticHeldOutTest {
         assertTrue(paraphrasesServed[0] > paraphrases / 4, "paraphrases served: " + paraphrasesServed[0] + " of " + paraphrases);
     }
 
-    /** Precision and recall of hits per split, for docs/benchmarks.md. */
+    /** Precision and recall of hits per split, cold pairs, the pool alone, for docs/benchmarks.md. */
     @Test
     void precisionAndRecallOfHits() {
         FalseHitBound learned = learned();
-        for (String split : List.of("train", "test", "fresh", "fresh2", "fresh3")) {
+        double lowest = MIN_SIMILARITY;
+        while (lowest <= 1 && !learned.servable(lowest, WINDOW, MAX_RATE)) lowest += 0.001;
+        System.out.printf("The bound learned from train (%d verified observations, %d wrong) allows similarities from %.3f%n",
+                learned.labelled(), learned.wrong(), lowest);
+        for (String split : SPLITS) {
             int hits = 0, right = 0, paraphrases = 0, nearMisses = 0, blocked = 0;
             for (SemanticPairs.Pair p : pairs.split(split)) {
                 boolean hit = hit(p, learned);
@@ -152,5 +240,91 @@ class SemanticHeldOutTest {
                 assertTrue(s.falseHitRate() <= rate * 1.25 + 0.002, "max " + rate + ", seed " + seed + ": " + s.falseHits() + " false of " + s.hits());
             }
         }
+    }
+
+    /** What a warm stream served: hits right and wrong, the near misses served, the paraphrases in it. */
+    record Warm(int right, int wrong, List<String> nearMissesServed, int paraphrases) {
+        double precision() { return right + wrong == 0 ? 1 : (double) right / (right + wrong); }
+
+        double recall() { return (double) right / paraphrases; }
+    }
+
+    /**
+     * The warm stream of {@code split}: every anchor (a) cached in one partition, then every b of the split
+     * in an order drawn by {@code seed}, each looked up, served or verified by a cache whose pool learned the
+     * train stream; a verified request teaches the pool and its candidate (a paraphrase proves it at its
+     * similarity, a near miss vetoes it and becomes an entry of its own). Truth: a paraphrase has its
+     * anchor's answer, each near miss an answer of its own, so any candidate is labelled, whoever it is.
+     */
+    static Warm warm(String split, boolean proof, long seed) {
+        SemanticCache cache = cacheThatLearnedTrain(seed);
+        SemanticPolicy policy = defaults(proof, VERIFY);
+        String partition = "warm";
+        Map<String, float[]> anchors = new LinkedHashMap<>();
+        List<SemanticPairs.Pair> arrivals = new ArrayList<>(pairs.split(split));
+        for (SemanticPairs.Pair p : arrivals) anchors.putIfAbsent(p.a(), p.va());
+        anchors.forEach((a, v) -> cache.add(partition, a, v, answer(a)));
+        java.util.Collections.shuffle(arrivals, new java.util.Random(seed));
+        int right = 0, wrong = 0, paraphrases = 0;
+        List<String> nearMisses = new ArrayList<>();
+        for (SemanticPairs.Pair p : arrivals) {
+            if (p.same()) paraphrases++;
+            CachedAnswer truth = answer(p.same() ? p.a() : p.b());
+            SemanticCache.Probe probe = cache.find(cache.probe(partition, POOL, p.b(), policy), p.vb()).result();
+            if (probe.verdict() != SemanticCache.Verdict.HIT) {
+                cache.settle(probe, truth);
+            } else if (SameAnswer.of(probe.answer().body(), truth.body())) {
+                right++;
+            } else {
+                wrong++;
+                if (!p.same()) nearMisses.add(p.b());
+            }
+        }
+        return new Warm(right, wrong, nearMisses, paraphrases);
+    }
+
+    static final int SEEDS = 20;
+
+    /** The warm stream over {@link #SEEDS} seeds, printed per seed and averaged; the near misses served, with how often. */
+    static Map<String, Integer> warmSummary(String split, boolean proof, int[] rightWrong) {
+        Map<String, Integer> served = new TreeMap<>();
+        double precision = 0, recall = 0;
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            Warm w = warm(split, proof, seed);
+            rightWrong[0] += w.right();
+            rightWrong[1] += w.wrong();
+            precision += w.precision();
+            recall += w.recall();
+            w.nearMissesServed().forEach(b -> served.merge(b, 1, Integer::sum));
+            System.out.printf("WARM %s proof=%s seed %d: %d right, %d wrong hits (near misses %s); precision %.3f, recall %.3f%n",
+                    split, proof, seed, w.right(), w.wrong(), w.nearMissesServed(), w.precision(), w.recall());
+        }
+        System.out.printf("WARM %s proof=%s, %d seeds: %.2f right and %.2f wrong hits a seed, precision %.3f, recall %.3f (means); "
+                        + "served false-hit share %.4f; near misses served (seeds): %s%n", split, proof, SEEDS, rightWrong[0] / (double) SEEDS,
+                rightWrong[1] / (double) SEEDS, precision / SEEDS, recall / SEEDS,
+                rightWrong[0] + rightWrong[1] == 0 ? 0 : rightWrong[1] / (double) (rightWrong[0] + rightWrong[1]), served);
+        return served;
+    }
+
+    /**
+     * The honest figure: the warm stream of {@code fresh4}, 20 seeds, run once and pinned as found (docs/benchmarks.md).
+     * With the proof, 22 wrong hits in 20 seeds (1.1 a seed, against 7.0 without it), all of three near misses
+     * that score <i>higher</i> than their anchor's paraphrases, so that a paraphrase proved the entry farther out
+     * than them: "early symptoms" (0.972), "temporarily delete" (0.904), "invest before paying off debt" (0.940).
+     * The served false-hit share is not under the configured 1 %: 0.0905 with the proof, 0.0972 without (the
+     * proof cuts right hits as much as wrong ones, 65 → 11 a seed; the pool learned from train, where no near
+     * miss passes the guards). Any other near miss served, or a larger share, fails.
+     */
+    @Test
+    void theWarmStreamOfTheSplitWrittenBeforeTheProofServesOnlyTheNearMissesItsOneRunFound() {
+        int[] on = new int[2], off = new int[2];
+        Map<String, Integer> servedWithProof = warmSummary("fresh4", true, on);
+        Map<String, Integer> servedPoolOnly = warmSummary("fresh4", false, off);
+        assertEquals(java.util.Set.of("What are the early symptoms of type 2 diabetes?", "How do I temporarily delete my user profile?",
+                "Should I invest before paying off debt?"), servedWithProof.keySet(), "near misses served with the proof");
+        assertTrue(on[1] <= 0.10 * (on[0] + on[1]), "served false-hit share with the proof: " + on[1] + " of " + (on[0] + on[1]));
+        assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
+        assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
+        assertTrue(on[0] >= SEEDS * 5, "a proven entry serves its paraphrases: " + on[0] + " right hits in " + SEEDS + " seeds");
     }
 }

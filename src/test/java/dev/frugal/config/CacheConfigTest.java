@@ -71,9 +71,11 @@ class CacheConfigTest {
                   semantic: { max-false-hit-rate: 0.05 }
                   models:
                     faq: { semantic: { enabled: true, wait: 250ms } }
+                    chat: { semantic: { per-entry-proof: false } }
                 """ + MODELS).cache();
-        assertEquals(new SemanticPolicy(false, 0.05, 0.80, 0.05, 0.05, Duration.ofMillis(100)), c.policy("x", "chat").semantic());
-        assertEquals(new SemanticPolicy(true, 0.05, 0.80, 0.05, 0.05, Duration.ofMillis(250)), c.policy("x", "faq").semantic());
+        assertEquals(new SemanticPolicy(false, 0.05, 0.80, 0.05, 0.05, Duration.ofMillis(100), false), c.policy("x", "chat").semantic());
+        assertEquals(new SemanticPolicy(true, 0.05, 0.80, 0.05, 0.05, Duration.ofMillis(250), true), c.policy("x", "faq").semantic(),
+                "the per-entry proof is on unless a model or route turns it off");
         assertSame(SemanticPolicy.OFF, compile("cache: { enabled: true }\n" + MODELS).cache().policy("x", "chat").semantic());
     }
 
@@ -110,6 +112,7 @@ class CacheConfigTest {
             "bad team name | cache: { teams: { 'a b': {} } } | cache.teams.a b: 'a b' is not a valid name",
             "semantic rate of 0 | cache: { semantic: { max-false-hit-rate: 0 } } | cache.semantic.max-false-hit-rate: must be between 0.0001 and 0.5",
             "semantic unknown field | cache: { semantic: { threshold: 0.9 } } | cache.semantic.threshold: unknown field",
+            "semantic proof not a boolean | cache: { semantic: { per-entry-proof: maybe } } | cache.semantic.per-entry-proof: must be true or false",
             "semantic wait too long | cache: { models: { faq: { semantic: { wait: 1m } } } } | cache.models.faq.semantic.wait: must be between 1ms and 10s",
     })
     void problemsNameTheirField(String what, String section, String expected) {

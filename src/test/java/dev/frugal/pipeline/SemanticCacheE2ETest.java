@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cache-semantic, max-false-hit-rate 0.2, no random verification, the real MiniLM). Each test asks in a
  * conversation of its own (a system prompt with a nonce: the rest of the request is part of the
  * partition), so that only its own prompts are candidates. A paraphrase is verified against the upstream
- * until the bound allows it; then it is served, {@code x-frugal-cache: semantic-hit}. The paraphrase's
+ * until the bound allows it and a verification proved the question's entry right at its similarity (the
+ * per-entry proof, decision 0027); then it is served, {@code x-frugal-cache: semantic-hit}. The paraphrase's
  * variants differ only in trailing spaces: each is a request of its own for the exact cache, one
  * similarity for the embedding, so the bound's window fills in a dozen requests.
  */
@@ -112,6 +113,24 @@ class SemanticCacheE2ETest extends SdkGatewayTest {
         assertEquals("cache", row.get("provider"));
         assertTrue(String.valueOf(row.get("route_decision")).startsWith("cache hit (semantic)"), String.valueOf(row.get("route_decision")));
         assertTrue(MetricsPage.scrape().value("frugal_cache_requests_total", "model=\"cache-semantic\"", "result=\"semantic-hit\"") >= 1);
+    }
+
+    /** Team B's own pool (team A's is learned by whichever test runs first, and one asserts it learns from nothing). */
+    @Test
+    void aNewEntryIsVerifiedOnceThoughThePoolAllowsItThenServes() {
+        learn(B); // the pool of team B now allows the paraphrase's similarity
+        String conversation = conversation(); // a new partition of the same pool: a new entry, unproven
+        assertEquals("miss", stored(B, ask(conversation, QUESTION)).header("x-frugal-cache"));
+        double unproven = MetricsPage.scrape().value("frugal_cache_semantic_unproven_total", "model=\"cache-semantic\"");
+        int calls = upstream.all().size();
+        Response proof = post(B, ask(conversation, variant(1)));
+        assertEquals("miss", proof.header("x-frugal-cache"), "verified: no verification has proven this entry yet");
+        assertEquals(calls + 1, upstream.all().size());
+        assertEquals(unproven + 1, MetricsPage.scrape().value("frugal_cache_semantic_unproven_total", "model=\"cache-semantic\""));
+        waitForStore(calls);
+        Response served = post(B, ask(conversation, variant(2)));
+        assertEquals("semantic-hit", served.header("x-frugal-cache"), "proven right at this similarity, it serves");
+        assertEquals(calls + 1, upstream.all().size());
     }
 
     @Test
