@@ -127,6 +127,16 @@ class ArchitectureTest {
                             "dev.frugal.wire..", "dev.frugal.tenancy", "dev.frugal.tenancy.teams..", "dev.frugal.tenancy.keys.."))))
                     .because("admin parses, calls the pipeline (or tenancy's team and key administration), and writes");
 
+    /**
+     * Beans are {@code @Singleton}: a normal-scoped bean is reached through a client proxy that looks up its
+     * context on every call, which was about 4 % of a request's CPU on the hot path (docs/benchmarks.md, decision 0028).
+     */
+    @ArchTest
+    static final ArchRule beans_are_singletons_without_client_proxies =
+            noClasses().should().beAnnotatedWith("jakarta.enterprise.context.ApplicationScoped")
+                    .orShould().beAnnotatedWith("jakarta.enterprise.context.RequestScoped")
+                    .because("every call through a client proxy looks the bean up again; @Singleton beans are called directly");
+
     /** Only the HTTP surfaces handle HTTP requests: everything behind them is transport-free. */
     @ArchTest
     static final ArchRule vertx_web_only_in_the_http_surfaces =
