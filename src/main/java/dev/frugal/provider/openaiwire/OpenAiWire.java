@@ -4,7 +4,6 @@ import dev.frugal.provider.UpstreamCall;
 import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.frugal.config.ModelConfig.Reasoning;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
 import dev.frugal.provider.ChunkStream;
@@ -100,27 +99,17 @@ public final class OpenAiWire {
     }
 
     private Completion toCompletion(Buffer bytes, GenerationCall call) {
-        Usage unchanged = WholeAnswerScan.usageIfUnchanged(bytes.getBytes(), call.operation() == Operation.CHAT,
-                call.deployment().reasoning(), call.deployment().thinkPrefilled());
-        if (unchanged != null) return new Completion(bytes, unchanged);
         JsonNode node = parseOk(bytes);
         if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
         if (node.has("error")) throw OpenAiErrorMapper.inBand(provider, node.get("error"), secret);
         if (!node.path("choices").isArray()) throw protocol("answered HTTP 200 without 'choices'");
         // a 200 with no choice is no answer: a protocol failure, so the plan falls back (issue 10)
         if (node.get("choices").isEmpty()) throw protocol("answered HTTP 200 with no choice");
-        boolean changed = normalise(node, call.operation() == Operation.CHAT, call.deployment().reasoning(),
-                call.deployment().thinkPrefilled());
-        Usage usage = OpenAiUsage.toCore(node);
-        return new Completion(changed ? Json.writeBuffer(node) : bytes, usage == null ? Usage.NONE : usage);
-    }
-
-    /** Normalises a whole answer's choices in place (reasoning, finish reasons); true when it changed. */
-    static boolean normalise(JsonNode node, boolean chat, Reasoning mode, boolean prefilled) {
         boolean changed = false;
+        boolean chat = call.operation() == Operation.CHAT;
         for (JsonNode c : node.get("choices")) {
             if (chat && c.get("message") instanceof ObjectNode message) {
-                changed |= OpenAiReasoning.message(message, mode, prefilled);
+                changed |= OpenAiReasoning.message(message, call.deployment().reasoning(), call.deployment().thinkPrefilled());
             }
             JsonNode fr = c.get("finish_reason");
             if (c instanceof ObjectNode choice && fr != null && fr.isTextual()) {
@@ -132,7 +121,8 @@ public final class OpenAiWire {
                 }
             }
         }
-        return changed;
+        Usage usage = OpenAiUsage.toCore(node);
+        return new Completion(changed ? Json.writeBuffer(node) : bytes, usage == null ? Usage.NONE : usage);
     }
 
     // ---- streams -------------------------------------------------------------------------
