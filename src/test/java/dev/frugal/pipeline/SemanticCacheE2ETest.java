@@ -70,6 +70,7 @@ class SemanticCacheE2ETest extends SdkGatewayTest {
         assertEquals("miss", first.header("x-frugal-cache"), first.asString());
         for (int i = 1; i <= MOST_TO_LEARN; i++) {
             int calls = upstream.all().size();
+            double settledBefore = settled();
             Response r = post(key, ask(conversation, variant(i)));
             assertEquals(200, r.statusCode(), r.asString());
             if ("semantic-hit".equals(r.header("x-frugal-cache"))) {
@@ -78,17 +79,21 @@ class SemanticCacheE2ETest extends SdkGatewayTest {
             }
             assertEquals("miss", r.header("x-frugal-cache"));
             assertEquals(calls + 1, upstream.all().size(), "verified against the upstream");
-            waitForStore(calls); // its label follows the response by a moment
+            waitUntilSettled(settledBefore); // its label follows the response by a moment
         }
         throw new AssertionError("no semantic hit after " + MOST_TO_LEARN + " verified paraphrases");
     }
 
     record Learned(String conversation, Response question, Response hit, int verified) {}
 
-    private static void waitForStore(int ignored) {
-        double before = stores();
+    /**
+     * Waits (at most 10 s) until a request sent after {@code before} was read is settled in the cache: its
+     * answer stored, or its verification labelled (a verification found right stores nothing). The count is
+     * read before the request, since the settling may come before the response is read.
+     */
+    private static void waitUntilSettled(double before) {
         long until = System.nanoTime() + 10_000_000_000L;
-        while (stores() < before + 1 && System.nanoTime() < until) {
+        while (settled() < before + 1 && System.nanoTime() < until) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -98,8 +103,9 @@ class SemanticCacheE2ETest extends SdkGatewayTest {
         }
     }
 
-    private static double stores() {
-        return MetricsPage.scrape().value("frugal_cache_stores_total", "result=\"stored\"");
+    private static double settled() {
+        MetricsPage page = MetricsPage.scrape();
+        return page.value("frugal_cache_stores_total", "result=\"stored\"") + page.value("frugal_cache_semantic_labels_total");
     }
 
     @Test
@@ -123,11 +129,12 @@ class SemanticCacheE2ETest extends SdkGatewayTest {
         assertEquals("miss", stored(B, ask(conversation, QUESTION)).header("x-frugal-cache"));
         double unproven = MetricsPage.scrape().value("frugal_cache_semantic_unproven_total", "model=\"cache-semantic\"");
         int calls = upstream.all().size();
+        double settledBefore = settled();
         Response proof = post(B, ask(conversation, variant(1)));
         assertEquals("miss", proof.header("x-frugal-cache"), "verified: no verification has proven this entry yet");
         assertEquals(calls + 1, upstream.all().size());
         assertEquals(unproven + 1, MetricsPage.scrape().value("frugal_cache_semantic_unproven_total", "model=\"cache-semantic\""));
-        waitForStore(calls);
+        waitUntilSettled(settledBefore);
         Response served = post(B, ask(conversation, variant(2)));
         assertEquals("semantic-hit", served.header("x-frugal-cache"), "proven right at this similarity, it serves");
         assertEquals(calls + 1, upstream.all().size());
