@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -456,7 +457,9 @@ class ConsoleBrowserTest {
     }
 
     static void waitLoaded(String page) {
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> page.equals(d.findElement(By.tagName("body")).getAttribute("data-loaded")));
+        // a navigation can replace the body between finding it and reading it: look again
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+                .until(d -> page.equals(d.findElement(By.tagName("body")).getAttribute("data-loaded")));
     }
 
     /** The model explain chooses for the test route, sent as the team e2e, from the page's explain box. */
