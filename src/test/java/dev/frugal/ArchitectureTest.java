@@ -129,7 +129,7 @@ class ArchitectureTest {
 
     /**
      * Beans are {@code @Singleton}: a normal-scoped bean is reached through a client proxy that looks up its
-     * context on every call, which was about 4 % of a request's CPU on the hot path (docs/benchmarks.md, decision 0028).
+     * context on every call, 3.4 % of the hot path's profile samples (docs/benchmarks.md, decision 0028).
      */
     @ArchTest
     static final ArchRule beans_are_singletons_without_client_proxies =

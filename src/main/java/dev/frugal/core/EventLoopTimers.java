@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One-shot timers set and almost always cancelled once per request (the body's deadline, an
  * attempt's deadline). On the event loop they go straight to Netty's scheduler of that loop: a Vert.x
- * timer also enters a global map and its context's close hooks (a lock), which made the three timers of
- * a request about 3 % of its CPU (docs/benchmarks.md). The task still runs on the Vert.x context that
- * set it, as a Vert.x timer's would. Off an event loop (a worker), a Vert.x timer.
+ * timer also enters a global map and its context's close hooks (a lock): Vert.x timer work was 4.3 % of
+ * the profile's samples, 2.0 % after (docs/benchmarks.md; no change in CPU per request could be told from
+ * this machine's noise). The task still runs on the Vert.x context that set it, as a Vert.x timer's would.
+ * Off an event loop (a worker), a Vert.x timer.
  */
 public final class EventLoopTimers {
     private EventLoopTimers() {}

@@ -71,22 +71,8 @@ final class ResponsesInput {
                 }
                 out = message(role, content(item.get("content"), role, p + ".content"));
             }
-            case "function_call" -> {
-                out = Json.object().put("type", "function_call");
-                out.put("call_id", required(item, "call_id", p + ".call_id"));
-                out.put("name", required(item, "name", p + ".name"));
-                String args = optional(item, "arguments", p + ".arguments");
-                if (args == null) throw GatewayError.missingField(p + ".arguments");
-                out.put("arguments", args).put("status", "completed");
-            }
-            case "custom_tool_call" -> {
-                out = Json.object().put("type", "custom_tool_call");
-                out.put("call_id", required(item, "call_id", p + ".call_id"));
-                out.put("name", required(item, "name", p + ".name"));
-                String input = optional(item, "input", p + ".input");
-                if (input == null) throw GatewayError.missingField(p + ".input");
-                out.put("input", input).put("status", "completed");
-            }
+            case "function_call" -> out = toolCall(item, p, type, "arguments");
+            case "custom_tool_call" -> out = toolCall(item, p, type, "input");
             case "function_call_output", "custom_tool_call_output" -> {
                 out = Json.object().put("type", type);
                 out.put("call_id", required(item, "call_id", p + ".call_id"));
@@ -249,6 +235,16 @@ final class ResponsesInput {
         for (JsonNode m : out) { // reasoning travels back only with a tool-calling turn
             if (m.has("reasoning_content") && !m.has("tool_calls")) ((ObjectNode) m).remove("reasoning_content");
         }
+    }
+
+    /** A tool call of the history, completed: its id, its name and its payload ({@code arguments}, or a custom tool's {@code input}). */
+    private static ObjectNode toolCall(JsonNode item, String p, String type, String payload) {
+        ObjectNode out = Json.object().put("type", type);
+        out.put("call_id", required(item, "call_id", p + ".call_id"));
+        out.put("name", required(item, "name", p + ".name"));
+        String value = optional(item, payload, p + "." + payload);
+        if (value == null) throw GatewayError.missingField(p + "." + payload);
+        return out.put(payload, value).put("status", "completed");
     }
 
     private static String reasoningText(JsonNode item) {
