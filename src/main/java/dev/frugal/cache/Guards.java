@@ -115,6 +115,7 @@ public final class Guards {
         if (!x.dates.equals(y.dates)) return Kind.DATE;
         if (!x.code.equals(y.code)) return Kind.CODE;
         // one hyphenated compound swapped for another ("flex-grow", "flex-shrink"); a compound said in other words passes
+        // here (the word guard reads a compound as one word: "well-known" / "famous" is a one-word swap)
         if (!x.compounds.isEmpty() && !y.compounds.isEmpty() && !x.compounds.equals(y.compounds)) return Kind.CODE;
         if (!x.names.equals(y.names)) return Kind.NAME;
         if (!x.words.equals(y.words) && sorted(x.words).equals(sorted(y.words))) return Kind.ORDER;
@@ -152,11 +153,13 @@ public final class Guards {
             List<String> words = new ArrayList<>(), negations = new ArrayList<>(), dates = new ArrayList<>(), names = new ArrayList<>(),
                     content = new ArrayList<>();
             Matcher wm = WORD.matcher(plain);
-            boolean sentenceStart = true, afterNumber = false;
+            boolean sentenceStart = true, afterNumber = false, afterContent = false;
             int lastEnd = 0;
             while (wm.find()) {
                 String raw = wm.group();
                 if (sentenceBreak(plain, lastEnd, wm.start())) sentenceStart = true;
+                // a hyphenated compound is one content word: "long-term" is one qualifier added, not two
+                boolean compoundPart = afterContent && wm.start() == lastEnd + 1 && plain.charAt(lastEnd) == '-';
                 lastEnd = wm.end();
                 String w = raw.toLowerCase(Locale.ROOT).replace('’', '\'');
                 if (w.endsWith("'s")) w = w.substring(0, w.length() - 2);
@@ -164,7 +167,12 @@ public final class Guards {
                 String unitPart = isNumber ? w.substring(numberPrefix(w)) : w; // "5kg", "10GB"
                 if (!isNumber) {
                     words.add(w);
-                    if (!FUNCTION_WORDS.contains(w) && !NEGATIONS.contains(w)) content.add(stem(w)); // negation cues are the negation guard's
+                    boolean isContent = !FUNCTION_WORDS.contains(w) && !NEGATIONS.contains(w); // negation cues are the negation guard's
+                    if (compoundPart) content.set(content.size() - 1, content.get(content.size() - 1) + "-" + stem(w));
+                    else if (isContent) content.add(stem(w));
+                    afterContent = compoundPart || isContent;
+                } else {
+                    afterContent = false;
                 }
                 if (NEGATIONS.contains(w)) negations.add(w);
                 if (!unitPart.isEmpty() && UNITS.contains(unitPart) && (isNumber || afterNumber || !UNIT_AFTER_NUMBER_ONLY.contains(unitPart))) {

@@ -35,7 +35,8 @@ class GuardsTest {
             What does --force do in git push?             | What does --force-with-lease do in git push?   | CODE
             Why does getUserName throw?                   | Why does getUserId throw?                      | CODE
             What does flex-grow do?                       | What does flex-shrink do?                      | CODE
-            Is a well-known brand better?                 | Is a famous brand better?                      | -
+            Is a well-known brand better?                 | Is a brand that is well known better?          | -
+            Is a well-known brand better?                 | Is a famous brand better?                      | WORD
             Are there flights from Boston to Chicago?     | Are there flights from Chicago to Boston?      | ORDER
             Did Germany beat Brazil?                      | Did Brazil beat Germany?                       | ORDER
             What is the capital of France?                | Tell me the capital of France.                 | -
@@ -74,6 +75,8 @@ class GuardsTest {
             Can I freeze bread?                           | Is it possible to freeze bread?                | -
             What is the water cycle?                      | Describe the water cycle.                      | -
             How do I renew a passport?                    | I need to renew a passport.                    | -
+            What are the side effects of the vaccine?     | What are the long-term side effects of the vaccine? | ADDED
+            How do I set up two-factor authentication?    | How do I set up authentication?                | ADDED
             """)
     void blocksTheNearMissesOfEachKindAndLetsParaphrasesThrough(String a, String b, Guards.Kind expected) {
         assertEquals(expected, Guards.check(a, b));

@@ -168,14 +168,14 @@ class SemanticHeldOutTest {
     /**
      * Pool only: {@code fresh3} was written and committed before the added-word guard's first run on it, then run once
      * (docs/benchmarks.md): it served 3 of 43 near misses, two of them a qualifier put before the question's first
-     * content word. A tuning split since decision 0029, whose framing-word rule blocks "reset my iPhone" /
-     * "factory reset my iPhone" (0.944). Still served: "side effects" / "long-term side effects" (0.937, a
-     * hyphenated qualifier read as two words added) and two antonyms swapped at once ("tighten a loose screw" /
-     * "loosen a tight screw", 0.910). Any other served near miss fails.
+     * content word. A tuning split since decision 0029: its framing-word rule blocks "reset my iPhone" / "factory
+     * reset my iPhone" (0.944), and with a hyphenated compound read as one word "side effects" / "long-term side
+     * effects" (0.937). Still served: two antonyms swapped at once ("tighten a loose screw" / "loosen a tight
+     * screw", 0.910). Any other served near miss fails.
      */
     @Test
-    void withThePoolAloneFresh3ServesOnlyTheNearMissesNoGuardSees() {
-        assertServes("fresh3", List.of("What are the long-term side effects of the shingles vaccine?", "How do I loosen a tight screw?"));
+    void withThePoolAloneFresh3ServesOnlyTheNearMissNoGuardSees() {
+        assertServes("fresh3", List.of("How do I loosen a tight screw?"));
     }
 
     /**
