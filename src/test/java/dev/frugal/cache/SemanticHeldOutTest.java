@@ -209,21 +209,27 @@ class SemanticHeldOutTest {
         System.out.printf("The bound learned from train (%d verified observations, %d wrong) allows similarities from %.3f%n",
                 learned.labelled(), learned.wrong(), lowest);
         for (String split : SPLITS) {
-            int hits = 0, right = 0, paraphrases = 0, nearMisses = 0, blocked = 0;
+            int hits = 0, right = 0, paraphrases = 0, nearMisses = 0, blocked = 0, paraphrasesPassing = 0;
+            Map<String, Integer> blockedBy = new TreeMap<>();
             for (SemanticPairs.Pair p : pairs.split(split)) {
                 boolean hit = hit(p, learned);
                 if (hit) hits++;
                 if (hit && p.same()) right++;
                 if (p.same()) paraphrases++;
                 else nearMisses++;
-                if (!p.same() && p.guard() != null) blocked++;
+                if (p.same() && p.guard() == null) paraphrasesPassing++;
+                if (!p.same() && p.guard() != null) {
+                    blocked++;
+                    blockedBy.merge(p.guard().tag(), 1, Integer::sum);
+                }
                 if (p.same() && p.guard() != null) System.out.printf("%s paraphrase blocked by %s: %s | %s%n", split, p.guard().tag(), p.a(), p.b());
                 if (!p.same() && p.guard() == null) System.out.printf("%s near miss past every guard (%.3f, %s): %s | %s%n", split,
                         p.similarity(), hit ? "served" : "not served", p.a(), p.b());
             }
-            System.out.printf("SPLIT %s: %d pairs (%d paraphrases, %d near misses, %d blocked by a guard); hits %d, precision %.3f, recall %.3f%n",
+            System.out.printf("SPLIT %s: %d pairs (%d paraphrases, %d near misses, %d blocked by a guard); hits %d, precision %.3f, recall %.3f;"
+                            + " the guards alone pass %.3f of the paraphrases and block the near misses by %s%n",
                     split, paraphrases + nearMisses, paraphrases, nearMisses, blocked, hits, hits == 0 ? 1.0 : (double) right / hits,
-                    (double) right / paraphrases);
+                    (double) right / paraphrases, (double) paraphrasesPassing / paraphrases, blockedBy);
             assertTrue(hits > 0);
         }
     }
@@ -322,7 +328,7 @@ class SemanticHeldOutTest {
         Map<String, Integer> servedWithProof = warmSummary("fresh4", true, on);
         Map<String, Integer> servedPoolOnly = warmSummary("fresh4", false, off);
         assertEquals(java.util.Set.of("Should I invest before paying off debt?"), servedWithProof.keySet(), "near misses served with the proof");
-        assertTrue(on[1] <= 0.10 * (on[0] + on[1]), "served false-hit share with the proof: " + on[1] + " of " + (on[0] + on[1]));
+        assertTrue(on[1] <= 0.05 * (on[0] + on[1]), "served false-hit share with the proof: " + on[1] + " of " + (on[0] + on[1]));
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
         assertTrue(on[0] >= SEEDS * 5, "a proven entry serves its paraphrases: " + on[0] + " right hits in " + SEEDS + " seeds");
