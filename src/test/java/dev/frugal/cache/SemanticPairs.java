@@ -19,7 +19,8 @@ import java.util.List;
  * {@code fresh2} was written and committed before that guard's first run on it, run once, then became a
  * tuning split for the added-word guard, {@code fresh3} was written and committed before that guard's
  * first run on it, and run once, and {@code fresh4} (38 anchors, each with three paraphrases and two near
- * misses) was written and committed before the per-entry proof (decision 0027) ran on it.
+ * misses) was written and committed before the per-entry proof (decision 0027) ran on it. Since decision 0029
+ * (framing words, read off the paraphrases of every split) all six are tuning splits.
  */
 record SemanticPairs(List<Pair> all) {
     /** @param va a's unit vector, @param vb b's (the cache-driven evaluations look them up as the cache would) */
