@@ -52,8 +52,8 @@ public final class Guards {
             "by", "from", "about", "as", "into", "onto", "via", "per", "there", "here",
             "please", "kindly", "just", "really", "very", "actually", "exactly", "basically", "simply", "quite", "also");
     /**
-     * Words by which a user frames the same question, counted by the {@code added} guard only where they
-     * are the one word put before the question's first content word (decision 0029): asking to be told
+     * Words by which a user frames the same question: the {@code added} guard does not count one put
+     * before the question's first content word (decision 0029). Asking to be told
      * ("Can you explain…", "Tell me…", "I want to know…"), what kind of answer is wanted ("the steps to…",
      * "the process for…", "the reason…", "the purpose of…", "What makes…", "What could be causing…"), or
      * how it is reached ("Where do I go to…", "How do I find…"). A closed list of request verbs and nouns,
