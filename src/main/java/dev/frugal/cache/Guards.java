@@ -51,6 +51,18 @@ public final class Guards {
             "which", "who", "whom", "whose", "whether", "if", "and", "or", "but", "so", "than", "then", "of", "to", "for", "at",
             "by", "from", "about", "as", "into", "onto", "via", "per", "there", "here",
             "please", "kindly", "just", "really", "very", "actually", "exactly", "basically", "simply", "quite", "also");
+    /**
+     * Words by which a user frames the same question: the {@code added} guard does not count one put
+     * before the question's first content word (decision 0029). Asking to be told
+     * ("Can you explain…", "Tell me…", "I want to know…"), what kind of answer is wanted ("the steps to…",
+     * "the process for…", "the reason…", "the purpose of…", "What makes…", "What could be causing…"), or
+     * how it is reached ("Where do I go to…", "How do I find…"). A closed list of request verbs and nouns,
+     * compared by stem; never a topic word, even one that frames a paraphrase ("Which city is…", "How does
+     * it work", "the job of…"): "city tax", "work visa" and "job offer" are qualifiers there.
+     */
+    private static final Set<String> FRAMING_STEMS = stems("explain", "tell", "describe", "know", "need", "want", "help",
+            "possible", "find", "go", "way", "step", "process", "method", "instructions", "tips", "guide", "reason",
+            "cause", "make", "purpose", "role", "use", "used", "count");
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "without", "cannot", "none", "nor", "neither",
             "nobody", "nothing", "nowhere");
     /** Words whose swap for the other of their pair reverses a question: each maps to its pair's name. */
@@ -103,6 +115,7 @@ public final class Guards {
         if (!x.dates.equals(y.dates)) return Kind.DATE;
         if (!x.code.equals(y.code)) return Kind.CODE;
         // one hyphenated compound swapped for another ("flex-grow", "flex-shrink"); a compound said in other words passes
+        // here (the word guard reads a compound as one word: "well-known" / "famous" is a one-word swap)
         if (!x.compounds.isEmpty() && !y.compounds.isEmpty() && !x.compounds.equals(y.compounds)) return Kind.CODE;
         if (!x.names.equals(y.names)) return Kind.NAME;
         if (!x.words.equals(y.words) && sorted(x.words).equals(sorted(y.words))) return Kind.ORDER;
@@ -140,11 +153,13 @@ public final class Guards {
             List<String> words = new ArrayList<>(), negations = new ArrayList<>(), dates = new ArrayList<>(), names = new ArrayList<>(),
                     content = new ArrayList<>();
             Matcher wm = WORD.matcher(plain);
-            boolean sentenceStart = true, afterNumber = false;
+            boolean sentenceStart = true, afterNumber = false, afterContent = false;
             int lastEnd = 0;
             while (wm.find()) {
                 String raw = wm.group();
                 if (sentenceBreak(plain, lastEnd, wm.start())) sentenceStart = true;
+                // a hyphenated compound is one content word: "long-term" is one qualifier added, not two
+                boolean compoundPart = afterContent && wm.start() == lastEnd + 1 && plain.charAt(lastEnd) == '-';
                 lastEnd = wm.end();
                 String w = raw.toLowerCase(Locale.ROOT).replace('’', '\'');
                 if (w.endsWith("'s")) w = w.substring(0, w.length() - 2);
@@ -152,7 +167,12 @@ public final class Guards {
                 String unitPart = isNumber ? w.substring(numberPrefix(w)) : w; // "5kg", "10GB"
                 if (!isNumber) {
                     words.add(w);
-                    if (!FUNCTION_WORDS.contains(w) && !NEGATIONS.contains(w)) content.add(stem(w)); // negation cues are the negation guard's
+                    boolean isContent = !FUNCTION_WORDS.contains(w) && !NEGATIONS.contains(w); // negation cues are the negation guard's
+                    if (compoundPart) content.set(content.size() - 1, content.get(content.size() - 1) + "-" + stem(w));
+                    else if (isContent) content.add(stem(w));
+                    afterContent = compoundPart || isContent;
+                } else {
+                    afterContent = false;
                 }
                 if (NEGATIONS.contains(w)) negations.add(w);
                 if (!unitPart.isEmpty() && UNITS.contains(unitPart) && (isNumber || afterNumber || !UNIT_AFTER_NUMBER_ONLY.contains(unitPart))) {
@@ -220,21 +240,20 @@ public final class Guards {
     }
 
     /**
-     * One question's content words are the other's with one word inserted after the first of them: a
-     * qualifier that narrows or widens it ("reset my router" / "reset my router password", "tax" / "sales
-     * tax"). A word put before the first is not counted: that is where a paraphrase frames the same
-     * question ("explain compound interest", "the best way to unclog a drain", "the steps to reset my router").
+     * One question's content words are the other's with one word inserted: a qualifier that narrows or
+     * widens it ("reset my router" / "reset my router password", "tax" / "sales tax", "symptoms" / "early
+     * symptoms"). A framing word put before the first content word is not counted: that is where a
+     * paraphrase frames the same question ("explain compound interest", "the steps to reset my router").
      */
     private static boolean oneWordAdded(List<String> a, List<String> b) {
         if (Math.abs(a.size() - b.size()) != 1) return false;
         List<String> shorter = a.size() < b.size() ? a : b, longer = a.size() < b.size() ? b : a;
         int i = 0;
         while (i < shorter.size() && shorter.get(i).equals(longer.get(i))) i++;
-        if (i == 0) return false; // added before the first content word, or not the same question at all
         for (int j = i; j < shorter.size(); j++) {
             if (!shorter.get(j).equals(longer.get(j + 1))) return false;
         }
-        return true;
+        return i > 0 || !FRAMING_STEMS.contains(longer.get(0));
     }
 
     /**
@@ -254,6 +273,12 @@ public final class Guards {
         if (m > 3 && s.charAt(m - 1) == 'e') s = s.substring(0, --m);
         if (m > 3 && s.charAt(m - 1) == s.charAt(m - 2) && !isVowel(s.charAt(m - 1))) s = s.substring(0, m - 1);
         return s;
+    }
+
+    private static Set<String> stems(String... words) {
+        Set<String> s = new java.util.HashSet<>();
+        for (String w : words) s.add(stem(w));
+        return Set.copyOf(s);
     }
 
     private static boolean isVowel(char c) {

@@ -35,10 +35,11 @@ class GuardsTest {
             What does --force do in git push?             | What does --force-with-lease do in git push?   | CODE
             Why does getUserName throw?                   | Why does getUserId throw?                      | CODE
             What does flex-grow do?                       | What does flex-shrink do?                      | CODE
-            Is a well-known brand better?                 | Is a famous brand better?                      | -
+            Is a well-known brand better?                 | Is a brand that is well known better?          | -
+            Is a well-known brand better?                 | Is a famous brand better?                      | WORD
             Are there flights from Boston to Chicago?     | Are there flights from Chicago to Boston?      | ORDER
             Did Germany beat Brazil?                      | Did Brazil beat Germany?                       | ORDER
-            What is the capital of France?                | Which city is the capital of France?           | -
+            What is the capital of France?                | Tell me the capital of France.                 | -
             Why is the sky blue?                          | What makes the sky look blue?                  | -
             Does the lease allow subletting?              | Does the lease forbid subletting?              | WORD
             How many legs does a spider have?             | How many legs does an insect have?             | WORD
@@ -61,6 +62,21 @@ class GuardsTest {
             What is a hedge fund?                         | What exactly is a hedge fund?                  | -
             How do I stop snoring?                        | How do I actually stop snoring, please?        | -
             How do I paint a fence?                       | How do I paint a wooden garden fence?          | -
+            What are the symptoms of type 2 diabetes?     | What are the early symptoms of type 2 diabetes? | ADDED
+            How do I delete my user profile?              | How do I temporarily delete my user profile?   | ADDED
+            How do I reset my iPhone?                     | How do I factory reset my iPhone?              | ADDED
+            How do I clean hardwood floors?               | How do I deep clean hardwood floors?           | ADDED
+            What is the capital of France?                | Which city is the capital of France?           | ADDED
+            How do I reset my router?                     | What are the steps to reset my router?         | -
+            How do I apply for a passport?                | What is the process to apply for a passport?   | -
+            What is machine learning?                     | Can you tell me what machine learning is?      | -
+            Why do cats purr?                             | What makes cats purr?                          | -
+            What does an API do?                          | What is the purpose of an API?                 | -
+            Can I freeze bread?                           | Is it possible to freeze bread?                | -
+            What is the water cycle?                      | Describe the water cycle.                      | -
+            How do I renew a passport?                    | I need to renew a passport.                    | -
+            What are the side effects of the vaccine?     | What are the long-term side effects of the vaccine? | ADDED
+            How do I set up two-factor authentication?    | How do I set up authentication?                | ADDED
             """)
     void blocksTheNearMissesOfEachKindAndLetsParaphrasesThrough(String a, String b, Guards.Kind expected) {
         assertEquals(expected, Guards.check(a, b));

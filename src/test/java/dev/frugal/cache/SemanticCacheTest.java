@@ -43,16 +43,16 @@ class SemanticCacheTest {
     void aCandidateIsVerifiedUntilTheBoundAllowsItThenServed() {
         cache.add(PARTITION, "What is the capital of France?", at(1), answer("Paris", "team-a"));
         for (int i = 0; i < 11; i++) {
-            SemanticCache.Probe p = find("Which city is the capital of France?", 0.93);
+            SemanticCache.Probe p = find("Can you tell me the capital of France?", 0.93);
             assertEquals(SemanticCache.Verdict.VERIFY, p.verdict(), "observation " + i);
             cache.settle(p, answer("Paris.", "team-a")); // the same answer, normalised
         }
         assertEquals(1, cache.size(), "a candidate that answered right adds no entry");
         assertEquals(11, cache.bound(POOL).labelled());
-        SemanticCache.Probe served = find("Which city is the capital of France?", 0.93);
+        SemanticCache.Probe served = find("Can you tell me the capital of France?", 0.93);
         assertEquals(SemanticCache.Verdict.HIT, served.verdict());
         assertEquals("chat", served.answer().model());
-        assertEquals(SemanticCache.Verdict.VERIFY, find("Which city is the capital of France?", 0.85).verdict(),
+        assertEquals(SemanticCache.Verdict.VERIFY, find("Can you tell me the capital of France?", 0.85).verdict(),
                 "no observation in [0.80, 0.85]: verified");
     }
 
@@ -84,13 +84,13 @@ class SemanticCacheTest {
         assertTrue(farther.unproven());
 
         SemanticPolicy verifyAll = new SemanticPolicy(true, 0.2, 0.8, 0.05, 1, Duration.ofMillis(100), true);
-        // mirrored: the wrong answer's own entry, added at its vector, must not be the later probes' nearest
-        SemanticCache.Probe nearMiss = cache.find(cache.probe(PARTITION, POOL, "How do I factory reset my router?", verifyAll), mirrored(0.95)).result();
+        // two words added pass the guards; mirrored: the wrong answer's own entry, added at its vector, must not be the later probes' nearest
+        SemanticCache.Probe nearMiss = cache.find(cache.probe(PARTITION, POOL, "How do I reset my router admin password?", verifyAll), mirrored(0.95)).result();
         assertEquals(SemanticCache.Verdict.VERIFY, nearMiss.verdict(), "a sampled verification");
         assertFalse(nearMiss.unproven());
         cache.settle(nearMiss, answer("Erase all settings", "team-a")); // wrong at 0.95
         assertEquals(2, cache.size(), "the fresh answer is an entry of its own");
-        assertEquals(SemanticCache.Verdict.VERIFY, find("How do I factory reset my router?", 0.95).verdict(), "vetoed at 0.95");
+        assertEquals(SemanticCache.Verdict.VERIFY, find("How do I reset my router admin password?", 0.95).verdict(), "vetoed at 0.95");
         assertEquals(SemanticCache.Verdict.VERIFY, find("What are the steps to reset my router?", 0.92).verdict(), "vetoed below 0.95");
         assertFalse(find("What are the steps to reset my router?", 0.92).unproven(), "proven there, vetoed");
         assertEquals(SemanticCache.Verdict.HIT, find("How do I reset my router ?", 0.96).verdict(), "above the veto, proven below");
@@ -115,11 +115,11 @@ class SemanticCacheTest {
 
     @Test
     void aWrongCandidateAddsTheFreshAnswerAndIsNeverServedAtThatSimilarityAgain() {
-        // a near miss that passes every guard (a qualifier before the first content word; the added guard sees one after it)
-        cache.add(PARTITION, "How do I reset my iPhone?", at(1), answer("Hold the side button", "team-a"));
-        SemanticCache.Probe p = find("How do I factory reset my iPhone?", 0.95);
+        // a near miss that passes every guard (two antonyms swapped at once; the word guard sees one)
+        cache.add(PARTITION, "How do I tighten a loose screw?", at(1), answer("Turn it clockwise", "team-a"));
+        SemanticCache.Probe p = find("How do I loosen a tight screw?", 0.95);
         assertEquals(SemanticCache.Verdict.VERIFY, p.verdict());
-        cache.settle(p, answer("Erase all content and settings", "team-a"));
+        cache.settle(p, answer("Turn it anticlockwise", "team-a"));
         assertEquals(1, cache.bound(POOL).wrong());
         assertEquals(2, cache.size(), "the fresh answer is an entry of its own");
     }

@@ -167,29 +167,29 @@ class SemanticHeldOutTest {
 
     /**
      * Pool only: {@code fresh3} was written and committed before the added-word guard's first run on it, then run once
-     * (docs/benchmarks.md): it served 3 of 43 near misses. Two are qualifiers put before the question's first
-     * content word, where the guard lets a paraphrase frame a question ("side effects" / "long-term side
-     * effects", 0.937; "reset my iPhone" / "factory reset my iPhone", 0.944), one is two antonyms swapped at
-     * once ("tighten a loose screw" / "loosen a tight screw", 0.910). They are pinned as found, not tuned away;
-     * any other served near miss fails.
+     * (docs/benchmarks.md): it served 3 of 43 near misses, two of them a qualifier put before the question's first
+     * content word. A tuning split since decision 0029: its framing-word rule blocks "reset my iPhone" / "factory
+     * reset my iPhone" (0.944), and with a hyphenated compound read as one word "side effects" / "long-term side
+     * effects" (0.937). Still served: two antonyms swapped at once ("tighten a loose screw" / "loosen a tight
+     * screw", 0.910). Any other served near miss fails.
      */
     @Test
-    void withThePoolAloneTheSplitWrittenBeforeTheAddedWordGuardServesOnlyTheNearMissesItsOneRunFound() {
-        assertServes("fresh3", List.of("What are the long-term side effects of the shingles vaccine?",
-                "How do I factory reset my iPhone?", "How do I loosen a tight screw?"));
+    void withThePoolAloneFresh3ServesOnlyTheNearMissNoGuardSees() {
+        assertServes("fresh3", List.of("How do I loosen a tight screw?"));
     }
 
     /**
      * Pool only: {@code fresh4} (38 anchors, 114 paraphrases, 76 near misses) was written and committed before the
-     * per-entry proof ran on it, then run once: the pool alone serves 7 of its 76 near misses cold, all qualifiers
-     * or swaps no guard sees ("early symptoms", "temporarily delete", "older cat", "deep clean", "to buy a house",
-     * "visit"/"work", "pay off debt before investing"/"invest before paying off debt"). Pinned as found.
+     * per-entry proof ran on it, then run once: the pool alone served 7 of its 76 near misses cold. A tuning split
+     * since decision 0029, whose framing-word rule blocks the four that put a qualifier before the first content
+     * word ("early symptoms", "temporarily delete", "older cat", "deep clean"). Still served: an added phrase ("to
+     * buy a house"), a verb swapped with a word added ("visit"/"work in") and the halves of a question swapped ("pay
+     * off debt before investing"/"invest before paying off debt"). Any other served near miss fails.
      */
     @Test
-    void withThePoolAloneTheSplitWrittenBeforeTheProofServesTheNearMissesItsOneRunFound() {
-        assertServes("fresh4", List.of("How do I temporarily delete my user profile?", "What are the early symptoms of type 2 diabetes?",
-                "Should I invest before paying off debt?", "Do I need a visa to work in Canada from the UK?",
-                "Why does my older cat purr so much?", "What is a good credit score to buy a house?", "How do I deep clean hardwood floors?"));
+    void withThePoolAloneFresh4ServesOnlyTheNearMissesNoGuardSees() {
+        assertServes("fresh4", List.of("Should I invest before paying off debt?", "Do I need a visa to work in Canada from the UK?",
+                "What is a good credit score to buy a house?"));
     }
 
     private static void assertServes(String split, List<String> nearMisses) {
@@ -209,21 +209,27 @@ class SemanticHeldOutTest {
         System.out.printf("The bound learned from train (%d verified observations, %d wrong) allows similarities from %.3f%n",
                 learned.labelled(), learned.wrong(), lowest);
         for (String split : SPLITS) {
-            int hits = 0, right = 0, paraphrases = 0, nearMisses = 0, blocked = 0;
+            int hits = 0, right = 0, paraphrases = 0, nearMisses = 0, blocked = 0, paraphrasesPassing = 0;
+            Map<String, Integer> blockedBy = new TreeMap<>();
             for (SemanticPairs.Pair p : pairs.split(split)) {
                 boolean hit = hit(p, learned);
                 if (hit) hits++;
                 if (hit && p.same()) right++;
                 if (p.same()) paraphrases++;
                 else nearMisses++;
-                if (!p.same() && p.guard() != null) blocked++;
+                if (p.same() && p.guard() == null) paraphrasesPassing++;
+                if (!p.same() && p.guard() != null) {
+                    blocked++;
+                    blockedBy.merge(p.guard().tag(), 1, Integer::sum);
+                }
                 if (p.same() && p.guard() != null) System.out.printf("%s paraphrase blocked by %s: %s | %s%n", split, p.guard().tag(), p.a(), p.b());
                 if (!p.same() && p.guard() == null) System.out.printf("%s near miss past every guard (%.3f, %s): %s | %s%n", split,
                         p.similarity(), hit ? "served" : "not served", p.a(), p.b());
             }
-            System.out.printf("SPLIT %s: %d pairs (%d paraphrases, %d near misses, %d blocked by a guard); hits %d, precision %.3f, recall %.3f%n",
+            System.out.printf("SPLIT %s: %d pairs (%d paraphrases, %d near misses, %d blocked by a guard); hits %d, precision %.3f, recall %.3f;"
+                            + " the guards alone pass %.3f of the paraphrases and block the near misses by %s%n",
                     split, paraphrases + nearMisses, paraphrases, nearMisses, blocked, hits, hits == 0 ? 1.0 : (double) right / hits,
-                    (double) right / paraphrases);
+                    (double) right / paraphrases, (double) paraphrasesPassing / paraphrases, blockedBy);
             assertTrue(hits > 0);
         }
     }
@@ -307,22 +313,22 @@ class SemanticHeldOutTest {
     }
 
     /**
-     * The honest figure: the warm stream of {@code fresh4}, 20 seeds, run once and pinned as found (docs/benchmarks.md).
-     * With the proof, 22 wrong hits in 20 seeds (1.1 a seed, against 7.0 without it), all of three near misses
-     * that score <i>higher</i> than their anchor's paraphrases, so that a paraphrase proved the entry farther out
-     * than them: "early symptoms" (0.972), "temporarily delete" (0.904), "invest before paying off debt" (0.940).
-     * The served false-hit share is not under the configured 1 %: 0.0905 with the proof, 0.0972 without (the
-     * proof cuts right hits as much as wrong ones, 65 → 11 a seed; the pool learned from train, where no near
-     * miss passes the guards). Any other near miss served, or a larger share, fails.
+     * The honest figure: the warm stream of {@code fresh4}, 20 seeds (docs/benchmarks.md). Its one run, before
+     * decision 0029, served 22 wrong hits in 20 seeds with the proof (1.1 a seed, against 7.0 without it), all of
+     * three near misses that score <i>higher</i> than their anchor's paraphrases, so that a paraphrase proved the
+     * entry farther out than them: "early symptoms" (0.972), "temporarily delete" (0.904), "invest before paying
+     * off debt" (0.940). The framing-word rule blocks the first two (fresh4 is a tuning split since): 11 wrong
+     * hits in 20 seeds (0.55 a seed, against 3.65 without the proof), all "invest before paying off debt"; the
+     * served false-hit share is 0.029 with the proof, 0.052 without, still not under the configured 1 % (the pool
+     * learned from train, where no near miss passes the guards). Any other near miss served, or a larger share, fails.
      */
     @Test
-    void theWarmStreamOfTheSplitWrittenBeforeTheProofServesOnlyTheNearMissesItsOneRunFound() {
+    void theWarmStreamOfFresh4ServesOnlyTheNearMissesPinnedHere() {
         int[] on = new int[2], off = new int[2];
         Map<String, Integer> servedWithProof = warmSummary("fresh4", true, on);
         Map<String, Integer> servedPoolOnly = warmSummary("fresh4", false, off);
-        assertEquals(java.util.Set.of("What are the early symptoms of type 2 diabetes?", "How do I temporarily delete my user profile?",
-                "Should I invest before paying off debt?"), servedWithProof.keySet(), "near misses served with the proof");
-        assertTrue(on[1] <= 0.10 * (on[0] + on[1]), "served false-hit share with the proof: " + on[1] + " of " + (on[0] + on[1]));
+        assertEquals(java.util.Set.of("Should I invest before paying off debt?"), servedWithProof.keySet(), "near misses served with the proof");
+        assertTrue(on[1] <= 0.05 * (on[0] + on[1]), "served false-hit share with the proof: " + on[1] + " of " + (on[0] + on[1]));
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
         assertTrue(on[0] >= SEEDS * 5, "a proven entry serves its paraphrases: " + on[0] + " right hits in " + SEEDS + " seeds");

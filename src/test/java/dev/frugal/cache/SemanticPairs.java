@@ -19,9 +19,10 @@ import java.util.List;
  * {@code fresh2} was written and committed before that guard's first run on it, run once, then became a
  * tuning split for the added-word guard, {@code fresh3} was written and committed before that guard's
  * first run on it, and run once, and {@code fresh4} (38 anchors, each with three paraphrases and two near
- * misses) was written and committed before the per-entry proof (decision 0027) ran on it, and {@code fresh5} (40
+ * misses) was written and committed before the per-entry proof (decision 0027) ran on it. Since decision 0029
+ * (framing words, read off the paraphrases of those six splits) all six are tuning splits. {@code fresh5} (40
  * anchors in 16 domains, the same shape, 20 of its 80 near misses a qualifier added anywhere in the question) was
- * written and committed before the framing-word rule of the added-word guard (decision 0029) ran on it.
+ * written and committed before that rule ran on it: the held-out split.
  */
 record SemanticPairs(List<Pair> all) {
     /** @param va a's unit vector, @param vb b's (the cache-driven evaluations look them up as the cache would) */
