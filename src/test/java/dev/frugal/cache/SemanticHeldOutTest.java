@@ -42,7 +42,7 @@ class SemanticHeldOutTest {
     static final double MIN_SIMILARITY = dev.frugal.config.Defaults.SEMANTIC_MIN_SIMILARITY;
     static final double WINDOW = dev.frugal.config.Defaults.SEMANTIC_WINDOW;
     static final double VERIFY = dev.frugal.config.Defaults.SEMANTIC_VERIFY_RATE;
-    static final List<String> SPLITS = List.of("train", "test", "fresh", "fresh2", "fresh3", "fresh4");
+    static final List<String> SPLITS = List.of("train", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5");
     static final String POOL = "team:faq;-;semantic";
     static SemanticPairs pairs;
 
@@ -332,5 +332,27 @@ class SemanticHeldOutTest {
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
         assertTrue(on[0] >= SEEDS * 5, "a proven entry serves its paraphrases: " + on[0] + " right hits in " + SEEDS + " seeds");
+    }
+
+    /**
+     * The held-out split {@code fresh5} (40 anchors, 120 paraphrases, 80 near misses), written and committed before
+     * decision 0029's framing-word rule ran on it, run once and pinned as found (docs/benchmarks.md). Cold, the
+     * defaults serve nothing; the pool alone serves 4 near misses: a phrase added at the end ("in pots", "as a
+     * part-time worker", "while keeping the order") and two fractions swapped ("3/4 divided by 2/3" / "2/3 divided
+     * by 3/4", 0.996). Warm, 20 seeds: 0.90 wrong hits a seed with the proof (the swapped fractions in 14 seeds,
+     * "in pots" in 4), 4.80 without it; served false-hit share 0.140 and 0.102.
+     */
+    @Test
+    void theHeldOutFresh5ServesTheNearMissesPinnedHere() {
+        assertServes("fresh5", List.of("How many days of annual leave am I entitled to in the UK as a part-time worker?",
+                "Should I plant tulip bulbs 6 inches deep in pots?", "What is 2/3 divided by 3/4?",
+                "How do I remove duplicates from a list in Python while keeping the order?"));
+        int[] on = new int[2], off = new int[2];
+        Map<String, Integer> servedWithProof = warmSummary("fresh5", true, on);
+        Map<String, Integer> servedPoolOnly = warmSummary("fresh5", false, off);
+        assertEquals(java.util.Set.of("What is 2/3 divided by 3/4?", "Should I plant tulip bulbs 6 inches deep in pots?"),
+                servedWithProof.keySet(), "near misses served with the proof");
+        assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
+        assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
     }
 }
