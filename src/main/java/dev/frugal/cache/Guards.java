@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * Cheap checks that block a semantic hit between two prompts an embedding places close together but
  * that need different answers (docs/cache.md, "Guards"): a differing negation, number, name, unit,
- * date or code identifier, the same words in another order ("from Boston to Chicago" and back), one
+ * date or code identifier (numbers in order), the same words in another order ("from Boston to Chicago" and back), one
  * content word swapped for another in an otherwise identical question ("allow"/"forbid", "spider"/"insect"),
  * or one content word added to it ("reset my router" / "reset my router password").
  * A guard can only turn a hit into a miss. Pure functions; thread-safe; every pattern compiled once.
@@ -110,6 +110,7 @@ public final class Guards {
         Prompt x = Prompt.of(a), y = Prompt.of(b);
         // "not", "never", "without" may stand for one another; a different count of them may not
         if (x.negations.size() != y.negations.size() || polaritySwap(x.words, y.words)) return Kind.NEGATION;
+        // in order of appearance: "3/4 divided by 2/3" is not "2/3 divided by 3/4" (decision 0030)
         if (!x.numbers.equals(y.numbers)) return Kind.NUMBER;
         if (!x.units.equals(y.units)) return Kind.UNIT;
         if (!x.dates.equals(y.dates)) return Kind.DATE;
@@ -189,7 +190,6 @@ public final class Guards {
                 sentenceStart = false;
                 afterNumber = isNumber;
             }
-            Collections.sort(numbers);
             Collections.sort(units);
             Collections.sort(dates);
             Collections.sort(code);

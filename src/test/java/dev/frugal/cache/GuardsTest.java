@@ -11,6 +11,9 @@ class GuardsTest {
     @ParameterizedTest(name = "{0} | {1} -> {2}")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
             Is 7 prime?                                   | Is 9 prime?                                    | NUMBER
+            What is 3/4 divided by 2/3?                   | What is 2/3 divided by 3/4?                    | NUMBER
+            What is 7 times 8?                            | What is 8 times 7?                             | NUMBER
+            How do I split a bill of 90 between 3 people? | How can I split a bill of 90 between 3 people? | -
             What is a 15% tip on $80?                     | What is a 15% tip on $80.00?                   | -
             How much is 1,000 USD in euros?               | How much is 1000 USD in euros?                 | -
             Does the Pro plan include SSO?                | Does the Pro plan not include SSO?             | NEGATION

@@ -340,17 +340,20 @@ class SemanticHeldOutTest {
      * defaults serve nothing; the pool alone serves 4 near misses: a phrase added at the end ("in pots", "as a
      * part-time worker", "while keeping the order") and two fractions swapped ("3/4 divided by 2/3" / "2/3 divided
      * by 3/4", 0.996). Warm, 20 seeds: 0.90 wrong hits a seed with the proof (the swapped fractions in 14 seeds,
-     * "in pots" in 4), 4.80 without it; served false-hit share 0.140 and 0.102.
+     * "in pots" in 4), 4.80 without it; served false-hit share 0.140 and 0.102. A tuning split since: decision 0030's
+     * number guard compares the numbers in order and blocks the swapped fractions (cold, the pool alone serves 3 near
+     * misses and one paraphrase fewer, "85 dB for 8 hours" / "8 hours … at 85 dB"; warm with the proof 0.20 wrong hits
+     * a seed, all "in pots", share 0.035; without it 3.50, share 0.079).
      */
     @Test
     void theHeldOutFresh5ServesTheNearMissesPinnedHere() {
         assertServes("fresh5", List.of("How many days of annual leave am I entitled to in the UK as a part-time worker?",
-                "Should I plant tulip bulbs 6 inches deep in pots?", "What is 2/3 divided by 3/4?",
+                "Should I plant tulip bulbs 6 inches deep in pots?",
                 "How do I remove duplicates from a list in Python while keeping the order?"));
         int[] on = new int[2], off = new int[2];
         Map<String, Integer> servedWithProof = warmSummary("fresh5", true, on);
         Map<String, Integer> servedPoolOnly = warmSummary("fresh5", false, off);
-        assertEquals(java.util.Set.of("What is 2/3 divided by 3/4?", "Should I plant tulip bulbs 6 inches deep in pots?"),
+        assertEquals(java.util.Set.of("Should I plant tulip bulbs 6 inches deep in pots?"),
                 servedWithProof.keySet(), "near misses served with the proof");
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
