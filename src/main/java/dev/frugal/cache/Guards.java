@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * that need different answers (docs/cache.md, "Guards"): a differing negation, number, name, unit,
  * date or code identifier (numbers in order), the same words in another order ("from Boston to Chicago" and back), one
  * content word swapped for another in an otherwise identical question ("allow"/"forbid", "spider"/"insect"),
- * or one content word added to it ("reset my router" / "reset my router password").
+ * or one content word added to it ("reset my router" / "reset my router password"), or a phrase added at its end
+ * ("… 6 inches deep" / "… 6 inches deep in pots").
  * A guard can only turn a hit into a miss. Pure functions; thread-safe; every pattern compiled once.
  */
 public final class Guards {
@@ -121,7 +122,7 @@ public final class Guards {
         if (!x.names.equals(y.names)) return Kind.NAME;
         if (!x.words.equals(y.words) && sorted(x.words).equals(sorted(y.words))) return Kind.ORDER;
         if (oneWordSwapped(x.content, y.content)) return Kind.WORD;
-        if (oneWordAdded(x.content, y.content)) return Kind.ADDED;
+        if (oneWordAdded(x.content, y.content) || phraseAddedAtTheEnd(x.content, y.content)) return Kind.ADDED;
         return null;
     }
 
@@ -254,6 +255,17 @@ public final class Guards {
             if (!shorter.get(j).equals(longer.get(j + 1))) return false;
         }
         return i > 0 || !FRAMING_STEMS.contains(longer.get(0));
+    }
+
+    /**
+     * One question's content words are the first content words of the other, which adds two or more at the
+     * end: a qualifier phrase ("plant tulip bulbs 6 inches deep" / "… in pots", "a good credit score" / "… to
+     * buy a house"). One word added anywhere is {@link #oneWordAdded}'s (decision 0030).
+     */
+    private static boolean phraseAddedAtTheEnd(List<String> a, List<String> b) {
+        List<String> shorter = a.size() < b.size() ? a : b, longer = a.size() < b.size() ? b : a;
+        if (shorter.isEmpty() || longer.size() - shorter.size() < 2) return false;
+        return longer.subList(0, shorter.size()).equals(shorter);
     }
 
     /**

@@ -80,6 +80,10 @@ class GuardsTest {
             How do I renew a passport?                    | I need to renew a passport.                    | -
             What are the side effects of the vaccine?     | What are the long-term side effects of the vaccine? | ADDED
             How do I set up two-factor authentication?    | How do I set up authentication?                | ADDED
+            Should I plant tulip bulbs 6 inches deep?     | Should I plant tulip bulbs 6 inches deep in pots? | ADDED
+            What is a good credit score?                  | What is a good credit score to buy a house?    | ADDED
+            How do I remove duplicates from a list?       | How do I remove duplicates from a list while keeping the order? | ADDED
+            What is a good credit score?                  | What is a good credit score for me?            | -
             """)
     void blocksTheNearMissesOfEachKindAndLetsParaphrasesThrough(String a, String b, Guards.Kind expected) {
         assertEquals(expected, Guards.check(a, b));

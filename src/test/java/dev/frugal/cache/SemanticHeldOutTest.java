@@ -188,8 +188,8 @@ class SemanticHeldOutTest {
      */
     @Test
     void withThePoolAloneFresh4ServesOnlyTheNearMissesNoGuardSees() {
-        assertServes("fresh4", List.of("Should I invest before paying off debt?", "Do I need a visa to work in Canada from the UK?",
-                "What is a good credit score to buy a house?"));
+        // "What is a good credit score to buy a house?" (0.846) is blocked since decision 0030: a phrase added at the end
+        assertServes("fresh4", List.of("Should I invest before paying off debt?", "Do I need a visa to work in Canada from the UK?"));
     }
 
     private static void assertServes(String split, List<String> nearMisses) {
@@ -343,18 +343,18 @@ class SemanticHeldOutTest {
      * "in pots" in 4), 4.80 without it; served false-hit share 0.140 and 0.102. A tuning split since: decision 0030's
      * number guard compares the numbers in order and blocks the swapped fractions (cold, the pool alone serves 3 near
      * misses and one paraphrase fewer, "85 dB for 8 hours" / "8 hours … at 85 dB"; warm with the proof 0.20 wrong hits
-     * a seed, all "in pots", share 0.035; without it 3.50, share 0.079).
+     * a seed, all "in pots", share 0.035; without it 3.50, share 0.079), and its {@code added} guard a phrase added at the end,
+     * the other three: cold, the pool alone serves no near miss (54 hits, all right); warm, no near miss is served,
+     * with the proof or without (9.05 right hits a seed with it, 0 wrong; 43.95 right and 1.15 wrong without, the
+     * wrong ones paraphrases served another entry's answer).
      */
     @Test
     void theHeldOutFresh5ServesTheNearMissesPinnedHere() {
-        assertServes("fresh5", List.of("How many days of annual leave am I entitled to in the UK as a part-time worker?",
-                "Should I plant tulip bulbs 6 inches deep in pots?",
-                "How do I remove duplicates from a list in Python while keeping the order?"));
+        assertServes("fresh5", List.of());
         int[] on = new int[2], off = new int[2];
         Map<String, Integer> servedWithProof = warmSummary("fresh5", true, on);
         Map<String, Integer> servedPoolOnly = warmSummary("fresh5", false, off);
-        assertEquals(java.util.Set.of("Should I plant tulip bulbs 6 inches deep in pots?"),
-                servedWithProof.keySet(), "near misses served with the proof");
+        assertEquals(java.util.Set.of(), servedWithProof.keySet(), "near misses served with the proof");
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
     }
