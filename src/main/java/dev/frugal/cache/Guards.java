@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * Cheap checks that block a semantic hit between two prompts an embedding places close together but
  * that need different answers (docs/cache.md, "Guards"): a differing negation, number, name, unit,
- * date or code identifier (numbers in order), the same words in another order ("from Boston to Chicago" and back), one
+ * date or code identifier (numbers in order, number words as digits), the same words in another order ("from Boston to Chicago" and back), one
  * content word swapped for another in an otherwise identical question ("allow"/"forbid", "spider"/"insect"),
  * or one content word added to it ("reset my router" / "reset my router password"), or a phrase added at its end
  * ("… 6 inches deep" / "… 6 inches deep in pots").
@@ -102,6 +102,15 @@ public final class Guards {
             "last", "next", "previous", "ago", "spring", "summer", "autumn", "fall", "winter", "q1", "q2",
             "q3", "q4", "h1", "h2", "daily", "weekly", "monthly", "yearly", "annual", "annually", "quarterly", "hourly");
     private static final List<String> NEGATING_PREFIXES = List.of("un", "in", "im", "il", "ir", "dis", "non", "non-");
+    /**
+     * Number words read as the numbers they name, so "ten minutes" is "10 minutes" and "four-year" is "4-year"
+     * to every guard. Cardinals only ("second", "quarter" and "half" name other things too), and not "one",
+     * which is as often a pronoun or the article's stand-in ("one of your stores", "one cup of flour").
+     */
+    private static final Map<String, String> NUMBER_WORDS = numberWords("zero 0", "two 2", "three 3", "four 4", "five 5",
+            "six 6", "seven 7", "eight 8", "nine 9", "ten 10", "eleven 11", "twelve 12", "thirteen 13", "fourteen 14", "fifteen 15",
+            "sixteen 16", "seventeen 17", "eighteen 18", "nineteen 19", "twenty 20", "thirty 30", "forty 40", "fifty 50", "sixty 60",
+            "seventy 70", "eighty 80", "ninety 90", "hundred 100");
     /** Words never counted as names although they are capitalised mid-sentence. */
     private static final Set<String> NOT_NAMES = Set.of("i", "i'm", "i've", "i'd", "i'll", "ok", "okay");
 
@@ -131,6 +140,7 @@ public final class Guards {
                           List<String> dates, List<String> code, List<String> names, List<String> compounds,
                           List<String> content) {
         static Prompt of(String text) {
+            text = numberWordsAsDigits(text);
             List<String> code = new ArrayList<>(), compounds = new ArrayList<>();
             Matcher cm = CODE.matcher(text);
             StringBuilder rest = new StringBuilder();
@@ -199,6 +209,26 @@ public final class Guards {
             Collections.sort(compounds);
             return new Prompt(words, negations, numbers, units, dates, code, names, compounds, content);
         }
+    }
+
+    /** {@code s} with each number word of {@link #NUMBER_WORDS} (a whole run of letters, any case) as its digits; a plain scan. */
+    static String numberWordsAsDigits(String s) {
+        StringBuilder out = null;
+        int i = 0, copied = 0, n = s.length();
+        while (i < n) {
+            if (!Character.isLetter(s.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && Character.isLetter(s.charAt(i))) i++;
+            String digits = i - start >= 3 && i - start <= 9 ? NUMBER_WORDS.get(s.substring(start, i).toLowerCase(Locale.ROOT)) : null;
+            if (digits == null) continue;
+            if (out == null) out = new StringBuilder(n);
+            out.append(s, copied, start).append(digits);
+            copied = i;
+        }
+        return out == null ? s : out.append(s, copied, n).toString();
     }
 
     /** "can't" → "can not", "won't" → "will not", "isn't" → "is not". */
@@ -367,6 +397,13 @@ public final class Guards {
             }
         }
         return false;
+    }
+
+    /** Each "word digits" pair as a map. */
+    private static Map<String, String> numberWords(String... pairs) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String p : pairs) m.put(p.substring(0, p.indexOf(' ')), p.substring(p.indexOf(' ') + 1));
+        return Map.copyOf(m);
     }
 
     /** Each word of the pairs, mapped to its opposites. */
