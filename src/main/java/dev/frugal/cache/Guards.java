@@ -64,6 +64,7 @@ public final class Guards {
     private static final Set<String> FRAMING_STEMS = stems("explain", "tell", "describe", "know", "need", "want", "help",
             "possible", "find", "go", "way", "step", "process", "method", "instructions", "tips", "guide", "reason",
             "cause", "make", "purpose", "role", "use", "used", "count");
+    private static final String BEFORE = stem("before"), AFTER = stem("after");
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "without", "cannot", "none", "nor", "neither",
             "nobody", "nothing", "nowhere");
     /** Words whose swap for the other of their pair reverses a question: each maps to its pair's name. */
@@ -130,6 +131,7 @@ public final class Guards {
         if (!x.compounds.isEmpty() && !y.compounds.isEmpty() && !x.compounds.equals(y.compounds)) return Kind.CODE;
         if (!x.names.equals(y.names)) return Kind.NAME;
         if (!x.words.equals(y.words) && sorted(x.words).equals(sorted(y.words))) return Kind.ORDER;
+        if (halvesSwappedAroundSequence(x.content, y.content)) return Kind.ORDER;
         if (oneWordSwapped(x.content, y.content)) return Kind.WORD;
         if (oneWordAdded(x.content, y.content) || phraseAddedAtTheEnd(x.content, y.content)) return Kind.ADDED;
         return null;
@@ -285,6 +287,17 @@ public final class Guards {
             if (!shorter.get(j).equals(longer.get(j + 1))) return false;
         }
         return i > 0 || !FRAMING_STEMS.contains(longer.get(0));
+    }
+
+    /**
+     * The same content stems in another order, around "before" or "after": the two halves of a sequence swapped
+     * ("pay off debt before investing" / "invest before paying off debt"; decision 0030). Without such a word,
+     * content words in another order are mostly rewordings ("the healthiest cooking oil" / "which cooking oil is
+     * the healthiest").
+     */
+    private static boolean halvesSwappedAroundSequence(List<String> a, List<String> b) {
+        if (a.equals(b) || !(a.contains(BEFORE) || a.contains(AFTER))) return false;
+        return a.size() == b.size() && sorted(a).equals(sorted(b));
     }
 
     /**

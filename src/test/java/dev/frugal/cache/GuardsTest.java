@@ -47,6 +47,9 @@ class GuardsTest {
             Is a well-known brand better?                 | Is a famous brand better?                      | WORD
             Are there flights from Boston to Chicago?     | Are there flights from Chicago to Boston?      | ORDER
             Did Germany beat Brazil?                      | Did Brazil beat Germany?                       | ORDER
+            Should I pay off debt before investing?       | Should I invest before paying off debt?        | ORDER
+            Should I stretch after running?               | Should I run after stretching?                 | ORDER
+            What is the healthiest cooking oil?           | Which cooking oil is the healthiest?           | -
             What is the capital of France?                | Tell me the capital of France.                 | -
             Why is the sky blue?                          | What makes the sky look blue?                  | -
             Does the lease allow subletting?              | Does the lease forbid subletting?              | WORD

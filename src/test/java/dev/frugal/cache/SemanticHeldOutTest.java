@@ -188,8 +188,9 @@ class SemanticHeldOutTest {
      */
     @Test
     void withThePoolAloneFresh4ServesOnlyTheNearMissesNoGuardSees() {
-        // "What is a good credit score to buy a house?" (0.846) is blocked since decision 0030: a phrase added at the end
-        assertServes("fresh4", List.of("Should I invest before paying off debt?", "Do I need a visa to work in Canada from the UK?"));
+        // blocked since decision 0030: "…a good credit score to buy a house?" (0.846, a phrase added at the end) and
+        // "Should I invest before paying off debt?" (0.940, the halves swapped around "before")
+        assertServes("fresh4", List.of("Do I need a visa to work in Canada from the UK?"));
     }
 
     private static void assertServes(String split, List<String> nearMisses) {
@@ -320,14 +321,17 @@ class SemanticHeldOutTest {
      * off debt" (0.940). The framing-word rule blocks the first two (fresh4 is a tuning split since): 11 wrong
      * hits in 20 seeds (0.55 a seed, against 3.65 without the proof), all "invest before paying off debt"; the
      * served false-hit share is 0.029 with the proof, 0.052 without, still not under the configured 1 % (the pool
-     * learned from train, where no near miss passes the guards). Any other near miss served, or a larger share, fails.
+     * learned from train, where no near miss passes the guards). Decision 0030's guards block it and "a good credit
+     * score to buy a house": no near miss is served with the proof (19.55 right hits a seed, 0 wrong); without it
+     * 65.30 right, 1.60 wrong ("work in Canada", "spouse dies without a will"). Any near miss served with the proof fails.
      */
     @Test
     void theWarmStreamOfFresh4ServesOnlyTheNearMissesPinnedHere() {
         int[] on = new int[2], off = new int[2];
         Map<String, Integer> servedWithProof = warmSummary("fresh4", true, on);
         Map<String, Integer> servedPoolOnly = warmSummary("fresh4", false, off);
-        assertEquals(java.util.Set.of("Should I invest before paying off debt?"), servedWithProof.keySet(), "near misses served with the proof");
+        // decision 0030 blocks "Should I invest before paying off debt?", the one near miss served here before it
+        assertEquals(java.util.Set.of(), servedWithProof.keySet(), "near misses served with the proof");
         assertTrue(on[1] <= 0.05 * (on[0] + on[1]), "served false-hit share with the proof: " + on[1] + " of " + (on[0] + on[1]));
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
