@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
 /**
  * Cheap checks that block a semantic hit between two prompts an embedding places close together but
  * that need different answers (docs/cache.md, "Guards"): a differing negation, number, name, unit,
- * date or code identifier, the same words in another order ("from Boston to Chicago" and back), one
+ * date or code identifier (numbers in order, number words as digits), the same words in another order ("from Boston to Chicago" and back), one
  * content word swapped for another in an otherwise identical question ("allow"/"forbid", "spider"/"insect"),
- * or one content word added to it ("reset my router" / "reset my router password").
+ * or one content word added to it ("reset my router" / "reset my router password"), or a phrase added at its end
+ * ("… 6 inches deep" / "… 6 inches deep in pots").
  * A guard can only turn a hit into a miss. Pure functions; thread-safe; every pattern compiled once.
  */
 public final class Guards {
@@ -63,6 +64,7 @@ public final class Guards {
     private static final Set<String> FRAMING_STEMS = stems("explain", "tell", "describe", "know", "need", "want", "help",
             "possible", "find", "go", "way", "step", "process", "method", "instructions", "tips", "guide", "reason",
             "cause", "make", "purpose", "role", "use", "used", "count");
+    private static final String BEFORE = stem("before"), AFTER = stem("after");
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "without", "cannot", "none", "nor", "neither",
             "nobody", "nothing", "nowhere");
     /** Words whose swap for the other of their pair reverses a question: each maps to its pair's name. */
@@ -101,6 +103,15 @@ public final class Guards {
             "last", "next", "previous", "ago", "spring", "summer", "autumn", "fall", "winter", "q1", "q2",
             "q3", "q4", "h1", "h2", "daily", "weekly", "monthly", "yearly", "annual", "annually", "quarterly", "hourly");
     private static final List<String> NEGATING_PREFIXES = List.of("un", "in", "im", "il", "ir", "dis", "non", "non-");
+    /**
+     * Number words read as the numbers they name, so "ten minutes" is "10 minutes" and "four-year" is "4-year"
+     * to every guard. Cardinals only ("second", "quarter" and "half" name other things too), and not "one",
+     * which is as often a pronoun or the article's stand-in ("one of your stores", "one cup of flour").
+     */
+    private static final Map<String, String> NUMBER_WORDS = numberWords("zero 0", "two 2", "three 3", "four 4", "five 5",
+            "six 6", "seven 7", "eight 8", "nine 9", "ten 10", "eleven 11", "twelve 12", "thirteen 13", "fourteen 14", "fifteen 15",
+            "sixteen 16", "seventeen 17", "eighteen 18", "nineteen 19", "twenty 20", "thirty 30", "forty 40", "fifty 50", "sixty 60",
+            "seventy 70", "eighty 80", "ninety 90", "hundred 100");
     /** Words never counted as names although they are capitalised mid-sentence. */
     private static final Set<String> NOT_NAMES = Set.of("i", "i'm", "i've", "i'd", "i'll", "ok", "okay");
 
@@ -110,6 +121,7 @@ public final class Guards {
         Prompt x = Prompt.of(a), y = Prompt.of(b);
         // "not", "never", "without" may stand for one another; a different count of them may not
         if (x.negations.size() != y.negations.size() || polaritySwap(x.words, y.words)) return Kind.NEGATION;
+        // in order of appearance: "3/4 divided by 2/3" is not "2/3 divided by 3/4" (decision 0030)
         if (!x.numbers.equals(y.numbers)) return Kind.NUMBER;
         if (!x.units.equals(y.units)) return Kind.UNIT;
         if (!x.dates.equals(y.dates)) return Kind.DATE;
@@ -119,8 +131,9 @@ public final class Guards {
         if (!x.compounds.isEmpty() && !y.compounds.isEmpty() && !x.compounds.equals(y.compounds)) return Kind.CODE;
         if (!x.names.equals(y.names)) return Kind.NAME;
         if (!x.words.equals(y.words) && sorted(x.words).equals(sorted(y.words))) return Kind.ORDER;
+        if (halvesSwappedAroundSequence(x.content, y.content)) return Kind.ORDER;
         if (oneWordSwapped(x.content, y.content)) return Kind.WORD;
-        if (oneWordAdded(x.content, y.content)) return Kind.ADDED;
+        if (oneWordAdded(x.content, y.content) || phraseAddedAtTheEnd(x.content, y.content)) return Kind.ADDED;
         return null;
     }
 
@@ -129,6 +142,7 @@ public final class Guards {
                           List<String> dates, List<String> code, List<String> names, List<String> compounds,
                           List<String> content) {
         static Prompt of(String text) {
+            text = numberWordsAsDigits(text);
             List<String> code = new ArrayList<>(), compounds = new ArrayList<>();
             Matcher cm = CODE.matcher(text);
             StringBuilder rest = new StringBuilder();
@@ -189,7 +203,6 @@ public final class Guards {
                 sentenceStart = false;
                 afterNumber = isNumber;
             }
-            Collections.sort(numbers);
             Collections.sort(units);
             Collections.sort(dates);
             Collections.sort(code);
@@ -198,6 +211,26 @@ public final class Guards {
             Collections.sort(compounds);
             return new Prompt(words, negations, numbers, units, dates, code, names, compounds, content);
         }
+    }
+
+    /** {@code s} with each number word of {@link #NUMBER_WORDS} (a whole run of letters, any case) as its digits; a plain scan. */
+    static String numberWordsAsDigits(String s) {
+        StringBuilder out = null;
+        int i = 0, copied = 0, n = s.length();
+        while (i < n) {
+            if (!Character.isLetter(s.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && Character.isLetter(s.charAt(i))) i++;
+            String digits = i - start >= 3 && i - start <= 9 ? NUMBER_WORDS.get(s.substring(start, i).toLowerCase(Locale.ROOT)) : null;
+            if (digits == null) continue;
+            if (out == null) out = new StringBuilder(n);
+            out.append(s, copied, start).append(digits);
+            copied = i;
+        }
+        return out == null ? s : out.append(s, copied, n).toString();
     }
 
     /** "can't" → "can not", "won't" → "will not", "isn't" → "is not". */
@@ -254,6 +287,28 @@ public final class Guards {
             if (!shorter.get(j).equals(longer.get(j + 1))) return false;
         }
         return i > 0 || !FRAMING_STEMS.contains(longer.get(0));
+    }
+
+    /**
+     * The same content stems in another order, around "before" or "after": the two halves of a sequence swapped
+     * ("pay off debt before investing" / "invest before paying off debt"; decision 0030). Without such a word,
+     * content words in another order are mostly rewordings ("the healthiest cooking oil" / "which cooking oil is
+     * the healthiest").
+     */
+    private static boolean halvesSwappedAroundSequence(List<String> a, List<String> b) {
+        if (a.equals(b) || !(a.contains(BEFORE) || a.contains(AFTER))) return false;
+        return a.size() == b.size() && sorted(a).equals(sorted(b));
+    }
+
+    /**
+     * One question's content words are the first content words of the other, which adds two or more at the
+     * end: a qualifier phrase ("plant tulip bulbs 6 inches deep" / "… in pots", "a good credit score" / "… to
+     * buy a house"). One word added anywhere is {@link #oneWordAdded}'s (decision 0030).
+     */
+    private static boolean phraseAddedAtTheEnd(List<String> a, List<String> b) {
+        List<String> shorter = a.size() < b.size() ? a : b, longer = a.size() < b.size() ? b : a;
+        if (shorter.isEmpty() || longer.size() - shorter.size() < 2) return false;
+        return longer.subList(0, shorter.size()).equals(shorter);
     }
 
     /**
@@ -355,6 +410,13 @@ public final class Guards {
             }
         }
         return false;
+    }
+
+    /** Each "word digits" pair as a map. */
+    private static Map<String, String> numberWords(String... pairs) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String p : pairs) m.put(p.substring(0, p.indexOf(' ')), p.substring(p.indexOf(' ') + 1));
+        return Map.copyOf(m);
     }
 
     /** Each word of the pairs, mapped to its opposites. */

@@ -11,6 +11,14 @@ class GuardsTest {
     @ParameterizedTest(name = "{0} | {1} -> {2}")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
             Is 7 prime?                                   | Is 9 prime?                                    | NUMBER
+            What is 3/4 divided by 2/3?                   | What is 2/3 divided by 3/4?                    | NUMBER
+            What is 7 times 8?                            | What is 8 times 7?                             | NUMBER
+            How do I split a bill of 90 between 3 people? | How can I split a bill of 90 between 3 people? | -
+            Is it bad to idle my car for 10 minutes?      | Is it bad to idle my car for ten minutes?      | -
+            Do credits transfer to a four-year college?   | Do credits transfer to a 4-year college?       | -
+            How do I split a bill between two people?     | How do I split a bill between three people?    | NUMBER
+            Do credits transfer to a four-year college?   | Do credits transfer to a 2-year college?       | NUMBER
+            Is a cup of flour 120 grams?                  | Is one cup of flour 120 grams?                 | ADDED
             What is a 15% tip on $80?                     | What is a 15% tip on $80.00?                   | -
             How much is 1,000 USD in euros?               | How much is 1000 USD in euros?                 | -
             Does the Pro plan include SSO?                | Does the Pro plan not include SSO?             | NEGATION
@@ -39,6 +47,9 @@ class GuardsTest {
             Is a well-known brand better?                 | Is a famous brand better?                      | WORD
             Are there flights from Boston to Chicago?     | Are there flights from Chicago to Boston?      | ORDER
             Did Germany beat Brazil?                      | Did Brazil beat Germany?                       | ORDER
+            Should I pay off debt before investing?       | Should I invest before paying off debt?        | ORDER
+            Should I stretch after running?               | Should I run after stretching?                 | ORDER
+            What is the healthiest cooking oil?           | Which cooking oil is the healthiest?           | -
             What is the capital of France?                | Tell me the capital of France.                 | -
             Why is the sky blue?                          | What makes the sky look blue?                  | -
             Does the lease allow subletting?              | Does the lease forbid subletting?              | WORD
@@ -76,11 +87,28 @@ class GuardsTest {
             What is the water cycle?                      | Describe the water cycle.                      | -
             How do I renew a passport?                    | I need to renew a passport.                    | -
             What are the side effects of the vaccine?     | What are the long-term side effects of the vaccine? | ADDED
-            How do I set up two-factor authentication?    | How do I set up authentication?                | ADDED
+            How do I set up multi-factor authentication?  | How do I set up authentication?                | ADDED
+            How do I set up two-factor authentication?    | How do I set up authentication?                | NUMBER
+            Should I plant tulip bulbs 6 inches deep?     | Should I plant tulip bulbs 6 inches deep in pots? | ADDED
+            What is a good credit score?                  | What is a good credit score to buy a house?    | ADDED
+            How do I remove duplicates from a list?       | How do I remove duplicates from a list while keeping the order? | ADDED
+            What is a good credit score?                  | What is a good credit score for me?            | -
             """)
     void blocksTheNearMissesOfEachKindAndLetsParaphrasesThrough(String a, String b, Guards.Kind expected) {
         assertEquals(expected, Guards.check(a, b));
         assertEquals(expected, Guards.check(b, a), "symmetric");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            for ten minutes                | for 10 minutes
+            Ten or Twenty?                 | 10 or 20?
+            a four-year degree             | a 4-year degree
+            a three-year-old               | a 3-year-old
+            the tenant, often, at one time | the tenant, often, at one time
+            """)
+    void numberWordsAreReadAsDigitsWholeWordsOnly(String text, String read) {
+        assertEquals(read, Guards.numberWordsAsDigits(text));
     }
 
     @ParameterizedTest(name = "{0} ~ {1}")

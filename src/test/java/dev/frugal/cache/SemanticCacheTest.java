@@ -84,13 +84,13 @@ class SemanticCacheTest {
         assertTrue(farther.unproven());
 
         SemanticPolicy verifyAll = new SemanticPolicy(true, 0.2, 0.8, 0.05, 1, Duration.ofMillis(100), true);
-        // two words added pass the guards; mirrored: the wrong answer's own entry, added at its vector, must not be the later probes' nearest
-        SemanticCache.Probe nearMiss = cache.find(cache.probe(PARTITION, POOL, "How do I reset my router admin password?", verifyAll), mirrored(0.95)).result();
+        // two words added, not both at the end, pass the guards; mirrored: the wrong answer's own entry, added at its vector, must not be the later probes' nearest
+        SemanticCache.Probe nearMiss = cache.find(cache.probe(PARTITION, POOL, "How do I reset my home router password?", verifyAll), mirrored(0.95)).result();
         assertEquals(SemanticCache.Verdict.VERIFY, nearMiss.verdict(), "a sampled verification");
         assertFalse(nearMiss.unproven());
         cache.settle(nearMiss, answer("Erase all settings", "team-a")); // wrong at 0.95
         assertEquals(2, cache.size(), "the fresh answer is an entry of its own");
-        assertEquals(SemanticCache.Verdict.VERIFY, find("How do I reset my router admin password?", 0.95).verdict(), "vetoed at 0.95");
+        assertEquals(SemanticCache.Verdict.VERIFY, find("How do I reset my home router password?", 0.95).verdict(), "vetoed at 0.95");
         assertEquals(SemanticCache.Verdict.VERIFY, find("What are the steps to reset my router?", 0.92).verdict(), "vetoed below 0.95");
         assertFalse(find("What are the steps to reset my router?", 0.92).unproven(), "proven there, vetoed");
         assertEquals(SemanticCache.Verdict.HIT, find("How do I reset my router ?", 0.96).verdict(), "above the veto, proven below");

@@ -188,8 +188,9 @@ class SemanticHeldOutTest {
      */
     @Test
     void withThePoolAloneFresh4ServesOnlyTheNearMissesNoGuardSees() {
-        assertServes("fresh4", List.of("Should I invest before paying off debt?", "Do I need a visa to work in Canada from the UK?",
-                "What is a good credit score to buy a house?"));
+        // blocked since decision 0030: "…a good credit score to buy a house?" (0.846, a phrase added at the end) and
+        // "Should I invest before paying off debt?" (0.940, the halves swapped around "before")
+        assertServes("fresh4", List.of("Do I need a visa to work in Canada from the UK?"));
     }
 
     private static void assertServes(String split, List<String> nearMisses) {
@@ -320,14 +321,17 @@ class SemanticHeldOutTest {
      * off debt" (0.940). The framing-word rule blocks the first two (fresh4 is a tuning split since): 11 wrong
      * hits in 20 seeds (0.55 a seed, against 3.65 without the proof), all "invest before paying off debt"; the
      * served false-hit share is 0.029 with the proof, 0.052 without, still not under the configured 1 % (the pool
-     * learned from train, where no near miss passes the guards). Any other near miss served, or a larger share, fails.
+     * learned from train, where no near miss passes the guards). Decision 0030's guards block it and "a good credit
+     * score to buy a house": no near miss is served with the proof (19.55 right hits a seed, 0 wrong); without it
+     * 65.30 right, 1.60 wrong ("work in Canada", "spouse dies without a will"). Any near miss served with the proof fails.
      */
     @Test
     void theWarmStreamOfFresh4ServesOnlyTheNearMissesPinnedHere() {
         int[] on = new int[2], off = new int[2];
         Map<String, Integer> servedWithProof = warmSummary("fresh4", true, on);
         Map<String, Integer> servedPoolOnly = warmSummary("fresh4", false, off);
-        assertEquals(java.util.Set.of("Should I invest before paying off debt?"), servedWithProof.keySet(), "near misses served with the proof");
+        // decision 0030 blocks "Should I invest before paying off debt?", the one near miss served here before it
+        assertEquals(java.util.Set.of(), servedWithProof.keySet(), "near misses served with the proof");
         assertTrue(on[1] <= 0.05 * (on[0] + on[1]), "served false-hit share with the proof: " + on[1] + " of " + (on[0] + on[1]));
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
@@ -340,18 +344,22 @@ class SemanticHeldOutTest {
      * defaults serve nothing; the pool alone serves 4 near misses: a phrase added at the end ("in pots", "as a
      * part-time worker", "while keeping the order") and two fractions swapped ("3/4 divided by 2/3" / "2/3 divided
      * by 3/4", 0.996). Warm, 20 seeds: 0.90 wrong hits a seed with the proof (the swapped fractions in 14 seeds,
-     * "in pots" in 4), 4.80 without it; served false-hit share 0.140 and 0.102.
+     * "in pots" in 4), 4.80 without it; served false-hit share 0.140 and 0.102. A tuning split since: decision 0030's
+     * number guard compares the numbers in order and blocks the swapped fractions (cold, the pool alone serves 3 near
+     * misses and one paraphrase fewer, "85 dB for 8 hours" / "8 hours … at 85 dB"; warm with the proof 0.20 wrong hits
+     * a seed, all "in pots", share 0.035; without it 3.50, share 0.079), and its {@code added} guard a phrase added at the end,
+     * the other three: cold, the pool alone serves no near miss (54 hits, all right); warm, no near miss is served,
+     * with the proof or without (9.05 right hits a seed with it, 0 wrong; 43.95 right and 1.15 wrong without, the
+     * wrong ones paraphrases served another entry's answer). Reading number words as digits ("ten minutes", "four-year")
+     * then wins paraphrases back: cold 56 hits, all right; warm 9.45 right, 0 wrong with the proof, 46.30 and 1.00 without.
      */
     @Test
     void theHeldOutFresh5ServesTheNearMissesPinnedHere() {
-        assertServes("fresh5", List.of("How many days of annual leave am I entitled to in the UK as a part-time worker?",
-                "Should I plant tulip bulbs 6 inches deep in pots?", "What is 2/3 divided by 3/4?",
-                "How do I remove duplicates from a list in Python while keeping the order?"));
+        assertServes("fresh5", List.of());
         int[] on = new int[2], off = new int[2];
         Map<String, Integer> servedWithProof = warmSummary("fresh5", true, on);
         Map<String, Integer> servedPoolOnly = warmSummary("fresh5", false, off);
-        assertEquals(java.util.Set.of("What is 2/3 divided by 3/4?", "Should I plant tulip bulbs 6 inches deep in pots?"),
-                servedWithProof.keySet(), "near misses served with the proof");
+        assertEquals(java.util.Set.of(), servedWithProof.keySet(), "near misses served with the proof");
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
     }

@@ -22,9 +22,10 @@ import java.util.List;
  * misses) was written and committed before the per-entry proof (decision 0027) ran on it. Since decision 0029
  * (framing words, read off the paraphrases of those six splits) all six are tuning splits. {@code fresh5} (40
  * anchors in 16 domains, the same shape, 20 of its 80 near misses a qualifier added anywhere in the question) was
- * written and committed before that rule ran on it, and run once: a tuning split since. {@code fresh6} (40 anchors
- * in 20 domains, the same shape, written by someone who read neither the guards nor the benchmarks) was written
- * and committed before decision 0030's rules ran on it: the held-out split.
+ * written and committed before that rule ran on it, run once, and is a tuning split since decision 0030 (numbers in
+ * order, a phrase added at the end, number words, "before"/"after"), read off its near misses and fresh4's.
+ * {@code fresh6} (40 anchors in 20 domains, the same shape, written by someone who read neither the guards nor the
+ * benchmarks) was written and committed before decision 0030's rules ran on it: the held-out split.
  */
 record SemanticPairs(List<Pair> all) {
     /** @param va a's unit vector, @param vb b's (the cache-driven evaluations look them up as the cache would) */
