@@ -42,7 +42,7 @@ class SemanticHeldOutTest {
     static final double MIN_SIMILARITY = dev.frugal.config.Defaults.SEMANTIC_MIN_SIMILARITY;
     static final double WINDOW = dev.frugal.config.Defaults.SEMANTIC_WINDOW;
     static final double VERIFY = dev.frugal.config.Defaults.SEMANTIC_VERIFY_RATE;
-    static final List<String> SPLITS = List.of("train", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5");
+    static final List<String> SPLITS = List.of("train", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6");
     static final String POOL = "team:faq;-;semantic";
     static SemanticPairs pairs;
 
@@ -360,6 +360,27 @@ class SemanticHeldOutTest {
         Map<String, Integer> servedWithProof = warmSummary("fresh5", true, on);
         Map<String, Integer> servedPoolOnly = warmSummary("fresh5", false, off);
         assertEquals(java.util.Set.of(), servedWithProof.keySet(), "near misses served with the proof");
+        assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
+        assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
+    }
+
+    /**
+     * The held-out split {@code fresh6} (40 anchors over 20 domains, 120 paraphrases, 80 near misses), written by a
+     * helper who read neither the guards nor the benchmarks and committed before decision 0030's rules ran on it;
+     * run once, on the merge of decision 0030, and pinned as found (docs/benchmarks.md). Cold, the defaults serve
+     * nothing; the pool alone serves 2 near misses, which only function words tell apart: who gave whom ("money my
+     * parents gave me" / "money I gave my parents", 0.988) and the question word ("Why" / "When did the Holy Roman
+     * Empire fall?", 0.930). Warm, 20 seeds: 0.35 wrong hits a seed with the proof (who gave whom, in 7 seeds),
+     * 1.95 without it; served false-hit share 0.052 and 0.045.
+     */
+    @Test
+    void theHeldOutFresh6ServesTheNearMissesPinnedHere() {
+        assertServes("fresh6", List.of("Do I have to pay tax on money I gave my parents?", "When did the Holy Roman Empire fall?"));
+        int[] on = new int[2], off = new int[2];
+        Map<String, Integer> servedWithProof = warmSummary("fresh6", true, on);
+        Map<String, Integer> servedPoolOnly = warmSummary("fresh6", false, off);
+        assertEquals(java.util.Set.of("Do I have to pay tax on money I gave my parents?"), servedWithProof.keySet(),
+                "near misses served with the proof");
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
     }
