@@ -7,7 +7,8 @@
 # Both Frugals run with the JVM options a user gets (config/jvm.options, the file the README's command,
 # the container image and the Helm chart use) unless FRUGAL_JAVA_OPTS says otherwise.
 # Measures: time to ready after start; throughput at CONNECTIONS (a, b, c, f); one connection p50/p99
-# (a, b, c); streaming TTFB at SSE_CONCURRENCY clients (a, b, c); Frugal's RSS (VmRSS/VmHWM from /proc,
+# (a, b, c); streaming TTFB at SSE_CONCURRENCY clients (a, b, c), the stream sent at once and paced as a model
+# generates it (a chunk every 10 ms); Frugal's RSS (VmRSS/VmHWM from /proc,
 # every SAMPLE_MS); the ledger writer under the throughput load: rows/s, its thread's CPU (rows per CPU-second =
 # rows/s per core), the most rows waiting (frugal_ledger_pending) and the time to drain after the load.
 # FRUGAL_JFR=1 records (c) with JFR (settings=profile) during its throughput phase and prints the top frames (bench/jfr-top.sh).
@@ -152,9 +153,11 @@ measure() { # phase target connections
   for k in err_connect err_read err_write err_status err_timeout; do e=$((e + ${R[$1.$2.$k]:-0})); done
   R[$1.$2.errors]=$e
 }
-sse() { # target warmup duration out
+sse() { # target warmup duration out [paced]: the stream at once, or paced (a chunk every 10 ms) with a 5th argument
+  local model=bench-stream
+  [ -n "${5:-}" ] && case "$1" in a | b) model=paced-upstream-model ;; *) model=bench-stream-paced ;; esac
   node "$BENCH_DIR/sse-client.js" --url "$(sse_url "$1")" --concurrency "$SSE_CONCURRENCY" --duration "$3" --warmup "$2" \
-    --model bench-stream --key "$KEY" >"$4" 2>"$4.stderr" || die "sse-client failed for ($1): $(tail -n 5 "$4.stderr")"
+    --model "$model" --key "$KEY" >"$4" 2>"$4.stderr" || die "sse-client failed for ($1): $(tail -n 5 "$4.stderr")"
 }
 preflight() { # target
   local out="$RUN_TMP/preflight-$1.json" code
@@ -228,6 +231,13 @@ for r in $(seq 1 "$ROUNDS"); do
     for kv in $(tr '\n' ' ' <"$RUN_TMP/sse-$t-r$r.txt"); do case "$kv" in *=*) R["p3r$r.$t.${kv%%=*}"]="${kv#*=}" ;; esac; done
   done
 done
+for r in $(seq 1 "$ROUNDS"); do
+  for t in a b c; do
+    log "p4r$r ($t): paced streaming (a chunk every 10 ms), $SSE_CONCURRENCY clients, ${WARMUP}s + ${DURATION}s"
+    sse "$t" "$WARMUP" "$DURATION" "$RUN_TMP/paced-$t-r$r.txt" paced
+    for kv in $(tr '\n' ' ' <"$RUN_TMP/paced-$t-r$r.txt"); do case "$kv" in *=*) R["p4r$r.$t.${kv%%=*}"]="${kv#*=}" ;; esac; done
+  done
+done
 echo after >"$PHASE_FILE"
 sleep 1
 END_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -294,6 +304,17 @@ REPORT="$RESULTS_DIR/$(date +%Y-%m-%d-%H%M)-$(hostname -s 2>/dev/null || uname -
   echo "|---|---:|---:|---:|---:|---|---:|"
   for t in a b c; do
     echo "| ($t) | $(rounds p3 "$t" rps | median | awk '{printf "%.0f", $1}') | $(rounds p3 "$t" ttfb_p50_ms | median | f3) | $(rounds p3 "$t" ttfb_p99_ms | median | f3) | $(rounds p3 "$t" ttfb_p50_ms a | median | signed) | $(rounds p3 "$t" ttfb_p50_ms a | each) | $(errs p3 "$t") |"
+  done
+  echo
+  echo "## Streaming paced as a model generates (a chunk every 10 ms), $SSE_CONCURRENCY clients ($ROUNDS rounds, alternating; medians)"
+  echo
+  echo "The first byte a user waits for when the upstream streams at a model's pace: here the gateway's CPU per stream"
+  echo "is spread over the stream's 230 ms, so this is its latency to relay the first chunk, not its throughput."
+  echo
+  echo "| target | streams/s | TTFB p50 ms | TTFB p99 ms | added TTFB p50 vs (a) ms: median of the rounds' differences | each round's | errors |"
+  echo "|---|---:|---:|---:|---:|---|---:|"
+  for t in a b c; do
+    echo "| ($t) | $(rounds p4 "$t" rps | median | awk '{printf "%.1f", $1}') | $(rounds p4 "$t" ttfb_p50_ms | median | f3) | $(rounds p4 "$t" ttfb_p99_ms | median | f3) | $(rounds p4 "$t" ttfb_p50_ms a | median | signed) | $(rounds p4 "$t" ttfb_p50_ms a | each) | $(errs p4 "$t") |"
   done
   echo
   echo "## Frugal: start and resident memory"
