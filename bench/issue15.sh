@@ -7,14 +7,18 @@
 # Both Frugals run with the JVM options a user gets (config/jvm.options, the file the README's command,
 # the container image and the Helm chart use) unless FRUGAL_JAVA_OPTS says otherwise.
 # Measures: time to ready after start; throughput at CONNECTIONS (a, b, c, f); one connection p50/p99
-# (a, b, c); streaming TTFB at SSE_CONCURRENCY clients (a, b, c); Frugal's RSS (VmRSS/VmHWM from /proc,
+# (a, b, c); streaming TTFB at SSE_CONCURRENCY clients (a, b, c), the stream sent at once and paced as a model
+# generates it (a chunk every 10 ms); Frugal's RSS (VmRSS/VmHWM from /proc,
 # every SAMPLE_MS); the ledger writer under the throughput load: rows/s, its thread's CPU (rows per CPU-second =
 # rows/s per core), the most rows waiting (frugal_ledger_pending) and the time to drain after the load.
 # FRUGAL_JFR=1 records (c) with JFR (settings=profile) during its throughput phase and prints the top frames (bench/jfr-top.sh).
 # Writes a markdown report to $RESULTS_DIR/<date>-<host>-issue15.md. Only 127.0.0.1; every process it
-# started is stopped on exit. About 8 minutes with the defaults.
+# started is stopped on exit. About 9 minutes with the defaults.
 #
-# Knobs (env): DURATION=10 WARMUP=3 FRUGAL_WARMUP=30 (at least; until steady) CONNECTIONS=32 THREADS=2 SSE_CONCURRENCY=8 SSE_CHUNKS=20
+# Every measure is taken in ROUNDS rounds that alternate the targets (a, b, c, f, a, b, c, f, …), so that a
+# change in the machine's load falls on all of them alike; the report gives the median of each target and the
+# median of the per-round ratios and differences (each round's figures are in the raw output).
+# Knobs (env): ROUNDS=3 DURATION=10 WARMUP=3 FRUGAL_WARMUP=30 (at least; until steady) CONNECTIONS=32 THREADS=2 SSE_CONCURRENCY=8 SSE_CHUNKS=20
 #   FRUGAL_JAVA_OPTS=@config/jvm.options FRUGAL_JAR=target/quarkus-app/quarkus-run.jar SKIP_PG=0 PG_DB=frugal_bench
 #   PG_USER=postgres FRUGAL_JFR=0 FRUGAL_READY_TIMEOUT=90 SAMPLE_MS=1000 BENCH_TMP=/tmp/frugal-bench RESULTS_DIR=bench/results
 set -euo pipefail
@@ -22,6 +26,7 @@ set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"
 DURATION="${DURATION:-10}"
+ROUNDS="${ROUNDS:-3}"
 WARMUP="${WARMUP:-3}"
 FRUGAL_WARMUP="${FRUGAL_WARMUP:-30}"
 CONNECTIONS="${CONNECTIONS:-32}"
@@ -45,6 +50,7 @@ CHAT=/v1/chat/completions
 . "$BENCH_DIR/lib.sh"
 
 check_int DURATION "$DURATION" 1 600
+check_int ROUNDS "$ROUNDS" 1 50
 check_int WARMUP "$WARMUP" 0 600
 check_int FRUGAL_WARMUP "$FRUGAL_WARMUP" 0 1200
 check_int CONNECTIONS "$CONNECTIONS" 1 10000
@@ -147,9 +153,11 @@ measure() { # phase target connections
   for k in err_connect err_read err_write err_status err_timeout; do e=$((e + ${R[$1.$2.$k]:-0})); done
   R[$1.$2.errors]=$e
 }
-sse() { # target warmup duration out
+sse() { # target warmup duration out [paced]: the stream at once, or paced (a chunk every 10 ms) with a 5th argument
+  local model=bench-stream
+  [ -n "${5:-}" ] && case "$1" in a | b) model=paced-upstream-model ;; *) model=bench-stream-paced ;; esac
   node "$BENCH_DIR/sse-client.js" --url "$(sse_url "$1")" --concurrency "$SSE_CONCURRENCY" --duration "$3" --warmup "$2" \
-    --model bench-stream --key "$KEY" >"$4" 2>"$4.stderr" || die "sse-client failed for ($1): $(tail -n 5 "$4.stderr")"
+    --model "$model" --key "$KEY" >"$4" 2>"$4.stderr" || die "sse-client failed for ($1): $(tail -n 5 "$4.stderr")"
 }
 preflight() { # target
   local out="$RUN_TMP/preflight-$1.json" code
@@ -199,26 +207,36 @@ for t in a b "${FRUGALS[@]}"; do preflight "$t"; done
 START_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo throughput >"$PHASE_FILE"
-for t in a b "${FRUGALS[@]}"; do
-  case "$t" in c | f) frugal_warmup "$t" ;; esac
-  jfr=0
-  [ "$t" = c ] && [ "$FRUGAL_JFR" = 1 ] && jcmd "${PID[c]}" JFR.start name=issue15 settings=profile >/dev/null && jfr=1
-  from="$(now_ms)"
-  measure p1 "$t" "$CONNECTIONS"
-  to="$(now_ms)"
-  [ "$jfr" = 1 ] && { jcmd "${PID[c]}" JFR.stop name=issue15 filename="$RUN_TMP/frugal-c.jfr" >/dev/null || log "JFR dump failed"; }
-  case "$t" in c | f)
-    R[drain.$t]="$(drain_ms "$t")"
-    for kv in $(ledger_window "$t" "$from" "$to"); do R["ledger.$t.${kv%%=*}"]="${kv#*=}"; done ;;
-  esac
+for t in "${FRUGALS[@]}"; do frugal_warmup "$t"; done
+for r in $(seq 1 "$ROUNDS"); do
+  for t in a b "${FRUGALS[@]}"; do
+    jfr=0
+    [ "$r" = 1 ] && [ "$t" = c ] && [ "$FRUGAL_JFR" = 1 ] && jcmd "${PID[c]}" JFR.start name=issue15 settings=profile >/dev/null && jfr=1
+    from="$(now_ms)"
+    measure "p1r$r" "$t" "$CONNECTIONS"
+    to="$(now_ms)"
+    [ "$jfr" = 1 ] && { jcmd "${PID[c]}" JFR.stop name=issue15 filename="$RUN_TMP/frugal-c.jfr" >/dev/null || log "JFR dump failed"; }
+    case "$t" in c | f) # the ledger in the first round: its rows/s, writer CPU, lag, and the time to drain after it
+      [ "$r" = 1 ] && R[drain.$t]="$(drain_ms "$t")" && for kv in $(ledger_window "$t" "$from" "$to"); do R["ledger.$t.${kv%%=*}"]="${kv#*=}"; done ;;
+    esac
+  done
 done
 echo single >"$PHASE_FILE"
-for t in a b c; do measure p2 "$t" 1; done
+for r in $(seq 1 "$ROUNDS"); do for t in a b c; do measure "p2r$r" "$t" 1; done; done
 echo streaming >"$PHASE_FILE"
-for t in a b c; do
-  log "p3 ($t): streaming, $SSE_CONCURRENCY clients, ${WARMUP}s + ${DURATION}s"
-  sse "$t" "$WARMUP" "$DURATION" "$RUN_TMP/sse-$t.txt"
-  for kv in $(tr '\n' ' ' <"$RUN_TMP/sse-$t.txt"); do case "$kv" in *=*) R["p3.$t.${kv%%=*}"]="${kv#*=}" ;; esac; done
+for r in $(seq 1 "$ROUNDS"); do
+  for t in a b c; do
+    log "p3r$r ($t): streaming, $SSE_CONCURRENCY clients, ${WARMUP}s + ${DURATION}s"
+    sse "$t" "$WARMUP" "$DURATION" "$RUN_TMP/sse-$t-r$r.txt"
+    for kv in $(tr '\n' ' ' <"$RUN_TMP/sse-$t-r$r.txt"); do case "$kv" in *=*) R["p3r$r.$t.${kv%%=*}"]="${kv#*=}" ;; esac; done
+  done
+done
+for r in $(seq 1 "$ROUNDS"); do
+  for t in a b c; do
+    log "p4r$r ($t): paced streaming (a chunk every 10 ms), $SSE_CONCURRENCY clients, ${WARMUP}s + ${DURATION}s"
+    sse "$t" "$WARMUP" "$DURATION" "$RUN_TMP/paced-$t-r$r.txt" paced
+    for kv in $(tr '\n' ' ' <"$RUN_TMP/paced-$t-r$r.txt"); do case "$kv" in *=*) R["p4r$r.$t.${kv%%=*}"]="${kv#*=}" ;; esac; done
+  done
 done
 echo after >"$PHASE_FILE"
 sleep 1
@@ -229,9 +247,29 @@ for t in "${FRUGALS[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-ms() { awk -v x="${1:-}" 'BEGIN{ if (x ~ /^[0-9.]+$/) printf "%.3f", x / 1000; else printf "n/a" }'; }
-ratio() { awk -v x="${1:-}" -v y="${2:-}" 'BEGIN{ if (x ~ /^[0-9.]+$/ && y + 0 > 0) printf "%.1f %%", 100 * x / y; else printf "n/a" }'; }
-plus() { awk -v x="${1:-}" -v y="${2:-}" -v k="${3:-1}" 'BEGIN{ if (x ~ /^[0-9.]+$/ && y ~ /^[0-9.]+$/) printf "%+.3f", (x - y) / k; else printf "n/a" }'; }
+median() { # numbers on stdin, one per line: their median (n/a when none)
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+rounds() { # phase target key [minus-target] [scale]: that key's value in each round (minus the other target's, / scale), one per line
+  local r x y
+  for r in $(seq 1 "$ROUNDS"); do
+    x="${R[$1r$r.$2.$3]:-}"; y="${4:+${R[$1r$r.$4.$3]:-}}"
+    [[ "$x" =~ ^[0-9.]+$ ]] || continue
+    if [ -n "${4:-}" ]; then [[ "$y" =~ ^[0-9.]+$ ]] && awk -v x="$x" -v y="$y" -v k="${5:-1}" 'BEGIN{printf "%.4f\n", (x - y) / k}'
+    else awk -v x="$x" -v k="${5:-1}" 'BEGIN{printf "%.4f\n", x / k}'; fi
+  done
+}
+ratios() { # phase target base: 100 × target / base in each round, one per line
+  local r x y
+  for r in $(seq 1 "$ROUNDS"); do
+    x="${R[$1r$r.$2.rps]:-}"; y="${R[$1r$r.$3.rps]:-}"
+    [[ "$x" =~ ^[0-9.]+$ && "$y" =~ ^[0-9.]+$ ]] && awk -v x="$x" -v y="$y" 'BEGIN{ if (y > 0) printf "%.1f\n", 100 * x / y }'
+  done
+}
+f3() { awk '{ if ($1 ~ /^-?[0-9.]+$/) printf "%.3f", $1; else printf "%s", $1 }'; } # one number, 3 decimals
+signed() { awk '{ if ($1 ~ /^-?[0-9.]+$/) printf "%+.3f", $1; else printf "%s", $1 }'; }
+each() { tr '\n' ' ' | sed 's/ $//; s/ / · /g'; } # the rounds' values on one line
+errs() { local r e=0; for r in $(seq 1 "$ROUNDS"); do e=$((e + ${R[$1r$r.$2.errors]:-0})); done; echo "$e"; }
 mib() { awk -F'\t' -v p="$2" -v c="$3" '(p == "" || $2 == p) && $c + 0 > m { m = $c + 0 } END { if (m) printf "%.1f", m / 1024; else printf "n/a" }' "$RUN_TMP/mem-$1.tsv"; }
 
 REPORT="$RESULTS_DIR/$(date +%Y-%m-%d-%H%M)-$(hostname -s 2>/dev/null || uname -n)-issue15.md"
@@ -243,29 +281,40 @@ REPORT="$RESULTS_DIR/$(date +%Y-%m-%d-%H%M)-$(hostname -s 2>/dev/null || uname -
   echo "- JVM options: \`${FRUGAL_JAVA_OPTS:-none}\`$([ "${FRUGAL_JAVA_OPTS:-}" = @config/jvm.options ] && printf ' = `%s`' "$(grep -v '^#' "$REPO_DIR/config/jvm.options" | tr '\n' ' ' | sed 's/ *$//')")$([ "$FRUGAL_JFR" = 1 ] && echo '; (c) recorded with JFR')"
   echo "- DURATION=${DURATION}s WARMUP=${WARMUP}s FRUGAL_WARMUP=${FRUGAL_WARMUP}s CONNECTIONS=$CONNECTIONS THREADS=$THREADS SSE_CONCURRENCY=$SSE_CONCURRENCY SSE_CHUNKS=$SSE_CHUNKS"
   echo
-  echo "## Throughput at $CONNECTIONS connections"
+  echo "## Throughput at $CONNECTIONS connections ($ROUNDS rounds, alternating; medians)"
   echo
-  echo "| target | req/s | of (b) nginx proxy | p50 ms | p99 ms | errors |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| target | req/s | of (b) nginx proxy: median of the rounds' ratios | each round's ratio | p50 ms | p99 ms | errors |"
+  echo "|---|---:|---:|---|---:|---:|---:|"
   for t in a b "${FRUGALS[@]}"; do
     case "$t" in a) n="(a) upstream direct" ;; b) n="(b) nginx proxy" ;; c) n="(c) Frugal, H2 ledger (default)" ;; f) n="(f) Frugal, PostgreSQL ledger" ;; esac
-    echo "| $n | $(awk -v x="${R[p1.$t.rps]:-0}" 'BEGIN{printf "%.0f", x}') | $(ratio "${R[p1.$t.rps]:-}" "${R[p1.b.rps]:-}") | $(ms "${R[p1.$t.p50_us]:-}") | $(ms "${R[p1.$t.p99_us]:-}") | ${R[p1.$t.errors]:-n/a} |"
+    echo "| $n | $(rounds p1 "$t" rps | median | awk '{printf "%.0f", $1}') | $(ratios p1 "$t" b | median | awk '{printf "%.1f", $1}') % | $(ratios p1 "$t" b | each) | $(rounds p1 "$t" p50_us "" 1000 | median | f3) | $(rounds p1 "$t" p99_us "" 1000 | median | f3) | $(errs p1 "$t") |"
   done
   echo
-  echo "## One connection"
+  echo "## One connection ($ROUNDS rounds, alternating; medians)"
   echo
-  echo "| target | p50 ms | p99 ms | added p50 vs (a) ms | added p99 vs (a) ms |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "| target | p50 ms | p99 ms | added p50 vs (a) ms: median of the rounds' differences | each round's | added p99 vs (a) ms |"
+  echo "|---|---:|---:|---:|---|---:|"
   for t in a b c; do
-    echo "| ($t) | $(ms "${R[p2.$t.p50_us]:-}") | $(ms "${R[p2.$t.p99_us]:-}") | $(plus "${R[p2.$t.p50_us]:-}" "${R[p2.a.p50_us]:-}" 1000) | $(plus "${R[p2.$t.p99_us]:-}" "${R[p2.a.p99_us]:-}" 1000) |"
+    echo "| ($t) | $(rounds p2 "$t" p50_us "" 1000 | median | f3) | $(rounds p2 "$t" p99_us "" 1000 | median | f3) | $(rounds p2 "$t" p50_us a 1000 | median | signed) | $(rounds p2 "$t" p50_us a 1000 | each) | $(rounds p2 "$t" p99_us a 1000 | median | signed) |"
   done
   echo
-  echo "## Streaming, $SSE_CONCURRENCY clients, $SSE_CHUNKS chunks"
+  echo "## Streaming, $SSE_CONCURRENCY clients, $SSE_CHUNKS chunks ($ROUNDS rounds, alternating; medians)"
   echo
-  echo "| target | req/s | TTFB p50 ms | TTFB p99 ms | added TTFB p50 vs (a) ms | errors |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| target | req/s | TTFB p50 ms | TTFB p99 ms | added TTFB p50 vs (a) ms: median of the rounds' differences | each round's | errors |"
+  echo "|---|---:|---:|---:|---:|---|---:|"
   for t in a b c; do
-    echo "| ($t) | ${R[p3.$t.rps]:-n/a} | ${R[p3.$t.ttfb_p50_ms]:-n/a} | ${R[p3.$t.ttfb_p99_ms]:-n/a} | $(plus "${R[p3.$t.ttfb_p50_ms]:-}" "${R[p3.a.ttfb_p50_ms]:-}") | ${R[p3.$t.errors]:-n/a} |"
+    echo "| ($t) | $(rounds p3 "$t" rps | median | awk '{printf "%.0f", $1}') | $(rounds p3 "$t" ttfb_p50_ms | median | f3) | $(rounds p3 "$t" ttfb_p99_ms | median | f3) | $(rounds p3 "$t" ttfb_p50_ms a | median | signed) | $(rounds p3 "$t" ttfb_p50_ms a | each) | $(errs p3 "$t") |"
+  done
+  echo
+  echo "## Streaming paced as a model generates (a chunk every 10 ms), $SSE_CONCURRENCY clients ($ROUNDS rounds, alternating; medians)"
+  echo
+  echo "The first byte a user waits for when the upstream streams at a model's pace: here the gateway's CPU per stream"
+  echo "is spread over the stream's 230 ms, so this is its latency to relay the first chunk, not its throughput."
+  echo
+  echo "| target | streams/s | TTFB p50 ms | TTFB p99 ms | added TTFB p50 vs (a) ms: median of the rounds' differences | each round's | errors |"
+  echo "|---|---:|---:|---:|---:|---|---:|"
+  for t in a b c; do
+    echo "| ($t) | $(rounds p4 "$t" rps | median | awk '{printf "%.1f", $1}') | $(rounds p4 "$t" ttfb_p50_ms | median | f3) | $(rounds p4 "$t" ttfb_p99_ms | median | f3) | $(rounds p4 "$t" ttfb_p50_ms a | median | signed) | $(rounds p4 "$t" ttfb_p50_ms a | each) | $(errs p4 "$t") |"
   done
   echo
   echo "## Frugal: start and resident memory"
