@@ -93,6 +93,13 @@ class GuardsTest {
             What is a good credit score?                  | What is a good credit score to buy a house?    | ADDED
             How do I remove duplicates from a list?       | How do I remove duplicates from a list while keeping the order? | ADDED
             What is a good credit score?                  | What is a good credit score for me?            | -
+            Why did the Holy Roman Empire fall?           | When did the Holy Roman Empire fall?           | QUESTION
+            How do leaves change colour?                  | Why do leaves change colour?                   | QUESTION
+            Where was Mozart born?                        | When was Mozart born?                          | QUESTION
+            Who founded Microsoft?                        | When was Microsoft founded?                    | QUESTION
+            Whose phone is ringing?                       | Why is the phone ringing?                      | QUESTION
+            How do I report a bug?                        | Where can I report a bug?                      | -
+            What time is it in New York when it's 9 am in Paris? | If it's 9 am in Paris, what time is it in New York? | -
             """)
     void blocksTheNearMissesOfEachKindAndLetsParaphrasesThrough(String a, String b, Guards.Kind expected) {
         assertEquals(expected, Guards.check(a, b));
