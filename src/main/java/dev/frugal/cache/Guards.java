@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * content word swapped for another in an otherwise identical question ("allow"/"forbid", "spider"/"insect"),
  * or one content word added to it ("reset my router" / "reset my router password"), or a phrase added at its end
  * ("… 6 inches deep" / "… 6 inches deep in pots"), or a question word that asks for something else ("Why" / "When did
- * the Holy Roman Empire fall?").
+ * the Holy Roman Empire fall?"), or a person moved between subject and object ("money my parents gave me" / "money I
+ * gave my parents").
  * A guard can only turn a hit into a miss. Pure functions; thread-safe; every pattern compiled once.
  */
 public final class Guards {
@@ -24,7 +25,7 @@ public final class Guards {
 
     /** Why a hit was blocked; {@link #tag()} is the metric's tag. */
     public enum Kind {
-        NEGATION, NUMBER, NAME, UNIT, DATE, CODE, ORDER, WORD, ADDED, QUESTION;
+        NEGATION, NUMBER, NAME, UNIT, DATE, CODE, ORDER, WORD, ADDED, QUESTION, ROLE;
 
         public String tag() { return name().toLowerCase(Locale.ROOT); }
     }
@@ -90,6 +91,14 @@ public final class Guards {
      */
     private static final Map<String, Set<String>> QUESTIONS_APART = opposites("why when", "why where", "why who", "why how",
             "who when", "who where", "who how", "when where");
+    /**
+     * Person pronouns read for who does what to whom: a person's subject form at an even index, its object form at the
+     * next. "You" and "it" are either, and "her" an object or a possessive: they are not read.
+     */
+    private static final Map<String, Integer> PRONOUN_ROLES = Map.ofEntries(Map.entry("i", 0), Map.entry("i'm", 0),
+            Map.entry("i've", 0), Map.entry("i'd", 0), Map.entry("i'll", 0), Map.entry("me", 1), Map.entry("we", 2),
+            Map.entry("we're", 2), Map.entry("us", 3), Map.entry("he", 4), Map.entry("him", 5), Map.entry("she", 6),
+            Map.entry("they", 8), Map.entry("they're", 8), Map.entry("them", 9));
     private static final Set<String> UNITS = Set.copyOf(List.of(
             "mg", "g", "kg", "gram", "grams", "kilogram", "kilograms", "oz", "ounce", "ounces", "lb", "lbs", "pound", "pounds",
             "ton", "tons", "tonne", "tonnes", "stone", "ns", "µs", "us", "ms", "s", "sec", "secs", "second", "seconds", "min", "mins",
@@ -148,6 +157,7 @@ public final class Guards {
         if (oneWordAdded(x.content, y.content) || phraseAddedAtTheEnd(x.content, y.content)) return Kind.ADDED;
         // "Why" / "When did the Holy Roman Empire fall?": every other guard sets question words aside (decision 0032)
         if (swapped(questionWords(x.words), questionWords(y.words), QUESTIONS_APART)) return Kind.QUESTION;
+        if (personMovedBetweenRoles(x, y)) return Kind.ROLE;
         return null;
     }
 
@@ -432,6 +442,34 @@ public final class Guards {
             }
         }
         return false;
+    }
+
+    /**
+     * The same content stems, in any order, and a person moved between subject and object: who does what to whom
+     * ("Do I have to pay tax on money my parents gave me?" / "…money I gave my parents?", "Should I call you?" /
+     * "Should you call me?"; decision 0032). A pronoun only added or dropped ("Can you explain…", "a resume" / "my
+     * resume", "How do you…" / "How do I…") moves nobody, and neither does a reworded question that keeps each
+     * person's roles ("… money my parents gave me" / "my parents gave me some money, do I have to pay tax on it").
+     * The content condition is what spares "Please tell me how to…" / "How do I…" (4 paraphrases of the labelled set).
+     */
+    private static boolean personMovedBetweenRoles(Prompt x, Prompt y) {
+        int[] a = pronounRoles(x.words), b = pronounRoles(y.words);
+        boolean moved = false;
+        for (int subject = 0; subject < a.length; subject += 2) {
+            // one more as a subject and one fewer as an object, or the other way round
+            if ((a[subject] - b[subject]) * (a[subject + 1] - b[subject + 1]) < 0) moved = true;
+        }
+        return moved && sorted(x.content).equals(sorted(y.content));
+    }
+
+    /** How often each pronoun form of {@link #PRONOUN_ROLES} occurs among {@code words}. */
+    private static int[] pronounRoles(List<String> words) {
+        int[] counts = new int[10];
+        for (String w : words) {
+            Integer i = PRONOUN_ROLES.get(w);
+            if (i != null) counts[i]++;
+        }
+        return counts;
     }
 
     /**
