@@ -25,7 +25,8 @@ import java.util.List;
  * written and committed before that rule ran on it, run once, and is a tuning split since decision 0030 (numbers in
  * order, a phrase added at the end, number words, "before"/"after"), read off its near misses and fresh4's.
  * {@code fresh6} (40 anchors in 20 domains, the same shape, written by someone who read neither the guards nor the
- * benchmarks) was written and committed before decision 0030's rules ran on it: the held-out split.
+ * benchmarks) was written and committed before decision 0030's rules ran on it, run once, and is a tuning split since
+ * decision 0032 (question words, who does what to whom), read off its near misses.
  */
 record SemanticPairs(List<Pair> all) {
     /** @param va a's unit vector, @param vb b's (the cache-driven evaluations look them up as the cache would) */
