@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * date or code identifier (numbers in order, number words as digits), the same words in another order ("from Boston to Chicago" and back), one
  * content word swapped for another in an otherwise identical question ("allow"/"forbid", "spider"/"insect"),
  * or one content word added to it ("reset my router" / "reset my router password"), or a phrase added at its end
- * ("… 6 inches deep" / "… 6 inches deep in pots").
+ * ("… 6 inches deep" / "… 6 inches deep in pots"), or a question word that asks for something else ("Why" / "When did
+ * the Holy Roman Empire fall?"), or a person moved between subject and object ("money my parents gave me" / "money I
+ * gave my parents").
  * A guard can only turn a hit into a miss. Pure functions; thread-safe; every pattern compiled once.
  */
 public final class Guards {
@@ -23,7 +25,7 @@ public final class Guards {
 
     /** Why a hit was blocked; {@link #tag()} is the metric's tag. */
     public enum Kind {
-        NEGATION, NUMBER, NAME, UNIT, DATE, CODE, ORDER, WORD, ADDED;
+        NEGATION, NUMBER, NAME, UNIT, DATE, CODE, ORDER, WORD, ADDED, QUESTION, ROLE;
 
         public String tag() { return name().toLowerCase(Locale.ROOT); }
     }
@@ -68,7 +70,7 @@ public final class Guards {
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "without", "cannot", "none", "nor", "neither",
             "nobody", "nothing", "nowhere");
     /** Words whose swap for the other of their pair reverses a question: each maps to its pair's name. */
-    private static final Map<String, Set<String>> POLARITY = polarity(
+    private static final Map<String, Set<String>> POLARITY = opposites(
             "enable disable", "enabled disabled", "on off", "allow deny", "allowed denied", "include exclude",
             "included excluded", "add remove", "increase decrease", "open closed", "with without", "before after",
             "above below", "more less", "most least", "maximum minimum", "max min", "true false", "yes no",
@@ -78,6 +80,25 @@ public final class Guards {
             "mute unmute", "show hide", "allowing denying", "allows denies", "enabling disabling", "enables disables",
             "including excluding", "includes excludes", "adding removing", "increasing decreasing", "opening closing",
             "accepting rejecting", "starting stopping", "locking unlocking", "showing hiding", "winning losing", "join leave", "push pull", "north south", "east west", "buy rent", "win lose", "pass fail");
+    /** The question words that ask for one kind of answer each: a reason, a time, a place, a person, a manner. */
+    private static final Map<String, String> QUESTION_WORDS = Map.of("why", "why", "when", "when", "where", "where",
+            "who", "who", "whom", "who", "whose", "who", "how", "how");
+    /**
+     * The question words that never ask the same question (decision 0032): no paraphrase of the labelled set swaps one
+     * for the other. "How" is not apart from "where" or "when" ("How do I report a bug?" / "Where can I report a bug?",
+     * "How often should I change the oil?" / "When should I get my oil changed?"), and "what" and "which" frame anything
+     * ("What causes…" / "Why…", "What is the deadline…" / "When is … due"): they are in no pair.
+     */
+    private static final Map<String, Set<String>> QUESTIONS_APART = opposites("why when", "why where", "why who", "why how",
+            "who when", "who where", "who how", "when where");
+    /**
+     * Person pronouns read for who does what to whom: a person's subject form at an even index, its object form at the
+     * next. "You" and "it" are either, and "her" an object or a possessive: they are not read.
+     */
+    private static final Map<String, Integer> PRONOUN_ROLES = Map.ofEntries(Map.entry("i", 0), Map.entry("i'm", 0),
+            Map.entry("i've", 0), Map.entry("i'd", 0), Map.entry("i'll", 0), Map.entry("me", 1), Map.entry("we", 2),
+            Map.entry("we're", 2), Map.entry("us", 3), Map.entry("he", 4), Map.entry("him", 5), Map.entry("she", 6),
+            Map.entry("they", 8), Map.entry("they're", 8), Map.entry("them", 9));
     private static final Set<String> UNITS = Set.copyOf(List.of(
             "mg", "g", "kg", "gram", "grams", "kilogram", "kilograms", "oz", "ounce", "ounces", "lb", "lbs", "pound", "pounds",
             "ton", "tons", "tonne", "tonnes", "stone", "ns", "µs", "us", "ms", "s", "sec", "secs", "second", "seconds", "min", "mins",
@@ -134,6 +155,9 @@ public final class Guards {
         if (halvesSwappedAroundSequence(x.content, y.content)) return Kind.ORDER;
         if (oneWordSwapped(x.content, y.content)) return Kind.WORD;
         if (oneWordAdded(x.content, y.content) || phraseAddedAtTheEnd(x.content, y.content)) return Kind.ADDED;
+        // "Why" / "When did the Holy Roman Empire fall?": every other guard sets question words aside (decision 0032)
+        if (swapped(questionWords(x.words), questionWords(y.words), QUESTIONS_APART)) return Kind.QUESTION;
+        if (personMovedBetweenRoles(x, y)) return Kind.ROLE;
         return null;
     }
 
@@ -405,11 +429,63 @@ public final class Guards {
                 if (w.startsWith(prefix) && w.length() > prefix.length() + 2 && sb.contains(w.substring(prefix.length()))
                         && !sa.contains(w.substring(prefix.length()))) return true;
             }
-            for (String v : POLARITY.getOrDefault(w, Set.of())) {
-                if (sb.contains(v) && !sa.contains(v)) return true;
+        }
+        return swapped(sa, sb, POLARITY);
+    }
+
+    /** One set has a word where the other has one of its {@code opposites}, and neither has both. */
+    private static boolean swapped(Set<String> a, Set<String> b, Map<String, Set<String>> opposites) {
+        for (String w : a) {
+            if (b.contains(w)) continue;
+            for (String v : opposites.getOrDefault(w, Set.of())) {
+                if (b.contains(v) && !a.contains(v)) return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The same content stems, in any order, and a person moved between subject and object: who does what to whom
+     * ("Do I have to pay tax on money my parents gave me?" / "…money I gave my parents?", "Should I call you?" /
+     * "Should you call me?"; decision 0032). A pronoun only added or dropped ("Can you explain…", "a resume" / "my
+     * resume", "How do you…" / "How do I…") moves nobody, and neither does a reworded question that keeps each
+     * person's roles ("… money my parents gave me" / "my parents gave me some money, do I have to pay tax on it").
+     * The content condition is what spares "Please tell me how to…" / "How do I…" (4 paraphrases of the labelled set).
+     */
+    private static boolean personMovedBetweenRoles(Prompt x, Prompt y) {
+        int[] a = pronounRoles(x.words), b = pronounRoles(y.words);
+        boolean moved = false;
+        for (int subject = 0; subject < a.length; subject += 2) {
+            // one more as a subject and one fewer as an object, or the other way round
+            if ((a[subject] - b[subject]) * (a[subject + 1] - b[subject + 1]) < 0) moved = true;
+        }
+        return moved && sorted(x.content).equals(sorted(y.content));
+    }
+
+    /** How often each pronoun form of {@link #PRONOUN_ROLES} occurs among {@code words}. */
+    private static int[] pronounRoles(List<String> words) {
+        int[] counts = new int[10];
+        for (String w : words) {
+            Integer i = PRONOUN_ROLES.get(w);
+            if (i != null) counts[i]++;
+        }
+        return counts;
+    }
+
+    /**
+     * The kinds of answer the prompt's question words ask for ({@link #QUESTION_WORDS}), wherever they stand. A kind
+     * only one prompt has is no swap, so a subordinate "when" ("What time is it in New York when it's 9 am in Paris?" /
+     * "If it's 9 am in Paris, what time is it in New York?") blocks nothing by itself.
+     */
+    private static Set<String> questionWords(List<String> words) {
+        Set<String> kinds = null;
+        for (String w : words) {
+            String kind = QUESTION_WORDS.get(w);
+            if (kind == null) continue;
+            if (kinds == null) kinds = new java.util.HashSet<>(4);
+            kinds.add(kind);
+        }
+        return kinds == null ? Set.of() : kinds;
     }
 
     /** Each "word digits" pair as a map. */
@@ -420,7 +496,7 @@ public final class Guards {
     }
 
     /** Each word of the pairs, mapped to its opposites. */
-    private static Map<String, Set<String>> polarity(String... pairs) {
+    private static Map<String, Set<String>> opposites(String... pairs) {
         Map<String, Set<String>> m = new java.util.HashMap<>();
         for (String p : pairs) {
             String[] w = p.split(" ");

@@ -41,7 +41,7 @@ public class CacheMetrics {
      * to label the candidate), blocked (a guard), miss (no candidate close enough), timeout (no embedding in time).
      */
     public static final String SEMANTIC = "frugal.cache.semantic.lookups";
-    /** Semantic candidates blocked by a guard; tag {@code guard}: negation, number, name, unit, date, code, order. */
+    /** Semantic candidates blocked by a guard; tag {@code guard}: negation, number, name, unit, date, code, order, word, added, question, role. */
     public static final String SEMANTIC_BLOCKED = "frugal.cache.semantic.blocked";
     /** Verified candidates; tag {@code correct}: whether the cached answer was the same as the fresh one. */
     public static final String SEMANTIC_LABELS = "frugal.cache.semantic.labels";

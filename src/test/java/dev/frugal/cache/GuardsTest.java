@@ -93,6 +93,21 @@ class GuardsTest {
             What is a good credit score?                  | What is a good credit score to buy a house?    | ADDED
             How do I remove duplicates from a list?       | How do I remove duplicates from a list while keeping the order? | ADDED
             What is a good credit score?                  | What is a good credit score for me?            | -
+            Why did the Holy Roman Empire fall?           | When did the Holy Roman Empire fall?           | QUESTION
+            How do leaves change colour?                  | Why do leaves change colour?                   | QUESTION
+            Where was Mozart born?                        | When was Mozart born?                          | QUESTION
+            Who founded Microsoft?                        | When was Microsoft founded?                    | QUESTION
+            Whose phone is ringing?                       | Why is the phone ringing?                      | QUESTION
+            How do I report a bug?                        | Where can I report a bug?                      | -
+            What time is it in New York when it's 9 am in Paris? | If it's 9 am in Paris, what time is it in New York? | -
+            Do I have to pay tax on money my parents gave me? | Do I have to pay tax on money I gave my parents? | ROLE
+            Should I call you?                            | Should you call me?                            | ROLE
+            Does he owe them money?                       | Do they owe him money?                         | ROLE
+            What should I do if someone hits me?          | What should I do if I hit someone?             | ROLE
+            Do I have to pay tax on money my parents gave me? | My parents gave me some money, do I have to pay tax on it? | -
+            How do you boil an egg?                       | How do I boil an egg?                          | -
+            How do I make a resume stand out?             | How can I make my resume stand out?            | -
+            Can I freeze bread?                           | Is it possible for me to freeze bread?         | -
             """)
     void blocksTheNearMissesOfEachKindAndLetsParaphrasesThrough(String a, String b, Guards.Kind expected) {
         assertEquals(expected, Guards.check(a, b));

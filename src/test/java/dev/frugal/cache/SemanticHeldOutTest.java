@@ -371,16 +371,24 @@ class SemanticHeldOutTest {
      * nothing; the pool alone serves 2 near misses, which only function words tell apart: who gave whom ("money my
      * parents gave me" / "money I gave my parents", 0.988) and the question word ("Why" / "When did the Holy Roman
      * Empire fall?", 0.930). Warm, 20 seeds: 0.35 wrong hits a seed with the proof (who gave whom, in 7 seeds),
-     * 1.95 without it; served false-hit share 0.052 and 0.045.
+     * 1.95 without it; served false-hit share 0.052 and 0.045. A tuning split since: decision 0032's {@code question}
+     * guard blocks "Why" / "When did the Holy Roman Empire fall?" (no paraphrase of the eight splits pairs "why" with
+     * "when"), so the pool alone serves one near miss cold (45 hits, precision 0.978); warm, 0.35 wrong hits a seed with the
+     * proof as before (who gave whom) and 8.55 right (was 6.35: the blocked near miss no longer vetoes its entry), share
+     * 0.039; without it 1.10 wrong (was 1.95), share 0.025. Its {@code role} guard then blocks who gave whom (a person
+     * moved between subject and object, the content words the same): cold, the pool alone serves no near miss (44 hits,
+     * all right); warm, no near miss is served with the proof (8.40 right hits a seed, 0 wrong); without it 41.60 right
+     * and 0.30 wrong, share 0.007 ("instantly transfer money from PayPal" in 3 seeds).
      */
     @Test
     void theHeldOutFresh6ServesTheNearMissesPinnedHere() {
-        assertServes("fresh6", List.of("Do I have to pay tax on money I gave my parents?", "When did the Holy Roman Empire fall?"));
+        // blocked since decision 0032: "When did the Holy Roman Empire fall?" (0.930, the question word swapped) and
+        // "Do I have to pay tax on money I gave my parents?" (0.988, who gave whom)
+        assertServes("fresh6", List.of());
         int[] on = new int[2], off = new int[2];
         Map<String, Integer> servedWithProof = warmSummary("fresh6", true, on);
         Map<String, Integer> servedPoolOnly = warmSummary("fresh6", false, off);
-        assertEquals(java.util.Set.of("Do I have to pay tax on money I gave my parents?"), servedWithProof.keySet(),
-                "near misses served with the proof");
+        assertEquals(java.util.Set.of(), servedWithProof.keySet(), "near misses served with the proof");
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
     }

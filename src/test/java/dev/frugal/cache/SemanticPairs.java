@@ -25,9 +25,10 @@ import java.util.List;
  * written and committed before that rule ran on it, run once, and is a tuning split since decision 0030 (numbers in
  * order, a phrase added at the end, number words, "before"/"after"), read off its near misses and fresh4's.
  * {@code fresh6} (40 anchors in 20 domains, the same shape, written by someone who read neither the guards nor the
- * benchmarks) was written and committed before decision 0030's rules ran on it, and run once: a tuning split since.
- * {@code fresh7} (40 anchors over about 30 domains, the same shape, written the same way) was written and committed
- * before decision 0032's rules ran on it: the held-out split.
+ * benchmarks) was written and committed before decision 0030's rules ran on it, run once, and is a tuning split since
+ * decision 0032 (question words, who does what to whom), read off its near misses. {@code fresh7} (40 anchors over
+ * about 30 domains, the same shape, written the same way) was written and committed before decision 0032's rules ran
+ * on it: the held-out split.
  */
 record SemanticPairs(List<Pair> all) {
     /** @param va a's unit vector, @param vb b's (the cache-driven evaluations look them up as the cache would) */
