@@ -42,7 +42,7 @@ class SemanticHeldOutTest {
     static final double MIN_SIMILARITY = dev.frugal.config.Defaults.SEMANTIC_MIN_SIMILARITY;
     static final double WINDOW = dev.frugal.config.Defaults.SEMANTIC_WINDOW;
     static final double VERIFY = dev.frugal.config.Defaults.SEMANTIC_VERIFY_RATE;
-    static final List<String> SPLITS = List.of("train", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6");
+    static final List<String> SPLITS = List.of("train", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7");
     static final String POOL = "team:faq;-;semantic";
     static SemanticPairs pairs;
 
@@ -389,6 +389,33 @@ class SemanticHeldOutTest {
         Map<String, Integer> servedWithProof = warmSummary("fresh6", true, on);
         Map<String, Integer> servedPoolOnly = warmSummary("fresh6", false, off);
         assertEquals(java.util.Set.of(), servedWithProof.keySet(), "near misses served with the proof");
+        assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
+        assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
+    }
+
+    /**
+     * The held-out split {@code fresh7} (40 anchors over about 30 domains, 120 paraphrases, 80 near misses), written by
+     * a helper who read neither the guards nor the benchmarks and committed before decision 0032's rules ran on it;
+     * run once, on the merge of decision 0032, and pinned as found (docs/benchmarks.md). Cold, the defaults serve
+     * nothing; the pool alone serves 6 near misses: phrases of two or more words added at the front or inside ("If I
+     * do it myself, …", "the first formulation of", "hockey games", "held double") and two words swapped for two
+     * ("draining fast" / "charging slowly", "happened in" / "caused"). Warm, 20 seeds: 1.20 wrong hits a seed with
+     * the proof, 6.25 without it; served false-hit share 0.229 and 0.121.
+     */
+    @Test
+    void theHeldOutFresh7ServesTheNearMissesPinnedHere() {
+        assertServes("fresh7", List.of("What did Kant mean by the first formulation of the categorical imperative?",
+                "What caused the stock market crash of 1929?", "When do the 2026 Winter Olympics hockey games start?",
+                "Why is my iPhone battery charging slowly after the iOS 18 update?",
+                "If I do it myself, how much does it cost to paint the interior of a 1,500 sq ft house?",
+                "Can I use DK yarn held double in a pattern that calls for worsted?"));
+        int[] on = new int[2], off = new int[2];
+        Map<String, Integer> servedWithProof = warmSummary("fresh7", true, on);
+        Map<String, Integer> servedPoolOnly = warmSummary("fresh7", false, off);
+        assertEquals(java.util.Set.of("Can I use DK yarn held double in a pattern that calls for worsted?",
+                "If I do it myself, how much does it cost to paint the interior of a 1,500 sq ft house?",
+                "What caused the stock market crash of 1929?", "What did Kant mean by the first formulation of the categorical imperative?",
+                "Why is my iPhone battery charging slowly after the iOS 18 update?"), servedWithProof.keySet(), "near misses served with the proof");
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
     }
