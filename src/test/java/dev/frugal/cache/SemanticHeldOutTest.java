@@ -355,13 +355,7 @@ class SemanticHeldOutTest {
      */
     @Test
     void theHeldOutFresh5ServesTheNearMissesPinnedHere() {
-        assertServes("fresh5", List.of());
-        int[] on = new int[2], off = new int[2];
-        Map<String, Integer> servedWithProof = warmSummary("fresh5", true, on);
-        Map<String, Integer> servedPoolOnly = warmSummary("fresh5", false, off);
-        assertEquals(java.util.Set.of(), servedWithProof.keySet(), "near misses served with the proof");
-        assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
-        assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
+        assertHeldOutRun("fresh5", List.of(), java.util.Set.of());
     }
 
     /**
@@ -384,13 +378,7 @@ class SemanticHeldOutTest {
     void theHeldOutFresh6ServesTheNearMissesPinnedHere() {
         // blocked since decision 0032: "When did the Holy Roman Empire fall?" (0.930, the question word swapped) and
         // "Do I have to pay tax on money I gave my parents?" (0.988, who gave whom)
-        assertServes("fresh6", List.of());
-        int[] on = new int[2], off = new int[2];
-        Map<String, Integer> servedWithProof = warmSummary("fresh6", true, on);
-        Map<String, Integer> servedPoolOnly = warmSummary("fresh6", false, off);
-        assertEquals(java.util.Set.of(), servedWithProof.keySet(), "near misses served with the proof");
-        assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
-        assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
+        assertHeldOutRun("fresh6", List.of(), java.util.Set.of());
     }
 
     /**
@@ -404,18 +392,27 @@ class SemanticHeldOutTest {
      */
     @Test
     void theHeldOutFresh7ServesTheNearMissesPinnedHere() {
-        assertServes("fresh7", List.of("What did Kant mean by the first formulation of the categorical imperative?",
+        assertHeldOutRun("fresh7", List.of("What did Kant mean by the first formulation of the categorical imperative?",
                 "What caused the stock market crash of 1929?", "When do the 2026 Winter Olympics hockey games start?",
                 "Why is my iPhone battery charging slowly after the iOS 18 update?",
                 "If I do it myself, how much does it cost to paint the interior of a 1,500 sq ft house?",
-                "Can I use DK yarn held double in a pattern that calls for worsted?"));
-        int[] on = new int[2], off = new int[2];
-        Map<String, Integer> servedWithProof = warmSummary("fresh7", true, on);
-        Map<String, Integer> servedPoolOnly = warmSummary("fresh7", false, off);
-        assertEquals(java.util.Set.of("Can I use DK yarn held double in a pattern that calls for worsted?",
+                "Can I use DK yarn held double in a pattern that calls for worsted?"),
+                java.util.Set.of("Can I use DK yarn held double in a pattern that calls for worsted?",
                 "If I do it myself, how much does it cost to paint the interior of a 1,500 sq ft house?",
                 "What caused the stock market crash of 1929?", "What did Kant mean by the first formulation of the categorical imperative?",
-                "Why is my iPhone battery charging slowly after the iOS 18 update?"), servedWithProof.keySet(), "near misses served with the proof");
+                "Why is my iPhone battery charging slowly after the iOS 18 update?"));
+    }
+
+    /**
+     * One held-out split's run, as pinned: the near misses the pool alone serves cold, and those the defaults serve on
+     * the warm stream; the proof serves far fewer than the pool alone, and only takes hits away.
+     */
+    private static void assertHeldOutRun(String split, List<String> servedColdByThePool, java.util.Set<String> servedWarmWithProof) {
+        assertServes(split, servedColdByThePool);
+        int[] on = new int[2], off = new int[2];
+        Map<String, Integer> servedWithProof = warmSummary(split, true, on);
+        Map<String, Integer> servedPoolOnly = warmSummary(split, false, off);
+        assertEquals(servedWarmWithProof, servedWithProof.keySet(), "near misses served with the proof");
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
     }
