@@ -123,7 +123,7 @@ class GuardsTest {
             the tenant, often, at one time | the tenant, often, at one time
             """)
     void numberWordsAreReadAsDigitsWholeWordsOnly(String text, String read) {
-        assertEquals(read, Guards.numberWordsAsDigits(text));
+        assertEquals(read, GuardedPrompt.numberWordsAsDigits(text));
     }
 
     @ParameterizedTest(name = "{0} ~ {1}")
@@ -138,7 +138,7 @@ class GuardsTest {
             box      | boxes
             """)
     void theFormsOfOneWordHaveOneStem(String a, String b) {
-        assertEquals(Guards.stem(a), Guards.stem(b));
+        assertEquals(GuardedPrompt.stem(a), GuardedPrompt.stem(b));
     }
 
     @ParameterizedTest(name = "{0} / {1}")
@@ -149,6 +149,6 @@ class GuardsTest {
             speed    | spend
             """)
     void differentWordsKeepDifferentStems(String a, String b) {
-        org.junit.jupiter.api.Assertions.assertNotEquals(Guards.stem(a), Guards.stem(b));
+        org.junit.jupiter.api.Assertions.assertNotEquals(GuardedPrompt.stem(a), GuardedPrompt.stem(b));
     }
 }
