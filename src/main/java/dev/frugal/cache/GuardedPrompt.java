@@ -151,6 +151,31 @@ record GuardedPrompt(List<String> words, List<String> negations, List<String> nu
         return new GuardedPrompt(words, negations, numbers, units, dates, code, names, compounds, content);
     }
 
+    /**
+     * How the content words of {@code asked} differ from those of {@code cached}, as one 64-bit hash: the stems it
+     * adds and the stems it drops, each set sorted (decision 0033). Equal for two prompts that change the cached
+     * one's content words in the same way, whatever their function words, order, case or punctuation; 0 for none.
+     */
+    static long contentChange(String cached, String asked) {
+        java.util.TreeSet<String> was = new java.util.TreeSet<>(of(cached).content), is = new java.util.TreeSet<>(of(asked).content);
+        java.util.TreeSet<String> added = new java.util.TreeSet<>(is), dropped = new java.util.TreeSet<>(was);
+        added.removeAll(was);
+        dropped.removeAll(is);
+        if (added.isEmpty() && dropped.isEmpty()) return 0;
+        long h = 0xcbf29ce484222325L; // FNV-1a over "+stem…-stem…"
+        for (String w : added) h = fnv(fnv(h, "+"), w);
+        for (String w : dropped) h = fnv(fnv(h, "-"), w);
+        return h == 0 ? 1 : h;
+    }
+
+    private static long fnv(long h, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
     /** {@code s} with each number word of {@link #NUMBER_WORDS} (a whole run of letters, any case) as its digits; a plain scan. */
     static String numberWordsAsDigits(String s) {
         StringBuilder out = null;

@@ -30,8 +30,9 @@ import java.util.function.DoubleSupplier;
  *       identifier, name or word order), and</li>
  *   <li>the verified observations of the pool ({@link FalseHitBound}) bound the false-hit rate at that
  *       similarity under {@code max-false-hit-rate}, the candidate itself never needed another
- *       answer at a similarity as high, and (with {@code per-entry-proof}, decision 0027) a verification
- *       found the candidate's answer right at a similarity as low or lower.</li>
+ *       answer at a similarity as high, and (with {@code per-entry-proof}, decisions 0027 and 0033) a
+ *       verification found the candidate's answer right for a prompt that added and dropped the same content
+ *       words as this one, at a similarity as low or lower.</li>
  * </ol>
  * A candidate that passes the guards but not the rest, and a share {@code verify-rate} of those that
  * pass all, is <b>verified</b>: the request goes upstream, its client gets the fresh answer, and the
@@ -74,6 +75,8 @@ public class SemanticCache {
         Verdict verdict = Verdict.MISS;
         Guards.Kind blockedBy;
         boolean unproven;
+        /** How the prompt's content words differ from the candidate's ({@link GuardedPrompt#contentChange}), once the guards passed it. */
+        long change;
 
         Probe(String partition, String pool, String prompt, SemanticPolicy policy) {
             this.partition = partition;
@@ -185,7 +188,7 @@ public class SemanticCache {
             boolean same = SameAnswer.of(p.candidate.answer.body(), fresh.body());
             pool(p.pool).add(p.similarity, same);
             if (metrics != null) metrics.semanticLabel(same);
-            p.candidate.verified(p.similarity, same);
+            p.candidate.verified(p.similarity, p.change, same);
             if (same) return; // the candidate covers this prompt: no second entry
         }
         if (p.vector != null) add(p.partition, p.prompt, p.vector, fresh);
@@ -247,11 +250,15 @@ public class SemanticCache {
             return p;
         }
         FalseHitBound bound = bounds.get(p.pool);
-        boolean servable = bound != null && p.candidate.notVetoedAt(p.similarity)
+        // with the proof, a near miss found wrong refutes its own change of words only (decision 0033); without it the
+        // entry's veto keeps it from serving at that similarity or below
+        boolean servable = bound != null && (p.policy.perEntryProof() || p.candidate.notVetoedAt(p.similarity))
                 && bound.servable(p.similarity, p.policy.window(), p.policy.maxFalseHitRate());
         // the pool's bound is about candidates in general; a near miss is one entry's: that entry must have been
-        // right at least this far out before it answers unverified (decision 0027)
-        if (servable && p.policy.perEntryProof() && !p.candidate.provenAt(p.similarity)) {
+        // verified right for a prompt that changed its content words the same way, at this similarity or below
+        // (decisions 0027, 0033)
+        p.change = GuardedPrompt.contentChange(p.candidate.prompt, p.prompt);
+        if (servable && p.policy.perEntryProof() && !p.candidate.provenFor(p.change, p.similarity)) {
             servable = false;
             p.unproven = true;
         }

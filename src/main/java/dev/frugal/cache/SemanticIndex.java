@@ -25,6 +25,8 @@ final class SemanticIndex {
          * with a 42-character prompt and a shared answer).
          */
         static final int OVERHEAD_BYTES = 650;
+        /** The most proofs an entry keeps, and the bytes they may take (weighed from the start: they come later). */
+        static final int PROOFS = 16, PROOF_BYTES = 32 + PROOFS * 12;
         final long id;
         /** The key of its index in {@link SemanticCache}. */
         final String partition;
@@ -34,17 +36,40 @@ final class SemanticIndex {
         /** Its slot in the index; -1 once removed. Guarded by the index's lock. */
         int slot = -1;
         /**
-         * What verification taught about this entry (decision 0027), both guarded by the entry's monitor so that
-         * concurrent verdicts only ever widen the veto and lower the proof: the highest similarity at which a
-         * request it was a candidate for needed another answer (-1 if none), and the lowest at which one got
-         * the same answer (2 if none: unproven).
+         * What verification taught about this entry (decisions 0027 and 0033), guarded by the entry's monitor so
+         * that concurrent verdicts only ever widen a veto and lower a proof: the highest similarity at which a
+         * request it was a candidate for needed another answer (-1 if none); and what it was verified for, by
+         * change of content words ({@link GuardedPrompt#contentChange}): for each change, the lowest similarity at
+         * which its answer was found right, or {@link #REFUTED} once it was found wrong for that change. At most
+         * {@value #PROOFS} changes: past that a new change stays unproven (verified each time), which costs hits,
+         * never correctness.
          */
-        private float wrongAt = -1, provenAt = 2;
+        private float wrongAt = -1;
+        private long[] changes;
+        private float[] provenFrom;
+        private int proven;
+        private static final float REFUTED = 2;
 
-        /** Records a verified candidacy at similarity {@code s}: the same answer proves the entry down to s, another vetoes it up to s. */
-        synchronized void verified(double s, boolean same) {
-            if (same) provenAt = Math.min(provenAt, (float) s);
-            else wrongAt = Math.max(wrongAt, (float) s);
+        /**
+         * Records a verified candidacy at similarity {@code s} of a prompt whose content words differ from this
+         * entry's by {@code change}: the same answer proves the entry for that change down to s; another vetoes the
+         * entry up to s, and that change for good.
+         */
+        synchronized void verified(double s, long change, boolean same) {
+            if (!same) wrongAt = Math.max(wrongAt, (float) s);
+            for (int i = 0; i < proven; i++) {
+                if (changes[i] == change) {
+                    provenFrom[i] = same ? Math.min(provenFrom[i], (float) s) : REFUTED;
+                    return;
+                }
+            }
+            if (proven == PROOFS) return;
+            if (changes == null) {
+                changes = new long[PROOFS];
+                provenFrom = new float[PROOFS];
+            }
+            changes[proven] = change;
+            provenFrom[proven++] = same ? (float) s : REFUTED;
         }
 
         /** Whether no verification found another answer at {@code s} or above. */
@@ -52,9 +77,15 @@ final class SemanticIndex {
             return (float) s > wrongAt; // compared as stored: a veto at s holds at s itself
         }
 
-        /** Whether a verification found this entry's answer right at {@code s} or below. */
-        synchronized boolean provenAt(double s) {
-            return provenAt <= (float) s;
+        /**
+         * Whether a verification found this entry's answer right for a prompt whose content words differ from its own
+         * by the same {@code change}, at {@code s} or below, and none found it wrong for that change.
+         */
+        synchronized boolean provenFor(long change, double s) {
+            for (int i = 0; i < proven; i++) {
+                if (changes[i] == change) return provenFrom[i] <= (float) s;
+            }
+            return false;
         }
 
         Entry(long id, String partition, String prompt, CachedAnswer answer, float[] vector) {
@@ -67,7 +98,7 @@ final class SemanticIndex {
 
         /** Bytes this entry holds, as the semantic tier weighs it: vector, prompt, answer, objects. */
         long weight() {
-            return 4L * (vector.length + SKETCH) + 2L * prompt.length() + answer.weight() + OVERHEAD_BYTES;
+            return 4L * (vector.length + SKETCH) + 2L * prompt.length() + answer.weight() + OVERHEAD_BYTES + PROOF_BYTES;
         }
     }
 

@@ -12,8 +12,9 @@ import java.time.Duration;
  * @param window           the observations that bound the false-hit rate at similarity s are those in [s − window, s]
  * @param verifyRate       the share of hits that are verified instead of served, so that the bound keeps learning
  * @param embedWait        the longest a request waits for its prompt's embedding before it goes on as a miss
- * @param perEntryProof    a cached prompt serves only at a similarity at least as high as one at which a verification
- *                         found its answer right (decision 0027); below it, its candidates are verified
+ * @param perEntryProof    a cached prompt serves only a prompt that adds and drops the same content words as one for
+ *                         which a verification found its answer right, at a similarity at least as high (decisions
+ *                         0027, 0033); other candidates are verified
  */
 public record SemanticPolicy(boolean enabled, double maxFalseHitRate, double minSimilarity, double window, double verifyRate,
                              Duration embedWait, boolean perEntryProof) {

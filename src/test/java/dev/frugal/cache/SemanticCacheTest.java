@@ -67,33 +67,57 @@ class SemanticCacheTest {
     }
 
     @Test
-    void anEntryServesOnlyAsFarOutAsAVerificationProvedItRightAndNeverWhereOneProvedItWrong() {
+    void anEntryServesOnlyAChangeOfWordsAVerificationProvedRightAndAsFarOutAsItDid() {
         poolAllowsEverything();
         cache.add(PARTITION, "How do I reset my router?", at(1), answer("Hold the reset button", "team-a"));
         SemanticCache.Probe cold = find("What are the steps to reset my router?", 0.92);
         assertEquals(SemanticCache.Verdict.VERIFY, cold.verdict(), "a cold entry is verified though the pool allows 0.92");
         assertTrue(cold.unproven());
 
-        SemanticCache.Probe proof = find("How can I reset my router?", 0.90);
+        SemanticCache.Probe proof = find("How can I reset my router?", 0.90); // the same content words
         assertEquals(SemanticCache.Verdict.VERIFY, proof.verdict());
         cache.settle(proof, answer("Hold the reset button.", "team-a")); // right at 0.90
-        assertEquals(SemanticCache.Verdict.HIT, find("What are the steps to reset my router?", 0.92).verdict());
         assertEquals(SemanticCache.Verdict.HIT, find("How can I reset my router?", 0.90).verdict(), "proven at 0.90 itself");
-        SemanticCache.Probe farther = find("Could you tell me how a router is reset?", 0.88);
+        assertEquals(SemanticCache.Verdict.HIT, find("how can i reset my router", 0.93).verdict(), "the same words, closer");
+        SemanticCache.Probe farther = find("How could I reset my router?", 0.88);
         assertEquals(SemanticCache.Verdict.VERIFY, farther.verdict(), "farther out than proven");
         assertTrue(farther.unproven());
+        SemanticCache.Probe otherWords = find("What are the steps to reset my router?", 0.92);
+        assertEquals(SemanticCache.Verdict.VERIFY, otherWords.verdict(), "closer than the proof, but a word added that no verification saw");
+        assertTrue(otherWords.unproven());
+        cache.settle(otherWords, answer("Hold the reset button", "team-a"));
+        assertEquals(SemanticCache.Verdict.HIT, find("What are the steps to reset my router?", 0.92).verdict(), "now proven for that word too");
 
         SemanticPolicy verifyAll = new SemanticPolicy(true, 0.2, 0.8, 0.05, 1, Duration.ofMillis(100), true);
         // two words added, not both at the end, pass the guards; mirrored: the wrong answer's own entry, added at its vector, must not be the later probes' nearest
         SemanticCache.Probe nearMiss = cache.find(cache.probe(PARTITION, POOL, "How do I reset my home router password?", verifyAll), mirrored(0.95)).result();
         assertEquals(SemanticCache.Verdict.VERIFY, nearMiss.verdict(), "a sampled verification");
-        assertFalse(nearMiss.unproven());
+        assertTrue(nearMiss.unproven());
         cache.settle(nearMiss, answer("Erase all settings", "team-a")); // wrong at 0.95
         assertEquals(2, cache.size(), "the fresh answer is an entry of its own");
-        assertEquals(SemanticCache.Verdict.VERIFY, find("How do I reset my home router password?", 0.95).verdict(), "vetoed at 0.95");
-        assertEquals(SemanticCache.Verdict.VERIFY, find("What are the steps to reset my router?", 0.92).verdict(), "vetoed below 0.95");
-        assertFalse(find("What are the steps to reset my router?", 0.92).unproven(), "proven there, vetoed");
-        assertEquals(SemanticCache.Verdict.HIT, find("How do I reset my router ?", 0.96).verdict(), "above the veto, proven below");
+        SemanticCache.Probe refuted = cache.find(cache.probe(PARTITION, POOL, "How do I reset my home router password?", POLICY), at(0.97)).result();
+        assertEquals(SemanticCache.Verdict.VERIFY, refuted.verdict(), "that change of words is refuted, at any similarity");
+        assertEquals(SemanticCache.Verdict.HIT, find("how can i reset my router", 0.93).verdict(), "a near miss refutes its own words, not the entry's proofs");
+
+        SemanticCache.Probe wrong = cache.find(cache.probe(PARTITION, POOL, "What steps reset my router?", verifyAll), at(0.94)).result();
+        assertEquals(SemanticCache.Verdict.VERIFY, wrong.verdict());
+        cache.settle(wrong, answer("Unplug it", "team-a")); // the proven words, found wrong
+        assertEquals(SemanticCache.Verdict.VERIFY, find("What are the steps to reset my router?", 0.96).verdict(), "refuted after its proof");
+    }
+
+    @Test
+    void anEntryKeepsAtMostSixteenChangesOfWords() {
+        poolAllowsEverything();
+        cache.add(PARTITION, "How do I reset my router?", at(1), answer("Hold the reset button", "team-a"));
+        // words that frame a question pass the guards before its first content word: seventeen changes of words
+        String[] words = {"explain", "tell", "describe", "know", "need", "want", "help", "find", "way", "step", "process", "method",
+                "instructions", "tips", "guide", "reason", "purpose"};
+        for (String w : words) cache.settle(find(w + ": how do I reset my router?", 0.9), answer("Hold the reset button", "team-a"));
+        assertEquals(SemanticCache.Verdict.HIT, find("guide: how do I reset my router?", 0.9).verdict(), "the fifteenth change");
+        assertEquals(SemanticCache.Verdict.HIT, find("reason: how do I reset my router?", 0.9).verdict(), "the sixteenth change");
+        SemanticCache.Probe past = find("purpose: how do I reset my router?", 0.9);
+        assertEquals(SemanticCache.Verdict.VERIFY, past.verdict(), "past sixteen, a change stays unproven");
+        assertTrue(past.unproven());
     }
 
     @Test
