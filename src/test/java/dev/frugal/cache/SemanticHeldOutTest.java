@@ -43,7 +43,7 @@ class SemanticHeldOutTest {
     static final double MIN_SIMILARITY = dev.frugal.config.Defaults.SEMANTIC_MIN_SIMILARITY;
     static final double WINDOW = dev.frugal.config.Defaults.SEMANTIC_WINDOW;
     static final double VERIFY = dev.frugal.config.Defaults.SEMANTIC_VERIFY_RATE;
-    static final List<String> SPLITS = List.of("train", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8");
+    static final List<String> SPLITS = List.of("train", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9");
     static final String POOL = "team:faq;-;semantic";
     static SemanticPairs pairs;
 
@@ -447,6 +447,30 @@ class SemanticHeldOutTest {
         assertHeldOutRun("fresh8", List.of("In volleyball, what happens if the serve hits the net and lands in the court?",
                 "How do I rotate my SSH keys if a former employee had access to the server?",
                 "Can I look for part-time work in Germany on a Schengen tourist visa?", "How often should I clean my rabbit's hutch?"),
+                java.util.Set.of());
+    }
+
+    /**
+     * The held-out split {@code fresh9} (40 anchors over about 39 domains, 120 paraphrases, 80 near misses), written by
+     * a helper who read neither the guards nor the benchmarks and committed (be5c665) after decision 0033 and before it
+     * ran on it: a second held-out run of the same defaults; run once and pinned as found (docs/benchmarks.md). Cold, the
+     * defaults serve nothing; the pool alone serves 62 pairs, 10 of them near misses (precision 0.839, recall 0.433): phrases
+     * swapped or added, a role moved with a word, the question changed, an error message changed inside quotes. Warm, 20
+     * seeds: with the defaults 0 right and 0 wrong hits a stream asked once, 2.65 right and 0 wrong typed too; the pool
+     * alone 39.25 right and 7.70 wrong (share 0.164).
+     */
+    @Test
+    void theHeldOutFresh9ServesTheNearMissesPinnedHere() {
+        assertHeldOutRun("fresh9", List.of("How many fouls does it take to reach the bonus in the NBA?",
+                "Is a verbal contract for the sale of land legally binding in England?",
+                "At what age can a child sit in a forward-facing seat in a car?",
+                "Does renters insurance cover my bike if it's damaged in a crash?",
+                "How much is the standing charge on my gas bill?",
+                "Can you castle after getting out of check?",
+                "Does a lender checking my credit report lower my credit score?",
+                "Why does asyncio.run raise 'event loop is closed' in Jupyter?",
+                "Why did my cheesecake sink in the middle?",
+                "How do I record a refund from a vendor in QuickBooks?"),
                 java.util.Set.of());
     }
 }
