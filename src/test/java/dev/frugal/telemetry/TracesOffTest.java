@@ -46,4 +46,12 @@ class TracesOffTest {
             assertFalse(name.contains("batchspanprocessor") || name.contains("otlp") || name.contains("opentelemetry"), t.getName());
         }
     }
+
+    @Inject java.util.Optional<io.prometheus.client.exemplars.ExemplarSampler> exemplars;
+
+    /** Traces on or off, the registry samples no exemplars: the gateway's spans are never current (decision 0034). */
+    @Test
+    void theRegistrySamplesNoExemplars() {
+        assertTrue(exemplars.isEmpty());
+    }
 }
