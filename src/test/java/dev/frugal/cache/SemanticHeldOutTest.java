@@ -15,7 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -31,11 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (each pair's a cached, b asked once, decided by a {@link SemanticCache} whose pool learned the train
  * stream: with the per-entry proof, decision 0027, no cold entry serves); <b>cold pairs, pool only</b>
  * (the defaults minus the proof, the figures of decisions 0017 and 0020, kept comparable); and the
- * <b>warm streams</b> of {@code fresh4} to {@code fresh8} (every anchor cached, then its paraphrases and near misses
- * in random order, each decided, verified and learned from by the cache itself; asked once, or each typed a second
- * time too). A Quarkus test only to
- * borrow the gateway's {@link SentenceEmbedder}: the model's native tokenizer can be loaded by one
- * class loader of the test JVM only, and the Quarkus tests load it first.
+ * <b>warm streams</b> of {@code fresh4} to {@code fresh9} ({@link SemanticWarmStreams}). A Quarkus test only to borrow
+ * the gateway's {@link SentenceEmbedder}: the model's native tokenizer can be loaded by one class loader of the test
+ * JVM only, and the Quarkus tests load it first.
  */
 @QuarkusTest
 class SemanticHeldOutTest {
@@ -250,78 +247,6 @@ class SemanticHeldOutTest {
         }
     }
 
-    /** What a warm stream served: hits right and wrong, the near misses served, the paraphrases in it. */
-    record Warm(int right, int wrong, List<String> nearMissesServed, int paraphrases) {
-        double precision() { return right + wrong == 0 ? 1 : (double) right / (right + wrong); }
-
-        double recall() { return (double) right / paraphrases; }
-    }
-
-    /**
-     * The warm stream of {@code split}: every anchor (a) cached in one partition, then every b of the split
-     * in an order drawn by {@code seed}, each looked up, served or verified by a cache whose pool learned the
-     * train stream; a verified request teaches the pool and its candidate (a paraphrase proves it for its change of
-     * content words, a near miss vetoes it and becomes an entry of its own). With {@code typedToo} every b is
-     * asked a second time as typed in a hurry ({@link SemanticPairs#typed}), in the same shuffle: the same question
-     * worded the same, which the exact cache does not see. Truth: a paraphrase has its anchor's answer, each near
-     * miss an answer of its own, so any candidate is labelled, whoever it is.
-     */
-    static Warm warm(String split, boolean proof, boolean typedToo, long seed) {
-        SemanticCache cache = cacheThatLearnedTrain(seed);
-        SemanticPolicy policy = defaults(proof, VERIFY);
-        String partition = "warm";
-        Map<String, float[]> anchors = new LinkedHashMap<>();
-        record Ask(SemanticPairs.Pair pair, String text, float[] vector) {}
-        List<Ask> arrivals = new ArrayList<>();
-        for (SemanticPairs.Pair p : pairs.split(split)) {
-            anchors.putIfAbsent(p.a(), p.va());
-            arrivals.add(new Ask(p, p.b(), p.vb()));
-            if (typedToo && !p.bTyped().equals(p.b())) arrivals.add(new Ask(p, p.bTyped(), p.vbTyped()));
-        }
-        anchors.forEach((a, v) -> cache.add(partition, a, v, answer(a)));
-        java.util.Collections.shuffle(arrivals, new java.util.Random(seed));
-        int right = 0, wrong = 0, paraphrases = 0;
-        List<String> nearMisses = new ArrayList<>();
-        for (Ask ask : arrivals) {
-            SemanticPairs.Pair p = ask.pair();
-            if (p.same()) paraphrases++;
-            CachedAnswer truth = answer(p.same() ? p.a() : p.b());
-            SemanticCache.Probe probe = cache.find(cache.probe(partition, POOL, ask.text(), policy), ask.vector()).result();
-            if (probe.verdict() != SemanticCache.Verdict.HIT) {
-                cache.settle(probe, truth);
-            } else if (SameAnswer.of(probe.answer().body(), truth.body())) {
-                right++;
-            } else {
-                wrong++;
-                if (!p.same()) nearMisses.add(ask.text());
-            }
-        }
-        return new Warm(right, wrong, nearMisses, paraphrases);
-    }
-
-    static final int SEEDS = 20;
-
-    /** The warm stream over {@link #SEEDS} seeds, printed per seed and averaged; the near misses served, with how often. */
-    static Map<String, Integer> warmSummary(String split, boolean proof, boolean typedToo, int[] rightWrong) {
-        Map<String, Integer> served = new TreeMap<>();
-        double precision = 0, recall = 0;
-        String stream = split + (typedToo ? " typed too" : "") + " proof=" + proof;
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            Warm w = warm(split, proof, typedToo, seed);
-            rightWrong[0] += w.right();
-            rightWrong[1] += w.wrong();
-            precision += w.precision();
-            recall += w.recall();
-            w.nearMissesServed().forEach(b -> served.merge(b, 1, Integer::sum));
-            System.out.printf("WARM %s seed %d: %d right, %d wrong hits (near misses %s); precision %.3f, recall %.3f%n",
-                    stream, seed, w.right(), w.wrong(), w.nearMissesServed(), w.precision(), w.recall());
-        }
-        System.out.printf("WARM %s, %d seeds: %.2f right and %.2f wrong hits a seed, precision %.3f, recall %.3f (means); "
-                        + "served false-hit share %.4f; near misses served (seeds): %s%n", stream, SEEDS, rightWrong[0] / (double) SEEDS,
-                rightWrong[1] / (double) SEEDS, precision / SEEDS, recall / SEEDS,
-                rightWrong[0] + rightWrong[1] == 0 ? 0 : rightWrong[1] / (double) (rightWrong[0] + rightWrong[1]), served);
-        return served;
-    }
 
     /**
      * The honest figure: the warm stream of {@code fresh4}, 20 seeds (docs/benchmarks.md). Its one run, before
@@ -340,16 +265,16 @@ class SemanticHeldOutTest {
     @Test
     void theWarmStreamOfFresh4ServesOnlyTheNearMissesPinnedHere() {
         int[] on = new int[2], off = new int[2];
-        Map<String, Integer> servedWithProof = warmSummary("fresh4", true, false, on);
-        Map<String, Integer> servedPoolOnly = warmSummary("fresh4", false, false, off);
+        Map<String, Integer> servedWithProof = SemanticWarmStreams.warmSummary("fresh4", true, false, on);
+        Map<String, Integer> servedPoolOnly = SemanticWarmStreams.warmSummary("fresh4", false, false, off);
         // decision 0030 blocks "Should I invest before paying off debt?", the one near miss served here before it
         assertEquals(java.util.Set.of(), servedWithProof.keySet(), "near misses served with the proof");
         assertTrue(on[1] <= 0.05 * (on[0] + on[1]), "served false-hit share with the proof: " + on[1] + " of " + (on[0] + on[1]));
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
         int[] typed = new int[2];
-        assertEquals(java.util.Set.of(), warmSummary("fresh4", true, true, typed).keySet(), "near misses served with the proof, typed too");
-        assertTrue(typed[0] >= SEEDS * 5, "a proven change serves the question typed again: " + typed[0] + " right hits in " + SEEDS + " seeds");
+        assertEquals(java.util.Set.of(), SemanticWarmStreams.warmSummary("fresh4", true, true, typed).keySet(), "near misses served with the proof, typed too");
+        assertTrue(typed[0] >= SemanticWarmStreams.SEEDS * 5, "a proven change serves the question typed again: " + typed[0] + " right hits in " + SemanticWarmStreams.SEEDS + " seeds");
     }
 
     /**
@@ -423,10 +348,10 @@ class SemanticHeldOutTest {
     private static void assertHeldOutRun(String split, List<String> servedColdByThePool, java.util.Set<String> servedWarmWithProof) {
         assertServes(split, servedColdByThePool);
         int[] on = new int[2], off = new int[2], typedOn = new int[2];
-        Map<String, Integer> servedWithProof = new TreeMap<>(warmSummary(split, true, false, on));
-        Map<String, Integer> servedPoolOnly = warmSummary(split, false, false, off);
+        Map<String, Integer> servedWithProof = new TreeMap<>(SemanticWarmStreams.warmSummary(split, true, false, on));
+        Map<String, Integer> servedPoolOnly = SemanticWarmStreams.warmSummary(split, false, false, off);
         assertTrue(servedPoolOnly.keySet().containsAll(servedWithProof.keySet()), "the proof only takes hits away");
-        servedWithProof.putAll(warmSummary(split, true, true, typedOn));
+        servedWithProof.putAll(SemanticWarmStreams.warmSummary(split, true, true, typedOn));
         assertEquals(servedWarmWithProof, servedWithProof.keySet(), "near misses served with the proof, asked once or typed too");
         assertTrue(on[1] * 3 < off[1], "the proof serves far fewer near misses: " + on[1] + " against " + off[1] + " without it");
     }
