@@ -51,6 +51,8 @@ class JvmOptionsTest {
         assertEquals(String.valueOf(64L << 20), f.get("MaxDirectMemorySize"));
         assertEquals(String.valueOf(64L << 20), f.get("ReservedCodeCacheSize"));
         assertEquals("true", f.get("ExitOnOutOfMemoryError"));
+        // decision 0035; a JDK before 17.0.9 does not know the option and ignores it (IgnoreUnrecognizedVMOptions)
+        if (f.containsKey("TrimNativeHeapInterval")) assertEquals("30000", f.get("TrimNativeHeapInterval"));
         // how to give it more (docs/deployment.md): an option after the file wins
         assertEquals(String.valueOf(2048L << 20), flags("-Xmx2g").get("MaxHeapSize"));
     }
