@@ -11,7 +11,8 @@
 # generates it (a chunk every 10 ms); Frugal's RSS (VmRSS/VmHWM from /proc,
 # every SAMPLE_MS); the ledger writer under the throughput load: rows/s, its thread's CPU (rows per CPU-second =
 # rows/s per core), the most rows waiting (frugal_ledger_pending) and the time to drain after the load.
-# FRUGAL_JFR=1 records (c) with JFR (settings=profile) during its throughput phase and prints the top frames (bench/jfr-top.sh).
+# FRUGAL_JFR=1 records (c) with JFR (settings=profile) during its first throughput round and prints the top frames
+# (bench/jfr-top.sh); that recording slows (c) several times on JDK 17 here, so take no figure from such a run.
 # Writes a markdown report to $RESULTS_DIR/<date>-<host>-issue15.md. Only 127.0.0.1; every process it
 # started is stopped on exit. About 9 minutes with the defaults.
 #
@@ -224,20 +225,19 @@ done
 echo single >"$PHASE_FILE"
 for r in $(seq 1 "$ROUNDS"); do for t in a b c; do measure "p2r$r" "$t" 1; done; done
 echo streaming >"$PHASE_FILE"
-for r in $(seq 1 "$ROUNDS"); do
-  for t in a b c; do
-    log "p3r$r ($t): streaming, $SSE_CONCURRENCY clients, ${WARMUP}s + ${DURATION}s"
-    sse "$t" "$WARMUP" "$DURATION" "$RUN_TMP/sse-$t-r$r.txt"
-    for kv in $(tr '\n' ' ' <"$RUN_TMP/sse-$t-r$r.txt"); do case "$kv" in *=*) R["p3r$r.$t.${kv%%=*}"]="${kv#*=}" ;; esac; done
+streams() { # phase what [paced]: ROUNDS alternating rounds of sse() on (a), (b), (c), their figures kept as R[<phase>r<round>.<target>.*]
+  local r t out
+  for r in $(seq 1 "$ROUNDS"); do
+    for t in a b c; do
+      log "$1r$r ($t): $2, $SSE_CONCURRENCY clients, ${WARMUP}s + ${DURATION}s"
+      out="$RUN_TMP/$1-$t-r$r.txt"
+      sse "$t" "$WARMUP" "$DURATION" "$out" ${3:-}
+      for kv in $(tr '\n' ' ' <"$out"); do case "$kv" in *=*) R["$1r$r.$t.${kv%%=*}"]="${kv#*=}" ;; esac; done
+    done
   done
-done
-for r in $(seq 1 "$ROUNDS"); do
-  for t in a b c; do
-    log "p4r$r ($t): paced streaming (a chunk every 10 ms), $SSE_CONCURRENCY clients, ${WARMUP}s + ${DURATION}s"
-    sse "$t" "$WARMUP" "$DURATION" "$RUN_TMP/paced-$t-r$r.txt" paced
-    for kv in $(tr '\n' ' ' <"$RUN_TMP/paced-$t-r$r.txt"); do case "$kv" in *=*) R["p4r$r.$t.${kv%%=*}"]="${kv#*=}" ;; esac; done
-  done
-done
+}
+streams p3 streaming
+streams p4 "paced streaming (a chunk every 10 ms)" paced
 echo after >"$PHASE_FILE"
 sleep 1
 END_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"

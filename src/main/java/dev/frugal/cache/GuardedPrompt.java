@@ -156,8 +156,8 @@ record GuardedPrompt(List<String> words, List<String> negations, List<String> nu
      * adds and the stems it drops, each set sorted (decision 0033). Equal for two prompts that change the cached
      * one's content words in the same way, whatever their function words, order, case or punctuation; 0 for none.
      */
-    static long contentChange(String cached, String asked) {
-        java.util.TreeSet<String> was = new java.util.TreeSet<>(of(cached).content), is = new java.util.TreeSet<>(of(asked).content);
+    static long contentChange(GuardedPrompt cached, GuardedPrompt asked) {
+        java.util.TreeSet<String> was = new java.util.TreeSet<>(cached.content), is = new java.util.TreeSet<>(asked.content);
         java.util.TreeSet<String> added = new java.util.TreeSet<>(is), dropped = new java.util.TreeSet<>(was);
         added.removeAll(was);
         dropped.removeAll(is);

@@ -74,8 +74,11 @@ public final class Guards {
     private static final List<String> NEGATING_PREFIXES = List.of("un", "in", "im", "il", "ir", "dis", "non", "non-");
     /** The first guard that blocks a hit between the prompts {@code a} and {@code b}, or null when none does. */
     public static Kind check(String a, String b) {
-        if (a.equals(b)) return null;
-        GuardedPrompt x = GuardedPrompt.of(a), y = GuardedPrompt.of(b);
+        return a.equals(b) ? null : check(GuardedPrompt.of(a), GuardedPrompt.of(b));
+    }
+
+    /** The same for two prompts already read (the semantic cache reads them once for the guards and the proof). */
+    static Kind check(GuardedPrompt x, GuardedPrompt y) {
         // "not", "never", "without" may stand for one another; a different count of them may not
         if (x.negations().size() != y.negations().size() || polaritySwap(x.words(), y.words())) return Kind.NEGATION;
         // in order of appearance: "3/4 divided by 2/3" is not "2/3 divided by 3/4" (decision 0030)

@@ -243,7 +243,9 @@ public class SemanticCache {
         if (near == null || near.similarity() < p.policy.minSimilarity()) return p;
         p.candidate = near.entry();
         p.similarity = near.similarity();
-        Guards.Kind blocked = Guards.check(p.candidate.prompt, p.prompt);
+        // each prompt read once, for the guards and for the proof's change of words
+        GuardedPrompt cached = GuardedPrompt.of(p.candidate.prompt), asked = GuardedPrompt.of(p.prompt);
+        Guards.Kind blocked = p.candidate.prompt.equals(p.prompt) ? null : Guards.check(cached, asked);
         if (blocked != null) {
             p.verdict = Verdict.BLOCKED;
             p.blockedBy = blocked;
@@ -257,7 +259,7 @@ public class SemanticCache {
         // the pool's bound is about candidates in general; a near miss is one entry's: that entry must have been
         // verified right for a prompt that changed its content words the same way, at this similarity or below
         // (decisions 0027, 0033)
-        p.change = GuardedPrompt.contentChange(p.candidate.prompt, p.prompt);
+        p.change = GuardedPrompt.contentChange(cached, asked);
         if (servable && p.policy.perEntryProof() && !p.candidate.provenFor(p.change, p.similarity)) {
             servable = false;
             p.unproven = true;
