@@ -4,24 +4,26 @@
 #   (b) nginx as a reverse proxy :9103 in front of (a)
 #   (c) Frugal :8080 → (a): auth, metrics, quotas, pricing and the ledger on the embedded H2 file (the default)
 #   (f) Frugal :8081 → (a): the same with the ledger on PostgreSQL (127.0.0.1:5432, database PG_DB, recreated)
+#   (g) the stack's floor :8082 → (a): Vert.x alone from Frugal's own jars, same JVM options, proxying like (b)
+#       (bench/StackFloor.java); the distance from (g) to (c) is Frugal's own work. FLOOR=0 leaves it out.
 # Both Frugals run with the JVM options a user gets (config/jvm.options, the file the README's command,
 # the container image and the Helm chart use) unless FRUGAL_JAVA_OPTS says otherwise.
-# Measures: time to ready after start; throughput at CONNECTIONS (a, b, c, f); one connection p50/p99
-# (a, b, c); streaming TTFB at SSE_CONCURRENCY clients (a, b, c), the stream sent at once and paced as a model
+# Measures: time to ready after start; throughput at CONNECTIONS (a, b, g, c, f); one connection p50/p99
+# (a, b, g, c); streaming TTFB at SSE_CONCURRENCY clients (a, b, g, c), the stream sent at once and paced as a model
 # generates it (a chunk every 10 ms); Frugal's RSS (VmRSS/VmHWM from /proc,
 # every SAMPLE_MS); the ledger writer under the throughput load: rows/s, its thread's CPU (rows per CPU-second =
 # rows/s per core), the most rows waiting (frugal_ledger_pending) and the time to drain after the load.
 # FRUGAL_JFR=1 records (c) with JFR (settings=profile) during its first throughput round and prints the top frames
 # (bench/jfr-top.sh); that recording slows (c) several times on JDK 17 here, so take no figure from such a run.
 # Writes a markdown report to $RESULTS_DIR/<date>-<host>-issue15.md. Only 127.0.0.1; every process it
-# started is stopped on exit. About 9 minutes with the defaults.
+# started is stopped on exit. About 11 minutes with the defaults.
 #
 # Every measure is taken in ROUNDS rounds that alternate the targets (a, b, c, f, a, b, c, f, …), so that a
 # change in the machine's load falls on all of them alike; the report gives the median of each target and the
 # median of the per-round ratios and differences (each round's figures are in the raw output).
 # Knobs (env): ROUNDS=3 DURATION=10 WARMUP=3 FRUGAL_WARMUP=30 (at least; until steady) CONNECTIONS=32 THREADS=2 SSE_CONCURRENCY=8 SSE_CHUNKS=20
 #   FRUGAL_JAVA_OPTS=@config/jvm.options FRUGAL_JAR=target/quarkus-app/quarkus-run.jar SKIP_PG=0 PG_DB=frugal_bench
-#   PG_USER=postgres FRUGAL_JFR=0 FRUGAL_READY_TIMEOUT=90 SAMPLE_MS=1000 BENCH_TMP=/tmp/frugal-bench RESULTS_DIR=bench/results
+#   PG_USER=postgres FLOOR=1 FRUGAL_JFR=0 FRUGAL_READY_TIMEOUT=90 SAMPLE_MS=1000 BENCH_TMP=/tmp/frugal-bench RESULTS_DIR=bench/results
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,6 +39,7 @@ SSE_CHUNKS="${SSE_CHUNKS:-20}"
 FRUGAL_JAVA_OPTS="${FRUGAL_JAVA_OPTS-@config/jvm.options}"
 FRUGAL_JAR="${FRUGAL_JAR:-$REPO_DIR/target/quarkus-app/quarkus-run.jar}"
 SKIP_PG="${SKIP_PG:-0}"
+FLOOR="${FLOOR:-1}"
 PG_DB="${PG_DB:-frugal_bench}"
 PG_USER="${PG_USER:-postgres}"
 FRUGAL_JFR="${FRUGAL_JFR:-0}"
@@ -65,7 +68,7 @@ for tool in wrk curl node java; do command -v "$tool" >/dev/null 2>&1 || die "$t
 [ -x "$NGINX" ] || die "nginx not found; run bench/setup.sh first"
 [ "$SKIP_PG" = 1 ] || command -v psql >/dev/null 2>&1 || die "psql not found (SKIP_PG=1 leaves PostgreSQL out)"
 [ -f "$FRUGAL_JAR" ] || (cd "$REPO_DIR" && ./mvnw -q -B -DskipTests package)
-for p in 9101 9102 9103 8080 8081; do port_open "$p" && die "127.0.0.1:$p is already in use"; done
+for p in 9101 9102 9103 8080 8081 8082; do port_open "$p" && die "127.0.0.1:$p is already in use"; done
 
 mkdir -p "$BENCH_TMP" "$RESULTS_DIR"
 RUN_TMP="$(mktemp -d "$BENCH_TMP/issue15.XXXXXX")"
@@ -76,6 +79,15 @@ SSE_HOST=127.0.0.1 SSE_PORT=9102 SSE_CHUNKS="$SSE_CHUNKS" SSE_CHUNK_DELAY_MS=0 n
 PIDS+=("$!")
 wait_port 9102 "$!" 10 "sse-upstream.js"
 start_nginx proxy nginx-proxy.conf 9103
+BASES=(a b) # the targets without Frugal: the upstream direct, nginx, and (FLOOR=1) the stack's floor
+if [ "$FLOOR" = 1 ]; then
+  # shellcheck disable=SC2086 # FRUGAL_JAVA_OPTS is a list of JVM flags
+  (cd "$REPO_DIR" && exec java $FRUGAL_JAVA_OPTS -cp "$(dirname "$FRUGAL_JAR")/lib/main/*:$(dirname "$FRUGAL_JAR")/lib/boot/*" \
+    "$BENCH_DIR/StackFloor.java" 8082 9101 9102) >"$RUN_TMP/floor.log" 2>&1 &
+  PIDS+=("$!")
+  wait_port 8082 "$!" 60 "the stack's floor (bench/StackFloor.java)"
+  BASES+=(g)
+fi
 
 declare -A R PID PORT
 PORT[c]=8080
@@ -137,8 +149,8 @@ for t in "${FRUGALS[@]}"; do
   PIDS+=("$!")
 done
 
-url() { case "$1" in a) echo "http://127.0.0.1:9101$CHAT" ;; b) echo "http://127.0.0.1:9103$CHAT" ;; *) echo "http://127.0.0.1:${PORT[$1]}$CHAT" ;; esac; }
-sse_url() { case "$1" in a) echo "http://127.0.0.1:9102$CHAT" ;; b) echo "http://127.0.0.1:9103/sse$CHAT" ;; *) url "$1" ;; esac; }
+url() { case "$1" in a) echo "http://127.0.0.1:9101$CHAT" ;; b) echo "http://127.0.0.1:9103$CHAT" ;; g) echo "http://127.0.0.1:8082$CHAT" ;; *) echo "http://127.0.0.1:${PORT[$1]}$CHAT" ;; esac; }
+sse_url() { case "$1" in a) echo "http://127.0.0.1:9102$CHAT" ;; b) echo "http://127.0.0.1:9103/sse$CHAT" ;; g) echo "http://127.0.0.1:8082/sse$CHAT" ;; *) url "$1" ;; esac; }
 
 wrk_run() { # out connections seconds url [--latency]: stores nothing, fails loudly
   BENCH_MODEL=bench-plain BENCH_AUTH_KEY="$KEY" BENCH_STREAM=0 wrk -t"$([ "$2" -lt "$THREADS" ] && echo "$2" || echo "$THREADS")" \
@@ -156,7 +168,7 @@ measure() { # phase target connections
 }
 sse() { # target warmup duration out [paced]: the stream at once, or paced (a chunk every 10 ms) with a 5th argument
   local model=bench-stream
-  [ -n "${5:-}" ] && case "$1" in a | b) model=paced-upstream-model ;; *) model=bench-stream-paced ;; esac
+  [ -n "${5:-}" ] && case "$1" in a | b | g) model=paced-upstream-model ;; *) model=bench-stream-paced ;; esac
   node "$BENCH_DIR/sse-client.js" --url "$(sse_url "$1")" --concurrency "$SSE_CONCURRENCY" --duration "$3" --warmup "$2" \
     --model "$model" --key "$KEY" >"$4" 2>"$4.stderr" || die "sse-client failed for ($1): $(tail -n 5 "$4.stderr")"
 }
@@ -166,7 +178,7 @@ preflight() { # target
     -H "Authorization: Bearer $KEY" --data '{"model":"bench-plain","messages":[{"role":"user","content":"Hello"}]}')" || true
   [ "$code" = 200 ] && grep -q '"choices"' "$out" || die "preflight ($1): HTTP $code: $(head -c 300 "$out")"
 }
-frugal_warmup() { # target: JIT warm-up until steady: 5 s rounds of load until two in a row are within 10 %,
+jit_warmup() { # target: JIT warm-up until steady: 5 s rounds of load until two in a row are within 10 %,
   # after at least FRUGAL_WARMUP s and at most 4x that (on a loaded machine the JIT gets little CPU per second)
   [ "$FRUGAL_WARMUP" -gt 0 ] || return 0
   local t0 prev=0 rps i=0 steady=0
@@ -204,13 +216,13 @@ drain_ms() { # target: ms from now until nothing waits in its ledger
   echo ">30000"
 }
 
-for t in a b "${FRUGALS[@]}"; do preflight "$t"; done
+for t in "${BASES[@]}" "${FRUGALS[@]}"; do preflight "$t"; done
 START_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo throughput >"$PHASE_FILE"
-for t in "${FRUGALS[@]}"; do frugal_warmup "$t"; done
+for t in "${BASES[@]:2}" "${FRUGALS[@]}"; do jit_warmup "$t"; done
 for r in $(seq 1 "$ROUNDS"); do
-  for t in a b "${FRUGALS[@]}"; do
+  for t in "${BASES[@]}" "${FRUGALS[@]}"; do
     jfr=0
     [ "$r" = 1 ] && [ "$t" = c ] && [ "$FRUGAL_JFR" = 1 ] && jcmd "${PID[c]}" JFR.start name=issue15 settings=profile >/dev/null && jfr=1
     from="$(now_ms)"
@@ -223,12 +235,12 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 echo single >"$PHASE_FILE"
-for r in $(seq 1 "$ROUNDS"); do for t in a b c; do measure "p2r$r" "$t" 1; done; done
+for r in $(seq 1 "$ROUNDS"); do for t in "${BASES[@]}" c; do measure "p2r$r" "$t" 1; done; done
 echo streaming >"$PHASE_FILE"
-streams() { # phase what [paced]: ROUNDS alternating rounds of sse() on (a), (b), (c), their figures kept as R[<phase>r<round>.<target>.*]
+streams() { # phase what [paced]: ROUNDS alternating rounds of sse() on (a), (b), (g), (c), their figures kept as R[<phase>r<round>.<target>.*]
   local r t out
   for r in $(seq 1 "$ROUNDS"); do
-    for t in a b c; do
+    for t in "${BASES[@]}" c; do
       log "$1r$r ($t): $2, $SSE_CONCURRENCY clients, ${WARMUP}s + ${DURATION}s"
       out="$RUN_TMP/$1-$t-r$r.txt"
       sse "$t" "$WARMUP" "$DURATION" "$out" ${3:-}
@@ -285,16 +297,21 @@ REPORT="$RESULTS_DIR/$(date +%Y-%m-%d-%H%M)-$(hostname -s 2>/dev/null || uname -
   echo
   echo "| target | req/s | of (b) nginx proxy: median of the rounds' ratios | each round's ratio | p50 ms | p99 ms | errors |"
   echo "|---|---:|---:|---|---:|---:|---:|"
-  for t in a b "${FRUGALS[@]}"; do
-    case "$t" in a) n="(a) upstream direct" ;; b) n="(b) nginx proxy" ;; c) n="(c) Frugal, H2 ledger (default)" ;; f) n="(f) Frugal, PostgreSQL ledger" ;; esac
+  for t in "${BASES[@]}" "${FRUGALS[@]}"; do
+    case "$t" in a) n="(a) upstream direct" ;; b) n="(b) nginx proxy" ;; g) n="(g) Vert.x alone: the stack's floor" ;; c) n="(c) Frugal, H2 ledger (default)" ;; f) n="(f) Frugal, PostgreSQL ledger" ;; esac
     echo "| $n | $(rounds p1 "$t" rps | median | awk '{printf "%.0f", $1}') | $(ratios p1 "$t" b | median | awk '{printf "%.1f", $1}') % | $(ratios p1 "$t" b | each) | $(rounds p1 "$t" p50_us "" 1000 | median | f3) | $(rounds p1 "$t" p99_us "" 1000 | median | f3) | $(errs p1 "$t") |"
   done
+  if [ "$FLOOR" = 1 ]; then
+    echo
+    echo "(g) is Vert.x alone from Frugal's jars with the same JVM options (bench/StackFloor.java; JIT warm-up ${R[warmup.g]:-none});"
+    echo "(c) against (g): $(ratios p1 c g | median | awk '{printf "%.1f", $1}') % (each round: $(ratios p1 c g | each)). What separates them is Frugal's own work."
+  fi
   echo
   echo "## One connection ($ROUNDS rounds, alternating; medians)"
   echo
   echo "| target | p50 ms | p99 ms | added p50 vs (a) ms: median of the rounds' differences | each round's | added p99 vs (a) ms |"
   echo "|---|---:|---:|---:|---|---:|"
-  for t in a b c; do
+  for t in "${BASES[@]}" c; do
     echo "| ($t) | $(rounds p2 "$t" p50_us "" 1000 | median | f3) | $(rounds p2 "$t" p99_us "" 1000 | median | f3) | $(rounds p2 "$t" p50_us a 1000 | median | signed) | $(rounds p2 "$t" p50_us a 1000 | each) | $(rounds p2 "$t" p99_us a 1000 | median | signed) |"
   done
   echo
@@ -302,7 +319,7 @@ REPORT="$RESULTS_DIR/$(date +%Y-%m-%d-%H%M)-$(hostname -s 2>/dev/null || uname -
   echo
   echo "| target | req/s | TTFB p50 ms | TTFB p99 ms | added TTFB p50 vs (a) ms: median of the rounds' differences | each round's | errors |"
   echo "|---|---:|---:|---:|---:|---|---:|"
-  for t in a b c; do
+  for t in "${BASES[@]}" c; do
     echo "| ($t) | $(rounds p3 "$t" rps | median | awk '{printf "%.0f", $1}') | $(rounds p3 "$t" ttfb_p50_ms | median | f3) | $(rounds p3 "$t" ttfb_p99_ms | median | f3) | $(rounds p3 "$t" ttfb_p50_ms a | median | signed) | $(rounds p3 "$t" ttfb_p50_ms a | each) | $(errs p3 "$t") |"
   done
   echo
@@ -313,7 +330,7 @@ REPORT="$RESULTS_DIR/$(date +%Y-%m-%d-%H%M)-$(hostname -s 2>/dev/null || uname -
   echo
   echo "| target | streams/s | TTFB p50 ms | TTFB p99 ms | added TTFB p50 vs (a) ms: median of the rounds' differences | each round's | errors |"
   echo "|---|---:|---:|---:|---:|---|---:|"
-  for t in a b c; do
+  for t in "${BASES[@]}" c; do
     echo "| ($t) | $(rounds p4 "$t" rps | median | awk '{printf "%.1f", $1}') | $(rounds p4 "$t" ttfb_p50_ms | median | f3) | $(rounds p4 "$t" ttfb_p99_ms | median | f3) | $(rounds p4 "$t" ttfb_p50_ms a | median | signed) | $(rounds p4 "$t" ttfb_p50_ms a | each) | $(errs p4 "$t") |"
   done
   echo
