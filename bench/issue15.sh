@@ -6,7 +6,7 @@
 #   (f) Frugal :8081 → (a): the same with the ledger on PostgreSQL (127.0.0.1:5432, database PG_DB, recreated)
 #   (g) the stack's floor :8082 → (a): Vert.x alone from Frugal's own jars, same JVM options, proxying like (b)
 #       (bench/StackFloor.java); the distance from (g) to (c) is Frugal's own work. FLOOR=0 leaves it out.
-# Both Frugals run with the JVM options a user gets (config/jvm.options, the file the README's command,
+# Both Frugals and (g) run with the JVM options a user gets (config/jvm.options, the file the README's command,
 # the container image and the Helm chart use) unless FRUGAL_JAVA_OPTS says otherwise.
 # Measures: time to ready after start; throughput at CONNECTIONS (a, b, g, c, f); one connection p50/p99
 # (a, b, g, c); streaming TTFB at SSE_CONCURRENCY clients (a, b, g, c), the stream sent at once and paced as a model
@@ -18,7 +18,7 @@
 # Writes a markdown report to $RESULTS_DIR/<date>-<host>-issue15.md. Only 127.0.0.1; every process it
 # started is stopped on exit. About 11 minutes with the defaults.
 #
-# Every measure is taken in ROUNDS rounds that alternate the targets (a, b, c, f, a, b, c, f, …), so that a
+# Every measure is taken in ROUNDS rounds that alternate the targets (a, b, g, c, f, a, b, g, c, f, …), so that a
 # change in the machine's load falls on all of them alike; the report gives the median of each target and the
 # median of the per-round ratios and differences (each round's figures are in the raw output).
 # Knobs (env): ROUNDS=3 DURATION=10 WARMUP=3 FRUGAL_WARMUP=30 (at least; until steady) CONNECTIONS=32 THREADS=2 SSE_CONCURRENCY=8 SSE_CHUNKS=20
