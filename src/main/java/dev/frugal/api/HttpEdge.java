@@ -31,6 +31,14 @@ import java.util.regex.Pattern;
  */
 @Singleton
 class HttpEdge {
+    /**
+     * The order of the routes that take model requests (chat, completions, embeddings, messages, responses): after
+     * {@link SlowClients}' body deadline, before every other route. Otherwise each such request is first matched
+     * against the metrics, console and admin routes (some by regular expression) and Quarkus's upload limit, which
+     * {@link #withBody} makes redundant with the config's own, lower limit (docs/benchmarks.md, session 10).
+     */
+    static final int MODEL_ROUTE_ORDER = -200;
+
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
     /** The request header routing rules may match (docs/routing.md#rules). */
     static final String ROUTE_HEADER = "x-frugal-route";
