@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
@@ -32,12 +33,12 @@ import java.util.regex.Pattern;
 @Singleton
 class HttpEdge {
     /**
-     * The order of the routes that take model requests (chat, completions, embeddings, messages, responses): after
+     * The order of the routes {@link #post} registers (chat, completions, embeddings, messages, responses): after
      * {@link SlowClients}' body deadline, before every other route. Otherwise each such request is first matched
      * against the metrics, console and admin routes (some by regular expression) and Quarkus's upload limit, which
      * {@link #withBody} makes redundant with the config's own, lower limit (docs/benchmarks.md, session 10).
      */
-    static final int MODEL_ROUTE_ORDER = -200;
+    private static final int MODEL_ROUTE_ORDER = -200;
 
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
     /** The request header routing rules may match (docs/routing.md#rules). */
@@ -87,8 +88,13 @@ class HttpEdge {
         }
     }
 
+    /** Registers a POST endpoint that takes a JSON body, ahead of the other routes ({@link #MODEL_ROUTE_ORDER}). */
+    void post(Router router, String path, String endpoint, Style style, BodyHandler handler) {
+        router.post(path).order(MODEL_ROUTE_ORDER).handler(ctx -> withBody(ctx, endpoint, style, handler));
+    }
+
     /** Authenticates, checks type and size, reads the body within the limit, parses it, then runs the handler. */
-    void withBody(RoutingContext ctx, String endpoint, Style style, BodyHandler handler) {
+    private void withBody(RoutingContext ctx, String endpoint, Style style, BodyHandler handler) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse resp = ctx.response();
         Exchange ex = authenticated(ctx, endpoint, style);

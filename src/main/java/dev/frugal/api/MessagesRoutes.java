@@ -36,8 +36,8 @@ public class MessagesRoutes {
     @Inject HttpEdge edge;
 
     void register(@Observes Router router) {
-        router.post("/v1/messages").order(HttpEdge.MODEL_ROUTE_ORDER).handler(ctx -> edge.withBody(ctx, "messages", STYLE, this::messages));
-        router.post("/v1/messages/count_tokens").order(HttpEdge.MODEL_ROUTE_ORDER).handler(ctx -> edge.withBody(ctx, "count_tokens", STYLE, this::countTokens));
+        edge.post(router, "/v1/messages", "messages", STYLE, this::messages);
+        edge.post(router, "/v1/messages/count_tokens", "count_tokens", STYLE, this::countTokens);
     }
 
     /**

@@ -35,9 +35,9 @@ public class OpenAiRoutes {
     @Inject HttpEdge edge;
 
     void register(@Observes Router router) {
-        router.post("/v1/chat/completions").order(HttpEdge.MODEL_ROUTE_ORDER).handler(ctx -> edge.withBody(ctx, "chat", STYLE, this::chat));
-        router.post("/v1/completions").order(HttpEdge.MODEL_ROUTE_ORDER).handler(ctx -> edge.withBody(ctx, "text_completion", STYLE, this::completions));
-        router.post("/v1/embeddings").order(HttpEdge.MODEL_ROUTE_ORDER).handler(ctx -> edge.withBody(ctx, "embeddings", STYLE, this::embeddings));
+        edge.post(router, "/v1/chat/completions", "chat", STYLE, this::chat);
+        edge.post(router, "/v1/completions", "text_completion", STYLE, this::completions);
+        edge.post(router, "/v1/embeddings", "embeddings", STYLE, this::embeddings);
         router.get("/v1/models").handler(this::listModels);
         router.getWithRegex("/v1/models/.+").handler(this::getModel);
         // last: other surfaces (MessagesRoutes) register their /v1 routes from their own observers

@@ -62,7 +62,7 @@ public class ResponsesRoutes {
     static final String DROPPED_TOOLS = "x-frugal-dropped-tools";
 
     void register(@Observes Router router) {
-        router.post("/v1/responses").order(HttpEdge.MODEL_ROUTE_ORDER).handler(ctx -> edge.withBody(ctx, "responses", STYLE, this::create));
+        edge.post(router, "/v1/responses", "responses", STYLE, this::create);
         router.get("/v1/responses/:id").handler(this::retrieve);
         router.delete("/v1/responses/:id").handler(this::delete);
         router.get("/v1/responses/:id/input_items").handler(this::inputItems);

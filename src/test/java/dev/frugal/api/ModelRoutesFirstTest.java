@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A model request is matched against no other route with a path before its own (HttpEdge.MODEL_ROUTE_ORDER): only
+ * A model request is matched against no other route with a path before its own (HttpEdge.post): only
  * the catch-all handlers that every request goes through (the body deadline, Quarkus's own) come first.
  */
 @QuarkusTest
