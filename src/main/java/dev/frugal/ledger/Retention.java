@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  *       days ahead; a partition whose whole day is past the retention is dropped (instant, no dead tuples).
  *       Rows that reached the default partition (a day without a partition yet) are moved into the
  *       day's partition when it is created, and expired ones there are deleted in batches.</li>
- *   <li>H2: rows older than the retention are deleted in batches of {@link #DELETE_BATCH}, one
- *       short transaction each, so the writer is never blocked for long.</li>
+ *   <li>H2: rows older than the retention are deleted team by team (its only index on time is {@code (team, ts)},
+ *       V14) in batches of {@link #DELETE_BATCH}, one short transaction each, so the writer is never blocked for long.</li>
  * </ul>
  * Blocking; run by the ledger's maintenance thread. The partition names and bounds in the DDL are
  * made from dates computed here, never from input.
@@ -154,21 +154,37 @@ final class Retention {
 
     /** Deletes expired rows of {@code table} (a constant) in short transactions of at most {@link #DELETE_BATCH} rows. */
     private long deleteExpired(String table) throws SQLException {
-        String sql = dialect == Database.Dialect.POSTGRESQL
-                ? "DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table + " WHERE ts < ? LIMIT " + DELETE_BATCH + ")"
-                : "DELETE FROM " + table + " WHERE ts < ? FETCH FIRST " + DELETE_BATCH + " ROWS ONLY";
         LocalDateTime cutoff = cutoff();
+        long total = 0;
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            total = deleteExpired("DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table + " WHERE ts < ? LIMIT "
+                    + DELETE_BATCH + ")", cutoff, null);
+        } else { // H2 has no index on ts alone (V14): team by team through (team, ts), every team with rollups up to the cutoff
+            List<String> teams;
+            try (Connection c = dataSource.getConnection()) {
+                teams = Reports.teamsWithRollups(c, null, cutoff.toLocalDate());
+            }
+            String sql = "DELETE FROM " + table + " WHERE team = ? AND ts < ? FETCH FIRST " + DELETE_BATCH + " ROWS ONLY";
+            for (String team : teams) total += deleteExpired(sql, cutoff, team);
+        }
+        if (total > 0) LOG.infof("Ledger: %d raw rows older than the retention of %s deleted", total, retention);
+        return total;
+    }
+
+    /** Runs {@code sql} (the cutoff its first or, after {@code team}, second parameter) until it deletes less than a batch. */
+    private long deleteExpired(String sql, LocalDateTime cutoff, String team) throws SQLException {
         long total = 0;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             c.setAutoCommit(true);
             int n;
             do {
-                ps.setObject(1, cutoff);
+                int i = 1;
+                if (team != null) ps.setString(i++, team);
+                ps.setObject(i, cutoff);
                 n = ps.executeUpdate();
                 total += n;
             } while (n == DELETE_BATCH);
         }
-        if (total > 0) LOG.infof("Ledger: %d raw rows older than the retention of %s deleted", total, retention);
         return total;
     }
 

@@ -91,6 +91,20 @@ class RetentionTest {
             assertEquals(n, retention.run(), "every expired row, over several batches");
             assertEquals(0, count("SELECT COUNT(*) FROM ledger"));
         }
+
+        /** H2 deletes team by team through (team, ts) (V14): every team's expired rows go, whatever its name. */
+        @Test
+        void deletesTheExpiredRowsOfEveryTeam() throws Exception {
+            List<LedgerRow> rows = new ArrayList<>();
+            for (String team : List.of("alpha", "beta", "o'brien", "zeta")) {
+                rows.add(row().id(team + "-old").team(team).ts(NOW.minus(Duration.ofDays(20))).build());
+            }
+            rows.add(row().id("alpha-new").team("alpha").ts(NOW).build());
+            rows.add(row().id("young-new").team("young").ts(NOW).build()); // a team with no expired row at all
+            store.write(rows);
+            assertEquals(4, retention.run());
+            assertEquals(List.of("alpha-new", "young-new"), ids().stream().sorted().toList());
+        }
     }
 
     @Nested
