@@ -1,5 +1,6 @@
 package dev.frugal.wire;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -44,6 +45,13 @@ public final class Json {
         ByteBuf view = buffer.getByteBuf(); // a view of the same bytes: its own indexes, no copy
         if (!view.hasArray()) return MAPPER.readTree(buffer.getBytes());
         return MAPPER.readTree(view.array(), view.arrayOffset() + view.readerIndex(), view.readableBytes());
+    }
+
+    /** A streaming parser over the buffer's bytes (a heap buffer read in place), to read JSON without a tree. */
+    public static JsonParser parser(Buffer buffer) throws IOException {
+        ByteBuf view = buffer.getByteBuf();
+        if (!view.hasArray()) return MAPPER.createParser(buffer.getBytes());
+        return MAPPER.createParser(view.array(), view.arrayOffset() + view.readerIndex(), view.readableBytes());
     }
 
     public static JsonNode parse(String text) throws IOException {

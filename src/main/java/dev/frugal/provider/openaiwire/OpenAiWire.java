@@ -4,6 +4,7 @@ import dev.frugal.provider.UpstreamCall;
 import dev.frugal.provider.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.frugal.config.ModelConfig.Reasoning;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
 import dev.frugal.provider.ChunkStream;
@@ -99,17 +100,29 @@ public final class OpenAiWire {
     }
 
     private Completion toCompletion(Buffer bytes, GenerationCall call) {
+        Usage plain = PlainAnswer.usageIfPlain(bytes, call.operation(), call.deployment().reasoning(), call.deployment().thinkPrefilled());
+        if (plain != null) return new Completion(bytes, plain); // the common case, without a tree
         JsonNode node = parseOk(bytes);
         if (!node.isObject()) throw protocol("answered HTTP 200 with a body that is not a JSON object");
         if (node.has("error")) throw OpenAiErrorMapper.inBand(provider, node.get("error"), secret);
         if (!node.path("choices").isArray()) throw protocol("answered HTTP 200 without 'choices'");
         // a 200 with no choice is no answer: a protocol failure, so the plan falls back (issue 10)
         if (node.get("choices").isEmpty()) throw protocol("answered HTTP 200 with no choice");
+        boolean changed = normalise(node, call.operation(), call.deployment().reasoning(), call.deployment().thinkPrefilled());
+        Usage usage = OpenAiUsage.toCore(node);
+        return new Completion(changed ? Json.writeBuffer(node) : bytes, usage == null ? Usage.NONE : usage);
+    }
+
+    /**
+     * Normalises the choices of a whole answer in place — reasoning ({@link OpenAiReasoning#message}, chat only) and
+     * finish reasons — and says whether anything changed. {@code node} has a {@code choices} array.
+     */
+    static boolean normalise(JsonNode node, Operation operation, Reasoning mode, boolean thinkPrefilled) {
         boolean changed = false;
-        boolean chat = call.operation() == Operation.CHAT;
+        boolean chat = operation == Operation.CHAT;
         for (JsonNode c : node.get("choices")) {
             if (chat && c.get("message") instanceof ObjectNode message) {
-                changed |= OpenAiReasoning.message(message, call.deployment().reasoning(), call.deployment().thinkPrefilled());
+                changed |= OpenAiReasoning.message(message, mode, thinkPrefilled);
             }
             JsonNode fr = c.get("finish_reason");
             if (c instanceof ObjectNode choice && fr != null && fr.isTextual()) {
@@ -121,8 +134,7 @@ public final class OpenAiWire {
                 }
             }
         }
-        Usage usage = OpenAiUsage.toCore(node);
-        return new Completion(changed ? Json.writeBuffer(node) : bytes, usage == null ? Usage.NONE : usage);
+        return changed;
     }
 
     // ---- streams -------------------------------------------------------------------------
