@@ -3,6 +3,7 @@ package dev.frugal.wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** {@link Json#parse(Buffer)} reads heap buffers in place: exactly the buffer's readable bytes, wherever they sit. */
+@Tag("unit")
 class JsonTest {
     private static final String DOC = "{\"a\":[1,2,{\"b\":\"é\"}]}";
 

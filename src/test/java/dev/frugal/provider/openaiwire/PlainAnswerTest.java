@@ -7,6 +7,7 @@ import dev.frugal.provider.Operation;
 import dev.frugal.wire.Json;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * answer it passes on as it is must be one the tree path accepts without a change, with the same usage; and the
  * common answers must take it (else the shortcut would be dead code that still passes).
  */
+@Tag("unit")
 class PlainAnswerTest {
     private static final String USAGE = "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":12,\"total_tokens\":21}";
 
