@@ -138,7 +138,7 @@ public final class LedgerReportBench {
                 .add("SUM(completion_tokens)").add("SUM(cached_tokens)").add("SUM(reasoning_tokens)").add("SUM(cost_micros)")
                 .add("SUM(reference_cost_micros)").add("SUM(CASE WHEN cache_hit THEN 1 ELSE 0 END)")
                 .add("SUM(CASE WHEN unpriced THEN 1 ELSE 0 END)").add("SUM(CASE WHEN estimated THEN 1 ELSE 0 END)")
-                .add("SUM(latency_ms)");
+                .add("SUM(latency_ms)").add("SUM(cache_saved_micros)");
         long previous = -1;
         for (long upper : LatencyBuckets.UPPER) {
             select.add("SUM(CASE WHEN latency_ms > " + previous + " AND latency_ms <= " + upper + " THEN 1 ELSE 0 END)");

@@ -62,14 +62,18 @@ class ReportsTest {
                 assertEquals(List.of("ledger_team_ts"), indexes, "no index on ts alone: it cost the writer a sixth of its time");
                 ReportQuery allTeams = query("from", "2026-11-27T00:00:00Z", "to", "2026-11-28T12:00:00Z", "interval", "hour",
                         "group_by", "model");
-                String sql = Reports.rawSql(allTeams, 2).replace("ts >= ? AND ts < ?", "ts >= TIMESTAMP '2026-11-27 00:00:00'"
-                        + " AND ts < TIMESTAMP '2026-11-28 12:00:00'").replace("IN (?, ?)", "IN ('alpha', 'beta')");
+                String sql = Reports.rawSql(allTeams, 2).replace("(VALUES (?), (?))", "(VALUES ('alpha'), ('beta'))")
+                        .replace("ledger.ts >= ? AND ledger.ts < ?", "ledger.ts >= TIMESTAMP '2026-11-27 00:00:00'"
+                                + " AND ledger.ts < TIMESTAMP '2026-11-28 12:00:00'");
                 try (ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
                     rs.next();
                     String plan = rs.getString(1);
-                    int at = plan.indexOf("/* public.ledger_team_ts: team IN('alpha', 'beta')");
+                    // one lookup a team, bounded in the index by that team and the time range (an IN list of several
+                    // teams is bounded by the team alone: H2 then reads every row of each team)
+                    int at = plan.indexOf("/* public.ledger_team_ts: ");
                     assertTrue(at >= 0, plan);
-                    String cursor = plan.substring(at, plan.indexOf("*/", at)); // what the index lookup itself bounds
+                    String cursor = plan.substring(at, plan.indexOf("*/", at));
+                    assertTrue(cursor.contains("team = t.t_team"), plan);
                     assertTrue(cursor.contains("ts >= TIMESTAMP '2026-11-27 00:00:00'") && cursor.contains("ts < TIMESTAMP '2026-11-28 12:00:00'"), plan);
                 }
             }
