@@ -166,22 +166,28 @@ public class Reports {
 
     /** Runs the query: one row per period and group, ordered by period then group. */
     public List<ReportRow> run(ReportQuery q) throws SQLException {
-        List<ReportRow> rows = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            List<String> teams = q.interval() == Interval.HOUR ? rawTeams(c, q) : null;
-            if (teams != null && teams.isEmpty()) return rows;
-            try (PreparedStatement ps = c.prepareStatement(q.interval() == Interval.HOUR ? rawSql(q, teams.size()) : rollupSql(q))) {
-                if (q.interval() == Interval.HOUR) {
+            if (q.interval() == Interval.HOUR) {
+                List<String> teams = rawTeams(c, q);
+                if (teams.isEmpty()) return new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(rawSql(q, teams.size()))) {
                     bindRaw(ps, q, teams);
-                } else {
-                    ps.setObject(1, LocalDate.ofInstant(q.from(), ZoneOffset.UTC));
-                    ps.setObject(2, LocalDate.ofInstant(q.to(), ZoneOffset.UTC));
-                    if (q.team() != null) ps.setString(3, q.team());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) rows.add(row(q, rs));
+                    return rows(ps, q);
                 }
             }
+            try (PreparedStatement ps = c.prepareStatement(rollupSql(q))) {
+                ps.setObject(1, LocalDate.ofInstant(q.from(), ZoneOffset.UTC));
+                ps.setObject(2, LocalDate.ofInstant(q.to(), ZoneOffset.UTC));
+                if (q.team() != null) ps.setString(3, q.team());
+                return rows(ps, q);
+            }
+        }
+    }
+
+    private static List<ReportRow> rows(PreparedStatement ps, ReportQuery q) throws SQLException {
+        List<ReportRow> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) rows.add(row(q, rs));
         }
         return rows;
     }
@@ -225,8 +231,8 @@ public class Reports {
     private static void bindRaw(PreparedStatement ps, ReportQuery q, List<String> teams) throws SQLException {
         int i = 1;
         for (String team : teams) ps.setString(i++, team);
-        ps.setObject(i++, LocalDateTime.ofInstant(q.from(), ZoneOffset.UTC));
-        ps.setObject(i, LocalDateTime.ofInstant(q.to(), ZoneOffset.UTC));
+        ps.setObject(i++, LedgerStore.utc(q.from()));
+        ps.setObject(i, LedgerStore.utc(q.to()));
     }
 
     /**

@@ -156,35 +156,38 @@ final class Retention {
     private long deleteExpired(String table) throws SQLException {
         LocalDateTime cutoff = cutoff();
         long total = 0;
-        if (dialect == Database.Dialect.POSTGRESQL) {
-            total = deleteExpired("DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table + " WHERE ts < ? LIMIT "
-                    + DELETE_BATCH + ")", cutoff, null);
-        } else { // H2 has no index on ts alone (V14): team by team through (team, ts), every team with rollups up to the cutoff
-            List<String> teams;
-            try (Connection c = dataSource.getConnection()) {
-                teams = Reports.teamsWithRollups(c, null, cutoff.toLocalDate());
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            if (dialect == Database.Dialect.POSTGRESQL) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table
+                        + " WHERE ts < ? LIMIT " + DELETE_BATCH + ")")) {
+                    ps.setObject(1, cutoff);
+                    total = inBatches(ps);
+                }
+            } else { // H2 has no index on ts alone (V14): team by team through (team, ts), every team with rollups up to the cutoff
+                List<String> teams = Reports.teamsWithRollups(c, null, cutoff.toLocalDate());
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE team = ? AND ts < ? FETCH FIRST "
+                        + DELETE_BATCH + " ROWS ONLY")) {
+                    ps.setObject(2, cutoff);
+                    for (String team : teams) {
+                        ps.setString(1, team);
+                        total += inBatches(ps);
+                    }
+                }
             }
-            String sql = "DELETE FROM " + table + " WHERE team = ? AND ts < ? FETCH FIRST " + DELETE_BATCH + " ROWS ONLY";
-            for (String team : teams) total += deleteExpired(sql, cutoff, team);
         }
         if (total > 0) LOG.infof("Ledger: %d raw rows older than the retention of %s deleted", total, retention);
         return total;
     }
 
-    /** Runs {@code sql} (the cutoff its first or, after {@code team}, second parameter) until it deletes less than a batch. */
-    private long deleteExpired(String sql, LocalDateTime cutoff, String team) throws SQLException {
+    /** Runs a delete of at most {@link #DELETE_BATCH} rows (autocommit: a transaction each) until it deletes fewer. */
+    private static long inBatches(PreparedStatement ps) throws SQLException {
         long total = 0;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            c.setAutoCommit(true);
-            int n;
-            do {
-                int i = 1;
-                if (team != null) ps.setString(i++, team);
-                ps.setObject(i, cutoff);
-                n = ps.executeUpdate();
-                total += n;
-            } while (n == DELETE_BATCH);
-        }
+        int n;
+        do {
+            n = ps.executeUpdate();
+            total += n;
+        } while (n == DELETE_BATCH);
         return total;
     }
 

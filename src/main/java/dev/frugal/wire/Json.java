@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
@@ -42,16 +43,20 @@ public final class Json {
 
     /** Parses JSON; throws {@link IOException} for malformed input. Reads a heap buffer in place, without a copy. */
     public static JsonNode parse(Buffer buffer) throws IOException {
-        ByteBuf view = buffer.getByteBuf(); // a view of the same bytes: its own indexes, no copy
-        if (!view.hasArray()) return MAPPER.readTree(buffer.getBytes());
-        return MAPPER.readTree(view.array(), view.arrayOffset() + view.readerIndex(), view.readableBytes());
+        ByteBuf b = heap(buffer);
+        return MAPPER.readTree(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
     }
 
     /** A streaming parser over the buffer's bytes (a heap buffer read in place), to read JSON without a tree. */
     public static JsonParser parser(Buffer buffer) throws IOException {
+        ByteBuf b = heap(buffer);
+        return MAPPER.createParser(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
+    }
+
+    /** The buffer's bytes with an array behind them: a view of a heap buffer (its own indexes, no copy), else a copy. */
+    private static ByteBuf heap(Buffer buffer) {
         ByteBuf view = buffer.getByteBuf();
-        if (!view.hasArray()) return MAPPER.createParser(buffer.getBytes());
-        return MAPPER.createParser(view.array(), view.arrayOffset() + view.readerIndex(), view.readableBytes());
+        return view.hasArray() ? view : Unpooled.wrappedBuffer(buffer.getBytes());
     }
 
     public static JsonNode parse(String text) throws IOException {

@@ -135,6 +135,25 @@ final class OpenAiReasoning {
         return r.strip(message) || changed;
     }
 
+    /**
+     * Whether {@link #message} would change a message with these members: its rules, for a message read without a
+     * tree ({@link PlainAnswer}). Keep the two in step; {@code PlainAnswerTest} compares them.
+     *
+     * @param reasoning        {@code reasoning} is there with a value other than null (renamed)
+     * @param reasoningContent {@code reasoning_content} is there (STRIP removes it)
+     * @param separated        {@code reasoning_content} is a non-empty string: the content is answer only
+     * @param content          {@code content} when it is a string, else null
+     */
+    static boolean wouldChange(boolean reasoning, boolean reasoningContent, boolean separated, String content,
+                               Reasoning mode, boolean prefilled) {
+        Reasoning m = mode == null ? Reasoning.SPLIT : mode;
+        if (reasoning) return true;
+        if (m == Reasoning.STRIP && reasoningContent) return true;
+        if (separated || m == Reasoning.PASS || content == null) return false;
+        ThinkSplitter.Parts p = ThinkSplitter.split(content, m, prefilled);
+        return p.hasReasoning() || !p.content().equals(content);
+    }
+
     // ---- pieces --------------------------------------------------------------------------
 
     private Choice newChoice() {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.frugal.config.ModelConfig.Reasoning;
 import dev.frugal.core.Usage;
 import dev.frugal.provider.Operation;
-import dev.frugal.provider.ThinkSplitter;
 import dev.frugal.wire.Json;
 import io.vertx.core.buffer.Buffer;
 
@@ -41,7 +40,7 @@ final class PlainAnswer {
                     case "error" -> { return null; }
                     case "choices" -> {
                         if (choices >= 0) return null;
-                        choices = choices(p, operation, mode == null ? Reasoning.SPLIT : mode, thinkPrefilled);
+                        choices = choices(p, operation, mode, thinkPrefilled);
                         if (choices <= 0) return null;
                     }
                     case "usage", "x_groq" -> {
@@ -99,13 +98,13 @@ final class PlainAnswer {
         return finishReason == null || FinishReasons.toOpenAi(finishReason, toolCalls).equals(finishReason);
     }
 
-    /** What {@link OpenAiReasoning#message} and the finish reason look at in a message. */
+    /** What {@link OpenAiReasoning#wouldChange} and the finish reason look at in a message. */
     private static final class Message {
-        boolean reasoning;         // "reasoning" with a value other than null: renamed
-        boolean reasoningContent;  // "reasoning_content" present (STRIP removes it)
-        boolean separated;         // "reasoning_content" a non-empty string: the content is answer only
-        String content;            // "content" when a string
-        boolean toolCalls;         // "tool_calls" a non-empty array
+        boolean reasoning;
+        boolean reasoningContent;
+        boolean separated;
+        String content;
+        boolean toolCalls; // "tool_calls" a non-empty array
 
         /** Reads the message object to its end; null when a member that matters is given twice. */
         static Message read(JsonParser p) throws IOException {
@@ -133,20 +132,16 @@ final class PlainAnswer {
                     case 8 -> m.toolCalls = value == JsonToken.START_ARRAY && p.nextToken() != JsonToken.END_ARRAY;
                     default -> { }
                 }
-                if (bit == 8 && m.toolCalls) { // inside the array at its first element: skip it and the rest
+                // past the value: a container is skipped whole; a non-empty tool_calls is inside, at its first element
+                if (bit == 8 && m.toolCalls) {
                     do p.skipChildren(); while (p.nextToken() != JsonToken.END_ARRAY);
-                } else if (!(bit == 8 && value == JsonToken.START_ARRAY)) p.skipChildren();
+                } else p.skipChildren();
             }
             return m;
         }
 
-        /** Whether {@link OpenAiReasoning#message} would change this message. */
         boolean wouldChange(Reasoning mode, boolean thinkPrefilled) {
-            if (reasoning) return true;
-            if (mode == Reasoning.STRIP && reasoningContent) return true;
-            if (separated || mode == Reasoning.PASS || content == null) return false;
-            ThinkSplitter.Parts parts = ThinkSplitter.split(content, mode, thinkPrefilled);
-            return parts.hasReasoning() || !parts.content().equals(content);
+            return OpenAiReasoning.wouldChange(reasoning, reasoningContent, separated, content, mode, thinkPrefilled);
         }
     }
 }
