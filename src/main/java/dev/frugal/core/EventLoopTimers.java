@@ -7,8 +7,8 @@ import io.vertx.core.impl.ContextInternal;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One-shot timers set and almost always cancelled once per request (the body's deadline, an
- * attempt's deadline). On the event loop they go straight to Netty's scheduler of that loop: a Vert.x
+ * Timers set and almost always cancelled once per request (the body's deadline, an attempt's deadline, a
+ * stream's total deadline and its idle watch). On the event loop they go straight to Netty's scheduler of that loop: a Vert.x
  * timer also enters a global map and its context's close hooks (a lock): Vert.x timer work was 4.3 % of
  * the profile's samples, 2.0 % after (docs/benchmarks.md; no change in CPU per request could be told from
  * this machine's noise). The task still runs on the Vert.x context that set it, as a Vert.x timer's would.
@@ -26,6 +26,19 @@ public final class EventLoopTimers {
             return () -> f.cancel(false);
         }
         long id = vertx.setTimer(delay, t -> task.run());
+        return () -> vertx.cancelTimer(id);
+    }
+
+    /** Runs {@code task} every {@code periodMillis} (at least 1), the first time after one period, until the returned cancel runs. */
+    public static Runnable periodic(Vertx vertx, long periodMillis, Runnable task) {
+        long period = Math.max(1, periodMillis);
+        ContextInternal context = ContextInternal.current();
+        if (context != null && context.isEventLoopContext() && context.inThread()) {
+            ScheduledFuture<?> f = context.nettyEventLoop().scheduleAtFixedRate(() -> context.emit(v -> task.run()),
+                    period, period, TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        }
+        long id = vertx.setPeriodic(period, t -> task.run());
         return () -> vertx.cancelTimer(id);
     }
 }

@@ -1,5 +1,6 @@
 package dev.frugal.pipeline;
 
+import dev.frugal.core.EventLoopTimers;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.UpstreamFailure;
 import dev.frugal.core.Usage;
@@ -33,8 +34,8 @@ public final class AnswerStream implements Answer, ChunkStream.Handler {
     private final StreamFold fold = new StreamFold();
     private Sink sink;
     private boolean ended;
-    private Vertx vertx;
-    private long deadlineTimer = -1;
+    /** Cancels the total-deadline timer; null when none is set. */
+    private Runnable cancelDeadline;
 
     AnswerStream(Exchange ex, ChunkStream upstream, Origin origin) {
         this.ex = ex;
@@ -48,10 +49,10 @@ public final class AnswerStream implements Answer, ChunkStream.Handler {
     public void start(Sink sink) {
         this.sink = sink;
         Context ctx = Vertx.currentContext();
-        vertx = ctx == null ? null : ctx.owner();
+        Vertx vertx = ctx == null ? null : ctx.owner();
         if (vertx != null) {
-            deadlineTimer = vertx.setTimer(ex.millisLeft(), id -> {
-                deadlineTimer = -1;
+            cancelDeadline = EventLoopTimers.start(vertx, ex.millisLeft(), () -> {
+                cancelDeadline = null;
                 if (ended) return;
                 upstream.cancel();
                 onError(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "The response exceeded its total deadline."));
@@ -108,8 +109,8 @@ public final class AnswerStream implements Answer, ChunkStream.Handler {
     }
 
     private void cancelDeadline() {
-        if (deadlineTimer >= 0 && vertx != null) vertx.cancelTimer(deadlineTimer);
-        deadlineTimer = -1;
+        if (cancelDeadline != null) cancelDeadline.run();
+        cancelDeadline = null;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.frugal.provider;
 
+import dev.frugal.core.EventLoopTimers;
 import io.vertx.core.Vertx;
 
 /**
@@ -12,8 +13,7 @@ import io.vertx.core.Vertx;
  * not thread-safe.
  */
 public final class IdleWatch {
-    private final Vertx vertx;
-    private final long timer;
+    private final Runnable cancelTimer;
     /** Silent ticks in a row that make a stall: enough whole tick periods to cover the timeout. */
     private final int silentTicksToStall;
     private int silentTicks;
@@ -22,10 +22,9 @@ public final class IdleWatch {
     private boolean held;
 
     private IdleWatch(Vertx vertx, long idleMillis, Runnable onIdle) {
-        this.vertx = vertx;
         long period = Math.max(10, (idleMillis + 1) / 2);
         this.silentTicksToStall = (int) Math.max(1, (idleMillis + period - 1) / period);
-        this.timer = vertx.setPeriodic(period, id -> {
+        this.cancelTimer = EventLoopTimers.periodic(vertx, period, () -> {
             if (stopped || held) return;
             silentTicks = touched ? 0 : silentTicks + 1;
             touched = false;
@@ -57,6 +56,6 @@ public final class IdleWatch {
     public void stop() {
         if (stopped) return;
         stopped = true;
-        vertx.cancelTimer(timer);
+        cancelTimer.run();
     }
 }
