@@ -54,7 +54,7 @@ public final class Json {
     }
 
     /** The buffer's bytes with an array behind them: a view of a heap buffer (its own indexes, no copy), else a copy. */
-    private static ByteBuf heap(Buffer buffer) {
+    static ByteBuf heap(Buffer buffer) {
         ByteBuf view = buffer.getByteBuf();
         return view.hasArray() ? view : Unpooled.wrappedBuffer(buffer.getBytes());
     }

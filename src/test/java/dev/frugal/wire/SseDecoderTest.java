@@ -182,6 +182,21 @@ class SseDecoderTest {
         assertFalse(r.decoder.hasIncompleteEvent());
     }
 
+    @Test
+    void aBufferIsReadFromItsOwnBytesWhetherAViewIntoAnArrayOrOffTheHeap() {
+        byte[] all = bytes("GARBAGE" + STREAM_LF + "MORE");
+        int from = "GARBAGE".length();
+        int length = bytes(STREAM_LF).length;
+        Recorder view = new Recorder(); // read in place: the array is larger than the buffer and starts before it
+        view.decoder.feed(Buffer.buffer(io.netty.buffer.Unpooled.wrappedBuffer(all, from, length)));
+        assertEquals(EXPECTED, view.events);
+        Recorder direct = new Recorder(); // no array behind it: read from a copy
+        io.netty.buffer.ByteBuf d = io.netty.buffer.Unpooled.directBuffer(length).writeBytes(all, from, length);
+        direct.decoder.feed(Buffer.buffer(d));
+        assertEquals(EXPECTED, direct.events);
+        assertFalse(view.decoder.hasIncompleteEvent());
+    }
+
     // ---- helpers -------------------------------------------------------------------------
 
     private static final class Recorder {
