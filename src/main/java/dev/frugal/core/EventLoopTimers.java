@@ -1,5 +1,6 @@
 package dev.frugal.core;
 
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
@@ -19,26 +20,25 @@ public final class EventLoopTimers {
 
     /** Runs {@code task} after {@code delayMillis} (at least 1) unless the returned cancel runs first. */
     public static Runnable start(Vertx vertx, long delayMillis, Runnable task) {
-        long delay = Math.max(1, delayMillis);
-        ContextInternal context = ContextInternal.current();
-        if (context != null && context.isEventLoopContext() && context.inThread()) {
-            ScheduledFuture<?> f = context.nettyEventLoop().schedule(() -> context.emit(v -> task.run()), delay, TimeUnit.MILLISECONDS);
-            return () -> f.cancel(false);
-        }
-        long id = vertx.setTimer(delay, t -> task.run());
-        return () -> vertx.cancelTimer(id);
+        return schedule(vertx, delayMillis, false, task);
     }
 
     /** Runs {@code task} every {@code periodMillis} (at least 1), the first time after one period, until the returned cancel runs. */
     public static Runnable periodic(Vertx vertx, long periodMillis, Runnable task) {
-        long period = Math.max(1, periodMillis);
+        return schedule(vertx, periodMillis, true, task);
+    }
+
+    private static Runnable schedule(Vertx vertx, long millis, boolean repeat, Runnable task) {
+        long ms = Math.max(1, millis);
         ContextInternal context = ContextInternal.current();
         if (context != null && context.isEventLoopContext() && context.inThread()) {
-            ScheduledFuture<?> f = context.nettyEventLoop().scheduleAtFixedRate(() -> context.emit(v -> task.run()),
-                    period, period, TimeUnit.MILLISECONDS);
+            Runnable onContext = () -> context.emit(v -> task.run());
+            EventLoop loop = context.nettyEventLoop();
+            ScheduledFuture<?> f = repeat ? loop.scheduleAtFixedRate(onContext, ms, ms, TimeUnit.MILLISECONDS)
+                    : loop.schedule(onContext, ms, TimeUnit.MILLISECONDS);
             return () -> f.cancel(false);
         }
-        long id = vertx.setPeriodic(period, t -> task.run());
+        long id = repeat ? vertx.setPeriodic(ms, t -> task.run()) : vertx.setTimer(ms, t -> task.run());
         return () -> vertx.cancelTimer(id);
     }
 }

@@ -1,5 +1,7 @@
 package dev.frugal.wire;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -188,10 +190,10 @@ class SseDecoderTest {
         int from = "GARBAGE".length();
         int length = bytes(STREAM_LF).length;
         Recorder view = new Recorder(); // read in place: the array is larger than the buffer and starts before it
-        view.decoder.feed(Buffer.buffer(io.netty.buffer.Unpooled.wrappedBuffer(all, from, length)));
+        view.decoder.feed(Buffer.buffer(Unpooled.wrappedBuffer(all, from, length)));
         assertEquals(EXPECTED, view.events);
         Recorder direct = new Recorder(); // no array behind it: read from a copy
-        io.netty.buffer.ByteBuf d = io.netty.buffer.Unpooled.directBuffer(length).writeBytes(all, from, length);
+        ByteBuf d = Unpooled.directBuffer(length).writeBytes(all, from, length);
         direct.decoder.feed(Buffer.buffer(d));
         assertEquals(EXPECTED, direct.events);
         assertFalse(view.decoder.hasIncompleteEvent());
