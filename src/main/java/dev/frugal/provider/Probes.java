@@ -30,7 +30,7 @@ public final class Probes {
 
     private static Future<Void> get(UpstreamHttp http, RequestOptions o, IntPredicate healthy) {
         o.getHeaders().remove("content-type");
-        return http.client().request(o).compose(HttpClientRequest::send)
+        return http.request(o).compose(HttpClientRequest::send)
                 .recover(t -> Future.failedFuture(new IllegalStateException(
                         Failures.transport("probe", t).kind().name().toLowerCase() + " (" + t.getClass().getSimpleName() + ")")))
                 .compose(resp -> resp.body().compose(b -> healthy.test(resp.statusCode()) ? Future.<Void>succeededFuture()

@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -43,9 +42,10 @@ public final class UpstreamStream {
     }
 
     /** Starts the call; the future succeeds with the first chunk, or fails before it (so fallback is still possible). */
-    public static Future<ChunkStream> open(HttpClient client, RequestOptions options, Buffer body, String provider, Protocol protocol) {
+    public static Future<ChunkStream> open(UpstreamHttp http, RequestOptions options, Buffer body, String provider, Protocol protocol) {
         ChunkRelay relay = new ChunkRelay();
-        client.request(options).onComplete(ar -> {
+        long idleMs = options.getIdleTimeout(); // read first: the request takes it off the options for the head's wait
+        http.request(options).onComplete(ar -> {
             if (ar.failed()) {
                 relay.fail(Failures.transport(provider, ar.cause()));
                 return;
@@ -70,8 +70,7 @@ public final class UpstreamStream {
                             : protocol.notAStream(resp.statusCode(), resp.headers(), type, b.result())));
                     return;
                 }
-                // Vert.x's idle timeout only guards the wait for the response head; the watch covers the body
-                long idleMs = options.getIdleTimeout();
+                // the request's idle timeout only guards the wait for the response head; the watch covers the body
                 IdleWatch idle = idleMs <= 0 ? null : IdleWatch.start(Vertx.currentContext().owner(), idleMs, () -> {
                     relay.fail(Failures.stalled(provider, idleMs));
                     req.reset();

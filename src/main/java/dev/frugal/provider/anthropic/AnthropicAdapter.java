@@ -75,7 +75,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
         }
         boolean jsonMode = AnthropicRequestMapper.jsonMode(call.body());
         boolean keepThinking = keepThinking(call.deployment());
-        return http.client().request(options(call, false)).compose(req -> req.send(body))
+        return http.request(options(call, false)).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
                         throw AnthropicErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secrets, clock);
@@ -110,7 +110,7 @@ final class AnthropicAdapter implements ChatCapable, Probeable {
         }
         AnthropicStreamMapper mapper = new AnthropicStreamMapper(config.name(), secrets, clock.instant().getEpochSecond(),
                 AnthropicRequestMapper.jsonMode(call.body()), keepThinking(call.deployment()), call.clientWantsUsage());
-        return UpstreamStream.open(http.client(), options(call, true), body, config.name(), new UpstreamStream.Protocol() {
+        return UpstreamStream.open(http, options(call, true), body, config.name(), new UpstreamStream.Protocol() {
             private Consumer<String> emit;
             private final SseDecoder decoder = new SseDecoder((event, data) -> {
                 AnthropicStreamMapper.Step step = mapper.map(event, data);

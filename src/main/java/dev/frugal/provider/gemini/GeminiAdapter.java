@@ -102,7 +102,7 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         }
         GeminiStreamMapper mapper = new GeminiStreamMapper(config.name(), secrets, model, clock.millis() / 1000, ids,
                 call.clientWantsUsage());
-        return UpstreamStream.open(http.client(), options(path(basePath, model, "streamGenerateContent", true), call, true),
+        return UpstreamStream.open(http, options(path(basePath, model, "streamGenerateContent", true), call, true),
                 body, config.name(), new UpstreamStream.Protocol() {
             private Consumer<String> emit;
             private final GeminiStreamDecoder decoder = new GeminiStreamDecoder(json -> {
@@ -160,7 +160,7 @@ final class GeminiAdapter implements ChatCapable, EmbeddingCapable, Probeable {
 
     /** One non-streamed request: the mapped 200 body, or the classified failure. */
     private <T> Future<T> exchange(String path, UpstreamCall call, Buffer body, Function<Buffer, T> onOk) {
-        return http.client().request(options(path, call, false)).compose(req -> req.send(body))
+        return http.request(options(path, call, false)).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
                         throw GeminiErrorMapper.toFailure(config.name(), resp.statusCode(), resp.headers(), bytes, secrets);

@@ -96,7 +96,7 @@ public class DiscoveredModels {
     private void fetch(ProviderConfig p) {
         if (!inFlight.add(p.name())) return;
         OllamaEndpoint endpoint = OllamaEndpoint.of(p);
-        http.client().request(endpoint.options(HttpMethod.GET, "/api/tags", (String) null, "application/json"))
+        http.request(endpoint.options(HttpMethod.GET, "/api/tags", (String) null, "application/json"))
                 .compose(req -> req.send())
                 .compose(resp -> resp.body().map(body -> {
                     if (resp.statusCode() != 200) {

@@ -88,7 +88,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
         }
         OllamaStreamMapper mapper = new OllamaStreamMapper(provider, secret, Ids.random("chatcmpl-", 24),
                 clock.instant().getEpochSecond(), call.clientWantsUsage(), CALL_IDS, call.deployment());
-        return UpstreamStream.open(http.client(), endpoint.options(HttpMethod.POST, "/api/chat", call, "application/x-ndjson"),
+        return UpstreamStream.open(http, endpoint.options(HttpMethod.POST, "/api/chat", call, "application/x-ndjson"),
                 body, provider, new UpstreamStream.Protocol() {
             private Consumer<String> emit;
             private final NdjsonDecoder decoder = new NdjsonDecoder(line -> mapper.map(line).forEach(emit));
@@ -138,7 +138,7 @@ final class OllamaAdapter implements ChatCapable, EmbeddingCapable, Probeable {
 
     /** One non-streamed request: the mapped 200 body, or the classified failure. */
     private <T> Future<T> exchange(String path, UpstreamCall call, Buffer body, Function<Buffer, T> onOk) {
-        return http.client().request(endpoint.options(HttpMethod.POST, path, call, "application/json")).compose(req -> req.send(body))
+        return http.request(endpoint.options(HttpMethod.POST, path, call, "application/json")).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) {
                         throw OllamaErrorMapper.toFailure(provider, resp.statusCode(), resp.headers(), bytes, secret, clock);

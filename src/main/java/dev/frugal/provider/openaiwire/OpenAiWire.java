@@ -84,7 +84,7 @@ public final class OpenAiWire {
 
     /** One non-streamed request: the mapped 200 body, or the classified failure. */
     private <T> Future<T> exchange(String path, UpstreamCall call, Buffer body, Function<Buffer, T> onOk) {
-        return http.client().request(options(path, call, false)).compose(req -> req.send(body))
+        return http.request(options(path, call, false)).compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(bytes -> {
                     if (resp.statusCode() != 200) throw errors.toFailure(resp.statusCode(), resp.headers(), bytes);
                     return onOk.apply(bytes);
@@ -143,7 +143,7 @@ public final class OpenAiWire {
     public Future<ChunkStream> stream(String path, GenerationCall call, Buffer body) {
         OpenAiStreamMapper mapper = new OpenAiStreamMapper(provider, secret, call.operation(), call.clientWantsUsage(),
                 call.deployment().reasoning(), call.deployment().thinkPrefilled(), call.body().path("n").asInt(1));
-        return UpstreamStream.open(http.client(), options(path, call, true), body, provider, new UpstreamStream.Protocol() {
+        return UpstreamStream.open(http, options(path, call, true), body, provider, new UpstreamStream.Protocol() {
             private Consumer<String> emit;
             private final SseDecoder decoder = new SseDecoder((event, data) -> {
                 OpenAiStreamMapper.Step step = mapper.map(event, data);
