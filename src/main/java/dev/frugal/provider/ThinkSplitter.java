@@ -101,6 +101,8 @@ public final class ThinkSplitter {
 
     /** Splits a whole message's content at once. */
     public static Parts split(String content, ModelConfig.Reasoning mode, boolean thinkPrefilled) {
+        // unprefilled, only a leading <think> changes the text: without a '<' it is all answer (the common message)
+        if (!thinkPrefilled && content.indexOf('<') < 0) return new Parts("", content);
         ThinkSplitter s = new ThinkSplitter(mode, thinkPrefilled);
         Parts a = s.feed(content);
         Parts b = s.finish();

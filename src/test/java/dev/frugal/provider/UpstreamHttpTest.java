@@ -1,8 +1,6 @@
 package dev.frugal.provider;
 
 import dev.frugal.core.UpstreamFailure;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,14 +55,12 @@ class UpstreamHttpTest {
     /** Sends on an event loop (the hot path's case) or on a worker thread, and waits for the answer's body. */
     private static String send(boolean onEventLoop, RequestOptions options) throws Exception {
         CompletableFuture<String> out = new CompletableFuture<>();
-        Supplier<Future<String>> call = () -> http.request(options).compose(req -> req.send(Buffer.buffer("{}")))
-                .compose(HttpClientResponse::body).map(Buffer::toString);
-        Context context = onEventLoop ? vertx.getOrCreateContext() : null;
-        Runnable run = () -> call.get().onComplete(r -> {
-            if (r.succeeded()) out.complete(r.result());
-            else out.completeExceptionally(r.cause());
-        });
-        if (context != null) context.runOnContext(v -> run.run());
+        Runnable run = () -> http.request(options).compose(req -> req.send(Buffer.buffer("{}")))
+                .compose(HttpClientResponse::body).map(Buffer::toString).onComplete(r -> {
+                    if (r.succeeded()) out.complete(r.result());
+                    else out.completeExceptionally(r.cause());
+                });
+        if (onEventLoop) vertx.getOrCreateContext().runOnContext(v -> run.run());
         else vertx.executeBlocking(() -> { run.run(); return null; });
         return out.get(20, TimeUnit.SECONDS);
     }

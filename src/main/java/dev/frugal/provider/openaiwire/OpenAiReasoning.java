@@ -150,8 +150,6 @@ final class OpenAiReasoning {
         if (reasoning) return true;
         if (m == Reasoning.STRIP && reasoningContent) return true;
         if (separated || m == Reasoning.PASS || content == null) return false;
-        // unprefilled, only a leading <think> changes content: text without '<' needs no splitter (the common answer)
-        if (!prefilled && content.indexOf('<') < 0) return false;
         ThinkSplitter.Parts p = ThinkSplitter.split(content, m, prefilled);
         return p.hasReasoning() || !p.content().equals(content);
     }
