@@ -3,10 +3,14 @@ package dev.frugal.provider;
 import dev.frugal.core.UpstreamFailure;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PfxOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -22,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The wait for an upstream's response head is bounded by the request's idle timeout, on the event loop's own
- * timer (and on a Vert.x timer off it), and the timer never cuts a request that was answered.
+ * timer (and on a Vert.x timer off it), and the timer never cuts a request that was answered. Compressed answers
+ * are asked for over TLS only.
  */
 @Tag("unit")
 class UpstreamHttpTest {
@@ -35,6 +40,11 @@ class UpstreamHttpTest {
         vertx = Vertx.vertx();
         server = vertx.createHttpServer().requestHandler(req -> {
             if (req.path().equals("/hang")) return; // never answers
+            if (req.path().equals("/accept-encoding")) {
+                String ae = req.getHeader("accept-encoding");
+                req.response().end(ae == null ? "none" : ae);
+                return;
+            }
             req.body().onSuccess(b -> vertx.setTimer(req.path().equals("/slow-ok") ? 150 : 1,
                     t -> req.response().putHeader("content-type", "application/json").end("{\"ok\":true}")));
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -63,6 +73,62 @@ class UpstreamHttpTest {
         if (onEventLoop) vertx.getOrCreateContext().runOnContext(v -> run.run());
         else vertx.executeBlocking(() -> { run.run(); return null; });
         return out.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aPlaintextUpstreamIsNotAskedForCompressedAnswers() throws Exception {
+        for (boolean onEventLoop : new boolean[]{true, false}) {
+            assertEquals("none", send(onEventLoop, options("/accept-encoding", 5_000)));
+        }
+    }
+
+    /** Over TLS (a hosted provider across the internet) a gzip answer is asked for and read as what it encodes. */
+    @Test
+    void anUpstreamOverTlsIsAskedForCompressedAnswersAndTheyAreDecoded() throws Exception {
+        // a self-signed key made for this test only (keytool, CN and SAN 127.0.0.1, password "test-only")
+        PfxOptions key = new PfxOptions().setPath("tls/upstream-test.p12").setPassword("test-only");
+        HttpServer tls = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(key))
+                .requestHandler(req -> {
+                    String json = "{\"accept_encoding\":\"" + req.getHeader("accept-encoding") + "\",\"pad\":\"" + "x".repeat(4096) + "\"}";
+                    if (!String.valueOf(req.getHeader("accept-encoding")).contains("gzip")) {
+                        req.response().putHeader("content-type", "application/json").end(json);
+                        return;
+                    }
+                    req.response().putHeader("content-type", "application/json").putHeader("content-encoding", "gzip")
+                            .end(Buffer.buffer(gzip(json)));
+                })
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        UpstreamHttp trusting = new UpstreamHttp(vertx, 4, new HttpClientOptions().setTrustAll(true));
+        try {
+            for (boolean onEventLoop : new boolean[]{true, false}) {
+                CompletableFuture<String> out = new CompletableFuture<>();
+                Runnable run = () -> trusting.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+                                .setPort(tls.actualPort()).setSsl(true).setURI("/").setIdleTimeout(5_000))
+                        .compose(HttpClientRequest::send)
+                        .compose(HttpClientResponse::body)
+                        .map(Buffer::toString).onComplete(r -> {
+                            if (r.succeeded()) out.complete(r.result());
+                            else out.completeExceptionally(r.cause());
+                        });
+                if (onEventLoop) vertx.getOrCreateContext().runOnContext(v -> run.run());
+                else vertx.executeBlocking(() -> { run.run(); return null; });
+                String body = out.get(20, TimeUnit.SECONDS);
+                assertTrue(body.startsWith("{\"accept_encoding\":\"") && body.contains("gzip") && body.endsWith("x\"}"), body);
+            }
+        } finally {
+            trusting.close();
+            tls.close();
+        }
+    }
+
+    private static byte[] gzip(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     @Test
