@@ -3,6 +3,9 @@ package dev.frugal.wire;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -48,33 +51,64 @@ public final class SseDecoder {
         int first = view.arrayOffset() + view.readerIndex();
         int end = first + view.readableBytes();
         int start = first;
-        for (int i = first; i < end; i++) {
-            byte b = bytes[i];
-            if (b == '\n' && lastWasCr && i == start && pending.length == 0) {
+        int i = first;
+        while (true) {
+            int eol = nextLineEnd(bytes, i, end);
+            if (eol < 0) {
+                if (i < end) lastWasCr = false;
+                break;
+            }
+            if (eol > i) lastWasCr = false; // bytes of a line came since the last line ending
+            byte b = bytes[eol];
+            if (b == '\n' && lastWasCr && eol == start && pending.length == 0) {
                 // second half of a CRLF split across chunks or lines
                 lastWasCr = false;
-                start = i + 1;
+                start = i = eol + 1;
                 continue;
             }
-            if (b == '\n' || b == '\r') {
-                if (pending.length == 0) {
-                    line(bytes, start, i);
-                } else {
-                    byte[] whole = append(pending, bytes, start, i);
-                    pending = EMPTY;
-                    line(whole, 0, whole.length);
-                }
-                lastWasCr = b == '\r';
-                if (lastWasCr && i + 1 < end && bytes[i + 1] == '\n') {
-                    i++;
-                    lastWasCr = false;
-                }
-                start = i + 1;
+            if (pending.length == 0) {
+                line(bytes, start, eol);
             } else {
+                byte[] whole = append(pending, bytes, start, eol);
+                pending = EMPTY;
+                line(whole, 0, whole.length);
+            }
+            lastWasCr = b == '\r';
+            if (lastWasCr && eol + 1 < end && bytes[eol + 1] == '\n') {
+                eol++;
                 lastWasCr = false;
             }
+            start = i = eol + 1;
         }
         if (start < end) pending = append(pending, bytes, start, end);
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long LFS = ONES * '\n';
+    private static final long CRS = ONES * '\r';
+
+    /**
+     * The index of the first {@code \n} or {@code \r} in {@code bytes[from, to)}, or -1: eight bytes at a time (a
+     * stream's bytes are mostly inside lines; a byte-by-byte loop over them was 2.5 % of a stream's CPU). In each
+     * word, {@code (x - 0x01…) & ~x & 0x80…} marks the bytes of {@code x} that are zero — exactly at the lowest
+     * one, and a borrow can mark only bytes above it — so the lowest mark is the first line ending.
+     */
+    static int nextLineEnd(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long word = (long) LONGS.get(bytes, i);
+            long lf = word ^ LFS;
+            long cr = word ^ CRS;
+            long marks = ((lf - ONES) & ~lf | (cr - ONES) & ~cr) & HIGHS;
+            if (marks != 0) return i + (Long.numberOfTrailingZeros(marks) >>> 3);
+        }
+        for (; i < to; i++) {
+            byte b = bytes[i];
+            if (b == '\n' || b == '\r') return i;
+        }
+        return -1;
     }
 
     /** True when bytes of an event were read but the event was never completed by a blank line. */

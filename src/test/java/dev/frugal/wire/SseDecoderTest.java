@@ -92,6 +92,57 @@ class SseDecoderTest {
         assertFalse(r.decoder.hasIncompleteEvent());
     }
 
+    /** The word-at-a-time search finds what a byte-by-byte one does, wherever the range starts and ends. */
+    @Test
+    void theLineEndSearchFindsTheFirstLineEndingOfAnyRange() {
+        java.util.Random random = new java.util.Random(15);
+        byte[] alphabet = {'\n', '\r', 'a', 0, 0x0B, 0x0C, 0x0E, 0x09, (byte) 0x8A, (byte) 0x8D, (byte) 0xFF, (byte) 0x80, 0x01};
+        for (int round = 0; round < 2_000; round++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            int density = 1 + random.nextInt(30); // from every byte a candidate to none in sight
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = random.nextInt(density) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('b' + random.nextInt(20));
+            }
+            for (int from = 0; from <= bytes.length; from++) {
+                for (int to = from; to <= bytes.length; to++) {
+                    int expected = -1;
+                    for (int i = from; i < to && expected < 0; i++) if (bytes[i] == '\n' || bytes[i] == '\r') expected = i;
+                    assertEquals(expected, SseDecoder.nextLineEnd(bytes, from, to), () -> Arrays.toString(bytes));
+                }
+            }
+        }
+    }
+
+    /** Events of every length around the search's eight-byte words, any line endings, cut anywhere: decoded whole. */
+    @Test
+    void randomEventsAcrossWordsAndCutsDecodeToWhatWasSent() {
+        java.util.Random random = new java.util.Random(7);
+        String[] endings = {"\n", "\r\n", "\r"};
+        for (int round = 0; round < 300; round++) {
+            StringBuilder stream = new StringBuilder();
+            List<Ev> expected = new ArrayList<>();
+            for (int e = 0, n = 1 + random.nextInt(6); e < n; e++) {
+                String eol = endings[random.nextInt(endings.length)];
+                String name = random.nextInt(3) == 0 ? "ev" + e : null;
+                String data = "x".repeat(random.nextInt(20)) + "é" + "y".repeat(random.nextInt(20));
+                if (name != null) stream.append("event: ").append(name).append(eol);
+                if (random.nextBoolean()) stream.append(": keep-alive").append(eol);
+                stream.append("data: ").append(data).append(eol).append(eol);
+                expected.add(new Ev(name, data));
+            }
+            byte[] all = bytes(stream.toString());
+            Recorder r = new Recorder();
+            int at = 0;
+            while (at < all.length) {
+                int next = Math.min(all.length, at + random.nextInt(24));
+                r.decoder.feed(buffer(Arrays.copyOfRange(all, at, next)));
+                at = next;
+            }
+            assertEquals(expected, r.events, stream.toString());
+            assertFalse(r.decoder.hasIncompleteEvent());
+        }
+    }
+
     @Test
     void multibyteCharacterSplitInsideItsBytesIsDecodedWhole() {
         byte[] all = bytes("data: 🙂\n\n"); // the emoji is 4 bytes at offsets 6..9

@@ -53,8 +53,9 @@ final class OpenAiReasoning {
         if (!OpenAiStreamMapper.isNullOrAbsent(json, "\"reasoning\"")) return false;
         if (mode == Reasoning.STRIP && !OpenAiStreamMapper.isNullOrAbsent(json, "\"reasoning_content\"")) return false;
         if (!splitting()) return true;
-        // While splitting: content must be split, and the first reasoning field shows the upstream separates it.
-        return OpenAiStreamMapper.isNullOrAbsent(json, "\"content\"") && OpenAiStreamMapper.isNullOrAbsent(json, "\"reasoning_content\"");
+        // While splitting: content must be split, and the first reasoning field shows the upstream separates it;
+        // empty ones do neither (delta: an empty content feeds no splitter, an empty reasoning_content separates nothing).
+        return OpenAiStreamMapper.isEmptyOrAbsent(json, "\"content\"") && OpenAiStreamMapper.isEmptyOrAbsent(json, "\"reasoning_content\"");
     }
 
     /** Whether content still has to go through a splitter. */

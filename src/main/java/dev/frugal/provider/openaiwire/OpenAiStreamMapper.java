@@ -39,6 +39,8 @@ final class OpenAiStreamMapper {
     private final boolean clientWantsUsage;
     /** The field that carries a choice's content: {@code delta} in chat chunks, {@code text} in text completions. */
     private final String contentKey;
+    /** The key as it appears in JSON text: {@code "text"}, not the {@code text} of {@code "text_completion"}. */
+    private final String quotedContentKey;
     /** Null for text completions, whose chunks carry no reasoning. */
     private final OpenAiReasoning reasoning;
     private Usage usage = Usage.NONE;
@@ -50,6 +52,11 @@ final class OpenAiStreamMapper {
     private String id;
     private String model;
     private long created;
+    /**
+     * The first chunk passed on unparsed while no parsed chunk had given the stream's id: read only if a chunk must
+     * be synthesised before one does (every chunk of a stream carries the same id, model and creation time).
+     */
+    private String unreadId;
 
     OpenAiStreamMapper(String provider, Credentials secret, Operation operation, boolean clientWantsUsage) {
         this(provider, secret, operation, clientWantsUsage, Reasoning.SPLIT, false, 1);
@@ -67,6 +74,7 @@ final class OpenAiStreamMapper {
         this.operation = operation;
         this.clientWantsUsage = clientWantsUsage;
         this.contentKey = operation == Operation.CHAT ? "delta" : "text";
+        this.quotedContentKey = '"' + contentKey + '"';
         this.reasoning = operation == Operation.CHAT ? new OpenAiReasoning(reasoning, prefilled, choices) : null;
     }
 
@@ -78,8 +86,9 @@ final class OpenAiStreamMapper {
             done = true;
             return new Done();
         }
-        if (id != null && plainDelta(trimmed) && trimmed.contains(contentKey)
-                && (reasoning == null || reasoning.nothingToDo(trimmed))) {
+        if (plainDelta(trimmed) && trimmed.contains(quotedContentKey) && (reasoning == null || reasoning.nothingToDo(trimmed))) {
+            sawChoice = true; // a plain delta carries a choice's content
+            if (id == null && unreadId == null) unreadId = trimmed;
             return new Forward(trimmed); // most chunks: nothing to look at
         }
         JsonNode node;
@@ -178,6 +187,13 @@ final class OpenAiStreamMapper {
         }
         Map<Integer, ThinkSplitter.Parts> held = reasoning == null ? Map.of() : reasoning.unfinished();
         if (sawFinish && held.isEmpty()) return null;
+        if (id == null && unreadId != null) {
+            try {
+                if (Json.parse(unreadId) instanceof ObjectNode first) remember(first);
+            } catch (Exception e) {
+                // it was forwarded as it came; a synthesised chunk then has no id, as when no chunk had one
+            }
+        }
         ObjectNode c = Json.object();
         c.put("id", id == null ? "" : id).put("object", operation.chunkObject()).put("created", created)
                 .put("model", model == null ? "" : model);
@@ -233,6 +249,15 @@ final class OpenAiStreamMapper {
 
     /** Every occurrence of the key is followed by {@code :null} (spaces allowed). */
     static boolean isNullOrAbsent(String json, String key) {
+        return isNullOrAbsent(json, key, false);
+    }
+
+    /** Every occurrence of the key is followed by {@code :null} or {@code :""} (spaces allowed). */
+    static boolean isEmptyOrAbsent(String json, String key) {
+        return isNullOrAbsent(json, key, true);
+    }
+
+    private static boolean isNullOrAbsent(String json, String key, boolean orEmptyString) {
         int at = json.indexOf(key);
         while (at >= 0) {
             int i = at + key.length();
@@ -240,7 +265,7 @@ final class OpenAiStreamMapper {
             if (i >= json.length() || json.charAt(i) != ':') return false;
             i++;
             while (i < json.length() && json.charAt(i) == ' ') i++;
-            if (!json.startsWith("null", i)) return false;
+            if (!json.startsWith("null", i) && !(orEmptyString && json.startsWith("\"\"", i))) return false;
             at = json.indexOf(key, i);
         }
         return true;

@@ -82,6 +82,20 @@ class OpenAiReasoningTest {
         assertEquals(a.upstream().get(10), a.forwarded().get(a.forwarded().size() - 3));
     }
 
+    /** Empty content and empty reasoning_content in the opening chunk neither feed nor end the splitting. */
+    @Test
+    void anOpeningChunkWithEmptyFieldsPassesAndTheTagsAfterItAreStillSplit() throws IOException {
+        OpenAiStreamMapper m = new OpenAiStreamMapper("up", null, Operation.CHAT, false, SPLIT, false, 1);
+        String open = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"reasoning_content\":\"\"},\"finish_reason\":null}]}";
+        assertEquals(open, ((Forward) m.map(null, open)).json());
+        String tagged = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\"<think>why</think>Because.\"},\"finish_reason\":null}]}";
+        JsonNode delta = Json.parse(((Forward) m.map(null, tagged)).json()).at("/choices/0/delta");
+        assertEquals("why", delta.path("reasoning_content").asText());
+        assertEquals("Because.", delta.path("content").asText());
+    }
+
     @Test
     void chunksHeldBackWhollyAreNotForwardedAsEmptyDeltas() throws IOException {
         Assembled a = run("stream-think-tags", SPLIT, false, false);

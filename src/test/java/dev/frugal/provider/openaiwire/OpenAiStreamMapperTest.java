@@ -188,6 +188,18 @@ class OpenAiStreamMapperTest {
         assertInstanceOf(Skip.class, m.map(null, annotation));
     }
 
+    @Test
+    void aTextCompletionChoiceWithoutTextIsDroppedAlsoAfterChunksThatPassedUnread() {
+        OpenAiStreamMapper m = new OpenAiStreamMapper("up", null, Operation.COMPLETIONS, false);
+        String text = "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"text\":\"Hi\",\"finish_reason\":null}]}";
+        assertSame(text, assertInstanceOf(Forward.class, m.map(null, text)).json());
+        // "text_completion" holds the word text but not the key: the chunk is read, and its empty choice dropped
+        String noText = "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"logprobs\":null,\"finish_reason\":null}]}";
+        assertInstanceOf(Skip.class, m.map(null, noText));
+    }
+
     // ---- finish reasons -------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -296,6 +308,34 @@ class OpenAiStreamMapperTest {
         assertEquals(0, c.at("/choices/0/index").asInt());
         assertTrue(c.at("/choices/0/delta").isObject());
         assertEquals("stop", c.at("/choices/0/finish_reason").asText());
+    }
+
+    /**
+     * The opening chunk (a role and empty content) passes unread, as every plain delta does; a finish synthesised
+     * before any chunk was read still carries the stream's id, model and creation time, read from it then.
+     */
+    @Test
+    void theOpeningChunkPassesUnreadAndASynthesisedFinishStillNamesTheStream() throws IOException {
+        OpenAiStreamMapper m = mapper(false);
+        String role = "{\"id\":\"chatcmpl-7\",\"object\":\"chat.completion.chunk\",\"created\":1700000007,\"model\":\"m-7\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}";
+        assertSame(role, assertInstanceOf(Forward.class, m.map(null, role)).json());
+        m.map(null, "[DONE]");
+        JsonNode c = Json.parse(m.atEnd(false));
+        assertEquals("chatcmpl-7", c.get("id").asText());
+        assertEquals(1700000007L, c.get("created").asLong());
+        assertEquals("m-7", c.get("model").asText());
+        assertEquals("stop", c.at("/choices/0/finish_reason").asText());
+    }
+
+    @Test
+    void aReadChunksIdIsTheStreamsEvenAfterChunksThatPassedUnread() throws IOException {
+        OpenAiStreamMapper m = new OpenAiStreamMapper("up", null, Operation.CHAT, false,
+                dev.frugal.config.ModelConfig.Reasoning.PASS, false, 1);
+        m.map(null, DELTA.replace("chatcmpl-1", "chatcmpl-first"));
+        m.map(null, TOOL_CALL_DELTA); // read: it names the stream chatcmpl-1
+        m.map(null, "[DONE]");
+        assertEquals("chatcmpl-1", Json.parse(m.atEnd(false)).get("id").asText());
     }
 
     @Test
