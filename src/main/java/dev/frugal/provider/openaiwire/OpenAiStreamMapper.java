@@ -53,10 +53,16 @@ final class OpenAiStreamMapper {
     private String model;
     private long created;
     /**
-     * The first chunk passed on unparsed while no parsed chunk had given the stream's id: read only if a chunk must
-     * be synthesised before one does (every chunk of a stream carries the same id, model and creation time).
+     * The first chunk passed on unparsed while no chunk read had given the stream's id (Azure's first has an empty
+     * one): read only if a chunk must be synthesised before one does (every chunk of a stream carries the same id,
+     * model and creation time).
      */
     private String unreadId;
+    /**
+     * A chunk was read whole. The first always is: an upstream whose stream is not OpenAI chunks fails before
+     * anything reached the client, while another deployment can still answer.
+     */
+    private boolean readOne;
 
     OpenAiStreamMapper(String provider, Credentials secret, Operation operation, boolean clientWantsUsage) {
         this(provider, secret, operation, clientWantsUsage, Reasoning.SPLIT, false, 1);
@@ -86,7 +92,8 @@ final class OpenAiStreamMapper {
             done = true;
             return new Done();
         }
-        if (plainDelta(trimmed) && trimmed.contains(quotedContentKey) && (reasoning == null || reasoning.nothingToDo(trimmed))) {
+        if (readOne && plainDelta(trimmed) && trimmed.contains(quotedContentKey)
+                && (reasoning == null || reasoning.nothingToDo(trimmed))) {
             sawChoice = true; // a plain delta carries a choice's content
             if (id == null && unreadId == null) unreadId = trimmed;
             return new Forward(trimmed); // most chunks: nothing to look at
@@ -106,6 +113,7 @@ final class OpenAiStreamMapper {
             return new Failed(OpenAiErrorMapper.inBand(provider, node.has("error") ? node.get("error") : node, secret));
         }
         ObjectNode chunk = (ObjectNode) node;
+        readOne = true;
         boolean changed = false;
         remember(chunk);
         Usage u = OpenAiUsage.toCore(chunk);

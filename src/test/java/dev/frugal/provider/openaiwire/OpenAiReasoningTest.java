@@ -86,6 +86,7 @@ class OpenAiReasoningTest {
     @Test
     void anOpeningChunkWithEmptyFieldsPassesAndTheTagsAfterItAreStillSplit() throws IOException {
         OpenAiStreamMapper m = new OpenAiStreamMapper("up", null, Operation.CHAT, false, SPLIT, false, 1);
+        m.map(null, "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[]}"); // the first is read
         String open = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"reasoning_content\":\"\"},\"finish_reason\":null}]}";
         assertEquals(open, ((Forward) m.map(null, open)).json());

@@ -310,13 +310,22 @@ class OpenAiStreamMapperTest {
         assertEquals("stop", c.at("/choices/0/finish_reason").asText());
     }
 
+    /** The first event is always read: one that only looks like a plain delta fails while fallback is possible. */
+    @Test
+    void aFirstEventThatLooksPlainButIsNotJsonFails() {
+        String broken = "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}]}";
+        Failed f = assertInstanceOf(Failed.class, mapper(false).map(null, broken));
+        assertEquals(UpstreamFailure.Kind.PROTOCOL, f.failure().kind());
+    }
+
     /**
-     * The opening chunk (a role and empty content) passes unread, as every plain delta does; a finish synthesised
-     * before any chunk was read still carries the stream's id, model and creation time, read from it then.
+     * Azure's first chunk has an empty id; the deltas after it pass unread. A finish synthesised before any chunk
+     * read gave the id still carries the stream's id, model and creation time, read then from the first delta.
      */
     @Test
-    void theOpeningChunkPassesUnreadAndASynthesisedFinishStillNamesTheStream() throws IOException {
+    void aSynthesisedFinishNamesTheStreamEvenWhenOnlyUnreadChunksCarriedItsId() throws IOException {
         OpenAiStreamMapper m = mapper(false);
+        assertInstanceOf(Skip.class, m.map(null, AZURE_PROMPT_FILTER));
         String role = "{\"id\":\"chatcmpl-7\",\"object\":\"chat.completion.chunk\",\"created\":1700000007,\"model\":\"m-7\","
                 + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}";
         assertSame(role, assertInstanceOf(Forward.class, m.map(null, role)).json());
@@ -332,7 +341,8 @@ class OpenAiStreamMapperTest {
     void aReadChunksIdIsTheStreamsEvenAfterChunksThatPassedUnread() throws IOException {
         OpenAiStreamMapper m = new OpenAiStreamMapper("up", null, Operation.CHAT, false,
                 dev.frugal.config.ModelConfig.Reasoning.PASS, false, 1);
-        m.map(null, DELTA.replace("chatcmpl-1", "chatcmpl-first"));
+        m.map(null, AZURE_PROMPT_FILTER); // read, with an empty id
+        m.map(null, DELTA.replace("chatcmpl-1", "chatcmpl-first")); // passes unread
         m.map(null, TOOL_CALL_DELTA); // read: it names the stream chatcmpl-1
         m.map(null, "[DONE]");
         assertEquals("chatcmpl-1", Json.parse(m.atEnd(false)).get("id").asText());
