@@ -235,6 +235,14 @@ class OpenAiStreamMapperTest {
 
     // ---- errors and garbage ---------------------------------------------------------------
 
+    /** The first event is always read: one that only looks like a plain delta fails while fallback is possible. */
+    @Test
+    void aFirstEventThatLooksPlainButIsNotJsonFails() {
+        String broken = "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}]}";
+        Failed f = assertInstanceOf(Failed.class, mapper(false).map(null, broken));
+        assertEquals(UpstreamFailure.Kind.PROTOCOL, f.failure().kind());
+    }
+
     @Test
     void errorEventInTheStreamFails() {
         String event = "{\"error\":{\"message\":\"The server is overloaded\",\"type\":\"server_overloaded\",\"code\":null}}";
@@ -308,14 +316,6 @@ class OpenAiStreamMapperTest {
         assertEquals(0, c.at("/choices/0/index").asInt());
         assertTrue(c.at("/choices/0/delta").isObject());
         assertEquals("stop", c.at("/choices/0/finish_reason").asText());
-    }
-
-    /** The first event is always read: one that only looks like a plain delta fails while fallback is possible. */
-    @Test
-    void aFirstEventThatLooksPlainButIsNotJsonFails() {
-        String broken = "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}]}";
-        Failed f = assertInstanceOf(Failed.class, mapper(false).map(null, broken));
-        assertEquals(UpstreamFailure.Kind.PROTOCOL, f.failure().kind());
     }
 
     /**
