@@ -50,20 +50,19 @@ public final class SseDecoder {
         byte[] bytes = view.array();
         int first = view.arrayOffset() + view.readerIndex();
         int end = first + view.readableBytes();
-        int start = first;
-        int i = first;
+        int start = first; // where the current line begins: past the last line ending
         while (true) {
-            int eol = nextLineEnd(bytes, i, end);
+            int eol = nextLineEnd(bytes, start, end);
             if (eol < 0) {
-                if (i < end) lastWasCr = false;
+                if (start < end) lastWasCr = false;
                 break;
             }
-            if (eol > i) lastWasCr = false; // bytes of a line came since the last line ending
+            if (eol > start) lastWasCr = false; // bytes of a line came since the last line ending
             byte b = bytes[eol];
             if (b == '\n' && lastWasCr && eol == start && pending.length == 0) {
                 // second half of a CRLF split across chunks or lines
                 lastWasCr = false;
-                start = i = eol + 1;
+                start = eol + 1;
                 continue;
             }
             if (pending.length == 0) {
@@ -78,7 +77,7 @@ public final class SseDecoder {
                 eol++;
                 lastWasCr = false;
             }
-            start = i = eol + 1;
+            start = eol + 1;
         }
         if (start < end) pending = append(pending, bytes, start, end);
     }

@@ -57,7 +57,7 @@ final class OpenAiStreamMapper {
      * one): read only if a chunk must be synthesised before one does (every chunk of a stream carries the same id,
      * model and creation time).
      */
-    private String unreadId;
+    private String firstUnread;
     /**
      * A chunk was read whole. The first always is: an upstream whose stream is not OpenAI chunks fails before
      * anything reached the client, while another deployment can still answer.
@@ -95,7 +95,7 @@ final class OpenAiStreamMapper {
         if (readOne && plainDelta(trimmed) && trimmed.contains(quotedContentKey)
                 && (reasoning == null || reasoning.nothingToDo(trimmed))) {
             sawChoice = true; // a plain delta carries a choice's content
-            if (id == null && unreadId == null) unreadId = trimmed;
+            if (id == null && firstUnread == null) firstUnread = trimmed;
             return new Forward(trimmed); // most chunks: nothing to look at
         }
         JsonNode node;
@@ -195,9 +195,9 @@ final class OpenAiStreamMapper {
         }
         Map<Integer, ThinkSplitter.Parts> held = reasoning == null ? Map.of() : reasoning.unfinished();
         if (sawFinish && held.isEmpty()) return null;
-        if (id == null && unreadId != null) {
+        if (id == null && firstUnread != null) {
             try {
-                if (Json.parse(unreadId) instanceof ObjectNode first) remember(first);
+                if (Json.parse(firstUnread) instanceof ObjectNode first) remember(first);
             } catch (Exception e) {
                 // it was forwarded as it came; a synthesised chunk then has no id, as when no chunk had one
             }
