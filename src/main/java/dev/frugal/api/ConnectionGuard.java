@@ -135,8 +135,18 @@ final class ConnectionGuard {
     private final class Connection extends ChannelInboundHandlerAdapter {
         private ChannelHandlerContext ctx;
         private Http http;
+        /**
+         * The pending check of the deadline, or null. Arming and disarming only set the fields below; the check,
+         * when it runs, expires the connection or schedules itself again for what is left. So a kept-alive
+         * connection schedules about one check a timeout instead of two timers and three cancellations a request
+         * (Netty's scheduler: a task, a priority-queue insert and removal each; docs/benchmarks.md, session 15).
+         */
         private ScheduledFuture<?> timer;
-        /** Whether the timer is the head deadline (else the idle one). */
+        /** When the pending check runs ({@link System#nanoTime}). */
+        private long timerAt;
+        /** Whether a deadline is armed, when it falls due, and whether it is the head deadline (else the idle one). */
+        private boolean armed;
+        private long deadline;
         private boolean timerIsHead;
         /** No request head has been completed on this connection yet. */
         private boolean fresh = true;
@@ -171,13 +181,13 @@ final class ConnectionGuard {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            cancel();
+            stopTimer();
             ctx.fireChannelInactive();
         }
 
         @Override
         public void handlerRemoved(ChannelHandlerContext ctx) {
-            cancel();
+            stopTimer();
         }
 
         /** Puts the HTTP-level partner after Vert.x's encoder once it is there (at once, or after a TLS handshake). */
@@ -188,7 +198,7 @@ final class ConnectionGuard {
         }
 
         void headReceived() {
-            cancel();
+            armed = false;
             fresh = false;
             awaitingHead = false;
             headStarted = false;
@@ -210,12 +220,41 @@ final class ConnectionGuard {
         }
 
         private void arm(boolean head, long nanos) {
-            cancel();
+            long now = System.nanoTime();
+            armed = true;
             timerIsHead = head;
-            timer = ctx.executor().schedule(this::expired, nanos, TimeUnit.NANOSECONDS);
+            deadline = now + nanos;
+            if (timer != null && timerAt - deadline <= 0) return; // the pending check comes first and looks again
+            stopTimer();
+            schedule(now, nanos);
         }
 
-        private void cancel() {
+        /**
+         * Schedules the check in {@code nanos}, or sooner: checks come at least every head or idle timeout, whichever
+         * is shorter, so the head deadline a request's first byte arms after an idle one never needs a check sooner
+         * than the one pending.
+         */
+        private void schedule(long now, long nanos) {
+            ServerSettings s = settings.get();
+            long delay = Math.min(nanos, Math.min(s.headTimeout().toNanos(), s.idleTimeout().toNanos()));
+            timerAt = now + delay;
+            timer = ctx.executor().schedule(this::check, delay, TimeUnit.NANOSECONDS);
+        }
+
+        private void check() {
+            timer = null;
+            if (!armed) return;
+            long now = System.nanoTime();
+            long left = deadline - now;
+            if (left > 0) {
+                schedule(now, left);
+                return;
+            }
+            armed = false;
+            expired();
+        }
+
+        private void stopTimer() {
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;
@@ -223,7 +262,6 @@ final class ConnectionGuard {
         }
 
         private void expired() {
-            timer = null;
             if (!ctx.channel().isActive()) return;
             if (!timerIsHead || !headStarted) { // nothing of a request came: nothing to answer
                 events.timedOut("idle");

@@ -119,6 +119,51 @@ class SlowClientsTest {
         }
     }
 
+    /**
+     * The guard checks its deadline lazily (a pending check looks again when a request moved it): requests every
+     * 300 ms keep a connection open well past its 1 s idle timeout, and it closes about 1 s after the last answer.
+     */
+    @Test
+    void aConnectionBusyPastItsIdleTimeoutStaysOpenThenClosesAfterItsLastAnswer() throws Exception {
+        try (Socket s = socket()) {
+            long start = System.nanoTime();
+            int served = 0;
+            while (System.nanoTime() - start < 2_600_000_000L) {
+                send(s, "GET /v1/models HTTP/1.1\r\nHost: gw\r\n" + KEY + "\r\n\r\n");
+                assertTrue(readResponse(s.getInputStream()).startsWith("HTTP/1.1 200"), "request " + served + " served");
+                served++;
+                Thread.sleep(300);
+            }
+            long idleFrom = System.nanoTime() - 300_000_000L; // the last answer, before the last pause
+            assertClosed(s, "the connection idle after its last request");
+            long idleMs = (System.nanoTime() - idleFrom) / 1_000_000;
+            assertTrue(served >= 7, "served " + served);
+            assertTrue(idleMs >= 900 && idleMs < 2_500, "closed " + idleMs + " ms after the last answer (idle timeout 1 s)");
+        }
+    }
+
+    /**
+     * A head started after an idle wait is due within the head timeout from its first byte, though the check
+     * pending then was set for the longer idle deadline.
+     */
+    @Test
+    void aHeadStartedAfterAnIdleWaitIsDueWithinTheHeadTimeoutFromItsFirstByte() throws Exception {
+        configure(Map.of("head-timeout", "1s", "body-timeout", "1s", "idle-timeout", "4s"));
+        try (Socket s = socket()) {
+            send(s, "GET /v1/models HTTP/1.1\r\nHost: gw\r\n" + KEY + "\r\n\r\n");
+            assertTrue(readResponse(s.getInputStream()).startsWith("HTTP/1.1 200"));
+            Thread.sleep(600);
+            long firstByte = System.nanoTime();
+            s.getOutputStream().write("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n".getBytes(StandardCharsets.US_ASCII));
+            Thread trickle = trickle(s.getOutputStream(), "X-Slow: 1\r\n".repeat(100));
+            String answer = readAll(s);
+            trickle.interrupt();
+            long ms = (System.nanoTime() - firstByte) / 1_000_000;
+            assertOpenAiError(answer, 408, "request_timeout");
+            assertTrue(ms >= 900 && ms < 2_500, "answered 408 " + ms + " ms after the head's first byte (head timeout 1 s, idle 4 s)");
+        }
+    }
+
     @Test
     void aStreamThatOutlastsEveryDeadlineIsNotCut() throws Exception {
         ObjectNode root = config(Map.of("head-timeout", "1s", "body-timeout", "1s", "idle-timeout", "1s"));
