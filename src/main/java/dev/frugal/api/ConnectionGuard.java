@@ -4,6 +4,7 @@ import dev.frugal.config.ServerSettings;
 import dev.frugal.core.ClientAddress;
 import dev.frugal.core.GatewayError;
 import dev.frugal.core.Ids;
+import dev.frugal.core.TimeSource;
 import dev.frugal.wire.Json;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -75,6 +76,12 @@ final class ConnectionGuard {
 
     private final Supplier<ServerSettings> settings;
     private final Events events;
+    /**
+     * The deadlines' ticker: the machine's, not the gateway's injected one, because the checks run on Netty's
+     * scheduler, which keeps real time (a test moving the gateway's clock forward would expire every kept-alive
+     * connection of the test client).
+     */
+    private static final TimeSource TICKER = TimeSource.SYSTEM;
     /** Open connections per client key ({@link ClientAddress}); an entry goes when its last connection closes. */
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
     private final Acceptor acceptor = new Acceptor();
@@ -142,7 +149,7 @@ final class ConnectionGuard {
          * (Netty's scheduler: a task, a priority-queue insert and removal each; docs/benchmarks.md, session 15).
          */
         private ScheduledFuture<?> timer;
-        /** When the pending check runs ({@link System#nanoTime}). */
+        /** When the pending check runs ({@link TimeSource#nanoTime}). */
         private long timerAt;
         /** Whether a deadline is armed, when it falls due, and whether it is the head deadline (else the idle one). */
         private boolean armed;
@@ -220,7 +227,7 @@ final class ConnectionGuard {
         }
 
         private void arm(boolean head, long nanos) {
-            long now = System.nanoTime();
+            long now = TICKER.nanoTime();
             armed = true;
             timerIsHead = head;
             deadline = now + nanos;
@@ -244,7 +251,7 @@ final class ConnectionGuard {
         private void check() {
             timer = null;
             if (!armed) return;
-            long now = System.nanoTime();
+            long now = TICKER.nanoTime();
             long left = deadline - now;
             if (left > 0) {
                 schedule(now, left);

@@ -40,8 +40,10 @@ class UpstreamHttpTest {
         server = vertx.createHttpServer().requestHandler(req -> {
             if (req.path().equals("/hang")) return; // never answers
             if (req.path().equals("/accept-encoding")) {
+                // the body read before the answer, as an upstream does: answered before it, one request of a
+                // CI run read an empty body (session 15)
                 String ae = req.getHeader("accept-encoding");
-                req.response().end(ae == null ? "none" : ae);
+                req.body().onSuccess(b -> req.response().end(ae == null ? "none" : ae));
                 return;
             }
             req.body().onSuccess(b -> vertx.setTimer(req.path().equals("/slow-ok") ? 150 : 1,
