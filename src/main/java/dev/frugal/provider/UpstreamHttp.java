@@ -19,7 +19,9 @@ import java.util.concurrent.TimeoutException;
  * The one HTTP door upstream: non-blocking Vert.x clients with keep-alive pools per host. Each
  * event-loop thread gets its own clients, so a request and its upstream connection live on the
  * same thread and no response hops between event loops. The client's own retries are off;
- * only {@code resilience} retries.
+ * only {@code resilience} retries. Call it on an event loop, as the pipeline, the probes and model discovery do:
+ * off one, a response's body read after the response arrived came back empty about once a hundred times (its
+ * data reached the response before the body's handler, across threads; eclipse-vertx/vert.x#5904, UpstreamHttpTest).
  *
  * <p>Compressed answers are asked for over TLS only. A provider reached over TLS is usually across
  * the internet, where gzip saves bandwidth (an embeddings answer shrinks several times); a plaintext
