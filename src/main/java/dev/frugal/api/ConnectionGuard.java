@@ -73,15 +73,15 @@ final class ConnectionGuard {
     static final String HTTP = "frugal-http";
     /** Where Vert.x's HTTP/1.x pipeline encodes responses; the guard's HTTP handler sits right after it. */
     private static final String ENCODER = "httpEncoder";
-
-    private final Supplier<ServerSettings> settings;
-    private final Events events;
     /**
      * The deadlines' ticker: the machine's, not the gateway's injected one, because the checks run on Netty's
      * scheduler, which keeps real time (a test moving the gateway's clock forward would expire every kept-alive
      * connection of the test client).
      */
     private static final TimeSource TICKER = TimeSource.SYSTEM;
+
+    private final Supplier<ServerSettings> settings;
+    private final Events events;
     /** Open connections per client key ({@link ClientAddress}); an entry goes when its last connection closes. */
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
     private final Acceptor acceptor = new Acceptor();
