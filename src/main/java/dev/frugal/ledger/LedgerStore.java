@@ -7,18 +7,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
- * Writes ledger rows: one JDBC batch insert into {@code ledger} and the matching increments of
- * {@code ledger_daily}, in one transaction, so the rollups always equal the sum of the rows written.
+ * Writes ledger rows: one JDBC batch insert into {@code ledger} (on H2: of the rows packed by team and hour into
+ * {@code ledger_pack}, {@link LedgerPack}) and the matching increments of {@code ledger_daily}, in one transaction,
+ * so the rollups always equal the sum of the rows written.
  * Blocking; called by the writer thread only. Stateless apart from the prebuilt SQL.
  */
 final class LedgerStore {
@@ -33,19 +37,23 @@ final class LedgerStore {
     static final List<String> ROLLUP_COUNTERS;
 
     static {
-        List<String> c = new java.util.ArrayList<>(List.of("requests", "errors", "prompt_tokens", "completion_tokens",
+        List<String> c = new ArrayList<>(List.of("requests", "errors", "prompt_tokens", "completion_tokens",
                 "cached_tokens", "reasoning_tokens", "cost_micros", "reference_cost_micros", "cache_hits", "unpriced",
                 "estimated", "latency_sum_ms", "cache_saved_micros"));
         c.addAll(LatencyBuckets.COLUMNS);
         ROLLUP_COUNTERS = List.copyOf(c);
     }
 
+    private static final String INSERT_PACK = "INSERT INTO ledger_pack (team, usage_hour, ts_min, row_count, data) VALUES (?, ?, ?, ?, ?)";
+
     private final DataSource dataSource;
+    private final boolean packed;
     private final String insertRow;
     private final String upsertRollup;
 
     LedgerStore(DataSource dataSource, Database.Dialect dialect) {
         this.dataSource = dataSource;
+        this.packed = dialect == Database.Dialect.H2;
         this.insertRow = "INSERT INTO ledger (" + String.join(", ", ROW_COLUMNS) + ") VALUES ("
                 + "?, ".repeat(ROW_COLUMNS.length - 1) + "?)";
         this.upsertRollup = dialect == Database.Dialect.POSTGRESQL ? postgresUpsert() : h2Merge();
@@ -58,7 +66,8 @@ final class LedgerStore {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement ps = c.prepareStatement(insertRow)) {
+                if (packed) insertPacks(c, rows);
+                else try (PreparedStatement ps = c.prepareStatement(insertRow)) {
                     for (LedgerRow r : rows) {
                         bindRow(ps, r);
                         ps.addBatch();
@@ -83,12 +92,34 @@ final class LedgerStore {
         }
     }
 
+    /** One pack a team and UTC hour of the batch, the rows in the order they came. */
+    static void insertPacks(Connection c, List<LedgerRow> rows) throws SQLException {
+        Map<PackKey, List<LedgerRow>> packs = new LinkedHashMap<>();
+        for (LedgerRow r : rows) packs.computeIfAbsent(new PackKey(r.team(), LedgerPack.hourOf(r.ts())), k -> new ArrayList<>()).add(r);
+        try (PreparedStatement ps = c.prepareStatement(INSERT_PACK)) {
+            for (Map.Entry<PackKey, List<LedgerRow>> e : packs.entrySet()) {
+                List<LedgerRow> pack = e.getValue();
+                Instant first = pack.get(0).ts();
+                for (LedgerRow r : pack) if (r.ts().isBefore(first)) first = r.ts();
+                ps.setString(1, e.getKey().team());
+                ps.setObject(2, utc(e.getKey().hour()));
+                ps.setObject(3, utc(first));
+                ps.setInt(4, pack.size());
+                ps.setBytes(5, LedgerPack.encode(e.getKey().hour(), pack));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private record PackKey(String team, Instant hour) {}
+
     /**
      * The value the ledger stores for an instant: {@code ts} is a {@code timestamp} without zone, in UTC.
      * Bound as {@link LocalDateTime} (never {@code java.sql.Timestamp}, which passes through the JVM's zone
      * and shifts times that fall in its daylight-saving gap).
      */
-    static LocalDateTime utc(java.time.Instant instant) {
+    static LocalDateTime utc(Instant instant) {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 

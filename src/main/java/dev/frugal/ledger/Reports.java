@@ -168,10 +168,10 @@ public class Reports {
     public List<ReportRow> run(ReportQuery q) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             if (q.interval() == Interval.HOUR) {
-                List<String> teams = rawTeams(c, q);
-                if (teams.isEmpty()) return new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(rawSql(q, teams.size()))) {
-                    bindRaw(ps, q, teams);
+                RawRows raw = RawRows.of(c, q);
+                if (raw.none()) return new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(rawSql(q, raw))) {
+                    raw.bind(ps, q);
                     return rows(ps, q);
                 }
             }
@@ -193,15 +193,39 @@ public class Reports {
     }
 
     /**
-     * The teams a query of raw rows reads: the one asked for, or every team with rollups in the span (written in the
-     * same transaction as the rows). Raw rows are read team by team through the {@code (team, ts)} index: H2 has no
-     * index on {@code ts} alone (V14: it cost the writer a sixth of its time). The teams are joined as a list of
-     * values, one index lookup of the time range each ({@link #rawFrom}): with {@code team IN (…)} of several teams
-     * H2 bounds only the team in the index and reads each team's whole history.
+     * Where a query of raw rows reads them. On H2, from the table function {@code ledger_rows(team, from, to)}
+     * ({@link LedgerPack}): the packs of the span's hours, of its team or all. On PostgreSQL, from {@code ledger}, team
+     * by team: the team asked for, or every team with rollups in the span (written in the same transaction as the
+     * rows), joined as a list of values, one lookup of {@code (team, ts)} each — with {@code team IN (…)} of several
+     * teams a plan may bound only the team in the index and read each team's whole history.
      */
-    private static List<String> rawTeams(Connection c, ReportQuery q) throws SQLException {
-        if (q.team() != null) return List.of(q.team());
-        return teamsWithRollups(c, LocalDate.ofInstant(q.from(), ZoneOffset.UTC), LocalDate.ofInstant(q.to(), ZoneOffset.UTC));
+    record RawRows(boolean packed, List<String> teams) {
+        static RawRows of(Connection c, ReportQuery q) throws SQLException {
+            if ("H2".equals(c.getMetaData().getDatabaseProductName())) return new RawRows(true, List.of());
+            if (q.team() != null) return new RawRows(false, List.of(q.team()));
+            LocalDate from = LocalDate.ofInstant(q.from(), ZoneOffset.UTC);
+            return new RawRows(false, teamsWithRollups(c, from, LocalDate.ofInstant(q.to(), ZoneOffset.UTC)));
+        }
+
+        /** Whether no team has rows in the span, so there is nothing to read. */
+        boolean none() {
+            return !packed && teams.isEmpty();
+        }
+
+        /** The FROM clause: the rows as {@code ledger}, in the query's team and {@code [from, to)}, bound by {@link #bind}. */
+        String from() {
+            if (packed) return " FROM ledger_rows(?, ?, ?) AS ledger";
+            return " FROM (VALUES " + "(?), ".repeat(teams.size() - 1) + "(?)) AS t(t_team) JOIN ledger ON ledger.team = t.t_team"
+                    + " AND ledger.ts >= ? AND ledger.ts < ?";
+        }
+
+        void bind(PreparedStatement ps, ReportQuery q) throws SQLException {
+            int i = 1;
+            if (packed) ps.setString(i++, q.team());
+            else for (String team : teams) ps.setString(i++, team);
+            ps.setObject(i++, LedgerStore.utc(q.from()));
+            ps.setObject(i, LedgerStore.utc(q.to()));
+        }
     }
 
     /** The teams with rollups from {@code fromDay} to {@code toDay}, both included (null: from the first), sorted. */
@@ -220,22 +244,6 @@ public class Reports {
     }
 
     /**
-     * The rows of a raw-row query: its teams, bound first, joined to their rows of {@code ledger} in {@code [from, to)},
-     * bound next ({@link #bindRaw}). The list's column has a name of its own, so {@code team} stays the ledger's.
-     */
-    private static String rawFrom(int teams) {
-        return " FROM (VALUES " + "(?), ".repeat(teams - 1) + "(?)) AS t(t_team) JOIN ledger ON ledger.team = t.t_team"
-                + " AND ledger.ts >= ? AND ledger.ts < ?";
-    }
-
-    private static void bindRaw(PreparedStatement ps, ReportQuery q, List<String> teams) throws SQLException {
-        int i = 1;
-        for (String team : teams) ps.setString(i++, team);
-        ps.setObject(i++, LedgerStore.utc(q.from()));
-        ps.setObject(i, LedgerStore.utc(q.to()));
-    }
-
-    /**
      * What the routes' shadow policies would have cost against what was spent, per route, over the query's span
      * and team (its interval and grouping do not apply), from raw rows: within the retention. Only rows whose
      * shadow choice had a price are summed on both sides, so the two sums compare the same requests.
@@ -243,13 +251,13 @@ public class Reports {
     public List<ShadowRow> shadow(ReportQuery q) throws SQLException {
         List<ShadowRow> rows = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            List<String> teams = rawTeams(c, q);
-            if (teams.isEmpty()) return rows;
+            RawRows raw = RawRows.of(c, q);
+            if (raw.none()) return rows;
             String sql = "SELECT route, COUNT(*), SUM(CASE WHEN shadow_cost_micros IS NULL THEN 0 ELSE 1 END),"
                     + " SUM(CASE WHEN shadow_cost_micros IS NULL THEN 0 ELSE cost_micros END), COALESCE(SUM(shadow_cost_micros), 0)"
-                    + rawFrom(teams.size()) + " WHERE shadow_model IS NOT NULL AND route IS NOT NULL GROUP BY route ORDER BY route";
+                    + raw.from() + " WHERE shadow_model IS NOT NULL AND route IS NOT NULL GROUP BY route ORDER BY route";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                bindRaw(ps, q, teams);
+                raw.bind(ps, q);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) rows.add(new ShadowRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
                 }
@@ -302,7 +310,7 @@ public class Reports {
                 + " GROUP BY " + group + " ORDER BY " + group;
     }
 
-    static String rawSql(ReportQuery q, int teams) {
+    static String rawSql(ReportQuery q, RawRows raw) {
         String period = "date_trunc('hour', ts)";
         StringJoiner select = new StringJoiner(", ");
         StringJoiner group = new StringJoiner(", ");
@@ -319,7 +327,7 @@ public class Reports {
                 .add("SUM(CASE WHEN estimated THEN 1 ELSE 0 END)").add("SUM(cache_saved_micros)")
                 .add("percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms)")
                 .add("percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)");
-        return "SELECT " + select + rawFrom(teams) + " GROUP BY " + group + " ORDER BY " + group;
+        return "SELECT " + select + raw.from() + " GROUP BY " + group + " ORDER BY " + group;
     }
 
     private static ReportRow row(ReportQuery q, ResultSet rs) throws SQLException {

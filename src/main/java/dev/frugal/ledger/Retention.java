@@ -11,10 +11,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -28,8 +30,10 @@ import java.util.regex.Pattern;
  *       days ahead; a partition whose whole day is past the retention is dropped (instant, no dead tuples).
  *       Rows that reached the default partition (a day without a partition yet) are moved into the
  *       day's partition when it is created, and expired ones there are deleted in batches.</li>
- *   <li>H2: rows older than the retention are deleted team by team (its only index on time is {@code (team, ts)},
- *       V14) in batches of {@link #DELETE_BATCH}, one short transaction each, so the writer is never blocked for long.</li>
+ *   <li>H2: packs ({@link LedgerPack}) of hours wholly past the retention are deleted in batches of
+ *       {@link #PACK_BATCH}, and the packs of the hour holding the cutoff are rewritten without their expired rows, one
+ *       short transaction each, so the writer is never blocked for long. Rows written before the packs (V15) are
+ *       deleted team by team through {@code (team, ts)} in batches of {@link #DELETE_BATCH}.</li>
  * </ul>
  * Blocking; run by the ledger's maintenance thread. The partition names and bounds in the DDL are
  * made from dates computed here, never from input.
@@ -38,6 +42,7 @@ final class Retention {
     private static final Logger LOG = Logger.getLogger(Retention.class);
     static final int DAYS_AHEAD = 7;
     static final int DELETE_BATCH = 10_000;
+    static final int PACK_BATCH = 100;
     private static final Pattern PARTITION = Pattern.compile("ledger_p(\\d{8})");
     private static final DateTimeFormatter YYYYMMDD = DateTimeFormatter.BASIC_ISO_DATE;
     /**
@@ -69,9 +74,14 @@ final class Retention {
         if (dialect == Database.Dialect.POSTGRESQL) {
             createPartitions();
             dropExpiredPartitions();
-            return deleteExpired("ledger_default");
+            return logged(deleteExpired("ledger_default"));
         }
-        return deleteExpired("ledger");
+        return logged(deleteExpired("ledger_plain") + deleteExpiredPacks());
+    }
+
+    private long logged(long removed) {
+        if (removed > 0) LOG.infof("Ledger: %d raw rows older than the retention of %s deleted", removed, retention);
+        return removed;
     }
 
     // ---- PostgreSQL partitions ----------------------------------------------------------------
@@ -164,7 +174,7 @@ final class Retention {
                     ps.setObject(1, cutoff);
                     total = inBatches(ps);
                 }
-            } else { // H2 has no index on ts alone (V14): team by team through (team, ts), every team with rollups up to the cutoff
+            } else { // rows from before the packs (V15): team by team through (team, ts), every team with rollups up to the cutoff
                 List<String> teams = Reports.teamsWithRollups(c, null, cutoff.toLocalDate());
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE team = ? AND ts < ? FETCH FIRST "
                         + DELETE_BATCH + " ROWS ONLY")) {
@@ -176,8 +186,76 @@ final class Retention {
                 }
             }
         }
-        if (total > 0) LOG.infof("Ledger: %d raw rows older than the retention of %s deleted", total, retention);
         return total;
+    }
+
+    /** H2: deletes the packs of hours before the cutoff's, and rewrites those of its hour without the expired rows. */
+    private long deleteExpiredPacks() throws SQLException {
+        LocalDateTime cutoff = cutoff();
+        LocalDateTime cutoffHour = cutoff.truncatedTo(ChronoUnit.HOURS);
+        long total = 0;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement select = c.prepareStatement("SELECT id, row_count FROM ledger_pack WHERE usage_hour < ? ORDER BY usage_hour FETCH FIRST "
+                    + PACK_BATCH + " ROWS ONLY");
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM ledger_pack WHERE id = ?")) {
+                select.setObject(1, cutoffHour);
+                int packs;
+                do {
+                    packs = 0;
+                    long rows = 0;
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            delete.setLong(1, rs.getLong(1));
+                            delete.addBatch();
+                            rows += rs.getInt(2);
+                            packs++;
+                        }
+                    }
+                    if (packs > 0) {
+                        delete.executeBatch();
+                        total += rows;
+                    }
+                } while (packs == PACK_BATCH);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, usage_hour, data FROM ledger_pack WHERE usage_hour = ? AND ts_min < ?")) {
+                ps.setObject(1, cutoffHour);
+                ps.setObject(2, cutoff);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) total += trim(c, rs.getLong(1), rs.getObject(2, LocalDateTime.class), rs.getBytes(3), cutoff);
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Rewrites one pack without its rows before {@code cutoff} (deletes it when none is left); returns the rows removed. */
+    private static int trim(Connection c, long id, LocalDateTime hour, byte[] data, LocalDateTime cutoff) throws SQLException {
+        Instant packHour = hour.toInstant(ZoneOffset.UTC);
+        List<LedgerRow> kept = new ArrayList<>();
+        int[] all = {0};
+        LedgerPack.decode(packHour, data, r -> {
+            all[0]++;
+            if (!LedgerStore.utc(r.ts()).isBefore(cutoff)) kept.add(r);
+        });
+        if (kept.size() == all[0]) return 0;
+        if (kept.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM ledger_pack WHERE id = ?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+        } else {
+            Instant first = kept.get(0).ts();
+            for (LedgerRow r : kept) if (r.ts().isBefore(first)) first = r.ts();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_pack SET ts_min = ?, row_count = ?, data = ? WHERE id = ?")) {
+                ps.setObject(1, LedgerStore.utc(first));
+                ps.setInt(2, kept.size());
+                ps.setBytes(3, LedgerPack.encode(packHour, kept));
+                ps.setLong(4, id);
+                ps.executeUpdate();
+            }
+        }
+        return all[0] - kept.size();
     }
 
     /** Runs a delete of at most {@link #DELETE_BATCH} rows (autocommit: a transaction each) until it deletes fewer. */

@@ -50,32 +50,35 @@ class ReportsTest {
     class OnH2 extends Cases {
         @Override Database.Dialect dialect() { return Database.Dialect.H2; }
 
-        /** V14: the embedded ledger's one index on time is (team, ts), so raw rows are read by team, also for all teams. */
+        /**
+         * V15: the embedded ledger's raw rows are packed a team and hour of a batch, and an hourly report reads only
+         * the packs of its span (and team): a pack outside it is never opened, as a broken one shows.
+         */
         @Test
-        void rawRowsAreReadThroughTheTeamIndex() throws Exception {
+        void rawRowsArePackedAndAReportReadsOnlyThePacksOfItsHours() throws Exception {
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                List<String> indexes = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery("SELECT index_name FROM information_schema.indexes WHERE table_name = 'ledger'"
-                        + " ORDER BY index_name")) {
-                    while (rs.next()) indexes.add(rs.getString(1));
+                try (ResultSet rs = s.executeQuery("SELECT team, usage_hour, row_count FROM ledger_pack ORDER BY team, usage_hour")) {
+                    List<String> packs = new ArrayList<>();
+                    while (rs.next()) packs.add(rs.getString(1) + " " + rs.getObject(2, java.time.LocalDateTime.class) + " " + rs.getInt(3));
+                    assertEquals(List.of("alpha 2026-11-27T10:00 2", "alpha 2026-11-27T11:00 1", "alpha 2026-11-28T09:00 1",
+                            "beta 2026-10-31T23:00 1", "beta 2026-11-28T09:00 1"), packs);
                 }
-                assertEquals(List.of("ledger_team_ts"), indexes, "no index on ts alone: it cost the writer a sixth of its time");
-                ReportQuery allTeams = query("from", "2026-11-27T00:00:00Z", "to", "2026-11-28T12:00:00Z", "interval", "hour",
-                        "group_by", "model");
-                String sql = Reports.rawSql(allTeams, 2).replace("(VALUES (?), (?))", "(VALUES ('alpha'), ('beta'))")
-                        .replace("ledger.ts >= ? AND ledger.ts < ?", "ledger.ts >= TIMESTAMP '2026-11-27 00:00:00'"
-                                + " AND ledger.ts < TIMESTAMP '2026-11-28 12:00:00'");
-                try (ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
-                    rs.next();
-                    String plan = rs.getString(1);
-                    // one lookup a team, bounded in the index by that team and the time range (an IN list of several
-                    // teams is bounded by the team alone: H2 then reads every row of each team)
-                    int at = plan.indexOf("/* public.ledger_team_ts: ");
-                    assertTrue(at >= 0, plan);
-                    String cursor = plan.substring(at, plan.indexOf("*/", at));
-                    assertTrue(cursor.contains("team = t.t_team"), plan);
-                    assertTrue(cursor.contains("ts >= TIMESTAMP '2026-11-27 00:00:00'") && cursor.contains("ts < TIMESTAMP '2026-11-28 12:00:00'"), plan);
-                }
+                assertEquals(6, count(s, "SELECT COUNT(*) FROM ledger"), "the view has every row");
+                s.executeUpdate("UPDATE ledger_pack SET data = X'00' WHERE team = 'alpha' AND usage_hour = TIMESTAMP '2026-11-28 09:00:00'");
+                assertEquals(List.of("2026-11-27T10:00:00Z|alpha|2|0|300|60|10|5|3000|5500|2500|1|0|0|150|195"),
+                        lines(query("from", "2026-11-27T10:00:00Z", "to", "2026-11-27T11:00:00Z", "interval", "hour", "group_by", "team")));
+                assertEquals(List.of("2026-11-28T09:00:00Z|beta|1|0|1|1|0|0|7|9|2|0|0|0|50|50"),
+                        lines(reports.parse(params("from", "2026-11-28T09:00:00Z", "to", "2026-11-28T10:00:00Z", "interval", "hour",
+                                "team", "beta", "group_by", "team"), true, null)), "another team's pack of the same hour is not read");
+                assertThrows(java.sql.SQLException.class, () -> lines(query("from", "2026-11-28T09:00:00Z", "to",
+                        "2026-11-28T10:00:00Z", "interval", "hour")), "the broken pack is in this span");
+            }
+        }
+
+        private static long count(Statement s, String sql) throws Exception {
+            try (ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }

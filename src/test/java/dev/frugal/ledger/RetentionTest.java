@@ -83,16 +83,59 @@ class RetentionTest {
         @Override Database.Dialect dialect() { return Database.Dialect.H2; }
 
         @Test
-        void deletesInBoundedBatches() throws Exception {
+        void deletesPacksInBoundedBatches() throws Exception {
             List<LedgerRow> rows = new ArrayList<>();
-            int n = Retention.DELETE_BATCH * 2 + 17;
-            for (int i = 0; i < n; i++) rows.add(row().id("o" + i).ts(NOW.minus(Duration.ofDays(30)).plusSeconds(i)).build());
+            int n = (Retention.PACK_BATCH * 2 + 17) * 2; // two rows an hour: a pack each hour
+            for (int i = 0; i < n; i++) rows.add(row().id("o" + i).ts(NOW.minus(Duration.ofDays(30)).plus(Duration.ofMinutes(30L * i))).build());
             store.write(rows);
-            assertEquals(n, retention.run(), "every expired row, over several batches");
+            assertEquals(n / 2, count("SELECT COUNT(*) FROM ledger_pack"));
+            assertEquals(n, retention.run(), "every expired row, over several batches of packs");
             assertEquals(0, count("SELECT COUNT(*) FROM ledger"));
+            assertEquals(0, count("SELECT COUNT(*) FROM ledger_pack"));
         }
 
-        /** H2 deletes team by team through (team, ts) (V14): every team's expired rows go, whatever its name. */
+        /** The packs of the cutoff's hour lose exactly their rows before the cutoff; a pack left empty goes. */
+        @Test
+        void thePacksOfTheCutoffsHourAreTrimmedToTheMicrosecond() throws Exception {
+            Instant now = Instant.parse("2026-11-28T12:30:00Z");
+            Retention atHalfPast = new Retention(ds, dialect(), Duration.ofDays(10), Clock.fixed(now, ZoneOffset.UTC));
+            Instant cutoff = now.minus(Duration.ofDays(10));
+            store.write(List.of(
+                    row().id("before-hour").ts(cutoff.minus(Duration.ofMinutes(31))).build(),
+                    row().id("early").ts(cutoff.minus(Duration.ofMinutes(20))).build(),
+                    row().id("just-before").ts(cutoff.minusNanos(1_000)).build(),
+                    row().id("at-cutoff").ts(cutoff).build(),
+                    row().id("later").ts(cutoff.plus(Duration.ofMinutes(15))).build(),
+                    row().id("other-team-early").team("beta").ts(cutoff.minus(Duration.ofMinutes(5))).build()));
+            store.write(List.of(row().id("second-batch-early").ts(cutoff.minus(Duration.ofMinutes(1))).build()));
+            assertEquals(5, atHalfPast.run());
+            assertEquals(List.of("at-cutoff", "later"), ids());
+            assertEquals(1, count("SELECT COUNT(*) FROM ledger_pack"), "the emptied packs were deleted");
+            assertEquals(2, count("SELECT row_count FROM ledger_pack"));
+            assertEquals(0, atHalfPast.run(), "nothing more to remove");
+        }
+
+        /** Rows written before the packs (V15) stay readable in the view and expire like the others. */
+        @Test
+        void rowsFromBeforeThePacksAreReadAndExpire() throws Exception {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                for (String[] r : new String[][]{{"plain-old", "2026-11-10 10:00:00"}, {"plain-new", "2026-11-28 11:00:00"}}) {
+                    s.executeUpdate("INSERT INTO ledger_plain (request_id, ts, team, endpoint, requested_model, provider, deployment,"
+                            + " upstream_model, status, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_micros,"
+                            + " reference_cost_micros, unpriced, estimated, latency_ms, streamed, cache_hit, client_disconnected, attempts)"
+                            + " VALUES ('" + r[0] + "', TIMESTAMP '" + r[1] + "', 'alpha', 'chat', 'm', 'p', 'p/m', 'm', 200, 1, 1, 0, 0,"
+                            + " 5, 5, FALSE, FALSE, 10, FALSE, FALSE, FALSE, 1)");
+                }
+                s.executeUpdate("INSERT INTO ledger_daily (usage_day, team, key_id, model, provider, requests)"
+                        + " VALUES (DATE '2026-11-10', 'alpha', '', 'm', 'p', 1), (DATE '2026-11-28', 'alpha', '', 'm', 'p', 1)");
+            }
+            store.write(List.of(row().id("packed").ts(NOW).build()));
+            assertEquals(List.of("plain-old", "plain-new", "packed"), ids());
+            assertEquals(1, retention.run());
+            assertEquals(List.of("plain-new", "packed"), ids());
+        }
+
+        /** Rows from before the packs are deleted team by team through (team, ts): every team's expired rows go. */
         @Test
         void deletesTheExpiredRowsOfEveryTeam() throws Exception {
             List<LedgerRow> rows = new ArrayList<>();
@@ -102,6 +145,11 @@ class RetentionTest {
             rows.add(row().id("alpha-new").team("alpha").ts(NOW).build());
             rows.add(row().id("young-new").team("young").ts(NOW).build()); // a team with no expired row at all
             store.write(rows);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) { // as if written before V15
+                s.executeUpdate("INSERT INTO ledger_plain SELECT * FROM ledger");
+                s.executeUpdate("DELETE FROM ledger_pack");
+            }
+            assertEquals(6, count("SELECT COUNT(*) FROM ledger_plain"));
             assertEquals(4, retention.run());
             assertEquals(List.of("alpha-new", "young-new"), ids().stream().sorted().toList());
         }
