@@ -67,6 +67,12 @@ public final class LedgerPack {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), (t.getNano() + 500) / 1000);
     }
 
+    /** The instant as the databases store it: {@link #micros}, back as an instant. */
+    static Instant roundedToMicros(Instant t) {
+        long at = micros(t);
+        return Instant.ofEpochSecond(Math.floorDiv(at, 1_000_000L), Math.floorMod(at, 1_000_000L) * 1000);
+    }
+
     // ---- encoding ----------------------------------------------------------------------------
 
     /** Packs rows that all fall in the UTC hour {@code hour}. */

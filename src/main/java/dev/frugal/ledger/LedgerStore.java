@@ -2,15 +2,20 @@ package dev.frugal.ledger;
 
 import dev.frugal.config.Database;
 
+import org.postgresql.PGConnection;
+
 import javax.sql.DataSource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,8 +25,8 @@ import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
- * Writes ledger rows: one JDBC batch insert into {@code ledger} (on H2: of the rows packed by team and hour into
- * {@code ledger_pack}, {@link LedgerPack}) and the matching increments of {@code ledger_daily}, in one transaction,
+ * Writes ledger rows — on PostgreSQL one {@code COPY} into {@code ledger}, on H2 the rows packed by team and hour into
+ * {@code ledger_pack} ({@link LedgerPack}) — and the matching increments of {@code ledger_daily}, in one transaction,
  * so the rollups always equal the sum of the rows written.
  * Blocking; called by the writer thread only. Stateless apart from the prebuilt SQL.
  */
@@ -44,18 +49,18 @@ final class LedgerStore {
         ROLLUP_COUNTERS = List.copyOf(c);
     }
 
+    private static final DateTimeFormatter COPY_TS = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
     private static final String INSERT_PACK = "INSERT INTO ledger_pack (team, usage_hour, ts_min, row_count, data) VALUES (?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final boolean packed;
-    private final String insertRow;
+    private final String copyRows;
     private final String upsertRollup;
 
     LedgerStore(DataSource dataSource, Database.Dialect dialect) {
         this.dataSource = dataSource;
         this.packed = dialect == Database.Dialect.H2;
-        this.insertRow = "INSERT INTO ledger (" + String.join(", ", ROW_COLUMNS) + ") VALUES ("
-                + "?, ".repeat(ROW_COLUMNS.length - 1) + "?)";
+        this.copyRows = "COPY ledger (" + String.join(", ", ROW_COLUMNS) + ") FROM STDIN";
         this.upsertRollup = dialect == Database.Dialect.POSTGRESQL ? postgresUpsert() : h2Merge();
     }
 
@@ -67,13 +72,7 @@ final class LedgerStore {
             c.setAutoCommit(false);
             try {
                 if (packed) insertPacks(c, rows);
-                else try (PreparedStatement ps = c.prepareStatement(insertRow)) {
-                    for (LedgerRow r : rows) {
-                        bindRow(ps, r);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
+                else copyRows(c, rows);
                 try (PreparedStatement ps = c.prepareStatement(upsertRollup)) {
                     // sorted keys: concurrent writers (replicas) lock rollup rows in the same order, so never deadlock
                     for (Map.Entry<RollupKey, Delta> e : rollup(rows).entrySet()) {
@@ -199,45 +198,77 @@ final class LedgerStore {
                 + " WHEN MATCHED THEN UPDATE SET " + sets + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + vals + ")";
     }
 
-    private static void bindRow(PreparedStatement ps, LedgerRow r) throws SQLException {
-        int i = 1;
-        ps.setString(i++, r.requestId());
-        ps.setObject(i++, utc(r.ts()));
-        ps.setString(i++, r.team());
-        ps.setString(i++, r.keyId());
-        ps.setString(i++, r.endpoint());
-        ps.setString(i++, r.requestedModel());
-        ps.setString(i++, r.route());
-        ps.setString(i++, r.provider());
-        ps.setString(i++, r.deployment());
-        ps.setString(i++, r.upstreamModel());
-        ps.setInt(i++, r.status());
-        ps.setString(i++, r.errorCode());
-        ps.setLong(i++, r.promptTokens());
-        ps.setLong(i++, r.completionTokens());
-        ps.setLong(i++, r.cachedTokens());
-        ps.setLong(i++, r.reasoningTokens());
-        ps.setLong(i++, r.costMicros());
-        ps.setLong(i++, r.referenceCostMicros());
-        ps.setString(i++, r.priceVersion());
-        ps.setBoolean(i++, r.unpriced());
-        ps.setBoolean(i++, r.estimated());
-        ps.setLong(i++, r.latencyMs());
-        if (r.ttftMs() < 0) ps.setNull(i++, Types.BIGINT); else ps.setLong(i++, r.ttftMs());
-        ps.setBoolean(i++, r.streamed());
-        ps.setBoolean(i++, r.cacheHit());
-        ps.setBoolean(i++, r.clientDisconnected());
-        ps.setInt(i++, r.attempts());
-        ps.setString(i++, r.attemptLog());
-        ps.setString(i++, r.routeDecision());
-        ps.setString(i++, r.servedModel());
-        if (Double.isNaN(r.predictedQuality())) ps.setNull(i++, Types.DOUBLE); else ps.setDouble(i++, r.predictedQuality());
-        ps.setLong(i++, r.cacheSavedMicros());
-        ps.setInt(i++, r.cascadeSteps());
-        ps.setLong(i++, r.cascadeCostMicros());
-        ps.setString(i++, r.shadowModel());
-        if (r.shadowCostMicros() < 0) ps.setNull(i++, Types.BIGINT); else ps.setLong(i++, r.shadowCostMicros());
-        ps.setString(i, r.traceId());
+    /**
+     * PostgreSQL: the rows in one {@code COPY … FROM STDIN} (text format), which costs the server about half of a
+     * batched {@code INSERT} a row (docs/decisions/0039-packed-embedded-ledger.md). A row the server refuses fails
+     * the whole copy with its SQL state (class 22 or 23), and the writer then writes the batch row by row.
+     */
+    private void copyRows(Connection c, List<LedgerRow> rows) throws SQLException {
+        StringBuilder text = new StringBuilder(rows.size() * 320);
+        for (LedgerRow r : rows) copyLine(text, r);
+        byte[] data = text.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn(copyRows, new ByteArrayInputStream(data));
+        } catch (IOException e) {
+            throw new SQLException("COPY into the ledger failed: " + e.getMessage(), "08006", e);
+        }
+    }
+
+    /** One row of {@code COPY}'s text format: tab-separated, {@code \N} for null, in {@link #ROW_COLUMNS}' order. */
+    static void copyLine(StringBuilder out, LedgerRow r) {
+        text(out, r.requestId()).append('\t');
+        out.append(COPY_TS.format(utc(LedgerPack.roundedToMicros(r.ts())))).append('\t');
+        text(out, r.team()).append('\t');
+        text(out, r.keyId()).append('\t');
+        text(out, r.endpoint()).append('\t');
+        text(out, r.requestedModel()).append('\t');
+        text(out, r.route()).append('\t');
+        text(out, r.provider()).append('\t');
+        text(out, r.deployment()).append('\t');
+        text(out, r.upstreamModel()).append('\t');
+        out.append(r.status()).append('\t');
+        text(out, r.errorCode()).append('\t');
+        out.append(r.promptTokens()).append('\t');
+        out.append(r.completionTokens()).append('\t');
+        out.append(r.cachedTokens()).append('\t');
+        out.append(r.reasoningTokens()).append('\t');
+        out.append(r.costMicros()).append('\t');
+        out.append(r.referenceCostMicros()).append('\t');
+        text(out, r.priceVersion()).append('\t');
+        out.append(r.unpriced() ? 't' : 'f').append('\t');
+        out.append(r.estimated() ? 't' : 'f').append('\t');
+        out.append(r.latencyMs()).append('\t');
+        if (r.ttftMs() < 0) out.append("\\N\t"); else out.append(r.ttftMs()).append('\t');
+        out.append(r.streamed() ? 't' : 'f').append('\t');
+        out.append(r.cacheHit() ? 't' : 'f').append('\t');
+        out.append(r.clientDisconnected() ? 't' : 'f').append('\t');
+        out.append(r.attempts()).append('\t');
+        text(out, r.attemptLog()).append('\t');
+        text(out, r.routeDecision()).append('\t');
+        text(out, r.servedModel()).append('\t');
+        if (Double.isNaN(r.predictedQuality())) out.append("\\N\t"); else out.append(r.predictedQuality()).append('\t');
+        out.append(r.cacheSavedMicros()).append('\t');
+        out.append(r.cascadeSteps()).append('\t');
+        out.append(r.cascadeCostMicros()).append('\t');
+        text(out, r.shadowModel()).append('\t');
+        if (r.shadowCostMicros() < 0) out.append("\\N\t"); else out.append(r.shadowCostMicros()).append('\t');
+        text(out, r.traceId()).append('\n');
+    }
+
+    /** A text value of {@code COPY}: null as {@code \N}; backslash, tab, newline and carriage return escaped. */
+    private static StringBuilder text(StringBuilder out, String s) {
+        if (s == null) return out.append("\\N");
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(ch);
+            }
+        }
+        return out;
     }
 
     private static void bindRollup(PreparedStatement ps, RollupKey k, Delta d) throws SQLException {

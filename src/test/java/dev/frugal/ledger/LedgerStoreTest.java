@@ -37,6 +37,16 @@ class LedgerStoreTest {
     @RequiresPostgres
     class OnPostgres extends Cases {
         @Override Database.Dialect dialect() { return Database.Dialect.POSTGRESQL; }
+
+        /** A row the server refuses fails the batch's COPY with its data error, which the writer then isolates row by row. */
+        @Test
+        void aRefusedRowFailsTheCopyWithItsSqlState() {
+            LedgerRow tooLong = new LedgerRow("req_x", Instant.parse("2026-11-28T10:00:00Z"), "alpha", null, "chat", "m", null, "p",
+                    "p/m", "m", 200, null, 1, 1, 0, 0, 0, 0, null, false, false, 1, -1, false, false, false, 1, null, null, null,
+                    Double.NaN, 0, 0, 0, null, -1, "x".repeat(40));
+            java.sql.SQLException e = assertThrows(java.sql.SQLException.class, () -> store.write(List.of(row().id("ok").build(), tooLong)));
+            assertTrue(e.getSQLState().startsWith("22"), e.getSQLState());
+        }
     }
 
     abstract static class Cases {
@@ -49,6 +59,24 @@ class LedgerStoreTest {
         void setUp() {
             ds = TestDatabases.fresh(dialect());
             store = new LedgerStore(ds, dialect());
+        }
+
+        /** Text with the characters COPY's format escapes, and ones beyond ASCII, comes back as it went in. */
+        @Test
+        void textWithTabsNewlinesBackslashesAndUnicodeRoundTrips() throws Exception {
+            String odd = "a\tb\nc\rd\\e \\N f\\\\g ü ✓ 😀 end\\";
+            store.write(List.of(new LedgerRow("req_odd", Instant.parse("2026-11-28T10:00:00.0000005Z"), "team\t1", null, "chat", odd,
+                    null, "p", "p/m", "m", 200, null, 1, 1, 0, 0, 0, 0, null, false, false, 1, -1, false, false, false, 1, odd, odd,
+                    null, Double.NaN, 0, 0, 0, null, -1, null)));
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT team, requested_model, attempt_log, route_decision, ts FROM ledger")) {
+                assertTrue(rs.next());
+                assertEquals("team\t1", rs.getString(1));
+                assertEquals(odd, rs.getString(2));
+                assertEquals(odd, rs.getString(3));
+                assertEquals(odd, rs.getString(4));
+                assertEquals(LocalDateTime.parse("2026-11-28T10:00:00.000001"), rs.getObject(5, LocalDateTime.class), "rounded half up to the microsecond");
+            }
         }
 
         @Test
