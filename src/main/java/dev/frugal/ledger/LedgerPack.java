@@ -12,8 +12,10 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +71,11 @@ public final class LedgerPack {
 
     /** The instant as the databases store it: {@link #micros}, back as an instant. */
     static Instant roundedToMicros(Instant t) {
-        long at = micros(t);
-        return Instant.ofEpochSecond(Math.floorDiv(at, 1_000_000L), Math.floorMod(at, 1_000_000L) * 1000);
+        return ofMicros(micros(t));
+    }
+
+    private static Instant ofMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
     }
 
     // ---- encoding ----------------------------------------------------------------------------
@@ -134,7 +139,7 @@ public final class LedgerPack {
         }
 
         int reserve(int n) {
-            if (pos + n > bytes.length) bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, pos + n));
+            if (pos + n > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, pos + n));
             int at = pos;
             pos += n;
             return at;
@@ -186,7 +191,7 @@ public final class LedgerPack {
         }
 
         byte[] toArray() {
-            return java.util.Arrays.copyOf(bytes, pos);
+            return Arrays.copyOf(bytes, pos);
         }
     }
 
@@ -201,8 +206,7 @@ public final class LedgerPack {
         int count = (int) in.varint();
         for (int i = 0; i < count; i++) {
             String requestId = in.raw();
-            long at = base + in.varint();
-            Instant ts = Instant.ofEpochSecond(Math.floorDiv(at, 1_000_000L), Math.floorMod(at, 1_000_000L) * 1000);
+            Instant ts = ofMicros(base + in.varint());
             String team = in.shared();
             String keyId = in.shared();
             String endpoint = in.shared();
@@ -346,7 +350,7 @@ public final class LedgerPack {
             packs = c.prepareStatement(sql.append(" ORDER BY usage_hour, id").toString());
             int i = 1;
             if (team != null) packs.setString(i++, team);
-            if (from != null) packs.setObject(i++, from.truncatedTo(java.time.temporal.ChronoUnit.HOURS));
+            if (from != null) packs.setObject(i++, from.truncatedTo(ChronoUnit.HOURS));
             if (to != null) packs.setObject(i, to);
             packRows = packs.executeQuery();
         }
