@@ -59,9 +59,9 @@ public final class LedgerPack {
     private LedgerPack() {
     }
 
-    /** The UTC hour a row is packed under. */
+    /** The UTC hour a row is packed under: of its time as stored, so 10:59:59.9999996 is 11:00's. */
     static Instant hourOf(Instant ts) {
-        return Instant.ofEpochSecond(Math.floorDiv(ts.getEpochSecond(), 3600) * 3600);
+        return ofMicros(Math.floorDiv(micros(ts), MICROS_PER_HOUR) * MICROS_PER_HOUR);
     }
 
     /** Microseconds since the epoch, rounded half up as a {@code timestamp} column of H2 and PostgreSQL stores them. */

@@ -55,6 +55,17 @@ class LedgerPackTest {
         assertEquals(Instant.parse("2026-11-28T10:00:01.123457Z"), roundTrip(List.of(r)).get(0).ts());
     }
 
+    /** A time that rounds up into the next hour is packed under that hour (else its pack could never be written). */
+    @Test
+    void aTimeRoundedIntoTheNextHourBelongsToIt() {
+        Instant ts = Instant.parse("2026-11-28T10:59:59.9999996Z");
+        Instant hour = LedgerPack.hourOf(ts);
+        assertEquals(Instant.parse("2026-11-28T11:00:00Z"), hour);
+        List<LedgerRow> out = new ArrayList<>();
+        LedgerPack.decode(hour, LedgerPack.encode(hour, List.of(row().ts(ts).build())), out::add);
+        assertEquals(hour, out.get(0).ts());
+    }
+
     @Test
     void aRowOutsideThePacksHourIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> LedgerPack.encode(HOUR, List.of(row().ts("2026-11-28T11:00:00Z").build())));
