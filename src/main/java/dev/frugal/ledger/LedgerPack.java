@@ -1,19 +1,7 @@
 package dev.frugal.ledger;
 
-import org.h2.tools.SimpleResultSet;
-import org.h2.tools.SimpleRowSource;
-
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,33 +16,17 @@ import java.util.function.Consumer;
  * once per team and hour of a batch (docs/decisions/0039-packed-embedded-ledger.md). PostgreSQL keeps a table row per
  * request.
  *
- * <p>Rows are read back as the old table through the table function {@link #rows} ({@code ledger_rows(team, from,
- * to)}; nulls: every team, no bound), and the view {@code ledger} is {@code ledger_rows(NULL, NULL, NULL)}: SQL over
- * the ledger on H2 keeps working, and reports pass their bounds so that only the packs of their hours are read.
+ * <p>Rows are read back as the old table through {@link LedgerRowsFunction} ({@code ledger_rows(team, from, to)}) and
+ * the view {@code ledger} over it.
  *
  * <p>Encoding (version 1): the row count, then each row's fields in {@link LedgerStore}'s column order. Numbers are
  * variable-length (zig-zag); the five booleans and whether a quality was predicted are one byte of flags; the
  * repeated strings (team, models, provider, …) are written once a pack and then referred to by number; the request
  * id and trace id are written as they are; times are microseconds from the pack's hour.
  */
-public final class LedgerPack {
+final class LedgerPack {
     private static final int VERSION = 1;
     private static final long MICROS_PER_HOUR = 3_600_000_000L;
-
-    /** The columns of the raw ledger (the old table's names, order and types): what {@link #rows} returns. */
-    private static final Object[][] COLUMNS = {
-            {"request_id", Types.VARCHAR}, {"ts", Types.TIMESTAMP}, {"team", Types.VARCHAR}, {"key_id", Types.VARCHAR},
-            {"endpoint", Types.VARCHAR}, {"requested_model", Types.VARCHAR}, {"route", Types.VARCHAR},
-            {"provider", Types.VARCHAR}, {"deployment", Types.VARCHAR}, {"upstream_model", Types.VARCHAR},
-            {"status", Types.INTEGER}, {"error_code", Types.VARCHAR}, {"prompt_tokens", Types.BIGINT},
-            {"completion_tokens", Types.BIGINT}, {"cached_tokens", Types.BIGINT}, {"reasoning_tokens", Types.BIGINT},
-            {"cost_micros", Types.BIGINT}, {"reference_cost_micros", Types.BIGINT}, {"price_version", Types.VARCHAR},
-            {"unpriced", Types.BOOLEAN}, {"estimated", Types.BOOLEAN}, {"latency_ms", Types.BIGINT},
-            {"ttft_ms", Types.BIGINT}, {"streamed", Types.BOOLEAN}, {"cache_hit", Types.BOOLEAN},
-            {"client_disconnected", Types.BOOLEAN}, {"attempts", Types.INTEGER}, {"attempt_log", Types.VARCHAR},
-            {"route_decision", Types.VARCHAR}, {"served_model", Types.VARCHAR}, {"predicted_quality", Types.DOUBLE},
-            {"cache_saved_micros", Types.BIGINT}, {"cascade_steps", Types.INTEGER}, {"cascade_cost_micros", Types.BIGINT},
-            {"shadow_model", Types.VARCHAR}, {"shadow_cost_micros", Types.BIGINT}, {"trace_id", Types.VARCHAR}};
 
     private LedgerPack() {
     }
@@ -62,6 +34,13 @@ public final class LedgerPack {
     /** The UTC hour a row is packed under: of its time as stored, so 10:59:59.9999996 is 11:00's. */
     static Instant hourOf(Instant ts) {
         return ofMicros(Math.floorDiv(micros(ts), MICROS_PER_HOUR) * MICROS_PER_HOUR);
+    }
+
+    /** The earliest time of a pack's rows ({@code ledger_pack.ts_min}). */
+    static Instant earliest(List<LedgerRow> rows) {
+        Instant first = rows.get(0).ts();
+        for (LedgerRow r : rows) if (r.ts().isBefore(first)) first = r.ts();
+        return first;
     }
 
     /** Microseconds since the epoch, rounded half up as a {@code timestamp} column of H2 and PostgreSQL stores them. */
@@ -138,8 +117,13 @@ public final class LedgerPack {
             bytes = new byte[capacity];
         }
 
-        int reserve(int n) {
+        private void ensure(int n) {
             if (pos + n > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, pos + n));
+        }
+
+        /** Where the next {@code n} bytes go; may replace {@link #bytes}, so read it after. */
+        int reserve(int n) {
+            ensure(n);
             int at = pos;
             pos += n;
             return at;
@@ -147,8 +131,7 @@ public final class LedgerPack {
 
         void varint(long v) {
             long z = (v << 1) ^ (v >> 63);
-            reserve(10);
-            pos -= 10;
+            ensure(10);
             while ((z & ~0x7FL) != 0) {
                 bytes[pos++] = (byte) ((z & 0x7F) | 0x80);
                 z >>>= 7;
@@ -289,117 +272,5 @@ public final class LedgerPack {
             strings.add(s);
             return s;
         }
-    }
-
-    // ---- the table function ------------------------------------------------------------------
-
-    /**
-     * H2's {@code ledger_rows(team, from, to)}: the raw rows of {@code team} (null: every team) with {@code from <= ts
-     * < to} (a null bound: none), as the columns of the old {@code ledger} table. Reads the packs of the hours in the
-     * span through their indexes, and the rows written before V15 (kept in {@code ledger_plain} until retention removes
-     * them). Rows are unpacked as H2 reads them, one pack at a time.
-     */
-    public static ResultSet rows(Connection c, String team, LocalDateTime from, LocalDateTime to) throws SQLException {
-        SimpleResultSet result;
-        if ("jdbc:columnlist:connection".equals(c.getMetaData().getURL())) {
-            result = new SimpleResultSet(); // H2 asks for the columns while it prepares a query
-        } else {
-            result = new SimpleResultSet(new Source(c, team, from, to));
-        }
-        for (Object[] col : COLUMNS) result.addColumn((String) col[0], (Integer) col[1], 0, 0);
-        return result;
-    }
-
-    /** The rows of the span: first those before V15, then pack after pack, each unpacked when the previous is read. */
-    private static final class Source implements SimpleRowSource {
-        private final Connection c;
-        private final String team;
-        private final LocalDateTime from;
-        private final LocalDateTime to;
-        private final ArrayDeque<Object[]> ready = new ArrayDeque<>();
-        private PreparedStatement packs;
-        private ResultSet packRows;
-
-        Source(Connection c, String team, LocalDateTime from, LocalDateTime to) {
-            this.c = c;
-            this.team = team;
-            this.from = from;
-            this.to = to;
-        }
-
-        @Override
-        public Object[] readRow() throws SQLException {
-            if (packs == null) open();
-            while (ready.isEmpty()) {
-                if (!packRows.next()) return null;
-                Instant hour = packRows.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC);
-                decode(hour, packRows.getBytes(2), r -> {
-                    LocalDateTime ts = LedgerStore.utc(r.ts());
-                    if ((from == null || !ts.isBefore(from)) && (to == null || ts.isBefore(to))) ready.add(columns(r, ts));
-                });
-            }
-            return ready.poll();
-        }
-
-        private void open() throws SQLException {
-            plainRows();
-            StringBuilder sql = new StringBuilder("SELECT usage_hour, data FROM ledger_pack WHERE 1 = 1");
-            if (team != null) sql.append(" AND team = ?");
-            if (from != null) sql.append(" AND usage_hour >= ?");
-            if (to != null) sql.append(" AND usage_hour < ?");
-            packs = c.prepareStatement(sql.append(" ORDER BY usage_hour, id").toString());
-            int i = 1;
-            if (team != null) packs.setString(i++, team);
-            if (from != null) packs.setObject(i++, from.truncatedTo(ChronoUnit.HOURS));
-            if (to != null) packs.setObject(i, to);
-            packRows = packs.executeQuery();
-        }
-
-        /** The rows of the span written before V15, queued first (that table only shrinks; empty on a new install). */
-        private void plainRows() throws SQLException {
-            StringBuilder sql = new StringBuilder("SELECT * FROM ledger_plain WHERE 1 = 1");
-            if (team != null) sql.append(" AND team = ?");
-            if (from != null) sql.append(" AND ts >= ?");
-            if (to != null) sql.append(" AND ts < ?");
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int i = 1;
-                if (team != null) ps.setString(i++, team);
-                if (from != null) ps.setObject(i++, from);
-                if (to != null) ps.setObject(i, to);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Object[] row = new Object[COLUMNS.length];
-                        for (int k = 0; k < row.length; k++) row[k] = rs.getObject(k + 1);
-                        ready.add(row);
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                if (packs != null) packs.close();
-            } catch (SQLException ignored) {
-                // H2 closes it with the session
-            }
-        }
-
-        @Override
-        public void reset() throws SQLException {
-            close();
-            packs = null;
-            ready.clear();
-        }
-    }
-
-    private static Object[] columns(LedgerRow r, LocalDateTime ts) {
-        return new Object[]{r.requestId(), ts, r.team(), r.keyId(), r.endpoint(), r.requestedModel(), r.route(), r.provider(),
-                r.deployment(), r.upstreamModel(), r.status(), r.errorCode(), r.promptTokens(), r.completionTokens(),
-                r.cachedTokens(), r.reasoningTokens(), r.costMicros(), r.referenceCostMicros(), r.priceVersion(), r.unpriced(),
-                r.estimated(), r.latencyMs(), r.ttftMs() < 0 ? null : r.ttftMs(), r.streamed(), r.cacheHit(),
-                r.clientDisconnected(), r.attempts(), r.attemptLog(), r.routeDecision(), r.servedModel(),
-                Double.isNaN(r.predictedQuality()) ? null : r.predictedQuality(), r.cacheSavedMicros(), r.cascadeSteps(),
-                r.cascadeCostMicros(), r.shadowModel(), r.shadowCostMicros() < 0 ? null : r.shadowCostMicros(), r.traceId()};
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -31,12 +32,14 @@ import java.util.TreeMap;
  * Blocking; called by the writer thread only. Stateless apart from the prebuilt SQL.
  */
 final class LedgerStore {
-    private static final String[] ROW_COLUMNS = {"request_id", "ts", "team", "key_id", "endpoint", "requested_model",
+    /** The raw ledger's columns, in the table's order; {@link #ROW_TYPES} are their JDBC types. */
+    static final String[] ROW_COLUMNS = {"request_id", "ts", "team", "key_id", "endpoint", "requested_model",
             "route", "provider", "deployment", "upstream_model", "status", "error_code", "prompt_tokens",
             "completion_tokens", "cached_tokens", "reasoning_tokens", "cost_micros", "reference_cost_micros",
             "price_version", "unpriced", "estimated", "latency_ms", "ttft_ms", "streamed", "cache_hit",
             "client_disconnected", "attempts", "attempt_log", "route_decision", "served_model", "predicted_quality",
             "cache_saved_micros", "cascade_steps", "cascade_cost_micros", "shadow_model", "shadow_cost_micros", "trace_id"};
+    static final int[] ROW_TYPES = {Types.VARCHAR, Types.TIMESTAMP, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.INTEGER, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.BOOLEAN, Types.BOOLEAN, Types.BIGINT, Types.BIGINT, Types.BOOLEAN, Types.BOOLEAN, Types.BOOLEAN, Types.INTEGER, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.DOUBLE, Types.BIGINT, Types.INTEGER, Types.BIGINT, Types.VARCHAR, Types.BIGINT, Types.VARCHAR};
     static final String[] ROLLUP_KEYS = {"usage_day", "team", "key_id", "model", "provider"};
     /** The counters of {@code ledger_daily}, histogram columns last, in the order {@link Delta#values} gives them. */
     static final List<String> ROLLUP_COUNTERS;
@@ -54,13 +57,13 @@ final class LedgerStore {
 
     private final DataSource dataSource;
     private final boolean packed;
-    private final String copyRows;
+    private final String copySql;
     private final String upsertRollup;
 
     LedgerStore(DataSource dataSource, Database.Dialect dialect) {
         this.dataSource = dataSource;
         this.packed = dialect == Database.Dialect.H2;
-        this.copyRows = "COPY ledger (" + String.join(", ", ROW_COLUMNS) + ") FROM STDIN";
+        this.copySql = "COPY ledger (" + String.join(", ", ROW_COLUMNS) + ") FROM STDIN";
         this.upsertRollup = dialect == Database.Dialect.POSTGRESQL ? postgresUpsert() : h2Merge();
     }
 
@@ -98,11 +101,9 @@ final class LedgerStore {
         try (PreparedStatement ps = c.prepareStatement(INSERT_PACK)) {
             for (Map.Entry<PackKey, List<LedgerRow>> e : packs.entrySet()) {
                 List<LedgerRow> pack = e.getValue();
-                Instant first = pack.get(0).ts();
-                for (LedgerRow r : pack) if (r.ts().isBefore(first)) first = r.ts();
                 ps.setString(1, e.getKey().team());
                 ps.setObject(2, utc(e.getKey().hour()));
-                ps.setObject(3, utc(first));
+                ps.setObject(3, utc(LedgerPack.earliest(pack)));
                 ps.setInt(4, pack.size());
                 ps.setBytes(5, LedgerPack.encode(e.getKey().hour(), pack));
                 ps.addBatch();
@@ -208,7 +209,7 @@ final class LedgerStore {
         for (LedgerRow r : rows) copyLine(text, r);
         byte[] data = text.toString().getBytes(StandardCharsets.UTF_8);
         try {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn(copyRows, new ByteArrayInputStream(data));
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new ByteArrayInputStream(data));
         } catch (IOException e) {
             throw new SQLException("COPY into the ledger failed: " + e.getMessage(), "08006", e);
         }

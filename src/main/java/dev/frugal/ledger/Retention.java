@@ -245,10 +245,8 @@ final class Retention {
                 ps.executeUpdate();
             }
         } else {
-            Instant first = kept.get(0).ts();
-            for (LedgerRow r : kept) if (r.ts().isBefore(first)) first = r.ts();
             try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_pack SET ts_min = ?, row_count = ?, data = ? WHERE id = ?")) {
-                ps.setObject(1, LedgerStore.utc(first));
+                ps.setObject(1, LedgerStore.utc(LedgerPack.earliest(kept)));
                 ps.setInt(2, kept.size());
                 ps.setBytes(3, LedgerPack.encode(packHour, kept));
                 ps.setLong(4, id);

@@ -18,6 +18,6 @@ CREATE TABLE ledger_pack (
 CREATE INDEX ledger_pack_team_hour ON ledger_pack (team, usage_hour);
 CREATE INDEX ledger_pack_hour ON ledger_pack (usage_hour);
 
-CREATE ALIAS ledger_rows FOR 'dev.frugal.ledger.LedgerPack.rows';
+CREATE ALIAS ledger_rows FOR 'dev.frugal.ledger.LedgerRowsFunction.rows';
 
 CREATE VIEW ledger AS SELECT * FROM ledger_rows(NULL, NULL, NULL);
