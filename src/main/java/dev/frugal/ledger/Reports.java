@@ -194,7 +194,7 @@ public class Reports {
 
     /**
      * Where a query of raw rows reads them. On H2, from the table function {@code ledger_rows(team, from, to)}
-     * ({@link LedgerPack}): the packs of the span's hours, of its team or all. On PostgreSQL, from {@code ledger}, team
+     * ({@link LedgerRowsFunction}): the packs of the span's hours, of its team or all. On PostgreSQL, from {@code ledger}, team
      * by team: the team asked for, or every team with rollups in the span (written in the same transaction as the
      * rows), joined as a list of values, one lookup of {@code (team, ts)} each — with {@code team IN (…)} of several
      * teams a plan may bound only the team in the index and read each team's whole history.
