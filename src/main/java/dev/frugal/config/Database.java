@@ -49,6 +49,9 @@ public class Database {
     @ConfigProperty(name = "frugal.db.report-timeout", defaultValue = "10s") Duration reportTimeout;
     @ConfigProperty(name = "frugal.db.report-max-concurrent", defaultValue = "2") int reportMaxConcurrent;
     @ConfigProperty(name = "frugal.responses.max-concurrent", defaultValue = "4") int responsesMaxConcurrent;
+    @ConfigProperty(name = "frugal.db.h2.compact-interval") Duration compactInterval;
+    @ConfigProperty(name = "frugal.db.h2.compact-fill-rate") int compactFillRate;
+    @ConfigProperty(name = "frugal.db.h2.compact-step") io.quarkus.runtime.configuration.MemorySize compactStep;
     @Inject @DataSource("h2") InjectableInstance<AgroalDataSource> h2;
     @Inject @DataSource("pg") InjectableInstance<AgroalDataSource> pg;
     @Inject Vertx vertx;
@@ -61,6 +64,7 @@ public class Database {
     private DatabaseLane calls;
     private DatabaseLane reports;
     private DatabaseLane responses;
+    private EmbeddedCompaction compaction;
 
     @PostConstruct
     void init() {
@@ -73,10 +77,24 @@ public class Database {
         reports = new DatabaseLane("reports", "frugal.db.report-timeout", reportMaxConcurrent, reportTimeout, vertx, registry, time);
         responses = new DatabaseLane("responses", "frugal.db.timeout", responsesMaxConcurrent, timeout, vertx, registry, time);
         callerDataSource = new ReadTimeoutDataSource(dataSource, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        if (dialect == Dialect.H2 && !compactInterval.isZero() && hasFile()) {
+            compaction = EmbeddedCompaction.start(dataSource, compactFillRate,
+                    (int) Math.min(Integer.MAX_VALUE, compactStep.asLongValue()), compactInterval.toMillis());
+        }
+    }
+
+    /** Whether the embedded database is a file (an in-memory one, as in tests, has nothing to compact). */
+    private boolean hasFile() {
+        try (Connection c = dataSource.getConnection()) {
+            return EmbeddedCompaction.hasFile(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("The embedded database did not open: " + e.getMessage(), e);
+        }
     }
 
     @PreDestroy
     void close() {
+        if (compaction != null) compaction.close();
         if (calls != null) calls.close();
         if (reports != null) reports.close();
         if (responses != null) responses.close();
