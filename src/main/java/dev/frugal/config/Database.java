@@ -79,7 +79,7 @@ public class Database {
         callerDataSource = new ReadTimeoutDataSource(dataSource, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         if (dialect == Dialect.H2 && !compactInterval.isZero() && hasFile()) {
             compaction = EmbeddedCompaction.start(dataSource, compactFillRate,
-                    (int) Math.min(Integer.MAX_VALUE, compactStep.asLongValue()), compactInterval.toMillis());
+                    (int) Math.min(Integer.MAX_VALUE, compactStep.asLongValue()), compactInterval.toMillis(), registry);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.frugal.config;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.h2.engine.Session;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -31,12 +34,19 @@ final class EmbeddedCompaction implements AutoCloseable {
     private final int targetFillRate;
     private final int writeLimit;
     private final ScheduledExecutorService thread;
+    private final Counter rewrites;
+    /** The chunks' fill rate at the last step, in per cent; NaN before the first. */
+    private volatile double fillRate = Double.NaN;
     private boolean warned;
 
-    private EmbeddedCompaction(DataSource dataSource, int targetFillRate, int writeLimit, long intervalMillis) {
+    private EmbeddedCompaction(DataSource dataSource, int targetFillRate, int writeLimit, long intervalMillis, MeterRegistry registry) {
         this.dataSource = dataSource;
         this.targetFillRate = targetFillRate;
         this.writeLimit = writeLimit;
+        Gauge.builder("frugal.db.h2.chunks.fill", this, x -> x.fillRate).baseUnit("percent")
+                .description("Live data in the embedded database file's chunks at the last compaction step").register(registry);
+        this.rewrites = Counter.builder("frugal.db.h2.compactions")
+                .description("Compaction steps of the embedded database file that rewrote chunks").register(registry);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "frugal-h2-compaction");
             t.setDaemon(true);
@@ -46,10 +56,10 @@ final class EmbeddedCompaction implements AutoCloseable {
     }
 
     /** Starts the steps, one every {@code intervalMillis}. */
-    static EmbeddedCompaction start(DataSource dataSource, int targetFillRate, int writeLimit, long intervalMillis) {
+    static EmbeddedCompaction start(DataSource dataSource, int targetFillRate, int writeLimit, long intervalMillis, MeterRegistry registry) {
         if (targetFillRate < 1 || targetFillRate > 100) throw new IllegalArgumentException("frugal.db.h2.compact-fill-rate must be in [1, 100]");
         if (writeLimit < 1) throw new IllegalArgumentException("frugal.db.h2.compact-step must be at least 1 byte");
-        return new EmbeddedCompaction(dataSource, targetFillRate, writeLimit, Math.max(1, intervalMillis));
+        return new EmbeddedCompaction(dataSource, targetFillRate, writeLimit, Math.max(1, intervalMillis), registry);
     }
 
     /**
@@ -82,7 +92,8 @@ final class EmbeddedCompaction implements AutoCloseable {
 
     private void stepQuietly() {
         try (Connection c = dataSource.getConnection()) {
-            step(c, targetFillRate, writeLimit);
+            fillRate = chunksFillRate(c);
+            if (step(c, targetFillRate, writeLimit)) rewrites.increment();
             warned = false;
         } catch (SQLException | RuntimeException e) {
             // the next step tries again; a closed database at shutdown ends here too
