@@ -102,8 +102,14 @@ final class EmbeddedCompaction implements AutoCloseable {
         }
     }
 
+    /** Stops the steps; waits for a running one, never interrupts it (an interrupt inside H2's file I/O closes its file). */
     @Override
     public void close() {
-        thread.shutdownNow();
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) LOG.warn("A compaction step of the embedded database was still running at shutdown");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
