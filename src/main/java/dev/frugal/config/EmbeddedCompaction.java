@@ -68,26 +68,28 @@ final class EmbeddedCompaction implements AutoCloseable {
      * Returns whether any chunk was rewritten; false for an in-memory database (it has no file to compact).
      */
     static boolean step(Connection c, int targetFillRate, int writeLimit) throws SQLException {
-        return hasFile(c) && mvStore(c).compact(targetFillRate, writeLimit);
+        MVStore store = fileStore(c);
+        return store != null && store.compact(targetFillRate, writeLimit);
     }
 
     /** Whether the store behind {@code c} is a file of this process's (not in memory, not a server's). */
     static boolean hasFile(Connection c) throws SQLException {
-        MVStore store = mvStore(c);
-        return store != null && store.getFileStore() != null;
+        return fileStore(c) != null;
     }
 
     /** The fill rate of the store's chunks in per cent (live bytes of the bytes they hold); 100 without a file. */
     static int chunksFillRate(Connection c) throws SQLException {
-        MVStore store = mvStore(c);
-        return store == null || store.getFileStore() == null ? 100 : store.getFileStore().getChunksFillRate();
+        MVStore store = fileStore(c);
+        return store == null ? 100 : store.getFileStore().getChunksFillRate();
     }
 
-    private static MVStore mvStore(Connection c) throws SQLException {
+    /** The store behind {@code c} if it is a file of this process's; null for an in-memory or a server's database. */
+    private static MVStore fileStore(Connection c) throws SQLException {
         Session session = c.unwrap(JdbcConnection.class).getSession();
         if (!(session instanceof SessionLocal local)) return null; // a server connection: its store is another process's
         Store store = local.getDatabase().getStore();
-        return store == null ? null : store.getMvStore();
+        MVStore mv = store == null ? null : store.getMvStore();
+        return mv == null || mv.getFileStore() == null ? null : mv;
     }
 
     private void stepQuietly() {

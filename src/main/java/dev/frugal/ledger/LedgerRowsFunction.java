@@ -73,37 +73,35 @@ public final class LedgerRowsFunction {
 
         private void open() throws SQLException {
             plainRows();
-            StringBuilder sql = new StringBuilder("SELECT usage_hour, data FROM ledger_pack WHERE 1 = 1");
-            if (team != null) sql.append(" AND team = ?");
-            if (from != null) sql.append(" AND usage_hour >= ?");
-            if (to != null) sql.append(" AND usage_hour < ?");
-            packs = c.prepareStatement(sql.append(" ORDER BY usage_hour, id").toString());
-            int i = 1;
-            if (team != null) packs.setString(i++, team);
-            if (from != null) packs.setObject(i++, from.truncatedTo(ChronoUnit.HOURS));
-            if (to != null) packs.setObject(i, to);
+            // a pack holds its hour's rows: from the hour of the span's start; readRow drops the rows outside the span
+            packs = span("SELECT usage_hour, data FROM ledger_pack", "usage_hour",
+                    from == null ? null : from.truncatedTo(ChronoUnit.HOURS), " ORDER BY usage_hour, id");
             packRows = packs.executeQuery();
         }
 
         /** The rows of the span written before V15, queued first (that table only shrinks; empty on a new install). */
         private void plainRows() throws SQLException {
-            StringBuilder sql = new StringBuilder("SELECT * FROM ledger_plain WHERE 1 = 1");
-            if (team != null) sql.append(" AND team = ?");
-            if (from != null) sql.append(" AND ts >= ?");
-            if (to != null) sql.append(" AND ts < ?");
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int i = 1;
-                if (team != null) ps.setString(i++, team);
-                if (from != null) ps.setObject(i++, from);
-                if (to != null) ps.setObject(i, to);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Object[] row = new Object[LedgerStore.ROW_COLUMNS.length];
-                        for (int k = 0; k < row.length; k++) row[k] = rs.getObject(k + 1);
-                        ready.add(row);
-                    }
+            try (PreparedStatement ps = span("SELECT * FROM ledger_plain", "ts", from, ""); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object[] row = new Object[LedgerStore.ROW_COLUMNS.length];
+                    for (int k = 0; k < row.length; k++) row[k] = rs.getObject(k + 1);
+                    ready.add(row);
                 }
             }
+        }
+
+        /** {@code select} of the team's rows (every team's without one) whose {@code time} is in [start, to), bound. */
+        private PreparedStatement span(String select, String time, LocalDateTime start, String orderBy) throws SQLException {
+            StringBuilder sql = new StringBuilder(select).append(" WHERE 1 = 1");
+            if (team != null) sql.append(" AND team = ?");
+            if (start != null) sql.append(" AND ").append(time).append(" >= ?");
+            if (to != null) sql.append(" AND ").append(time).append(" < ?");
+            PreparedStatement ps = c.prepareStatement(sql.append(orderBy).toString());
+            int i = 1;
+            if (team != null) ps.setString(i++, team);
+            if (start != null) ps.setObject(i++, start);
+            if (to != null) ps.setObject(i, to);
+            return ps;
         }
 
         @Override
