@@ -20,6 +20,10 @@ import io.vertx.core.http.HttpServerRequest;
  *
  * <p>Run by bench/issue15.sh with the JVM options Frugal gets:
  * {@code java @config/jvm.options -cp 'target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*' bench/StackFloor.java PORT PLAIN_PORT SSE_PORT}
+ *
+ * <p>{@code -Dfloor.work-us=N} (default 0) busy-waits N µs on the event loop before each request goes upstream: the
+ * floor given a proxy's own CPU a request without its code, to tell what that CPU costs in latency by itself
+ * (bench/wakeups.sh; docs/benchmarks.md, session 18).
  */
 public class StackFloor {
     public static void main(String[] args) {
@@ -54,6 +58,13 @@ public class StackFloor {
                     .listen().<Void>mapEmpty().onComplete(started);
         }
 
+        private static final long WORK_NANOS = Long.getLong("floor.work-us", 0) * 1000;
+
+        private static void work() {
+            long end = System.nanoTime() + WORK_NANOS;
+            while (System.nanoTime() < end) Thread.onSpinWait();
+        }
+
         private void proxy(HttpServerRequest req) {
             boolean sse = req.path().startsWith("/sse/");
             String uri = sse ? req.uri().substring(4) : req.uri();
@@ -62,6 +73,7 @@ public class StackFloor {
                     .compose(up -> {
                         String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
                         if (type != null) up.putHeader(HttpHeaders.CONTENT_TYPE, type);
+                        if (WORK_NANOS > 0) work();
                         return up.send(body);
                     }))
                     .onSuccess(resp -> relay(req, resp, sse))

@@ -24,6 +24,7 @@
 # Knobs (env): ROUNDS=3 DURATION=10 WARMUP=3 FRUGAL_WARMUP=30 (at least; until steady) CONNECTIONS=32 THREADS=2 SSE_CONCURRENCY=8 SSE_CHUNKS=20
 #   FRUGAL_JAVA_OPTS=@config/jvm.options FRUGAL_JAR=target/quarkus-app/quarkus-run.jar SKIP_PG=0 PG_DB=frugal_bench
 #   PG_USER=postgres FLOOR=1 FRUGAL_JFR=0 FRUGAL_READY_TIMEOUT=90 SAMPLE_MS=1000 BENCH_TMP=/tmp/frugal-bench RESULTS_DIR=bench/results
+#   WAKEUPS=1 where root may use the kernel's tracer (bench/wakeups.sh on (g) and (c) after the one-connection rounds)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,6 +46,8 @@ PG_USER="${PG_USER:-postgres}"
 FRUGAL_JFR="${FRUGAL_JFR:-0}"
 FRUGAL_READY_TIMEOUT="${FRUGAL_READY_TIMEOUT:-90}"
 SAMPLE_MS="${SAMPLE_MS:-1000}"
+# the kernel's view of one connection (bench/wakeups.sh): on by default where it can run (root, tracefs)
+WAKEUPS="${WAKEUPS:-$([ "$(id -u)" -eq 0 ] && { [ -f /sys/kernel/tracing/trace ] || [ -d /sys/kernel/tracing ]; } && echo 1 || echo 0)}"
 BENCH_TMP="${BENCH_TMP:-/tmp/frugal-bench}"
 RESULTS_DIR="${RESULTS_DIR:-$BENCH_DIR/results}"
 KEY="frg-bench-key"
@@ -236,6 +239,14 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 echo single >"$PHASE_FILE"
 for r in $(seq 1 "$ROUNDS"); do for t in "${BASES[@]}" c; do measure "p2r$r" "$t" 1; done; done
+if [ "$WAKEUPS" = 1 ]; then # one connection through the kernel's tracer (bench/wakeups.sh), after the rounds: it costs its own time
+  for t in "${BASES[@]}" c; do
+    case "$t" in g | c) log "wakeups ($t): 2 s of wrk -c1 traced"
+      (cd "$REPO_DIR" && KEY="$KEY" BENCH_MODEL=bench-plain BENCH_TMP="$RUN_TMP" "$BENCH_DIR/wakeups.sh" "$(url "$t" | sed 's|.*:\([0-9]*\)/.*|\1|')" 2 "$RUN_TMP/wakeups-$t.trace") \
+        >"$RUN_TMP/wakeups-$t.txt" 2>&1 || log "wakeups ($t) failed: $(tail -n 3 "$RUN_TMP/wakeups-$t.txt")" ;;
+    esac
+  done
+fi
 echo streaming >"$PHASE_FILE"
 streams() { # phase what [paced]: ROUNDS alternating rounds of sse() on (a), (b), (g), (c), their figures kept as R[<phase>r<round>.<target>.*]
   local r t out
@@ -313,6 +324,15 @@ REPORT="$RESULTS_DIR/$(date +%Y-%m-%d-%H%M)-$(hostname -s 2>/dev/null || uname -
   echo "|---|---:|---:|---:|---|---:|"
   for t in "${BASES[@]}" c; do
     echo "| ($t) | $(rounds p2 "$t" p50_us "" 1000 | median | f3) | $(rounds p2 "$t" p99_us "" 1000 | median | f3) | $(rounds p2 "$t" p50_us a 1000 | median | signed) | $(rounds p2 "$t" p50_us a 1000 | each) | $(rounds p2 "$t" p99_us a 1000 | median | signed) |"
+  done
+  for t in g c; do
+    [ -s "$RUN_TMP/wakeups-$t.txt" ] || continue
+    echo
+    echo "One connection to ($t) through the kernel's tracer (\`bench/wakeups.sh\`, 2 s; the trace adds its own time):"
+    echo
+    echo '```'
+    grep -v '^\[bench\|^## ' "$RUN_TMP/wakeups-$t.txt" | sed '/^$/d'
+    echo '```'
   done
   echo
   echo "## Streaming, $SSE_CONCURRENCY clients, $SSE_CHUNKS chunks ($ROUNDS rounds, alternating; medians)"

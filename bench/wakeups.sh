@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One connection taken apart by the kernel's own clock: wrk -c1 against a JVM target of bench/issue15.sh (Frugal or
+# the floor) while the kernel's tracer records, for every process, the scheduler's wakeups and switches and the
+# network system calls; bench/wakeups.js then says, a request at a time, how long the proxy's event loop worked
+# before it sent upstream and after, before it wrote the answer and after, how long each wakeup between the client,
+# the proxy and the upstream took (on the waker's CPU or on the other one), and the client's latency when it ran on
+# the proxy's CPU and when it did not.
+#   bench/wakeups.sh PORT [SECONDS] [OUT]
+# Needs root and the kernel's tracefs (mounted here if it is not), wrk and node; the upstreams running (as
+# issue15.sh starts them). The trace itself costs some 10 µs a request: compare targets traced the same way.
+# Env: WARMUP=3 (seconds of load before the trace), KEY=frg-bench-key, BENCH_MODEL (as post.lua reads it),
+#      LOOP=vert.x-eventloo (the proxy threads' name as the kernel shows it, 15 characters at most).
+set -euo pipefail
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
+[ $# -ge 1 ] || die "usage: bench/wakeups.sh PORT [SECONDS] [OUT]"
+PORT="$1"; SECONDS_="${2:-2}"; OUT="${3:-${BENCH_TMP:-/tmp/frugal-bench}/wakeups-$PORT.trace}"
+WARMUP="${WARMUP:-3}"; KEY="${KEY:-frg-bench-key}"; LOOP="${LOOP:-vert.x-eventloo}"
+check_int PORT "$PORT" 1 65535
+check_int SECONDS "$SECONDS_" 1 30
+check_int WARMUP "$WARMUP" 0 600
+for tool in wrk node; do command -v "$tool" >/dev/null 2>&1 || die "$tool not found"; done
+[ "$(id -u)" -eq 0 ] || die "the kernel's tracer needs root"
+port_open "$PORT" || die "nothing listens on 127.0.0.1:$PORT"
+T=/sys/kernel/tracing
+[ -f "$T/trace" ] || mount -t tracefs nodev "$T" 2>/dev/null || die "no tracefs at $T"
+mkdir -p "$(dirname "$OUT")"
+
+EVENTS="sched:sched_switch sched:sched_waking sched:sched_wakeup"
+for call in sendto writev recvfrom read write epoll_wait epoll_pwait epoll_pwait2; do
+  [ -d "$T/events/syscalls/sys_enter_$call" ] && EVENTS+=" syscalls:sys_enter_$call syscalls:sys_exit_$call"
+done
+stop_tracing() { echo 0 >"$T/tracing_on"; : >"$T/set_event"; : >"$T/trace"; }
+trap 'stop_tracing; cleanup' EXIT
+echo 0 >"$T/tracing_on"; : >"$T/trace"; echo 65536 >"$T/buffer_size_kb"
+for e in $EVENTS; do echo "$e" >>"$T/set_event"; done
+
+BENCH_AUTH_KEY="$KEY" wrk -t1 -c1 -d"$((WARMUP + SECONDS_ + 1))s" -s "$BENCH_DIR/post.lua" "http://127.0.0.1:$PORT/v1/chat/completions" >"$OUT.wrk" 2>&1 &
+PIDS+=($!)
+sleep "$WARMUP"
+echo 1 >"$T/tracing_on"; sleep "$SECONDS_"; echo 0 >"$T/tracing_on"
+cp "$T/trace" "$OUT"
+stop_tracing
+wait "${PIDS[@]}" 2>/dev/null || true
+PIDS=()
+log "trace of $SECONDS_ s: $OUT ($(wc -l <"$OUT") lines)"
+node "$BENCH_DIR/wakeups.js" "$OUT" "$LOOP"
