@@ -3,20 +3,24 @@
 # the floor) while the kernel's tracer records, for every process, the scheduler's wakeups and switches and the
 # network system calls; bench/wakeups.js then says, a request at a time, how long the proxy's event loop worked
 # before it sent upstream and after, before it wrote the answer and after, how long each wakeup between the client,
-# the proxy and the upstream took (on the waker's CPU or on the other one), and the client's latency when it ran on
-# the proxy's CPU and when it did not.
+# the proxy and the upstream took (on the waker's CPU or on the other one), each leg of a request from the client's
+# write to its read of the answer, and the client's latency by how many of its wakeups crossed CPUs.
+# PACED=1 traces bench/sse-client.js's 8 paced streams (a chunk every 10 ms) instead, each to its first chunk.
 #   bench/wakeups.sh PORT [SECONDS] [OUT]
 # Needs root and the kernel's tracefs (mounted here if it is not), wrk and node; the upstreams running (as
 # issue15.sh starts them). The trace itself costs some 10 µs a request: compare targets traced the same way.
 # Env: WARMUP=3 (seconds of load before the trace), KEY=frg-bench-key, BENCH_MODEL (as post.lua reads it),
-#      LOOP=vert.x-eventloo (the proxy threads' name as the kernel shows it, 15 characters at most).
+#      LOOP=vert.x-eventloo (the proxy threads' name as the kernel shows it, 15 characters at most);
+#      PACED=0, STREAM_PATH=/v1/chat/completions STREAM_MODEL=bench-stream-paced (the floor: /sse/v1/chat/completions
+#      and paced-upstream-model), the streaming upstream on 127.0.0.1:9102.
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
 [ $# -ge 1 ] || die "usage: bench/wakeups.sh PORT [SECONDS] [OUT]"
 PORT="$1"; SECONDS_="${2:-2}"; OUT="${3:-${BENCH_TMP:-/tmp/frugal-bench}/wakeups-$PORT.trace}"
-WARMUP="${WARMUP:-3}"; KEY="${KEY:-frg-bench-key}"; LOOP="${LOOP:-vert.x-eventloo}"
+WARMUP="${WARMUP:-3}"; KEY="${KEY:-frg-bench-key}"; LOOP="${LOOP:-vert.x-eventloo}"; PACED="${PACED:-0}"
+STREAM_PATH="${STREAM_PATH:-/v1/chat/completions}"; STREAM_MODEL="${STREAM_MODEL:-bench-stream-paced}"
 check_int PORT "$PORT" 1 65535
 check_int SECONDS "$SECONDS_" 1 30
 check_int WARMUP "$WARMUP" 0 600
@@ -36,8 +40,18 @@ trap 'stop_tracing; cleanup' EXIT
 echo 0 >"$T/tracing_on"; : >"$T/trace"; echo 65536 >"$T/buffer_size_kb"
 for e in $EVENTS; do echo "$e" >>"$T/set_event"; done
 
-BENCH_AUTH_KEY="$KEY" wrk -t1 -c1 -d"$((WARMUP + SECONDS_ + 1))s" -s "$BENCH_DIR/post.lua" "http://127.0.0.1:$PORT/v1/chat/completions" >"$OUT.wrk" 2>&1 &
-PIDS+=($!)
+ROLES=()
+if [ "$PACED" = 1 ]; then
+  UPSTREAM_PID="$(ss -ltnpH "sport = :9102" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+  [ -n "$UPSTREAM_PID" ] || die "nothing listens on 127.0.0.1:9102 (the streaming upstream)"
+  node "$BENCH_DIR/sse-client.js" --url "http://127.0.0.1:$PORT$STREAM_PATH" --concurrency 8 --duration "$((WARMUP + SECONDS_ + 1))" \
+    --warmup 0 --model "$STREAM_MODEL" --key "$KEY" >"$OUT.client" 2>&1 &
+  PIDS+=($!)
+  ROLES=(--client "$!" --upstream "$UPSTREAM_PID")
+else
+  BENCH_AUTH_KEY="$KEY" wrk -t1 -c1 -d"$((WARMUP + SECONDS_ + 1))s" -s "$BENCH_DIR/post.lua" "http://127.0.0.1:$PORT/v1/chat/completions" >"$OUT.wrk" 2>&1 &
+  PIDS+=($!)
+fi
 sleep "$WARMUP"
 echo 1 >"$T/tracing_on"; sleep "$SECONDS_"; echo 0 >"$T/tracing_on"
 cp "$T/trace" "$OUT"
@@ -45,4 +59,4 @@ stop_tracing
 wait "${PIDS[@]}" 2>/dev/null || true
 PIDS=()
 log "trace of $SECONDS_ s: $OUT ($(wc -l <"$OUT") lines)"
-node "$BENCH_DIR/wakeups.js" "$OUT" "$LOOP"
+node "$BENCH_DIR/wakeups.js" "$OUT" "$LOOP" "${ROLES[@]}"
