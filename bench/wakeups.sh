@@ -35,7 +35,9 @@ EVENTS="sched:sched_switch sched:sched_waking sched:sched_wakeup"
 for call in sendto writev recvfrom read write epoll_wait epoll_pwait epoll_pwait2; do
   [ -d "$T/events/syscalls/sys_enter_$call" ] && EVENTS+=" syscalls:sys_enter_$call syscalls:sys_exit_$call"
 done
-stop_tracing() { echo 0 >"$T/tracing_on"; : >"$T/set_event"; : >"$T/trace"; }
+# the kernel's trace buffer, per CPU ("7 (expanded: 1408)" before first use): given back as it was
+BUFFER_KB="$(sed -E 's/.*expanded: ([0-9]+).*/\1/; s/^([0-9]+).*/\1/' "$T/buffer_size_kb")"
+stop_tracing() { echo 0 >"$T/tracing_on"; : >"$T/set_event"; : >"$T/trace"; echo "${BUFFER_KB:-1408}" >"$T/buffer_size_kb"; }
 trap 'stop_tracing; cleanup' EXIT
 echo 0 >"$T/tracing_on"; : >"$T/trace"; echo 65536 >"$T/buffer_size_kb"
 for e in $EVENTS; do echo "$e" >>"$T/set_event"; done
