@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Reads a kernel trace recorded by bench/wakeups.sh (the text of /sys/kernel/tracing/trace: scheduler wakeups and
-// switches, network system calls) of wrk -c1 through one proxy, and prints, in microseconds of the kernel's clock:
+// switches, network system calls) of wrk -c1 (or paced streams) through one proxy, and prints, in µs of the kernel's clock:
 //  1. the proxy event loop's time a request, in the order the request goes: from its wakeup to the send upstream
 //     (the request's own work), after the send until it waits again, the upstream's round trip, from its wakeup to
 //     the answer's write to the client, after the write until it waits again, and from the write to the next request;
