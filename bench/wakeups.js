@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 // Reads a kernel trace recorded by bench/wakeups.sh (the text of /sys/kernel/tracing/trace: scheduler wakeups and
 // switches, network system calls) of wrk -c1 (or paced streams) through one proxy, and prints, in µs of the kernel's clock:
-//  1. the proxy event loop's time a request, in the order the request goes: from its wakeup to the send upstream
-//     (the request's own work), after the send until it waits again, the upstream's round trip, from its wakeup to
-//     the answer's write to the client, after the write until it waits again, and from the write to the next request;
+//  1. the proxy event loop's work after the send upstream and after the write to the client, until it waits again;
 //  2. each wakeup between the client (wrk), the proxy and the upstream (nginx): on the waker's CPU or on the other,
 //     and the time from the wakeup to the woken thread running;
 //  3. each leg of a request, from the client's write to its read of the answer (or of a stream's first chunk):
@@ -46,35 +44,24 @@ function quantiles(values) {
   return `n ${String(v.length).padStart(6)}   p50 ${at(0.5).toFixed(0).padStart(4)}   p90 ${at(0.9).toFixed(0).padStart(4)}`;
 }
 
-// 1. The proxy's event loop, request by request (one loop carries the one connection and its upstream).
-const seg = { 'wakeup → send upstream': [], 'after the send': [], 'upstream round trip': [], 'wakeup → write to client': [],
-  'after the write': [], 'write → next request': [] };
-let woke = null, sentAt = null, wroteAt = null, after = null;
+// 1. What the proxy's loop does after it wrote — upstream, then to the client — until it waits again: work the legs
+// below do not see, as it delays no byte of this request but holds the CPU the next wakeup may need.
+const isWait = e => e.name.startsWith('sys_epoll');
+const afterWrite = { 'after the send upstream': [], 'after the write to the client': [] };
+let wrote = null;
 for (const e of byPid ? [] : events) {
   if (role(e.comm) !== 'proxy') continue;
-  const wait = e.name === 'sys_epoll_pwait2' || e.name === 'sys_epoll_wait' || e.name === 'sys_epoll_pwait';
-  if (wait && isExit(e)) {
-    woke = e.us;
-    if (sentAt !== null) seg['upstream round trip'].push(e.us - sentAt);
-    if (wroteAt !== null) seg['write → next request'].push(e.us - wroteAt);
-    sentAt = wroteAt = null;
-  } else if (wait) {
-    if (after) seg[after.what].push(e.us - after.us);
-    after = null;
-  } else if (e.name === 'sys_sendto' && !isExit(e) && woke !== null) {
-    seg['wakeup → send upstream'].push(e.us - woke);
-  } else if (e.name === 'sys_sendto') {
-    sentAt = e.us; after = { what: 'after the send', us: e.us };
-  } else if (e.name === 'sys_writev' && !isExit(e) && woke !== null) {
-    seg['wakeup → write to client'].push(e.us - woke);
-  } else if (e.name === 'sys_writev') {
-    wroteAt = e.us; after = { what: 'after the write', us: e.us };
+  if (isWait(e)) {
+    if (wrote && !isExit(e)) afterWrite[wrote.what].push(e.us - wrote.us);
+    wrote = null;
+  } else if (isExit(e) && (e.name === 'sys_sendto' || e.name === 'sys_writev')) {
+    wrote = { what: e.name === 'sys_sendto' ? 'after the send upstream' : 'after the write to the client', us: e.us };
   }
 }
 console.log(`## ${file}`);
 if (!byPid) {
-  console.log('\nThe proxy\'s event loop, a request at a time (µs):');
-  for (const [what, v] of Object.entries(seg)) console.log(`  ${what.padEnd(26)} ${quantiles(v)}`);
+  console.log('\nThe proxy\'s event loop after it wrote, until it waits again (µs):');
+  for (const [what, v] of Object.entries(afterWrite)) console.log(`  ${what.padEnd(46)} ${quantiles(v)}`);
 }
 
 // 2. Wakeups among the three: sched_waking names the waker's CPU, sched_wakeup the CPU chosen, sched_switch the run.
@@ -132,7 +119,7 @@ function follow(k) { // from the client's write at events[k]: the legs' times, o
     const e = events[j];
     if (e.pid !== loop) continue;
     if (readFd === null && isRead(e) && !isExit(e)) readFd = fdOf(e);
-    if (e.name.startsWith('sys_epoll') && isExit(e)) wake = j;
+    if (isWait(e) && isExit(e)) wake = j;
   }
   if (wake < 0) return null;
   const up = find(loopRead + 1, e => e.pid === loop && isWrite(e) && !isExit(e) && fdOf(e) !== readFd);
@@ -146,7 +133,7 @@ function follow(k) { // from the client's write at events[k]: the legs' times, o
   const out = upWrite < 0 ? -1 : find(upWrite + 1, e => e.pid === loop && isWrite(e) && !isExit(e) && fdOf(e) === readFd);
   if (out < 0) return null;
   let wake2 = -1;
-  for (let j = out - 1; j > upWrite && wake2 < 0; j--) if (events[j].pid === loop && events[j].name.startsWith('sys_epoll') && isExit(events[j])) wake2 = j;
+  for (let j = out - 1; j > upWrite && wake2 < 0; j--) if (events[j].pid === loop && isWait(events[j]) && isExit(events[j])) wake2 = j;
   const clientRead = find(out + 1, e => e.pid === start.pid && isRead(e) && !isExit(e) && fdOf(e) === clientFd);
   const readExit = clientRead < 0 ? -1 : find(clientRead + 1, e => e.pid === start.pid && isRead(e) && isExit(e), 50);
   if (wake2 < 0 || readExit < 0) return null;

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # One connection taken apart by the kernel's own clock: wrk -c1 against a JVM target of bench/issue15.sh (Frugal or
 # the floor) while the kernel's tracer records, for every process, the scheduler's wakeups and switches and the
-# network system calls; bench/wakeups.js then says, a request at a time, how long the proxy's event loop worked
-# before it sent upstream and after, before it wrote the answer and after, how long each wakeup between the client,
-# the proxy and the upstream took (on the waker's CPU or on the other one), each leg of a request from the client's
-# write to its read of the answer, and the client's latency by how many of its wakeups crossed CPUs.
+# network system calls; bench/wakeups.js then says how long each leg of a request took, from the client's write
+# through the proxy and the upstream to the client's read of the answer, how long the proxy's event loop went on
+# after each of its writes, how long each wakeup between the client, the proxy and the upstream took (on the waker's
+# CPU or on the other one), and the client's latency by how many of its wakeups crossed CPUs.
 # PACED=1 traces bench/sse-client.js's 8 paced streams (a chunk every 10 ms) instead, each to its first chunk.
 #   bench/wakeups.sh PORT [SECONDS] [OUT]
 # Needs root and the kernel's tracefs (mounted here if it is not), wrk and node; the upstreams running (as
