@@ -240,11 +240,10 @@ done
 echo single >"$PHASE_FILE"
 for r in $(seq 1 "$ROUNDS"); do for t in "${BASES[@]}" c; do measure "p2r$r" "$t" 1; done; done
 if [ "$WAKEUPS" = 1 ]; then # one connection through the kernel's tracer (bench/wakeups.sh), after the rounds: it costs its own time
-  for t in "${BASES[@]}" c; do
-    case "$t" in g | c) log "wakeups ($t): 2 s of wrk -c1 traced"
-      (cd "$REPO_DIR" && KEY="$KEY" BENCH_MODEL=bench-plain BENCH_TMP="$RUN_TMP" "$BENCH_DIR/wakeups.sh" "$(url "$t" | sed 's|.*:\([0-9]*\)/.*|\1|')" 2 "$RUN_TMP/wakeups-$t.trace") \
-        >"$RUN_TMP/wakeups-$t.txt" 2>&1 || log "wakeups ($t) failed: $(tail -n 3 "$RUN_TMP/wakeups-$t.txt")" ;;
-    esac
+  for t in $([ "$FLOOR" = 1 ] && echo g) c; do
+    log "wakeups ($t): 2 s of wrk -c1 traced"
+    (cd "$REPO_DIR" && KEY="$KEY" BENCH_MODEL=bench-plain BENCH_TMP="$RUN_TMP" "$BENCH_DIR/wakeups.sh" "$(url "$t" | sed 's|.*:\([0-9]*\)/.*|\1|')" 2 "$RUN_TMP/wakeups-$t.trace") \
+      >"$RUN_TMP/wakeups-$t.txt" 2>&1 || log "wakeups ($t) failed: $(tail -n 3 "$RUN_TMP/wakeups-$t.txt")"
   done
 fi
 echo streaming >"$PHASE_FILE"

@@ -5,6 +5,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.InjectableInstance;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -51,7 +52,7 @@ public class Database {
     @ConfigProperty(name = "frugal.responses.max-concurrent", defaultValue = "4") int responsesMaxConcurrent;
     @ConfigProperty(name = "frugal.db.h2.compact-interval") Duration compactInterval;
     @ConfigProperty(name = "frugal.db.h2.compact-fill-rate") int compactFillRate;
-    @ConfigProperty(name = "frugal.db.h2.compact-step") io.quarkus.runtime.configuration.MemorySize compactStep;
+    @ConfigProperty(name = "frugal.db.h2.compact-step") MemorySize compactStep;
     @Inject @DataSource("h2") InjectableInstance<AgroalDataSource> h2;
     @Inject @DataSource("pg") InjectableInstance<AgroalDataSource> pg;
     @Inject Vertx vertx;
