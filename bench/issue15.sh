@@ -16,12 +16,13 @@
 # FRUGAL_JFR=1 records (c) with JFR (settings=profile) during its first throughput round and prints the top frames
 # (bench/jfr-top.sh); that recording slows (c) several times on JDK 17 here, so take no figure from such a run.
 # Writes a markdown report to $RESULTS_DIR/<date>-<host>-issue15.md. Only 127.0.0.1; every process it
-# started is stopped on exit. About 11 minutes with the defaults.
+# started is stopped on exit. About 15–20 minutes with the defaults (the JIT warm-up of each JVM up to JIT_WARMUP_MAX).
 #
 # Every measure is taken in ROUNDS rounds that alternate the targets (a, b, g, c, f, a, b, g, c, f, …), so that a
 # change in the machine's load falls on all of them alike; the report gives the median of each target and the
 # median of the per-round ratios and differences (each round's figures are in the raw output).
-# Knobs (env): ROUNDS=3 DURATION=10 WARMUP=3 FRUGAL_WARMUP=30 (at least; until steady) CONNECTIONS=32 THREADS=2 SSE_CONCURRENCY=8 SSE_CHUNKS=20
+# Knobs (env): ROUNDS=3 DURATION=10 WARMUP=3 FRUGAL_WARMUP=30 (at least; until steady: throughput within 10 % and the
+#   JIT quiet, under JIT_QUIET=0.05 s of compiling in a 5 s round) JIT_WARMUP_MAX=360 CONNECTIONS=32 THREADS=2 SSE_CONCURRENCY=8 SSE_CHUNKS=20
 #   FRUGAL_JAVA_OPTS=@config/jvm.options FRUGAL_JAR=target/quarkus-app/quarkus-run.jar SKIP_PG=0 PG_DB=frugal_bench
 #   PG_USER=postgres FLOOR=1 FRUGAL_JFR=0 FRUGAL_READY_TIMEOUT=90 SAMPLE_MS=1000 BENCH_TMP=/tmp/frugal-bench RESULTS_DIR=bench/results
 #   WAKEUPS=1 where root may use the kernel's tracer (bench/wakeups.sh on (g) and (c) after the one-connection rounds)
@@ -33,6 +34,8 @@ DURATION="${DURATION:-10}"
 ROUNDS="${ROUNDS:-3}"
 WARMUP="${WARMUP:-3}"
 FRUGAL_WARMUP="${FRUGAL_WARMUP:-30}"
+JIT_WARMUP_MAX="${JIT_WARMUP_MAX:-360}"
+JIT_QUIET="${JIT_QUIET:-0.05}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
 SSE_CONCURRENCY="${SSE_CONCURRENCY:-8}"
@@ -60,6 +63,8 @@ check_int DURATION "$DURATION" 1 600
 check_int ROUNDS "$ROUNDS" 1 50
 check_int WARMUP "$WARMUP" 0 600
 check_int FRUGAL_WARMUP "$FRUGAL_WARMUP" 0 1200
+check_int JIT_WARMUP_MAX "$JIT_WARMUP_MAX" 0 3600
+[[ "$JIT_QUIET" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "JIT_QUIET must be seconds, e.g. 0.05"
 check_int CONNECTIONS "$CONNECTIONS" 1 10000
 check_int THREADS "$THREADS" 1 "$CONNECTIONS"
 check_int SSE_CONCURRENCY "$SSE_CONCURRENCY" 1 1000
@@ -87,12 +92,13 @@ if [ "$FLOOR" = 1 ]; then
   # shellcheck disable=SC2086 # FRUGAL_JAVA_OPTS is a list of JVM flags
   (cd "$REPO_DIR" && exec java $FRUGAL_JAVA_OPTS -cp "$(dirname "$FRUGAL_JAR")/lib/main/*:$(dirname "$FRUGAL_JAR")/lib/boot/*" \
     "$BENCH_DIR/StackFloor.java" 8082 9101 9102) >"$RUN_TMP/floor.log" 2>&1 &
-  PIDS+=("$!")
+  PIDS+=("$!"); FLOOR_PID="$!"
   wait_port 8082 "$!" 60 "the stack's floor (bench/StackFloor.java)"
   BASES+=(g)
 fi
 
 declare -A R PID PORT
+[ "$FLOOR" = 1 ] && PID[g]="$FLOOR_PID"
 PORT[c]=8080
 PORT[f]=8081
 FRUGALS=(c)
@@ -181,22 +187,31 @@ preflight() { # target
     -H "Authorization: Bearer $KEY" --data '{"model":"bench-plain","messages":[{"role":"user","content":"Hello"}]}')" || true
   [ "$code" = 200 ] && grep -q '"choices"' "$out" || die "preflight ($1): HTTP $code: $(head -c 300 "$out")"
 }
-jit_warmup() { # target: JIT warm-up until steady: 5 s rounds of load until two in a row are within 10 %,
-  # after at least FRUGAL_WARMUP s and at most 4x that (on a loaded machine the JIT gets little CPU per second)
+jit_time() { # pid: seconds the JVM's JIT has spent compiling so far (jstat), or nothing where jstat cannot tell
+  jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 && $4 ~ /^[0-9.]+$/ {print $4}' || true
+}
+jit_warmup() { # target: JIT warm-up until steady: 5 s rounds of load until two in a row are within 10 % and the JIT
+  # compiled less than JIT_QUIET s in the last (a steady state, not one where the compiler still takes a share of the two
+  # cores: Frugal's JIT keeps compiling the ledger's and H2's code for minutes at this load), after at least
+  # FRUGAL_WARMUP s and at most JIT_WARMUP_MAX s (on a loaded machine the JIT gets little CPU per second)
   [ "$FRUGAL_WARMUP" -gt 0 ] || return 0
-  local t0 prev=0 rps i=0 steady=0
+  local t0 prev=0 rps i=0 steady=0 j0 j1 jit=0 quiet
   t0="$(now_ms)"
   sse "$1" 0 5 "$RUN_TMP/warmup-sse-$1.txt"
   while :; do
     i=$((i + 1))
+    j0="$(jit_time "${PID[$1]}")"
     wrk_run "$RUN_TMP/warmup-$1-$i.txt" "$CONNECTIONS" 5 "$(url "$1")"
+    j1="$(jit_time "${PID[$1]}")"
+    jit="$(awk -v a="$j0" -v b="$j1" 'BEGIN{printf "%.2f", (a != "" && b != "") ? b - a : 0}')"
+    quiet="$(awk -v j="$jit" -v q="$JIT_QUIET" 'BEGIN{print (j < q) ? 1 : 0}')"
     rps="$(grep -o 'rps=[0-9.]*' "$RUN_TMP/warmup-$1-$i.txt" | cut -d= -f2)"
-    awk -v a="$rps" -v b="$prev" 'BEGIN{exit !(b > 0 && a < b * 1.1 && a > b * 0.9)}' && steady=$((steady + 1)) || steady=0
+    awk -v a="$rps" -v b="$prev" 'BEGIN{exit !(b > 0 && a < b * 1.1 && a > b * 0.9)}' && [ "$quiet" = 1 ] && steady=$((steady + 1)) || steady=0
     prev="$rps"
-    [ $(($(now_ms) - t0)) -ge $((FRUGAL_WARMUP * 4000)) ] && break
+    [ $(($(now_ms) - t0)) -ge $((JIT_WARMUP_MAX * 1000)) ] && break
     [ "$steady" -ge 1 ] && [ $(($(now_ms) - t0)) -ge $((FRUGAL_WARMUP * 1000)) ] && break
   done
-  R[warmup.$1]="$(( ($(now_ms) - t0) / 1000 ))s, last round ${rps%.*} req/s"
+  R[warmup.$1]="$(( ($(now_ms) - t0) / 1000 ))s, last round ${rps%.*} req/s, JIT ${jit} s in it$([ "$quiet" = 1 ] || echo ' (still compiling)')"
   log "($1): warmed up in ${R[warmup.$1]}"
 }
 # the ledger during one target's throughput phase, from its samples: rows/s, writer CPU, peak pending
