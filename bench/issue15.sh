@@ -198,6 +198,7 @@ jit_warmup() { # target: JIT warm-up until steady: 5 s rounds of load until two 
   local t0 prev=0 rps i=0 steady=0 j0 j1 jit=0 quiet
   t0="$(now_ms)"
   sse "$1" 0 5 "$RUN_TMP/warmup-sse-$1.txt"
+  sse "$1" 0 5 "$RUN_TMP/warmup-paced-$1.txt" paced # the paced path too: its rounds are only some 1 300 streams
   while :; do
     i=$((i + 1))
     j0="$(jit_time "${PID[$1]}")"
