@@ -87,20 +87,20 @@ SSE_HOST=127.0.0.1 SSE_PORT=9102 SSE_CHUNKS="$SSE_CHUNKS" SSE_CHUNK_DELAY_MS=0 n
 PIDS+=("$!")
 wait_port 9102 "$!" 10 "sse-upstream.js"
 start_nginx proxy nginx-proxy.conf 9103
+declare -A R PID PORT
+PORT[g]=8082
+PORT[c]=8080
+PORT[f]=8081
 BASES=(a b) # the targets without Frugal: the upstream direct, nginx, and (FLOOR=1) the stack's floor
 if [ "$FLOOR" = 1 ]; then
   # shellcheck disable=SC2086 # FRUGAL_JAVA_OPTS is a list of JVM flags
   (cd "$REPO_DIR" && exec java $FRUGAL_JAVA_OPTS -cp "$(dirname "$FRUGAL_JAR")/lib/main/*:$(dirname "$FRUGAL_JAR")/lib/boot/*" \
-    "$BENCH_DIR/StackFloor.java" 8082 9101 9102) >"$RUN_TMP/floor.log" 2>&1 &
-  PIDS+=("$!"); FLOOR_PID="$!"
-  wait_port 8082 "$!" 60 "the stack's floor (bench/StackFloor.java)"
+    "$BENCH_DIR/StackFloor.java" "${PORT[g]}" 9101 9102) >"$RUN_TMP/floor.log" 2>&1 &
+  PIDS+=("$!"); PID[g]="$!"
+  wait_port "${PORT[g]}" "$!" 60 "the stack's floor (bench/StackFloor.java)"
   BASES+=(g)
 fi
 
-declare -A R PID PORT
-[ "$FLOOR" = 1 ] && PID[g]="$FLOOR_PID"
-PORT[c]=8080
-PORT[f]=8081
 FRUGALS=(c)
 if [ "$SKIP_PG" != 1 ]; then
   FRUGALS+=(f)
@@ -158,8 +158,8 @@ for t in "${FRUGALS[@]}"; do
   PIDS+=("$!")
 done
 
-url() { case "$1" in a) echo "http://127.0.0.1:9101$CHAT" ;; b) echo "http://127.0.0.1:9103$CHAT" ;; g) echo "http://127.0.0.1:8082$CHAT" ;; *) echo "http://127.0.0.1:${PORT[$1]}$CHAT" ;; esac; }
-sse_url() { case "$1" in a) echo "http://127.0.0.1:9102$CHAT" ;; b) echo "http://127.0.0.1:9103/sse$CHAT" ;; g) echo "http://127.0.0.1:8082/sse$CHAT" ;; *) url "$1" ;; esac; }
+url() { case "$1" in a) echo "http://127.0.0.1:9101$CHAT" ;; b) echo "http://127.0.0.1:9103$CHAT" ;; *) echo "http://127.0.0.1:${PORT[$1]}$CHAT" ;; esac; }
+sse_url() { case "$1" in a) echo "http://127.0.0.1:9102$CHAT" ;; b) echo "http://127.0.0.1:9103/sse$CHAT" ;; g) echo "http://127.0.0.1:${PORT[g]}/sse$CHAT" ;; *) url "$1" ;; esac; }
 
 wrk_run() { # out connections seconds url [--latency]: stores nothing, fails loudly
   BENCH_MODEL=bench-plain BENCH_AUTH_KEY="$KEY" BENCH_STREAM=0 wrk -t"$([ "$2" -lt "$THREADS" ] && echo "$2" || echo "$THREADS")" \
@@ -258,7 +258,7 @@ for r in $(seq 1 "$ROUNDS"); do for t in "${BASES[@]}" c; do measure "p2r$r" "$t
 if [ "$WAKEUPS" = 1 ]; then # one connection through the kernel's tracer (bench/wakeups.sh), after the rounds: it costs its own time
   for t in $([ "$FLOOR" = 1 ] && echo g) c; do
     log "wakeups ($t): 2 s of wrk -c1 traced"
-    (cd "$REPO_DIR" && KEY="$KEY" BENCH_MODEL=bench-plain BENCH_TMP="$RUN_TMP" "$BENCH_DIR/wakeups.sh" "$(url "$t" | sed 's|.*:\([0-9]*\)/.*|\1|')" 2 "$RUN_TMP/wakeups-$t.trace") \
+    (cd "$REPO_DIR" && KEY="$KEY" BENCH_MODEL=bench-plain BENCH_TMP="$RUN_TMP" "$BENCH_DIR/wakeups.sh" "${PORT[$t]}" 2 "$RUN_TMP/wakeups-$t.trace") \
       >"$RUN_TMP/wakeups-$t.txt" 2>&1 || log "wakeups ($t) failed: $(tail -n 3 "$RUN_TMP/wakeups-$t.txt")"
   done
 fi

@@ -38,6 +38,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+listener_pid() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; } # port: the process listening on it, or nothing
 
 wait_port() { # port pid seconds what
   local i

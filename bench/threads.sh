@@ -19,7 +19,7 @@ check_int PORT "$PORT" 1 65535
 check_int SECONDS "$SECONDS_" 1 600
 check_int CONNECTIONS "$CONNECTIONS" 1 10000
 for tool in wrk ss awk; do command -v "$tool" >/dev/null 2>&1 || die "$tool not found"; done
-PID="$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+PID="$(listener_pid "$PORT")"
 [ -n "$PID" ] || die "nothing listens on 127.0.0.1:$PORT"
 HZ="$(getconf CLK_TCK)"
 

@@ -158,8 +158,8 @@ const latency = new Map();
 let start = null, i = 0;
 for (const e of events) {
   if (role(e.comm) !== 'client') continue;
-  if ((e.name === 'sys_write' || e.name === 'sys_sendto') && !isExit(e)) start = e.us;
-  else if ((e.name === 'sys_read' || e.name === 'sys_recvfrom') && isExit(e) && start !== null && !e.rest.startsWith('-> 0xfff')) {
+  if (isWrite(e) && !isExit(e)) start = e.us;
+  else if (isRead(e) && isExit(e) && start !== null && !e.rest.startsWith('-> 0xfff')) {
     while (i < crossings.length && crossings[i].us < start) i++;
     let n = 0;
     for (let j = i; j < crossings.length && crossings[j].us <= e.us; j++) if (crossings[j].cross) n++;

@@ -44,7 +44,7 @@ for e in $EVENTS; do echo "$e" >>"$T/set_event"; done
 
 ROLES=()
 if [ "$PACED" = 1 ]; then
-  UPSTREAM_PID="$(ss -ltnpH "sport = :9102" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+  UPSTREAM_PID="$(listener_pid 9102)"
   [ -n "$UPSTREAM_PID" ] || die "nothing listens on 127.0.0.1:9102 (the streaming upstream)"
   node "$BENCH_DIR/sse-client.js" --url "http://127.0.0.1:$PORT$STREAM_PATH" --concurrency 8 --duration "$((WARMUP + SECONDS_ + 1))" \
     --warmup 0 --model "$STREAM_MODEL" --key "$KEY" >"$OUT.client" 2>&1 &
